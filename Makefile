@@ -1,0 +1,41 @@
+# Set-up and everyday commands. `make serve` and `make test` work on a fresh machine.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: site serve test check lint types golden bench chromium clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+site: $(STAMP)            ## build the site into public/
+	$(PY) build.py
+
+serve: $(STAMP)           ## build, serve on http://127.0.0.1:8000 and reload on change
+	$(PY) build.py serve
+
+chromium:                 ## Debian's Chromium for the browser tests (Playwright downloads nothing)
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+test: $(STAMP) chromium   ## every test: unit, golden, errors, server, browser
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check broadsheet tests charts build.py
+	$(VENV)/bin/ruff format --check broadsheet tests charts build.py
+
+types: $(STAMP)
+	$(VENV)/bin/mypy
+
+check: lint types test    ## lint, types and tests
+
+golden: $(STAMP)          ## regenerate the expected output of the golden tests, on purpose
+	BROADSHEET_GOLDEN=1 $(PY) -m pytest tests/test_golden.py
+
+bench: $(STAMP)           ## performance benchmark (prints a Markdown table)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf public .cache

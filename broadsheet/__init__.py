@@ -1,0 +1,9 @@
+"""Broadsheet: a static site generator for data journalism."""
+
+from .cache import Cache
+from .charts import chart
+from .config import Config, load_config
+from .errors import SiteError
+from .site import BuildResult, build_site
+
+__all__ = ["BuildResult", "Cache", "Config", "SiteError", "build_site", "chart", "load_config"]

@@ -1,0 +1,54 @@
+"""A content-addressed cache in ``.cache/``: values keyed by a hash of their inputs.
+
+Keys are built by the caller from everything that can change a value (input bytes,
+chart code, library versions). Writes are atomic; an unreadable entry is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".cache"
+
+
+def cache_key(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+class Cache:
+    """JSON values on disk, one file per key, sharded by the key's first two hex digits."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder  # None: a cache that remembers nothing (``--no-cache``)
+
+    def _path(self, kind: str, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / kind / key[:2] / f"{key}.json"
+
+    def get(self, kind: str, key: str) -> Any | None:
+        if self.folder is None:
+            return None
+        try:
+            with open(self._path(kind, key), encoding="utf-8") as file:
+                return json.load(file)
+        except (OSError, ValueError):
+            return None  # missing or corrupt: a miss
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        if self.folder is None:
+            return
+        path = self._path(kind, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                json.dump(value, file, separators=(",", ":"))
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

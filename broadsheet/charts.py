@@ -1,0 +1,370 @@
+"""Charts: ```chart blocks, the registry of Python chart functions, and rendering.
+
+A chart is compiled in three steps, each cached by the caller (``site``):
+``compile_spec`` (Altair -> Vega-Lite dict), ``render_svg`` (vl-convert), and the
+figure HTML (``render``). Discovery of Python charts reads ``charts/*.py`` as source
+(``ast``), so a build that needs no new chart never imports Altair or pandas.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .content import Block
+from .data import Package
+from .errors import SiteError, known
+from .yamlmap import FieldSpec, check_fields
+
+CHARTS_DIR = "charts"
+MARKS = ("bar", "line", "point", "area", "rule", "text", "tick", "circle", "square")
+_TEXT_KEYS: FieldSpec = {
+    "title": ("text", True),
+    "subtitle": ("text", False),
+    "description": ("text", True),
+    "notes": ("text", False),
+}
+PYTHON_KEYS: FieldSpec = {"id": ("text", True), **_TEXT_KEYS}
+DECLARATIVE_KEYS: FieldSpec = {
+    "data": ("text", True),
+    "mark": ("text", True),
+    "x": ("text or mapping", False),
+    "y": ("text or mapping", False),
+    "color": ("text or mapping", False),
+    "tooltip": ("text or list", False),
+    "width": ("integer", False),
+    "height": ("integer", False),
+    **_TEXT_KEYS,
+}
+ENCODINGS = ("x", "y", "color")
+
+# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+INK = "#1a1a1a"
+THEME: dict[str, Any] = {
+    "background": "transparent",
+    "font": FONT,
+    "view": {"continuousWidth": 640, "continuousHeight": 320, "stroke": None},
+    "range": {"category": PALETTE},
+    "mark": {"color": PALETTE[0]},
+    "axis": {
+        "labelColor": INK,
+        "titleColor": INK,
+        "labelFontSize": 12,
+        "titleFontSize": 12,
+        "titleFontWeight": "normal",
+        "gridColor": "#d9d9d9",
+        "domainColor": "#767676",
+        "tickColor": "#767676",
+    },
+    "legend": {"labelColor": INK, "titleColor": INK, "labelFontSize": 12, "titleFontSize": 12, "orient": "top"},
+    "text": {"color": INK, "fontSize": 12},
+    "title": {"color": INK},
+}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def chart(id: str, data: list[str] | tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Register a function in ``charts/*.py`` as the chart ``id``.
+
+    The function receives one pandas DataFrame per dataset named in ``data`` (as keyword
+    arguments named after the datasets) and returns an Altair chart. ``id`` and ``data``
+    must be literals: the build reads them without running the module.
+    """
+
+    def mark(fn: F) -> F:
+        fn.__broadsheet_chart__ = (id, tuple(data))  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+@dataclass(frozen=True)
+class ChartDef:
+    """A Python chart found in ``charts/*.py``."""
+
+    id: str
+    datasets: tuple[str, ...]
+    src: str  # charts/coal.py
+    line: int
+    code_digest: str  # hash of the module and the sibling modules it imports
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    """A validated ```chart block."""
+
+    id: str
+    title: str
+    subtitle: str
+    description: str
+    notes: str
+    datasets: tuple[str, ...]
+    src: str
+    line: int
+    definition: ChartDef | None  # Python form
+    spec: Mapping[str, Any]  # the block's YAML (declarative form: data, mark, encodings)
+
+    @property
+    def key(self) -> str:
+        """Hash of everything the chart's Vega-Lite spec is made from, except data."""
+        code = self.definition.code_digest if self.definition else ""
+        return _digest(json.dumps([dict(self.spec), code], sort_keys=True, default=str))
+
+
+def discover_charts(root: Path) -> dict[str, ChartDef]:
+    """Find every ``@chart("id", data=[...])`` in ``charts/*.py`` by reading the source."""
+    folder = root / CHARTS_DIR
+    sources = {p.stem: p.read_bytes() for p in sorted(folder.glob("*.py"))} if folder.is_dir() else {}
+    found: dict[str, ChartDef] = {}
+    for stem, raw in sources.items():
+        src = f"{CHARTS_DIR}/{stem}.py"
+        try:
+            tree = ast.parse(raw, filename=src)
+        except SyntaxError as exc:
+            raise SiteError(src, exc.lineno, f"Python syntax error: {exc.msg}") from None
+        digest = _digest_code(stem, tree, sources)
+        for chart_def in _chart_decorators(tree, src, digest):
+            if chart_def.id in found:
+                other = found[chart_def.id]
+                raise SiteError(src, chart_def.line, f"chart id '{chart_def.id}' is already used at {other.src}:{other.line}")
+            found[chart_def.id] = chart_def
+    return found
+
+
+def _chart_decorators(tree: ast.Module, src: str, digest: str) -> Iterator[ChartDef]:
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for deco in node.decorator_list:
+            if not (isinstance(deco, ast.Call) and _name(deco.func) == "chart"):
+                continue
+            try:
+                chart_id = ast.literal_eval(deco.args[0]) if deco.args else None
+                data = next((ast.literal_eval(k.value) for k in deco.keywords if k.arg == "data"), ())
+                if len(deco.args) > 1:
+                    data = ast.literal_eval(deco.args[1])
+            except ValueError:
+                chart_id = None
+            if not isinstance(chart_id, str) or not all(isinstance(d, str) for d in data):
+                raise SiteError(src, deco.lineno, "@chart needs a literal id and a literal list of dataset names", 'write @chart("my-chart", data=["dataset"])')
+            yield ChartDef(chart_id, tuple(data), src, deco.lineno, digest)
+
+
+def _name(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+
+
+def _digest_code(stem: str, tree: ast.Module, sources: Mapping[str, bytes]) -> str:
+    """Hash a module with the sibling modules it imports (one level)."""
+    siblings = set()
+    for node in ast.walk(tree):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        siblings.update(n.split(".")[0] for n in names if n.split(".")[0] in sources and n != stem)
+    return _digest(b"".join(sources[s] for s in [stem, *sorted(siblings)]))
+
+
+def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: Package) -> ChartBlock:
+    """Validate a ```chart block against the registry and the data package."""
+    spec = block.spec
+    values = spec.values
+    if "id" in values:
+        check_fields(spec, PYTHON_KEYS, "a chart block (Python form: id)")
+        definition = registry.get(values["id"])
+        if definition is None:
+            raise spec.error("id", f"unknown chart id '{values['id']}'", known(registry) + " (or use the declarative form: data, mark, x, y)")
+        for name in definition.datasets:
+            package.get(name, definition.src, definition.line)
+        chart_id, datasets = definition.id, definition.datasets
+    else:
+        check_fields(spec, DECLARATIVE_KEYS, "a chart block (declarative form: data, mark, x, y)")
+        definition = None
+        dataset = package.get(values["data"], spec.path, spec.line_of("data"))
+        if values["mark"] not in MARKS:
+            raise spec.error("mark", f"unknown mark '{values['mark']}'", known(MARKS))
+        for key in (*ENCODINGS, "tooltip"):
+            for field in _fields_of(values.get(key)):
+                if field not in dataset.columns:
+                    raise spec.error(key, f"column '{field}' is not in dataset '{dataset.name}'", known(dataset.columns))
+        chart_id, datasets = slugify(values["title"]), (dataset.name,)
+    return ChartBlock(
+        id=chart_id,
+        title=values["title"].strip(),
+        subtitle=str(values.get("subtitle", "")).strip(),
+        description=values["description"].strip(),
+        notes=str(values.get("notes", "")).strip(),
+        datasets=datasets,
+        src=spec.path,
+        line=spec.line,
+        definition=definition,
+        spec={k: v for k, v in values.items() if k not in _TEXT_KEYS},
+    )
+
+
+def _fields_of(encoding: Any) -> list[str]:
+    if encoding is None:
+        return []
+    if isinstance(encoding, list):
+        return [f for item in encoding for f in _fields_of(item)]
+    if isinstance(encoding, dict):
+        return [encoding["field"]] if isinstance(encoding.get("field"), str) else []
+    field = str(encoding).split(":")[0]
+    match = re.match(r"^\w+\((.*)\)$", field)  # aggregate shorthand: sum(tonnes)
+    field = match.group(1) if match else field
+    return [field] if field and field != "*" else []
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60].rstrip("-") or "chart"
+
+
+def compile_spec(chart_block: ChartBlock, package: Package, root: Path) -> dict[str, Any]:
+    """Run the chart's Python function or its declarative spec; return Vega-Lite JSON."""
+    frames = {name: package.datasets[name].frame() for name in chart_block.datasets}
+    if chart_block.definition:
+        altair_chart = _call_definition(chart_block.definition, frames, root)
+    else:
+        altair_chart = _declarative(chart_block, frames[chart_block.datasets[0]])
+    try:
+        spec = altair_chart.to_dict()
+    except Exception as exc:  # Altair's schema errors are the user's to fix
+        where = chart_block.definition
+        raise SiteError(where.src if where else chart_block.src, where.line if where else chart_block.line, f"invalid chart: {_first_line(exc)}") from None
+    spec["config"] = _merge(THEME, spec.get("config", {}))
+    return spec
+
+
+def _declarative(chart_block: ChartBlock, frame: Any) -> Any:
+    import altair as alt
+
+    spec = chart_block.spec
+    mark_options: dict[str, Any] = {"tooltip": True}
+    if spec["mark"] in ("line", "area"):
+        mark_options["invalid"] = "break-paths-show-domains"  # a missing value is a gap
+    if spec["mark"] in ("line", "point"):
+        mark_options["point"] = spec["mark"] == "line"
+    base = alt.Chart(frame)
+    mark = getattr(base, f"mark_{spec['mark']}")(**mark_options)
+    channels = {"x": alt.X, "y": alt.Y, "color": alt.Color}
+    encoding = {key: _channel(channels[key], spec[key]) for key in ENCODINGS if key in spec}
+    tooltip = spec.get("tooltip") or [spec[key] for key in ENCODINGS if key in spec]
+    encoding["tooltip"] = [_channel(alt.Tooltip, t) for t in (tooltip if isinstance(tooltip, list) else [tooltip])]
+    sized = {k: spec[k] for k in ("width", "height") if k in spec}
+    return mark.encode(**encoding).properties(**sized)
+
+
+def _channel(kind: Any, value: Any) -> Any:
+    return kind(**value) if isinstance(value, dict) else kind(value)
+
+
+def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path) -> Any:
+    module = import_chart_module(root, definition)
+    function = next(
+        (f for f in vars(module).values() if getattr(f, "__broadsheet_chart__", (None,))[0] == definition.id),
+        None,
+    )
+    if function is None:
+        raise SiteError(definition.src, definition.line, f"chart '{definition.id}' is not a function decorated with @chart")
+    try:
+        return function(**frames)
+    except SiteError:
+        raise
+    except Exception as exc:
+        raise SiteError(definition.src, _user_line(exc, definition), f"chart '{definition.id}' failed: {type(exc).__name__}: {_first_line(exc)}") from None
+
+
+def import_chart_module(root: Path, definition: ChartDef) -> Any:
+    """Import ``charts/NAME.py`` afresh (the preview server re-imports after edits)."""
+    path = root / definition.src
+    folder = str(path.parent)
+    name = f"broadsheet_chart_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, folder)
+    try:
+        spec.loader.exec_module(module)
+    except SiteError:
+        raise
+    except Exception as exc:
+        raise SiteError(definition.src, _user_line(exc, definition), f"importing the module failed: {type(exc).__name__}: {_first_line(exc)}") from None
+    finally:
+        sys.path.remove(folder)
+    return module
+
+
+def _user_line(exc: BaseException, definition: ChartDef) -> int:
+    """The deepest traceback line in the chart's own module, else the decorator line."""
+    line = definition.line
+    tb = exc.__traceback__
+    while tb is not None:
+        if Path(tb.tb_frame.f_code.co_filename).as_posix().endswith(definition.src):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = _merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+    return merged
+
+
+def render_svg(spec: Mapping[str, Any], chart_id: str, description: str) -> str:
+    """Render Vega-Lite to a static, accessible SVG whose ids are unique on the page."""
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(dict(spec))
+    prefix = f"c-{chart_id}-"
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
+    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r'\s(aria-[a-z]+|role)="[^"]*"', "", svg)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(description)}" focusable="false" ', 1)
+
+
+def plotted_fields(spec: Any) -> set[str]:
+    """Every ``field`` named in an encoding anywhere in a Vega-Lite spec."""
+    found: set[str] = set()
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "field" and isinstance(value, str):
+                found.add(value.split(".")[0])
+            elif key != "datasets":
+                found |= plotted_fields(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            found |= plotted_fields(item)
+    return found
+
+
+def renderer_version() -> str:
+    """Versions that change rendered output: part of every cache key."""
+    from importlib.metadata import version
+
+    return f"vl-convert {version('vl-convert-python')}; altair {version('altair')}; theme {_digest(json.dumps(THEME, sort_keys=True))[:12]}"
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _digest(data: str | bytes) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()

@@ -1,0 +1,74 @@
+"""Command line: ``python build.py [build|serve|check]``. User errors are caught here, once."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .cache import CACHE_DIR, Cache
+from .config import load_config
+from .errors import SiteError
+
+COMMANDS = ("build", "serve", "check")
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="build.py", description="Build a Broadsheet data-journalism site.")
+    commands = main.add_subparsers(dest="command")
+    for name, text in (("build", "build the site into public/ (the default)"), ("serve", "build, serve and rebuild on change"), ("check", "build into a temporary folder and check it")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("--root", type=Path, default=Path("."), help="site folder (default: current folder)")
+        sub.add_argument("--base-url", help="URL or path the site is served under, e.g. https://example.org/nk/")
+        sub.add_argument("--drafts", action="store_true", help="include pages with draft: true")
+        sub.add_argument("--no-cache", action="store_true", help="ignore and do not write .cache/")
+        sub.add_argument("--cache-dir", type=Path, help="build cache folder (default: .cache in the site folder)")
+        if name == "build":
+            sub.add_argument("--out", type=Path, default=Path("public"), help="output folder (default: public)")
+            sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        if name == "serve":
+            sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+            sub.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+            sub.add_argument("--out", type=Path, default=Path("public"), help="output folder (default: public)")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not any(a in COMMANDS or a in ("-h", "--help") for a in argv):
+        argv.insert(0, "build")  # plain `python build.py [--out DIR ...]` builds
+    args = parser().parse_args(argv)
+    try:
+        return run(args)
+    except SiteError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def run(args: argparse.Namespace) -> int:
+    from .site import build_site
+
+    root = args.root.resolve()
+    config = load_config(root, base_url=args.base_url, drafts=args.drafts)
+    cache = Cache(None if args.no_cache else _out(root, args.cache_dir or Path(CACHE_DIR)))
+    if args.command == "serve":
+        from .server import serve
+
+        return serve(config, _out(root, args.out), cache, host=args.host, port=args.port)
+    if args.command == "check":
+        from .check import check_site
+
+        return check_site(config, cache)
+    result = build_site(config, _out(root, args.out), cache, progress=_progress)
+    print(result.summary())
+    return 0
+
+
+def _out(root: Path, out: Path) -> Path:
+    return out if out.is_absolute() else root / out
+
+
+def _progress(message: str) -> None:
+    print(f"  {message}", file=sys.stderr, flush=True)

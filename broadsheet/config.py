@@ -1,0 +1,103 @@
+"""Site configuration: ``site.toml`` becomes a frozen, validated ``Config``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import SiteError, known
+
+CONFIG_FILE = "site.toml"
+
+# key -> (python type, required, default)
+_KEYS: dict[str, tuple[type, bool, object]] = {
+    "title": (str, True, None),
+    "description": (str, True, None),
+    "base_url": (str, False, "/"),
+    "language": (str, False, "en"),
+    "author": (str, False, ""),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a build needs to know that is not in content, data or templates."""
+
+    root: Path
+    title: str
+    description: str
+    base_url: str = "/"
+    language: str = "en"
+    author: str = ""
+    drafts: bool = False
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under, always with slashes at both ends: ``/nk/``."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def origin(self) -> str:
+        """``https://example.org`` when ``base_url`` is absolute, else empty."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
+
+    def url(self, path: str) -> str:
+        """Site-relative URL (``/coal/``) to the URL served under the base path."""
+        return self.base_path + path.lstrip("/")
+
+    def absolute_url(self, path: str) -> str:
+        return self.origin + self.url(path)
+
+
+def load_config(root: Path, *, base_url: str | None = None, drafts: bool = False) -> Config:
+    """Read ``site.toml`` under ``root``; every problem is reported with its key and line."""
+    path = root / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SiteError(CONFIG_FILE, None, "no site.toml in the site folder", "create one with title and description") from None
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise SiteError(CONFIG_FILE, int(line.group(1)) if line else None, f"invalid TOML: {exc}") from None
+    values: dict[str, object] = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            raise SiteError(CONFIG_FILE, _line_of(text, key), f"unknown key '{key}'", known(_KEYS))
+        kind = _KEYS[key][0]
+        if not isinstance(value, kind) or (kind is str and not str(value).strip() and _KEYS[key][1]):
+            raise SiteError(CONFIG_FILE, _line_of(text, key), f"'{key}' must be {kind.__name__}, found {value!r}")
+        values[key] = value
+    for key, (_, required, default) in _KEYS.items():
+        if key not in values:
+            if required:
+                raise SiteError(CONFIG_FILE, None, f"site.toml needs '{key}'")
+            values[key] = default
+    config = Config(root=root, drafts=drafts, **values)  # type: ignore[arg-type]
+    if base_url is not None:
+        config = replace(config, base_url=base_url)
+    _check_base_url(config, text)
+    return config
+
+
+def _check_base_url(config: Config, text: str) -> None:
+    parts = urlsplit(config.base_url)
+    if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc) or parts.query or parts.fragment:
+        raise SiteError(
+            CONFIG_FILE,
+            _line_of(text, "base_url"),
+            f"base_url {config.base_url!r} must be a path like /nk/ or a URL like https://example.org/nk/",
+        )
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return None

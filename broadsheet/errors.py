@@ -1,0 +1,31 @@
+"""The one error family users see: a problem in one of their files, at a line."""
+
+from __future__ import annotations
+
+
+class SiteError(Exception):
+    """A user error: bad input in a site file. Printed as ``path:line: message``.
+
+    ``path`` is relative to the site root (``content/coal.md``); ``line`` is 1-based or
+    ``None`` when the problem concerns the whole file. ``hint`` says what would help.
+    """
+
+    def __init__(self, path: str, line: int | None, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.message = message
+        self.hint = hint
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+def known(names: object) -> str:
+    """A hint listing the names a user could have meant, sorted."""
+    return "known: " + ", ".join(sorted(str(n) for n in names)) if names else "none defined"

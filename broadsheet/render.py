@@ -1,0 +1,109 @@
+"""Rendering: the Jinja environment (autoescape, strict undefined) and page HTML."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .content import PLACEHOLDER_RE, Page
+from .data import Dataset, Field
+from .errors import SiteError
+
+TEMPLATES_DIR = "templates"
+_ROOT_LINK = re.compile(r'(\s(?:href|src|action|poster)=")/(?!/)')
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of one dataset restricted to some columns, ready for a template."""
+
+    dataset: Dataset
+    fields: tuple[Field, ...]
+    headings: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def make_table(dataset: Dataset, columns: Mapping[str, str] | None = None) -> Table:
+    """A ``Table`` of ``columns`` (name -> heading; all columns when ``None``)."""
+    names = list(columns) if columns else list(dataset.columns)
+    index = [dataset.columns.index(n) for n in names]
+    fields = tuple(dataset.fields[i] for i in index)
+    headings = tuple((columns or {}).get(f.name) or heading(f) for f in fields)
+    rows = tuple(tuple(format_cell(fields[k], row[i]) for k, i in enumerate(index)) for row in dataset.rows)
+    return Table(dataset, fields, headings, rows)
+
+
+def heading(field: Field) -> str:
+    label = field.title or field.name.replace("_", " ").capitalize()
+    return f"{label} ({field.unit})" if field.unit and field.unit not in label else label
+
+
+def format_cell(field: Field, cell: str) -> str:
+    """Group the digits of large numbers (19600000 -> 19,600,000); keep the source's decimals."""
+    if field.type not in ("integer", "number") or cell == "":
+        return cell
+    whole, dot, fraction = cell.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    if not digits.isdigit() or len(digits) < 5:
+        return cell
+    return f"{sign}{int(digits):,}{dot}{fraction}"
+
+
+def new_environment(config: Config, asset_url: Callable[[str], str]) -> Any:
+    """A Jinja environment over ``templates/``: autoescape on, undefined names are errors."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(config.root / TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(site=config, url=config.url, absolute_url=config.absolute_url, asset=asset_url)
+    return env
+
+
+def render_template(env: Any, name: str, context: Mapping[str, Any]) -> str:
+    """Render ``name``; template mistakes become ``SiteError``s at the template line."""
+    import jinja2
+
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise SiteError(f"{TEMPLATES_DIR}/{exc.name or name}", exc.lineno, f"template syntax error: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise SiteError(f"{TEMPLATES_DIR}/{name}", None, f"template '{exc.name}' not found", f"templates live in {TEMPLATES_DIR}/") from None
+    except jinja2.UndefinedError as exc:
+        path, line = _template_frame(exc, name)
+        raise SiteError(path, line, f"template error: {exc.message}") from None
+
+
+def _template_frame(exc: BaseException, name: str) -> tuple[str, int | None]:
+    """The innermost template file and line in a rendering traceback."""
+    path, line = f"{TEMPLATES_DIR}/{name}", None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if f"/{TEMPLATES_DIR}/" in filename:
+            path, line = f"{TEMPLATES_DIR}/{Path(filename).name}", tb.tb_lineno
+        tb = tb.tb_next
+    return path, line
+
+
+def fill_blocks(page: Page, blocks: list[str]) -> str:
+    """Put each rendered block where its placeholder stands in the page body."""
+    return PLACEHOLDER_RE.sub(lambda m: blocks[int(m.group(1))], page.html)
+
+
+def rewrite_links(html: str, config: Config) -> str:
+    """Root-relative links written by authors (``/coal/``) get the site's base path."""
+    if config.base_path == "/":
+        return html
+    return _ROOT_LINK.sub(lambda m: m.group(1) + config.base_path, html)

@@ -1,0 +1,336 @@
+"""The build: config -> pages -> datasets -> charts -> rendered pages -> output.
+
+``build_site`` is a short orchestrator, one function per phase. Everything before
+``write_site`` is pure reading and validation, so a user error stops the build before a
+single file is written and the previous output stays as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cache import Cache, cache_key
+from .charts import ChartBlock, ChartDef, compile_spec, slugify, discover_charts, parse_chart_block, plotted_fields, render_svg, renderer_version
+from .config import Config
+from .content import CONTENT_DIR, Block, Page, new_converter, parse_page
+from .data import Dataset, Package, load_package
+from .errors import SiteError, known
+from .output import Output
+from .render import Table, fill_blocks, make_table, new_environment, render_template, rewrite_links
+from .yamlmap import FieldSpec, check_fields
+
+STATIC_DIR = "static"
+RUNTIME_ASSET = "vega-runtime.js"  # generated: Vega, Vega-Lite and vega-embed in one file
+TABLE_KEYS: FieldSpec = {
+    "data": ("text", True),
+    "title": ("text", True),
+    "subtitle": ("text", False),
+    "description": ("text", False),
+    "notes": ("text", False),
+    "columns": ("list or mapping", False),
+}
+DATASETS_KEYS: FieldSpec = {"names": ("list of text", False)}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart ready to publish: its block, Vega-Lite spec and static SVG."""
+
+    chart: ChartBlock
+    spec_json: str
+    svg: str
+    fields: frozenset[str]
+
+    @property
+    def spec_url(self) -> str:
+        digest = hashlib.sha256(self.spec_json.encode()).hexdigest()[:10]
+        return f"/charts/{self.chart.id}.{digest}.json"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything read from the site folder, validated, before anything is rendered."""
+
+    config: Config
+    pages: tuple[Page, ...]
+    package: Package
+    registry: Mapping[str, ChartDef]
+    charts: Mapping[str, ChartBlock]  # by chart id, first use
+    blocks: Mapping[str, tuple[Any, ...]]  # page src -> parsed blocks (ChartBlock, table spec, datasets list)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    pages: int
+    charts: int
+    cached: int
+    datasets: int
+    seconds: float
+    dependencies: Mapping[str, frozenset[str]] = field(default_factory=dict)  # page url -> source files
+
+    def summary(self) -> str:
+        return (
+            f"Built {self.pages} pages, {self.charts} charts ({self.cached} from cache), "
+            f"{self.datasets} datasets in {self.seconds:.2f} s"
+        )
+
+
+def build_site(config: Config, dest: Path, cache: Cache, progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Build the whole site into ``dest``, atomically."""
+    start = time.perf_counter()
+    site = load_site(config)
+    figures, cached = build_figures(site, cache, progress)
+    assets = collect_assets(config, cache, needs_runtime=bool(figures))
+    output = Output(dest)
+    try:
+        write_site(output, site, figures, assets)
+        output.commit()
+    except BaseException:
+        output.abort()
+        raise
+    return BuildResult(
+        pages=len(site.pages),
+        charts=len(figures),
+        cached=cached,
+        datasets=len(site.package.datasets),
+        seconds=time.perf_counter() - start,
+        dependencies=page_dependencies(site),
+    )
+
+
+def load_site(config: Config) -> Site:
+    pages = load_pages(config)
+    package = load_package(config.root)
+    registry = discover_charts(config.root)
+    blocks: dict[str, tuple[Any, ...]] = {}
+    charts: dict[str, ChartBlock] = {}
+    for page in pages:
+        blocks[page.src] = tuple(parse_block(block, registry, package) for block in page.blocks)
+        for item in blocks[page.src]:
+            if isinstance(item, ChartBlock):
+                _add_chart(charts, item)
+    for page in pages:
+        if page.lead_chart and page.lead_chart not in charts:
+            raise SiteError(page.src, None, f"lead_chart '{page.lead_chart}' is not a chart on this site", known(charts))
+    return Site(config, pages, package, registry, charts, blocks)
+
+
+def load_pages(config: Config) -> tuple[Page, ...]:
+    converter = new_converter()
+    folder = config.root / CONTENT_DIR
+    pages = []
+    for path in sorted(folder.rglob("*.md")):
+        src = path.relative_to(config.root).as_posix()
+        page = parse_page(src, path.read_text(encoding="utf-8"), converter)
+        if page.draft and not config.drafts:
+            continue
+        pages.append(page)
+    by_url: dict[str, Page] = {}
+    for page in pages:
+        if page.url in by_url:
+            raise SiteError(page.src, None, f"{by_url[page.url].src} already makes the page {page.url}")
+        by_url[page.url] = page
+    if not pages:
+        raise SiteError(CONTENT_DIR, None, "no pages: add Markdown files to content/", "content/index.md becomes the home page")
+    return tuple(sorted(pages, key=lambda p: (p.order, p.url)))
+
+
+def parse_block(block: Block, registry: Mapping[str, ChartDef], package: Package) -> Any:
+    if block.kind == "chart":
+        return parse_chart_block(block, registry, package)
+    if block.kind == "table":
+        return parse_table_block(block, package)
+    check_fields(block.spec, DATASETS_KEYS, "a datasets block")
+    names = block.spec.values.get("names") or list(package.datasets)
+    return tuple(package.get(name, block.spec.path, block.spec.line_of("names")) for name in names)
+
+
+def parse_table_block(block: Block, package: Package) -> dict[str, Any]:
+    spec = block.spec
+    check_fields(spec, TABLE_KEYS, "a table block")
+    dataset = package.get(spec.values["data"], spec.path, spec.line_of("data"))
+    columns = spec.values.get("columns") or list(dataset.columns)
+    mapping = dict(columns) if isinstance(columns, dict) else {str(c): "" for c in columns}
+    for name in mapping:
+        if name not in dataset.columns:
+            raise spec.error("columns", f"column '{name}' is not in dataset '{dataset.name}'", known(dataset.columns))
+    anchor = "table-" + slugify(spec.values["title"])
+    return {**spec.values, "id": anchor, "table": make_table(dataset, mapping), "dataset": dataset}
+
+
+def _add_chart(charts: dict[str, ChartBlock], chart: ChartBlock) -> None:
+    other = charts.get(chart.id)
+    if other is None:
+        charts[chart.id] = chart
+    elif other.key != chart.key or other.definition is None:
+        raise SiteError(chart.src, chart.line, f"chart id '{chart.id}' is already used at {other.src}:{other.line}", "declarative charts take their id from the title: give each a distinct title")
+
+
+def build_figures(site: Site, cache: Cache, progress: Callable[[str], None] | None = None) -> tuple[dict[str, Figure], int]:
+    """Compile and render every chart, reusing cached results; return them and the hit count."""
+    figures: dict[str, Figure] = {}
+    hits = 0
+    version = renderer_version()
+    for chart_id, chart in site.charts.items():
+        digests = [site.package.datasets[name].digest for name in chart.datasets]
+        key = cache_key(chart.key, *digests, version)
+        entry = cache.get("chart", key)
+        if entry is None:
+            if progress:
+                progress(f"rendering chart {chart_id}")
+            spec = compile_spec(chart, site.package, site.config.root)
+            entry = {"spec": json.dumps(spec, sort_keys=True, separators=(",", ":")), "svg": render_svg(spec, chart_id, chart.description)}
+            cache.put("chart", key, entry)
+        else:
+            hits += 1
+        figures[chart_id] = Figure(chart, entry["spec"], entry["svg"], frozenset(plotted_fields(json.loads(entry["spec"]))))
+    return figures, hits
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Static files by source name (``style.css``) -> fingerprinted dest and bytes."""
+
+    files: Mapping[str, tuple[str, bytes]]
+
+    def url(self, name: str) -> str:
+        if name not in self.files:
+            raise SiteError(STATIC_DIR, None, f"a template asks for static file '{name}', which does not exist", known(self.files))
+        return "/" + self.files[name][0]
+
+
+def collect_assets(config: Config, cache: Cache, needs_runtime: bool) -> Assets:
+    folder = config.root / STATIC_DIR
+    sources = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()} if folder.is_dir() else {}
+    if needs_runtime:
+        sources[RUNTIME_ASSET] = chart_runtime(cache).encode()
+    files: dict[str, tuple[str, bytes]] = {}
+    for name in sorted(sources, key=lambda n: n.endswith(".css")):  # CSS last: it may refer to the others
+        data = sources[name]
+        if name.endswith(".css"):
+            data = _rewrite_css(data, files, config)
+        files[name] = (_fingerprint(name, data), data)
+    return Assets(files)
+
+
+def _fingerprint(name: str, data: bytes) -> str:
+    stem, dot, suffix = name.rpartition(".")
+    digest = hashlib.sha256(data).hexdigest()[:10]
+    return f"{STATIC_DIR}/{stem}.{digest}.{suffix}" if dot else f"{STATIC_DIR}/{name}.{digest}"
+
+
+def _rewrite_css(data: bytes, files: Mapping[str, tuple[str, bytes]], config: Config) -> bytes:
+    def replace(match: re.Match[bytes]) -> bytes:
+        name = match.group(2).decode()
+        return b"url(" + config.url(files[name][0]).encode() + b")" if name in files else match.group(0)
+
+    return re.sub(rb"url\((['\"]?)([^'\")]+)\1\)", replace, data)
+
+
+def chart_runtime(cache: Cache) -> str:
+    """Vega, Vega-Lite and vega-embed as one script, from the pinned vl-convert (cached)."""
+    key = cache_key("runtime", renderer_version())
+    bundle = cache.get("runtime", key)
+    if bundle is None:
+        import vl_convert
+
+        bundle = vl_convert.javascript_bundle()
+        cache.put("runtime", key, bundle)
+    return str(bundle)
+
+
+def write_site(output: Output, site: Site, figures: Mapping[str, Figure], assets: Assets) -> None:
+    config = site.config
+    env = new_environment(config, lambda name: config.url(assets.url(name)))
+    nav = [p for p in site.pages if p.url != "/"]
+    for page in site.pages:
+        body = render_blocks(env, site, page, figures)
+        context = {"page": page, "content": _markup(rewrite_links(body, config)), "nav": nav, "has_charts": _has_charts(site, page)}
+        output.write(page.dest, render_template(env, f"{page.template}.html", context))
+    output.write("404.html", render_template(env, "404.html", {"page": None, "nav": nav, "has_charts": False}))
+    output.write("sitemap.xml", render_template(env, "sitemap.xml", {"pages": site.pages}))
+    output.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.absolute_url('/sitemap.xml')}\n")
+    for figure in figures.values():
+        output.write(figure.spec_url.lstrip("/"), figure.spec_json)
+    for dataset in site.package.datasets.values():
+        output.write(dataset.url.lstrip("/"), dataset.raw)
+    for dest, data in assets.files.values():
+        output.write(dest, data)
+
+
+def render_blocks(env: Any, site: Site, page: Page, figures: Mapping[str, Figure]) -> str:
+    html = []
+    for item in site.blocks[page.src]:
+        if isinstance(item, ChartBlock):
+            html.append(render_template(env, "_figure.html", figure_context(site, figures[item.id], item)))
+        elif isinstance(item, dict):
+            html.append(render_template(env, "_table.html", item))
+        else:
+            html.append(render_template(env, "_datasets.html", {"datasets": [(d, make_table_of_fields(d)) for d in item]}))
+    return fill_blocks(page, html)
+
+
+def figure_context(site: Site, figure: Figure, chart: ChartBlock) -> dict[str, Any]:
+    """What ``_figure.html`` gets: the chart (as written on this page) and its data."""
+    datasets = [site.package.datasets[name] for name in figure.chart.datasets]
+    tables = [_plotted_table(d, figure.fields) for d in datasets]
+    return {
+        "chart": chart,
+        "figure": figure,
+        "svg": _markup(figure.svg),
+        "datasets": datasets,
+        "sources": _unique_sources(datasets),
+        "tables": [t for t in tables if t is not None],
+    }
+
+
+def _plotted_table(dataset: Dataset, fields: frozenset[str]) -> Table | None:
+    columns = {name: "" for name in dataset.columns if name in fields}
+    return make_table(dataset, columns) if columns else None
+
+
+def make_table_of_fields(dataset: Dataset) -> list[tuple[str, str, str, str]]:
+    return [(f.name, f.type, f.unit, f.description or f.title) for f in dataset.fields]
+
+
+def _unique_sources(datasets: list[Dataset]) -> list[Any]:
+    seen: dict[tuple[str, str], Any] = {}
+    for dataset in datasets:
+        for source in dataset.sources:
+            seen.setdefault((source.title, source.path), source)
+    return list(seen.values())
+
+
+def _has_charts(site: Site, page: Page) -> bool:
+    return any(isinstance(item, ChartBlock) for item in site.blocks[page.src])
+
+
+def _markup(html: str) -> Any:
+    from markupsafe import Markup
+
+    return Markup(html)
+
+
+def page_dependencies(site: Site) -> dict[str, frozenset[str]]:
+    """Which source files each page is made from (templates are added by the server)."""
+    deps: dict[str, frozenset[str]] = {}
+    for page in site.pages:
+        files = {page.src}
+        for item in site.blocks[page.src]:
+            if isinstance(item, ChartBlock):
+                files |= {site.package.datasets[n].src for n in item.datasets}
+                if item.definition:
+                    files.add(item.definition.src)
+            elif isinstance(item, dict):
+                files.add(item["dataset"].src)
+            else:
+                files |= {d.src for d in item}
+        deps[page.url] = frozenset(files)
+    return deps

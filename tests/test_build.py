@@ -1,0 +1,118 @@
+"""Whole builds of the test site through the real command line."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO, make_site, run, snapshot
+
+
+def test_build_publishes_figures_with_inline_svg_sources_and_data(site: Path, shared_cache: Path, capsys) -> None:
+    assert run(site, cache=shared_cache) == 0
+    assert re.match(r"Built 2 pages, 2 charts \(\d from cache\), 2 datasets in [\d.]+ s", capsys.readouterr().out)
+    html = (site / "public/index.html").read_text()
+    figure = html[html.index('<figure class="chart" id="yields"') :]
+    figure = figure[: figure.index("</figure>")]
+    assert '<svg role="img" aria-label="Point chart. The sixth test, in 2017, was by far the largest."' in figure
+    assert '<a href="https://doi.org/10.1785/0220180134" rel="external noopener">Yao et al. 2018</a>' in figure
+    assert '<a href="/data/tests.csv" download>Download the data (CSV)</a>' in figure
+    assert "<caption>Nuclear tests and yields</caption>" in figure  # the accessible data table
+    assert (site / "public/data/tests.csv").read_bytes() == (site / "data/tests.csv").read_bytes()
+    spec_url = re.search(r'data-spec="(/charts/yields\.[0-9a-f]{10}\.json)"', figure).group(1)
+    assert (site / "public" / spec_url.lstrip("/")).exists()
+
+
+def test_declarative_chart_and_table_blocks(site: Path, shared_cache: Path) -> None:
+    assert run(site, cache=shared_cache) == 0
+    html = (site / "public/notes/coal/index.html").read_text()
+    assert 'id="missiles-tested-a-year"' in html and "<svg " in html
+    assert '<figure class="data-figure" id="table-the-numbers"' in html
+    assert '<td class="num">24</td>' in html
+    assert "```chart is left alone" in html  # other fences are code, not blocks
+
+
+def test_pages_urls_drafts_and_nav(site: Path, shared_cache: Path) -> None:
+    assert run(site, cache=shared_cache) == 0
+    assert (site / "public/notes/coal/index.html").exists()
+    assert not (site / "public/draft").exists()
+    assert run(site, "build", "--drafts", cache=shared_cache) == 0
+    assert (site / "public/draft/index.html").exists()
+
+
+def test_only_chart_pages_load_scripts_and_nothing_comes_from_elsewhere(site: Path, shared_cache: Path) -> None:
+    (site / "content/plain.md").write_text("---\ntitle: Plain\ndescription: No charts.\n---\n\nText.\n")
+    assert run(site, cache=shared_cache) == 0
+    for page in (site / "public").rglob("*.html"):
+        html = page.read_text()
+        for tag in re.findall(r"<(?:script|link|img|iframe|source)\b[^>]*>", html):
+            if re.search(r'rel="(?:canonical|alternate)"', tag):
+                continue  # links to itself, fetched by nobody
+            assert not re.search(r'(?:src|href)="(?:https?:)?//', tag), f"{page}: {tag}"
+    assert "<script" not in (site / "public/plain/index.html").read_text()
+    assert "<script" in (site / "public/index.html").read_text()
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, shared_cache: Path) -> None:
+    first, second = make_site(tmp_path / "a"), make_site(tmp_path / "b")
+    assert run(first, cache=shared_cache) == 0
+    assert run(second, "build", "--no-cache") == 0
+    assert snapshot(first / "public") == snapshot(second / "public")
+
+
+def test_second_build_renders_no_chart(tmp_path: Path, capsys) -> None:
+    site = make_site(tmp_path)
+    assert run(site) == 0
+    assert "(0 from cache)" in capsys.readouterr().out
+    assert run(site) == 0
+    assert "2 charts (2 from cache)" in capsys.readouterr().out
+    (site / "data/missiles.csv").write_text((site / "data/missiles.csv").read_text().replace("2017,21,6", "2017,21,7"))
+    assert run(site) == 0
+    assert "2 charts (1 from cache)" in capsys.readouterr().out  # only the chart on that dataset
+
+
+def test_corrupt_cache_entry_is_a_miss(tmp_path: Path, capsys) -> None:
+    site = make_site(tmp_path)
+    assert run(site) == 0
+    for entry in (site / ".cache/chart").rglob("*.json"):
+        entry.write_text("{not json")
+    assert run(site) == 0
+    assert "(0 from cache)" in capsys.readouterr().out
+
+
+def test_sub_path_base_url_prefixes_every_internal_link(site: Path, shared_cache: Path) -> None:
+    assert run(site, "build", "--base-url", "https://example.org/nk/", cache=shared_cache) == 0
+    html = (site / "public/index.html").read_text()
+    assert '<a href="/nk/notes/coal/">the notes</a>' in html
+    assert '<link rel="canonical" href="https://example.org/nk/">' in html
+    for ref in re.findall(r'(?:href|src|data-spec|data-runtime)="(/[^"]*)"', html):
+        assert ref.startswith("/nk/"), ref
+
+
+def test_static_files_are_fingerprinted(site: Path, shared_cache: Path) -> None:
+    assert run(site, cache=shared_cache) == 0
+    css = list((site / "public/static").glob("style.*.css"))
+    assert len(css) == 1 and re.fullmatch(r"style\.[0-9a-f]{10}\.css", css[0].name)
+    assert f'href="/static/{css[0].name}"' in (site / "public/index.html").read_text()
+
+
+def test_output_folder_option(site: Path, tmp_path: Path, shared_cache: Path) -> None:
+    out = tmp_path / "elsewhere"
+    assert run(site, "build", "--out", str(out), cache=shared_cache) == 0
+    assert (out / "index.html").exists() and not (site / "public").exists()
+
+
+def test_help_imports_neither_pandas_nor_altair() -> None:
+    code = "import sys; from broadsheet.cli import main\ntry: main(['--help'])\nexcept SystemExit: pass\nprint(sorted(m for m in ('pandas', 'altair', 'vl_convert') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("[]")
+
+
+def test_build_py_entry_point_builds_from_the_site_folder(site: Path, shared_cache: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--cache-dir", str(shared_cache)], cwd=site, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Built 2 pages")
