@@ -1,0 +1,95 @@
+"""Property tests: any input gives a result or a clear ``SiteError``, never a crash."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from broadsheet.charts import ChartDef, parse_chart_block
+from broadsheet.content import Block, new_converter, parse_page
+from broadsheet.data import Dataset, Field, Package, Source, validate_csv
+from broadsheet.errors import SiteError
+from broadsheet.yamlmap import parse_mapping
+
+CONVERTER = new_converter()
+FIELDS = (Field("year", "integer"), Field("value", "number"), Field("day", "date"), Field("label", "string"))
+yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20), st.dates())
+yaml_values = st.recursive(yaml_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
+keys = st.sampled_from(["title", "description", "date", "order", "draft", "authors", "template", "bogus", "id", "data", "mark", "x", "y", "tooltip", "notes"])
+
+
+def yaml_dump(mapping: dict) -> str:
+    import yaml
+
+    return yaml.safe_dump(mapping, allow_unicode=True)
+
+
+def location_ok(error: SiteError, path: str) -> bool:
+    return error.path == path and (error.line is None or error.line >= 1) and bool(error.message)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=string.printable + "é—", max_size=200))
+def test_any_page_text_parses_or_fails_cleanly(text: str) -> None:
+    try:
+        page = parse_page("content/x.md", text, CONVERTER)
+    except SiteError as error:
+        assert location_ok(error, "content/x.md")
+    else:
+        assert page.title and page.url == "/x/"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(keys, yaml_values, max_size=6), st.text(max_size=80))
+def test_any_front_matter_mapping_parses_or_fails_cleanly(meta: dict, body: str) -> None:
+    text = "---\n" + yaml_dump(meta) + "---\n" + body
+    try:
+        page = parse_page("content/x.md", text, CONVERTER)
+    except SiteError as error:
+        assert location_ok(error, "content/x.md")
+    else:
+        assert isinstance(page.title, str) and isinstance(page.description, str)
+
+
+DATASET = Dataset("d", "data/d.csv", "D", "", (Source("S", "https://example.org"),), (), FIELDS, (), b"")
+PACKAGE = Package({"d": DATASET})
+REGISTRY = {"known": ChartDef("known", ("d",), "charts/k.py", 3, "0")}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(keys, yaml_values | st.sampled_from(["d", "bar", "year:O", "value:Q", "known"]), max_size=8))
+def test_any_chart_block_parses_or_fails_cleanly(spec: dict) -> None:
+    text = yaml_dump(spec)
+    try:
+        mapping = parse_mapping(text, "content/x.md", 10)
+        chart = parse_chart_block(Block("chart", mapping), REGISTRY, PACKAGE)
+    except SiteError as error:
+        assert location_ok(error, "content/x.md") and error.line >= 10
+    else:
+        assert chart.title and chart.description and chart.datasets == ("d",)
+
+
+cells = st.one_of(st.sampled_from(["", "1", "-3", "2.5", "2016-02-29", "2015-02-29", "x", '"q,uoted"', "1e400"]), st.text(max_size=6))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(cells, min_size=0, max_size=5), max_size=6), st.booleans())
+def test_any_csv_validates_or_fails_cleanly(rows: list[list[str]], good_header: bool) -> None:
+    header = "year,value,day,label" if good_header else "year,value"
+    raw = "\n".join([header, *(",".join(r) for r in rows)]).encode()
+    try:
+        result = validate_csv("data/d.csv", raw, FIELDS)
+    except SiteError as error:
+        assert location_ok(error, "data/d.csv")
+    else:
+        assert all(len(r) == len(FIELDS) for r in result)
+
+
+@given(st.binary(max_size=60))
+def test_any_bytes_as_csv_validate_or_fail_cleanly(raw: bytes) -> None:
+    try:
+        validate_csv("data/d.csv", raw, FIELDS)
+    except SiteError as error:
+        assert location_ok(error, "data/d.csv")
