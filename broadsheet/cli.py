@@ -51,12 +51,12 @@ def run(args: argparse.Namespace) -> int:
     from .site import build_site
 
     root = args.root.resolve()
-    config = load_config(root, base_url=args.base_url, drafts=args.drafts)
     cache = Cache(None if args.no_cache else _out(root, args.cache_dir or Path(CACHE_DIR)))
     if args.command == "serve":
         from .server import serve
 
-        return serve(config, _out(root, args.out), cache, host=args.host, port=args.port)
+        return serve(lambda: load_config(root, base_url=args.base_url, drafts=args.drafts), _out(root, args.out), cache, host=args.host, port=args.port)
+    config = load_config(root, base_url=args.base_url, drafts=args.drafts)
     if args.command == "check":
         from .check import check_site
 

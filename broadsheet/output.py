@@ -8,30 +8,60 @@ from pathlib import Path
 
 
 class Output:
-    """Collects files under a staging folder; ``commit`` replaces ``dest`` atomically.
+    """Writes a build. Two modes, same calls:
 
-    A build that fails calls ``abort`` (or never commits): ``dest`` stays untouched.
+    - staged (a full build): files go to a staging folder that replaces ``dest`` in one
+      rename on ``commit``; a build that fails calls ``abort`` and ``dest`` is untouched;
+    - in place (the preview server's rebuilds): each changed file is replaced atomically,
+      unchanged ones are left alone, and ``commit`` removes files no longer produced.
     """
 
-    def __init__(self, dest: Path):
+    def __init__(self, dest: Path, in_place: bool = False):
         self.dest = dest
-        self.staging = dest.parent / f".{dest.name}.staging-{os.getpid()}"
-        self.written: list[str] = []
-        shutil.rmtree(self.staging, ignore_errors=True)
-        self.staging.mkdir(parents=True)
+        self.in_place = in_place and dest.is_dir()
+        self.produced: set[str] = set()
+        self.root = dest if self.in_place else dest.parent / f".{dest.name}.staging-{os.getpid()}"
+        if not self.in_place:
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.root.mkdir(parents=True)
 
     def write(self, rel: str, data: str | bytes) -> None:
-        path = self.staging / rel
+        content = data.encode("utf-8") if isinstance(data, str) else data
+        path = self.root / rel
+        self.produced.add(rel)
+        if self.in_place:
+            if path.is_file() and path.read_bytes() == content:
+                return
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+            tmp.write_bytes(content)
+            os.replace(tmp, path)
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        self.written.append(rel)
+        path.write_bytes(content)
+
+    def keep(self, rel: str) -> bool:
+        """Keep the file as the previous build wrote it; False if there is none."""
+        if not self.in_place or not (self.root / rel).is_file():
+            return False
+        self.produced.add(rel)
+        return True
 
     def commit(self) -> None:
+        if self.in_place:
+            for path in sorted(self.root.rglob("*"), reverse=True):
+                rel = path.relative_to(self.root).as_posix()
+                if path.is_file() and rel not in self.produced:
+                    path.unlink()
+                elif path.is_dir() and not any(path.iterdir()):
+                    path.rmdir()
+            return
         old = self.dest.parent / f".{self.dest.name}.old-{os.getpid()}"
         if self.dest.exists():
             os.replace(self.dest, old)
-        os.replace(self.staging, self.dest)
+        os.replace(self.root, self.dest)
         shutil.rmtree(old, ignore_errors=True)
 
     def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if not self.in_place:
+            shutil.rmtree(self.root, ignore_errors=True)

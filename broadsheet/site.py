@@ -23,7 +23,7 @@ from .content import CONTENT_DIR, Block, Page, new_converter, parse_page
 from .data import Dataset, Package, load_package
 from .errors import SiteError, known
 from .output import Output
-from .render import Table, fill_blocks, make_table, new_environment, render_template, rewrite_links
+from .render import TEMPLATES_DIR, Table, fill_blocks, make_table, new_environment, render_template, rewrite_links
 from .yamlmap import FieldSpec, check_fields
 
 STATIC_DIR = "static"
@@ -66,6 +66,19 @@ class Site:
     blocks: Mapping[str, tuple[Any, ...]]  # page src -> parsed blocks (ChartBlock, table spec, datasets list)
 
 
+@dataclass
+class BuildState:
+    """What one build leaves for the next: the preview server keeps it between rebuilds.
+
+    ``pages`` memoises parsed pages by a hash of their text; ``render_keys`` holds, for
+    every page written, a hash of everything that went into it, so an unchanged page is
+    neither rendered nor written again.
+    """
+
+    pages: dict[str, tuple[str, Page]] = field(default_factory=dict)
+    render_keys: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class BuildResult:
     pages: int
@@ -73,6 +86,7 @@ class BuildResult:
     cached: int
     datasets: int
     seconds: float
+    rendered: tuple[str, ...] = ()  # URLs of the pages rendered by this build
     dependencies: Mapping[str, frozenset[str]] = field(default_factory=dict)  # page url -> source files
 
     def summary(self) -> str:
@@ -82,15 +96,28 @@ class BuildResult:
         )
 
 
-def build_site(config: Config, dest: Path, cache: Cache, progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Build the whole site into ``dest``, atomically."""
+def build_site(
+    config: Config,
+    dest: Path,
+    cache: Cache,
+    progress: Callable[[str], None] | None = None,
+    state: BuildState | None = None,
+    fingerprint: bool = True,
+) -> BuildResult:
+    """Build the site into ``dest``.
+
+    Without ``state`` the whole site is written to a staging folder that replaces
+    ``dest`` at once. With a ``state`` from the previous build (the preview server), only
+    pages whose inputs changed are rendered, and files are replaced one by one in place.
+    """
     start = time.perf_counter()
-    site = load_site(config)
+    site = load_site(config, state)
     figures, cached = build_figures(site, cache, progress)
-    assets = collect_assets(config, cache, needs_runtime=bool(figures))
-    output = Output(dest)
+    assets = collect_assets(config, cache, needs_runtime=bool(figures), fingerprint=fingerprint)
+    templates = template_graph(config)
+    output = Output(dest, in_place=state is not None)
     try:
-        write_site(output, site, figures, assets)
+        rendered = write_site(output, site, figures, assets, templates, state or BuildState())
         output.commit()
     except BaseException:
         output.abort()
@@ -101,12 +128,13 @@ def build_site(config: Config, dest: Path, cache: Cache, progress: Callable[[str
         cached=cached,
         datasets=len(site.package.datasets),
         seconds=time.perf_counter() - start,
-        dependencies=page_dependencies(site),
+        rendered=tuple(rendered),
+        dependencies=page_dependencies(site, templates),
     )
 
 
-def load_site(config: Config) -> Site:
-    pages = load_pages(config)
+def load_site(config: Config, state: BuildState | None = None) -> Site:
+    pages = load_pages(config, state)
     package = load_package(config.root)
     registry = discover_charts(config.root)
     blocks: dict[str, tuple[Any, ...]] = {}
@@ -122,16 +150,27 @@ def load_site(config: Config) -> Site:
     return Site(config, pages, package, registry, charts, blocks)
 
 
-def load_pages(config: Config) -> tuple[Page, ...]:
+def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, ...]:
     converter = new_converter()
     folder = config.root / CONTENT_DIR
+    memo = state.pages if state is not None else {}
+    seen = set()
     pages = []
     for path in sorted(folder.rglob("*.md")):
         src = path.relative_to(config.root).as_posix()
-        page = parse_page(src, path.read_text(encoding="utf-8"), converter)
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        seen.add(src)
+        if src in memo and memo[src][0] == digest:
+            page = memo[src][1]
+        else:
+            page = parse_page(src, raw.decode("utf-8"), converter)
+            memo[src] = (digest, page)
         if page.draft and not config.drafts:
             continue
         pages.append(page)
+    for src in set(memo) - seen:
+        del memo[src]
     by_url: dict[str, Page] = {}
     for page in pages:
         if page.url in by_url:
@@ -206,7 +245,7 @@ class Assets:
         return "/" + self.files[name][0]
 
 
-def collect_assets(config: Config, cache: Cache, needs_runtime: bool) -> Assets:
+def collect_assets(config: Config, cache: Cache, needs_runtime: bool, fingerprint: bool = True) -> Assets:
     folder = config.root / STATIC_DIR
     sources = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()} if folder.is_dir() else {}
     if needs_runtime:
@@ -216,7 +255,7 @@ def collect_assets(config: Config, cache: Cache, needs_runtime: bool) -> Assets:
         data = sources[name]
         if name.endswith(".css"):
             data = _rewrite_css(data, files, config)
-        files[name] = (_fingerprint(name, data), data)
+        files[name] = (_fingerprint(name, data) if fingerprint else f"{STATIC_DIR}/{name}", data)
     return Assets(files)
 
 
@@ -246,14 +285,25 @@ def chart_runtime(cache: Cache) -> str:
     return str(bundle)
 
 
-def write_site(output: Output, site: Site, figures: Mapping[str, Figure], assets: Assets) -> None:
+def write_site(
+    output: Output, site: Site, figures: Mapping[str, Figure], assets: Assets, templates: TemplateGraph, state: BuildState
+) -> list[str]:
+    """Write every output file; render only pages whose inputs changed. Return their URLs."""
     config = site.config
     env = new_environment(config, lambda name: config.url(assets.url(name)))
     nav = [p for p in site.pages if p.url != "/"]
+    shared = _digest_json([repr(config), [(p.url, p.label, p.order) for p in nav], [(n, d) for n, (d, _) in sorted(assets.files.items())]])
+    rendered = []
+    keys = {}
     for page in site.pages:
+        keys[page.dest] = key = render_key(site, page, figures, templates, shared, state)
+        if state.render_keys.get(page.dest) == key and output.keep(page.dest):
+            continue
         body = render_blocks(env, site, page, figures)
         context = {"page": page, "content": _markup(rewrite_links(body, config)), "nav": nav, "has_charts": _has_charts(site, page)}
         output.write(page.dest, render_template(env, f"{page.template}.html", context))
+        rendered.append(page.url)
+    state.render_keys = keys
     output.write("404.html", render_template(env, "404.html", {"page": None, "nav": nav, "has_charts": False}))
     output.write("sitemap.xml", render_template(env, "sitemap.xml", {"pages": site.pages}))
     output.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.absolute_url('/sitemap.xml')}\n")
@@ -263,6 +313,74 @@ def write_site(output: Output, site: Site, figures: Mapping[str, Figure], assets
         output.write(dataset.url.lstrip("/"), dataset.raw)
     for dest, data in assets.files.values():
         output.write(dest, data)
+    return rendered
+
+
+def render_key(site: Site, page: Page, figures: Mapping[str, Figure], templates: TemplateGraph, shared: str, state: BuildState) -> str:
+    """A hash of everything a page's HTML is made from."""
+    parts: list[Any] = [shared, state.pages.get(page.src, ("", None))[0], page.draft]
+    parts += [templates.digest(name) for name in sorted(templates.closure(page_templates(site, page)))]
+    for item in site.blocks[page.src]:
+        if isinstance(item, ChartBlock):
+            parts.append(figures[item.id].spec_url)
+            datasets = [site.package.datasets[n] for n in item.datasets]
+        else:
+            datasets = [item["dataset"]] if isinstance(item, dict) else list(item)
+        parts += [(d.name, d.digest, repr(d.sources), d.title, d.description, repr(d.fields), repr(d.licenses)) for d in datasets]
+    return _digest_json(parts)
+
+
+def _digest_json(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def page_templates(site: Site, page: Page) -> set[str]:
+    """The templates a page renders directly: its own and those of its blocks."""
+    names = {f"{page.template}.html"}
+    for item in site.blocks[page.src]:
+        names.add("_figure.html" if isinstance(item, ChartBlock) else "_table.html" if isinstance(item, dict) else "_datasets.html")
+    return names
+
+
+@dataclass(frozen=True)
+class TemplateGraph:
+    """Each template's digest and the templates it extends, includes or imports."""
+
+    digests: Mapping[str, str]
+    references: Mapping[str, frozenset[str]]
+
+    def digest(self, name: str) -> str:
+        return self.digests.get(name, "")
+
+    def closure(self, names: set[str]) -> set[str]:
+        found, todo = set(), list(names)
+        while todo:
+            name = todo.pop()
+            if name not in found:
+                found.add(name)
+                todo.extend(self.references.get(name, ()))
+        return found
+
+
+def template_graph(config: Config) -> TemplateGraph:
+    import jinja2
+    import jinja2.meta
+
+    folder = config.root / TEMPLATES_DIR
+    env = jinja2.Environment()
+    digests, references = {}, {}
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if not path.is_file():
+            continue
+        name = path.relative_to(folder).as_posix()
+        text = path.read_bytes()
+        digests[name] = hashlib.sha256(text).hexdigest()
+        try:
+            refs = jinja2.meta.find_referenced_templates(env.parse(text.decode("utf-8")))
+            references[name] = frozenset(r for r in refs if r)
+        except jinja2.TemplateSyntaxError as exc:
+            raise SiteError(f"{TEMPLATES_DIR}/{name}", exc.lineno, f"template syntax error: {exc.message}") from None
+    return TemplateGraph(digests, references)
 
 
 def render_blocks(env: Any, site: Site, page: Page, figures: Mapping[str, Figure]) -> str:
@@ -318,11 +436,11 @@ def _markup(html: str) -> Any:
     return Markup(html)
 
 
-def page_dependencies(site: Site) -> dict[str, frozenset[str]]:
-    """Which source files each page is made from (templates are added by the server)."""
+def page_dependencies(site: Site, templates: TemplateGraph) -> dict[str, frozenset[str]]:
+    """Which source files each page is made from."""
     deps: dict[str, frozenset[str]] = {}
     for page in site.pages:
-        files = {page.src}
+        files = {page.src} | {f"{TEMPLATES_DIR}/{n}" for n in templates.closure(page_templates(site, page))}
         for item in site.blocks[page.src]:
             if isinstance(item, ChartBlock):
                 files |= {site.package.datasets[n].src for n in item.datasets}

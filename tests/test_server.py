@@ -1,0 +1,180 @@
+"""The real preview server, over real HTTP: edits, errors, recovery, incremental rebuilds, safety."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, make_site, run
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, root: Path, port: int, process: subprocess.Popen[str]):
+        self.root, self.port, self.process = root, port, process
+
+    def get(self, path: str) -> tuple[int, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request("GET", path)  # sent as written: no client-side normalisation
+        response = conn.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        conn.close()
+        return response.status, body
+
+    def status(self) -> dict:
+        return json.loads(self.get("/_broadsheet/status")[1])
+
+    def wait_for(self, predicate, timeout: float = 10.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.status()
+            if predicate(status):
+                return status
+            time.sleep(0.05)
+        raise AssertionError(f"timed out; last status {status}")
+
+    def after_edit(self, path: str, old: str, new: str) -> dict:
+        generation = self.status()["generation"]
+        file = self.root / path
+        text = file.read_text()
+        assert old in text
+        file.write_text(text.replace(old, new, 1))
+        return self.wait_for(lambda s: s["generation"] > generation)
+
+
+@pytest.fixture
+def server(tmp_path: Path, shared_cache: Path) -> Iterator[Server]:
+    root = make_site(tmp_path)
+    assert run(root, cache=shared_cache) == 0  # warm the shared cache
+    port = free_port()
+    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 (closed in finally)
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", str(port), "--cache-dir", str(shared_cache)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    server = Server(root, port, process)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if server.status()["generation"] >= 1:
+                    break
+            except OSError:
+                pass
+            assert process.poll() is None, (tmp_path / "server.log").read_text()
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+def test_serves_the_site_with_reload_script_only_while_serving(server: Server) -> None:
+    status, body = server.get("/")
+    assert status == 200 and "Home of the &#34;tests&#34;" in body
+    assert "/livereload.js" in body
+    assert "livereload" not in (server.root / "public/index.html").read_text()
+    assert server.get("/notes/coal/")[0] == 200
+    assert server.get("/no/such/page/")[0] == 404
+
+
+def test_edit_shows_up_and_only_that_page_is_rendered(server: Server) -> None:
+    status = server.after_edit("content/notes/coal.md", "## By year", "## Year by year")
+    assert status["ok"] and status["rendered"] == ["/notes/coal/"]
+    assert "Year by year" in server.get("/notes/coal/")[1]
+
+
+def test_broken_front_matter_is_shown_in_the_browser_and_recovers(server: Server) -> None:
+    status = server.after_edit("content/notes/coal.md", "order: 2", "order: two")
+    assert not status["ok"] and status["error"].startswith("content/notes/coal.md:4: 'order' must be integer")
+    code, body = server.get("/notes/coal/")
+    assert code == 200 and 'id="broadsheet-error"' in body and "content/notes/coal.md:4:" in body
+    assert "Missiles tested a year" in body  # the last good page stays under the error
+    status = server.after_edit("content/notes/coal.md", "order: two", "order: 2")
+    assert status["ok"]
+    assert "broadsheet-error" not in server.get("/notes/coal/")[1]
+
+
+def test_unknown_chart_id_and_template_errors_recover(server: Server) -> None:
+    status = server.after_edit("content/index.md", "id: yields", "id: nope")
+    assert status["error"].startswith("content/index.md:13: unknown chart id 'nope'")
+    assert server.after_edit("content/index.md", "id: nope", "id: yields")["ok"]
+    status = server.after_edit("templates/page.html", "{{ page.title }}", "{{ page.nope }}")
+    assert status["error"].startswith("templates/page.html:5: template error")
+    assert server.after_edit("templates/page.html", "{{ page.nope }}", "{{ page.title }}")["ok"]
+
+
+def test_csv_edit_rebuilds_only_pages_using_that_dataset(server: Server) -> None:
+    generation = server.status()["generation"]
+    (server.root / "content/about.md").write_text("---\ntitle: About\ndescription: No data here.\n---\n\nText.\n")
+    new_page = server.wait_for(lambda s: s["generation"] > generation)
+    assert sorted(new_page["rendered"]) == ["/", "/about/", "/notes/coal/"]  # the navigation changed everywhere
+    assert server.after_edit("content/about.md", "Text.", "More text.")["rendered"] == ["/about/"]
+    # tests.csv feeds the chart on / and the dataset catalogue on /notes/coal/
+    status = server.after_edit("data/tests.csv", "109.4,60.8,158.0", "109.4,60.8,158.1")
+    assert status["ok"] and sorted(status["rendered"]) == ["/", "/notes/coal/"]
+    assert "158.1" in server.get("/")[1]
+    # a page whose only change is its dataset is rendered alone; /about/ never is
+    server.after_edit("content/notes/coal.md", "```datasets\n```", "")
+    status = server.after_edit("data/tests.csv", "109.4,60.8,158.1", "109.4,60.8,158.0")
+    assert status["rendered"] == ["/"]
+    status = server.after_edit("data/missiles.csv", "2017,21,6", "2017,22,6")
+    assert status["rendered"] == ["/notes/coal/"]
+
+
+def test_template_edit_rebuilds_pages_that_use_it(server: Server) -> None:
+    status = server.after_edit("templates/_table.html", '<p class="chart-title"', '<p class="chart-title table-title"')
+    assert status["rendered"] == ["/notes/coal/"]
+    status = server.after_edit("templates/base.html", "Skip to content", "Skip to the content")
+    assert sorted(status["rendered"]) == ["/", "/notes/coal/"]
+
+
+def test_bad_csv_value_is_reported_then_recovers(server: Server) -> None:
+    status = server.after_edit("data/missiles.csv", "2015,15,2", "2015,15,two")
+    assert status["error"].startswith("data/missiles.csv:5: column 'failures': not an integer")
+    assert "data/missiles.csv:5:" in server.get("/")[1]
+    assert server.after_edit("data/missiles.csv", "2015,15,two", "2015,15,2")["ok"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/../site.toml", "/%2e%2e/site.toml", "/%2E%2E%2Fsite.toml", "/..%2fsite.toml", "//etc/passwd", "/%2Fetc%2Fpasswd", "/static/../../site.toml", "/link/site.toml", "/link-file"],
+)
+def test_nothing_outside_the_output_folder_is_readable(server: Server, path: str) -> None:
+    public = server.root / "public"
+    (public / "link").symlink_to(server.root, target_is_directory=True)
+    (public / "link-file").symlink_to(server.root / "site.toml")
+    code, body = server.get(path)
+    assert code in (400, 404), (path, code)
+    assert "Test tests" not in body or "Page not found" in body
+    assert "root:" not in body
+
+
+def test_listens_on_loopback_only(server: Server) -> None:
+    port_hex = f"{server.port:04X}"
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if os.path.exists(table):
+            for line in Path(table).read_text().splitlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                if local.endswith(":" + port_hex) and state == "0A":
+                    listening.append(local.split(":")[0])
+    assert listening and all(addr in ("0100007F", "00000000000000000000000001000000") for addr in listening), listening
