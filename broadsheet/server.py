@@ -122,11 +122,17 @@ def make_app(preview: Preview) -> Any:
     from livereload.server import LiveScriptInjector
     from tornado import web
 
-    script = (
-        b'<script>(function(){var s=document.createElement("script");'
-        b's.src="/livereload.js?port="+(window.location.port||(window.location.protocol=="https:"?443:80));'
-        b"document.head.appendChild(s);})();</script>"
-    )
+    def script() -> bytes:
+        """livereload.js, plus a once-a-second check of the build generation so that a page
+        that was loading while a rebuild finished still catches up."""
+        return (
+            '<script>(function(){var s=document.createElement("script");'
+            's.src="/livereload.js?port="+(window.location.port||(window.location.protocol=="https:"?443:80));'
+            f"document.head.appendChild(s);var g={preview.generation};"
+            f'setInterval(function(){{fetch("{STATUS_PATH}").then(function(r){{return r.json()}})'
+            ".then(function(j){if(j.generation!==g)location.reload()}).catch(function(){})},1000);"
+            "})();</script>"
+        ).encode()
 
     class Injector(LiveScriptInjector):  # type: ignore[misc]
         """Adds the reload script (only while serving) and, after a failed build, the error."""
@@ -137,7 +143,7 @@ def make_app(preview: Preview) -> Any:
             extra = b""
             if preview.error is not None:
                 extra = error_banner(preview.error).encode()
-            chunk = chunk.replace(b"</head>", script + b"</head>", 1)
+            chunk = chunk.replace(b"</head>", script() + b"</head>", 1)
             chunk = re.sub(rb"(<body[^>]*>)", lambda m: m.group(1) + extra, chunk, count=1)
             if "Content-Length" in headers:
                 headers["Content-Length"] = str(len(chunk))
