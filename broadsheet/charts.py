@@ -45,6 +45,7 @@ DECLARATIVE_KEYS: FieldSpec = {
     **_TEXT_KEYS,
 }
 ENCODINGS = ("x", "y", "color")
+ALTAIR_DEFAULT_SIZE = 300  # Altair's default theme writes this size into every spec
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -53,7 +54,7 @@ INK = "#1a1a1a"
 THEME: dict[str, Any] = {
     "background": "transparent",
     "font": FONT,
-    "view": {"continuousWidth": 640, "continuousHeight": 320, "stroke": None},
+    "view": {"continuousWidth": 640, "continuousHeight": 320, "discreteWidth": 640, "stroke": None},
     "range": {"category": PALETTE},
     "mark": {"color": PALETTE[0]},
     "axis": {
@@ -241,7 +242,11 @@ def compile_spec(chart_block: ChartBlock, package: Package, root: Path) -> dict[
     except Exception as exc:  # Altair's schema errors are the user's to fix
         where = chart_block.definition
         raise SiteError(where.src if where else chart_block.src, where.line if where else chart_block.line, f"invalid chart: {_first_line(exc)}") from None
-    spec["config"] = _merge(THEME, spec.get("config", {}))
+    config = spec.get("config", {})
+    view = config.get("view", {})
+    if view.get("continuousWidth") == ALTAIR_DEFAULT_SIZE and view.get("continuousHeight") == ALTAIR_DEFAULT_SIZE:
+        config["view"] = {k: v for k, v in view.items() if k not in ("continuousWidth", "continuousHeight")}
+    spec["config"] = _merge(THEME, config)
     return spec
 
 

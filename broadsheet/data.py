@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SiteError, known
-from .yamlmap import FieldSpec, YamlMap, check_fields, parse_mapping
+from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document
 
 DATA_DIR = "data"
 PACKAGE_FILE = "data/datapackage.yaml"
@@ -138,10 +138,12 @@ def load_package(root: Path) -> Package:
             raise SiteError(csvs[0], None, "this CSV is not described", f"describe it in {PACKAGE_FILE}")
         return Package({})
     text = descriptor.read_text(encoding="utf-8")
-    doc = parse_mapping(text, PACKAGE_FILE)
+    doc, lists = parse_document(text, PACKAGE_FILE)
     check_fields(doc, PACKAGE_KEYS, "the data package")
+    if len(lists.get("resources", [])) != len(doc.values["resources"]):
+        raise doc.error("resources", "each resource must be a mapping (name, path, title, sources, schema)")
     datasets: dict[str, Dataset] = {}
-    for entry in _resources(doc, text):
+    for entry in lists["resources"]:
         dataset = load_dataset(root, entry)
         if dataset.name in datasets:
             raise entry.error("name", f"two resources are named '{dataset.name}'")
@@ -151,29 +153,6 @@ def load_package(root: Path) -> Package:
         if src not in described:
             raise SiteError(src, None, "this CSV is not described", f"add a resource for it to {PACKAGE_FILE}")
     return Package(datasets)
-
-
-def _resources(doc: YamlMap, text: str) -> list[YamlMap]:
-    """Each resource entry as a ``YamlMap`` with its own line numbers."""
-    import yaml
-
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    resources_node = next(v for k, v in node.value if k.value == "resources")
-    entries = []
-    for item in resources_node.value:
-        if not isinstance(item, yaml.MappingNode):
-            raise SiteError(PACKAGE_FILE, item.start_mark.line + 1, "each resource must be a mapping")
-        start, end = item.start_mark, item.end_mark
-        snippet = text[start.index : end.index]
-        indented = " " * start.column + snippet  # keep the first line's indentation
-        entries.append(parse_mapping(_dedent(indented), PACKAGE_FILE, start.line + 1))
-    return entries
-
-
-def _dedent(text: str) -> str:
-    import textwrap
-
-    return textwrap.dedent(text)
 
 
 def load_dataset(root: Path, entry: YamlMap) -> Dataset:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .content import PLACEHOLDER_RE, Page
+from .content import PLACEHOLDER_RE
 from .data import Dataset, Field
 from .errors import SiteError
 
@@ -54,7 +54,7 @@ def format_cell(field: Field, cell: str) -> str:
     return f"{sign}{int(digits):,}{dot}{fraction}"
 
 
-def new_environment(config: Config, asset_url: Callable[[str], str]) -> Any:
+def new_environment(config: Config) -> Any:
     """A Jinja environment over ``templates/``: autoescape on, undefined names are errors."""
     import jinja2
 
@@ -66,7 +66,7 @@ def new_environment(config: Config, asset_url: Callable[[str], str]) -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(site=config, url=config.url, absolute_url=config.absolute_url, asset=asset_url)
+    env.globals.update(site=config, url=config.url, absolute_url=config.absolute_url)
     return env
 
 
@@ -97,9 +97,9 @@ def _template_frame(exc: BaseException, name: str) -> tuple[str, int | None]:
     return path, line
 
 
-def fill_blocks(page: Page, blocks: list[str]) -> str:
-    """Put each rendered block where its placeholder stands in the page body."""
-    return PLACEHOLDER_RE.sub(lambda m: blocks[int(m.group(1))], page.html)
+def fill_blocks(body: str, blocks: list[str]) -> str:
+    """Put each rendered block where its placeholder stands in a page body."""
+    return PLACEHOLDER_RE.sub(lambda m: blocks[int(m.group(1))], body)
 
 
 def rewrite_links(html: str, config: Config) -> str:

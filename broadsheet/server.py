@@ -27,6 +27,8 @@ from .site import BuildResult, BuildState, build_site
 
 WATCHED = ("content", "charts", "data", "templates", "static")
 POLL_MS = 50
+SETTLE = 0.01  # seconds between the scans that must agree before a rebuild
+SETTLE_MAX = 0.5
 STATUS_PATH = "/_broadsheet/status"
 
 
@@ -60,8 +62,18 @@ class Preview:
         return self.error is None
 
     def changes(self) -> list[str]:
-        """Source files added, removed or modified since the last look."""
+        """Source files added, removed or modified since the last look, once they settle
+        (an editor's save can take more than one write)."""
         files = scan(self.root)
+        if files == self.files:
+            return []
+        deadline = time.monotonic() + SETTLE_MAX
+        while time.monotonic() < deadline:
+            time.sleep(SETTLE)
+            again = scan(self.root)
+            if again == files:
+                break
+            files = again
         changed = sorted(path for path in files.keys() | self.files.keys() if files.get(path) != self.files.get(path))
         self.files = files
         return changed

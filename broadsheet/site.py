@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from .cache import Cache, cache_key
-from .charts import ChartBlock, ChartDef, compile_spec, slugify, discover_charts, parse_chart_block, plotted_fields, render_svg, renderer_version
+from .charts import CHARTS_DIR, ChartBlock, ChartDef, compile_spec, slugify, discover_charts, parse_chart_block, plotted_fields, render_svg, renderer_version
 from .config import Config
 from .content import CONTENT_DIR, Block, Page, new_converter, parse_page
-from .data import Dataset, Package, load_package
+from .data import DATA_DIR, Dataset, Package, load_package
 from .errors import SiteError, known
 from .output import Output
 from .render import TEMPLATES_DIR, Table, fill_blocks, make_table, new_environment, render_template, rewrite_links
@@ -77,6 +77,22 @@ class BuildState:
 
     pages: dict[str, tuple[str, Page]] = field(default_factory=dict)
     render_keys: dict[str, str] = field(default_factory=dict)
+    memos: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (input hash, value)
+
+    def memo(self, name: str, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, unless the last value under ``name`` was made from the same ``key``."""
+        if name not in self.memos or self.memos[name][0] != key:
+            self.memos[name] = (key, compute())
+        return self.memos[name][1]
+
+
+def folder_digest(folder: Path, pattern: str) -> str:
+    """A hash of the names and bytes of the files matching ``pattern`` under ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob(pattern)) if folder.is_dir() else []:
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -114,7 +130,7 @@ def build_site(
     site = load_site(config, state)
     figures, cached = build_figures(site, cache, progress)
     assets = collect_assets(config, cache, needs_runtime=bool(figures), fingerprint=fingerprint)
-    templates = template_graph(config)
+    templates = state.memo("templates", folder_digest(config.root / TEMPLATES_DIR, "**/*"), lambda: template_graph(config)) if state else template_graph(config)
     output = Output(dest, in_place=state is not None)
     try:
         rendered = write_site(output, site, figures, assets, templates, state or BuildState())
@@ -135,8 +151,8 @@ def build_site(
 
 def load_site(config: Config, state: BuildState | None = None) -> Site:
     pages = load_pages(config, state)
-    package = load_package(config.root)
-    registry = discover_charts(config.root)
+    package = load_data(config, state)
+    registry = state.memo("charts", folder_digest(config.root / CHARTS_DIR, "*.py"), lambda: discover_charts(config.root)) if state else discover_charts(config.root)
     blocks: dict[str, tuple[Any, ...]] = {}
     charts: dict[str, ChartBlock] = {}
     for page in pages:
@@ -181,6 +197,13 @@ def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, .
     return tuple(sorted(pages, key=lambda p: (p.order, p.url)))
 
 
+def load_data(config: Config, state: BuildState | None) -> Package:
+    """The data package, validated again only when a file in data/ changed."""
+    if state is None:
+        return load_package(config.root)
+    return state.memo("package", folder_digest(config.root / DATA_DIR, "*"), lambda: load_package(config.root))
+
+
 def parse_block(block: Block, registry: Mapping[str, ChartDef], package: Package) -> Any:
     if block.kind == "chart":
         return parse_chart_block(block, registry, package)
@@ -219,7 +242,7 @@ def build_figures(site: Site, cache: Cache, progress: Callable[[str], None] | No
     version = renderer_version()
     for chart_id, chart in site.charts.items():
         digests = [site.package.datasets[name].digest for name in chart.datasets]
-        key = cache_key(chart.key, *digests, version)
+        key = cache_key(chart.key, chart.description, *digests, version)
         entry = cache.get("chart", key)
         if entry is None:
             if progress:
@@ -290,7 +313,9 @@ def write_site(
 ) -> list[str]:
     """Write every output file; render only pages whose inputs changed. Return their URLs."""
     config = site.config
-    env = new_environment(config, lambda name: config.url(assets.url(name)))
+    env_key = repr(config) + templates.signature
+    env = state.memo("environment", env_key, lambda: new_environment(config))
+    env.globals["asset"] = lambda name: config.url(assets.url(name))
     nav = [p for p in site.pages if p.url != "/"]
     shared = _digest_json([repr(config), [(p.url, p.label, p.order) for p in nav], [(n, d) for n, (d, _) in sorted(assets.files.items())]])
     rendered = []
@@ -300,7 +325,7 @@ def write_site(
         if state.render_keys.get(page.dest) == key and output.keep(page.dest):
             continue
         body = render_blocks(env, site, page, figures)
-        context = {"page": page, "content": _markup(rewrite_links(body, config)), "nav": nav, "has_charts": _has_charts(site, page)}
+        context = {"page": page, "content": _markup(body), "nav": nav, "has_charts": _has_charts(site, page)}
         output.write(page.dest, render_template(env, f"{page.template}.html", context))
         rendered.append(page.url)
     state.render_keys = keys
@@ -349,6 +374,10 @@ class TemplateGraph:
     digests: Mapping[str, str]
     references: Mapping[str, frozenset[str]]
 
+    @property
+    def signature(self) -> str:
+        return _digest_json(sorted(self.digests.items()))
+
     def digest(self, name: str) -> str:
         return self.digests.get(name, "")
 
@@ -392,7 +421,7 @@ def render_blocks(env: Any, site: Site, page: Page, figures: Mapping[str, Figure
             html.append(render_template(env, "_table.html", item))
         else:
             html.append(render_template(env, "_datasets.html", {"datasets": [(d, make_table_of_fields(d)) for d in item]}))
-    return fill_blocks(page, html)
+    return fill_blocks(rewrite_links(page.html, site.config), html)
 
 
 def figure_context(site: Site, figure: Figure, chart: ChartBlock) -> dict[str, Any]:

@@ -88,7 +88,8 @@ def test_sub_path_base_url_prefixes_every_internal_link(site: Path, shared_cache
     assert '<a href="/nk/notes/coal/">the notes</a>' in html
     assert '<link rel="canonical" href="https://example.org/nk/">' in html
     for ref in re.findall(r'(?:href|src|data-spec|data-runtime)="(/[^"]*)"', html):
-        assert ref.startswith("/nk/"), ref
+        assert ref.startswith("/nk/") and not ref.startswith("/nk/nk/"), ref
+    assert '<a href="/nk/data/tests.csv" download>' in html
 
 
 def test_static_files_are_fingerprinted(site: Path, shared_cache: Path) -> None:
@@ -96,6 +97,17 @@ def test_static_files_are_fingerprinted(site: Path, shared_cache: Path) -> None:
     css = list((site / "public/static").glob("style.*.css"))
     assert len(css) == 1 and re.fullmatch(r"style\.[0-9a-f]{10}\.css", css[0].name)
     assert f'href="/static/{css[0].name}"' in (site / "public/index.html").read_text()
+
+
+def test_charts_get_the_theme_size_and_fresh_alt_text(site: Path, shared_cache: Path) -> None:
+    assert run(site, cache=shared_cache) == 0
+    svg = re.search(r"<svg [^>]*>", (site / "public/notes/coal/index.html").read_text()).group(0)
+    width = int(re.search(r'width="(\d+)"', svg).group(1))
+    assert width > 640, svg  # 640 plot width plus axes, not Altair's default 300
+    index = site / "content/index.md"
+    index.write_text(index.read_text().replace("by far the largest", "the largest by far"))
+    assert run(site, cache=shared_cache) == 0
+    assert 'aria-label="Point chart. The sixth test, in 2017, was the largest by far."' in (site / "public/index.html").read_text()
 
 
 def test_output_folder_option(site: Path, tmp_path: Path, shared_cache: Path) -> None:
