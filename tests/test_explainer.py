@@ -1,0 +1,80 @@
+"""The publication itself: the explainer builds and keeps the promises of its brief."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run
+
+SHARED = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="module")
+def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("explainer") / "site"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("public", ".cache", ".git", ".venv", "tests", "__pycache__"))
+    assert run(root) == 0
+    return root / "public"
+
+
+def pages(public: Path) -> dict[str, str]:
+    return {p.relative_to(public).as_posix(): p.read_text() for p in public.rglob("index.html")}
+
+
+def marks(spec: object) -> set[str]:
+    found: set[str] = set()
+    if isinstance(spec, dict):
+        mark = spec.get("mark")
+        if isinstance(mark, (str, dict)) and (isinstance(mark, str) or "type" in mark):
+            found.add(mark if isinstance(mark, str) else mark["type"])
+        for key, value in spec.items():
+            if key not in ("datasets", "data", "config"):
+                found |= marks(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            found |= marks(item)
+    return found
+
+
+def test_pages_charts_and_mark_kinds(public: Path) -> None:
+    html = pages(public)
+    assert len(html) >= 8
+    figures = sum(page.count('<figure class="chart"') for page in html.values())
+    assert figures >= 10
+    kinds = set().union(*(marks(json.loads(p.read_text())) for p in (public / "charts").glob("*.json")))
+    assert len(kinds & {"bar", "line", "point", "area", "rule", "text", "tick", "rect", "errorbar"}) >= 5, kinds
+
+
+def test_every_figure_has_source_alt_text_and_a_csv_that_exists(public: Path) -> None:
+    for name, page in pages(public).items():
+        for figure in re.findall(r'<figure class="chart".*?</figure>', page, flags=re.S):
+            assert re.search(r'<svg role="img" aria-label="[^"]{20,}"', figure), name
+            assert re.search(r'class="chart-source">Sources?:\s*<a href="https?://', figure), name
+            csvs = re.findall(r'<a href="/(data/[^"]+\.csv)" download>', figure)
+            assert csvs and all((public / csv).is_file() for csv in csvs), name
+
+
+def test_data_are_the_sourced_files_unchanged() -> None:
+    for csv in (REPO / "data").glob("*.csv"):
+        assert csv.read_bytes() == (SHARED / csv.name).read_bytes(), csv.name
+    assert {p.name for p in (REPO / "data").glob("*.csv")} == {p.name for p in SHARED.glob("*.csv")}
+
+
+def test_seed_facts_are_present(public: Path) -> None:
+    text = re.sub(r"<[^>]+>", " ", " ".join(pages(public).values()))
+    text = re.sub(r"\s+", " ", text)
+    assert "9 September 2016" in text
+    assert "1.53 million tonnes" in text
+    assert "2.47 million" in text
+    assert re.search(r"(about|around) (US)?\$1 billion", text)
+    assert "2270" in text and "2 March 2016" in text and "livelihood" in text
+
+
+def test_the_narrative_is_substantial(public: Path) -> None:
+    prose = " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"<(figure|svg|table).*?</\1>", " ", page, flags=re.S)) for page in pages(public).values())
+    assert len(prose.split()) > 5000
