@@ -25,7 +25,9 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--cache-dir", type=Path, help="build cache folder (default: .cache in the site folder)")
         if name == "build":
             sub.add_argument("--out", type=Path, default=Path("public"), help="output folder (default: public)")
-            sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+            sub.add_argument("--strict", action="store_true", help="run the checks of `check` too; any problem fails the build")
+        if name != "build":
+            sub.set_defaults(strict=False)
         if name == "serve":
             sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
             sub.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
@@ -57,10 +59,10 @@ def run(args: argparse.Namespace) -> int:
 
         return serve(lambda: load_config(root, base_url=args.base_url, drafts=args.drafts), _out(root, args.out), cache, host=args.host, port=args.port)
     config = load_config(root, base_url=args.base_url, drafts=args.drafts)
-    if args.command == "check":
+    if args.command == "check" or args.strict:
         from .check import check_site
 
-        return check_site(config, cache)
+        return check_site(config, cache, out=_out(root, args.out) if args.command == "build" else None)
     result = build_site(config, _out(root, args.out), cache, progress=_progress)
     print(result.summary())
     return 0

@@ -56,12 +56,17 @@ class Output:
                 elif path.is_dir() and not any(path.iterdir()):
                     path.rmdir()
             return
-        old = self.dest.parent / f".{self.dest.name}.old-{os.getpid()}"
-        if self.dest.exists():
-            os.replace(self.dest, old)
-        os.replace(self.root, self.dest)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_in(self.root, self.dest)
 
     def abort(self) -> None:
         if not self.in_place:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def swap_in(built: Path, dest: Path) -> None:
+    """Replace the folder ``dest`` with the folder ``built`` (two renames, no copying)."""
+    old = dest.parent / f".{dest.name}.old-{os.getpid()}"
+    if dest.exists():
+        os.replace(dest, old)
+    os.replace(built, dest)
+    shutil.rmtree(old, ignore_errors=True)

@@ -129,11 +129,12 @@ def build_site(
     start = time.perf_counter()
     site = load_site(config, state)
     figures, cached = build_figures(site, cache, progress)
+    cards = build_cards(site, figures, cache)
     assets = collect_assets(config, cache, needs_runtime=bool(figures), fingerprint=fingerprint)
     templates = state.memo("templates", folder_digest(config.root / TEMPLATES_DIR, "**/*"), lambda: template_graph(config)) if state else template_graph(config)
     output = Output(dest, in_place=state is not None)
     try:
-        rendered = write_site(output, site, figures, assets, templates, state or BuildState())
+        rendered = write_site(output, site, figures, cards, assets, templates, state or BuildState())
         output.commit()
     except BaseException:
         output.abort()
@@ -256,6 +257,37 @@ def build_figures(site: Site, cache: Cache, progress: Callable[[str], None] | No
     return figures, hits
 
 
+SITE_CARD = "/social/site.{}.png"
+
+
+def build_cards(site: Site, figures: Mapping[str, Figure], cache: Cache) -> dict[str, tuple[str, bytes]]:
+    """The social card of every page, by page URL: (card URL, PNG). Cached by content."""
+    import base64
+
+    from .cards import chart_card_svg, rasterise, site_card_svg
+
+    def card(svg: str) -> tuple[str, bytes]:
+        key = cache_key("card", svg, renderer_version())
+        encoded = cache.get("card", key)
+        if encoded is None:
+            encoded = base64.b64encode(rasterise(svg)).decode()
+            cache.put("card", key, encoded)
+        return key[:10], base64.b64decode(encoded)
+
+    config = site.config
+    digest, png = card(site_card_svg(config.title, config.description))
+    shared = (SITE_CARD.format(digest), png)
+    cards = {}
+    for page in site.pages:
+        if page.lead_chart:
+            digest, png = card(chart_card_svg(page.title, config.title, figures[page.lead_chart].svg))
+            cards[page.url] = (f"/social/{page.lead_chart}.{digest}.png", png)
+        else:
+            cards[page.url] = shared
+    cards[""] = shared  # for pages that are not content pages (404)
+    return cards
+
+
 @dataclass(frozen=True)
 class Assets:
     """Static files by source name (``style.css``) -> fingerprinted dest and bytes."""
@@ -309,7 +341,13 @@ def chart_runtime(cache: Cache) -> str:
 
 
 def write_site(
-    output: Output, site: Site, figures: Mapping[str, Figure], assets: Assets, templates: TemplateGraph, state: BuildState
+    output: Output,
+    site: Site,
+    figures: Mapping[str, Figure],
+    cards: Mapping[str, tuple[str, bytes]],
+    assets: Assets,
+    templates: TemplateGraph,
+    state: BuildState,
 ) -> list[str]:
     """Write every output file; render only pages whose inputs changed. Return their URLs."""
     config = site.config
@@ -321,17 +359,25 @@ def write_site(
     rendered = []
     keys = {}
     for page in site.pages:
-        keys[page.dest] = key = render_key(site, page, figures, templates, shared, state)
+        keys[page.dest] = key = render_key(site, page, figures, templates, shared + cards[page.url][0], state)
         if state.render_keys.get(page.dest) == key and output.keep(page.dest):
             continue
         body = render_blocks(env, site, page, figures)
-        context = {"page": page, "content": _markup(body), "nav": nav, "has_charts": _has_charts(site, page)}
+        context = {"page": page, "content": _markup(body), "nav": nav, "has_charts": _has_charts(site, page), "social_image": cards[page.url][0]}
         output.write(page.dest, render_template(env, f"{page.template}.html", context))
         rendered.append(page.url)
     state.render_keys = keys
-    output.write("404.html", render_template(env, "404.html", {"page": None, "nav": nav, "has_charts": False}))
+    output.write("404.html", render_template(env, "404.html", {"page": None, "nav": nav, "has_charts": False, "social_image": cards[""][0]}))
+    for chart_id, figure in figures.items():
+        context = {**figure_context(site, figure, figure.chart), "has_charts": True}
+        output.write(f"embed/{chart_id}/index.html", render_template(env, "embed.html", context))
+    dated = [p for p in site.pages if p.date or p.updated]
+    output.write("feed.xml", render_template(env, "feed.xml", {"pages": sorted(dated, key=_last_change, reverse=True), "updated": max(map(_last_change, dated), default=None)}))
     output.write("sitemap.xml", render_template(env, "sitemap.xml", {"pages": site.pages}))
     output.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.absolute_url('/sitemap.xml')}\n")
+    output.write("_headers", render_template(env, "_headers", {}))
+    for url, png in set(cards.values()):
+        output.write(url.lstrip("/"), png)
     for figure in figures.values():
         output.write(figure.spec_url.lstrip("/"), figure.spec_json)
     for dataset in site.package.datasets.values():
@@ -339,6 +385,10 @@ def write_site(
     for dest, data in assets.files.values():
         output.write(dest, data)
     return rendered
+
+
+def _last_change(page: Page) -> Any:
+    return page.updated or page.date
 
 
 def render_key(site: Site, page: Page, figures: Mapping[str, Figure], templates: TemplateGraph, shared: str, state: BuildState) -> str:
@@ -435,7 +485,14 @@ def figure_context(site: Site, figure: Figure, chart: ChartBlock) -> dict[str, A
         "datasets": datasets,
         "sources": _unique_sources(datasets),
         "tables": [t for t in tables if t is not None],
+        "embed_url": site.config.absolute_url(f"/embed/{figure.chart.id}/"),
+        "embed_height": round(_svg_height(figure.svg)) + 280,
     }
+
+
+def _svg_height(svg: str) -> float:
+    match = re.search(r'height="([\d.]+)"', svg[: svg.find(">")])
+    return float(match.group(1)) if match else 400.0
 
 
 def _plotted_table(dataset: Dataset, fields: frozenset[str]) -> Table | None:

@@ -16,7 +16,7 @@ import pytest
 from conftest import make_site, run
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "basic"
-FILES = ["index.html", "notes/coal/index.html", "404.html", "sitemap.xml", "robots.txt"]
+FILES = ["index.html", "notes/coal/index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml", "embed/yields/index.html", "_headers"]
 
 
 def normalise(text: str) -> str:

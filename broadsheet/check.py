@@ -1,0 +1,213 @@
+"""``python build.py check``: build into a temporary folder and check what readers get.
+
+Checks every built page for broken internal links and ``#anchors``, images and charts
+without a text alternative, charts without a source, HTML that does not parse cleanly,
+duplicate ids; and the site for datasets that no page uses. Problems are reported as
+``path:line: message``, pointing at the Markdown source where the problem is written.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .cache import Cache
+from .config import Config
+from .output import swap_in
+from .site import Site, build_site, load_site
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+OPTIONAL_END = {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "colgroup", "caption"}
+LINK_ATTRS = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src")}
+DATA_ATTRS = ("data-spec", "data-runtime")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+
+@dataclass
+class PageScan(HTMLParser):
+    """One pass over a built page: ids, references, and structural problems."""
+
+    ids: set[str] = field(default_factory=set)
+    refs: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    stack: list[tuple[str, int]] = field(default_factory=list)
+    figure: dict[str, bool] | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
+        values = {k: v or "" for k, v in attrs}
+        if "id" in values:
+            if values["id"] in self.ids:
+                self.problems.append((line, f"duplicate id '{values['id']}'"))
+            self.ids.add(values["id"])
+        for name, attr in LINK_ATTRS:
+            if tag == name and values.get(attr) and not (tag == "link" and values.get("rel") in ("canonical", "alternate")):
+                self.refs.append((line, values[attr]))
+        self.refs.extend((line, values[a]) for a in DATA_ATTRS if values.get(a))
+        self._alternatives(tag, values, line)
+        if tag not in VOID:
+            self.stack.append((tag, line))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        stack = list(self.stack)
+        self.handle_starttag(tag, attrs)
+        self.stack = stack  # <x/> opens nothing
+
+    def _alternatives(self, tag: str, values: dict[str, str], line: int) -> None:
+        classes = values.get("class", "").split()
+        if tag == "img" and "alt" not in values:
+            self.problems.append((line, f"image {values.get('src', '')!r} has no alt text"))
+        if tag == "svg" and values.get("role") == "img" and not values.get("aria-label", "").strip():
+            self.problems.append((line, "chart image has no text alternative (aria-label)"))
+        if tag == "figure" and "chart" in classes:
+            self.figure = {"line": line, "source": False, "alt": False, "id": values.get("id", "")}  # type: ignore[dict-item]
+        if self.figure is not None:
+            if tag == "svg" and values.get("aria-label", "").strip():
+                self.figure["alt"] = True
+            if tag == "p" and "chart-source" in classes:
+                self.figure["in_source"] = True
+            if tag == "a" and self.figure.get("in_source") and values.get("href"):
+                self.figure["source"] = True
+
+    def handle_endtag(self, tag: str) -> None:
+        line = self.getpos()[0]
+        if tag == "p" and self.figure is not None:
+            self.figure["in_source"] = False
+        if tag == "figure" and self.figure is not None and self.stack and self._innermost_figure():
+            chart = self.figure
+            if not chart["source"]:
+                self.problems.append((int(chart["line"]), f"chart '{chart['id']}' has no source link"))
+            if not chart["alt"]:
+                self.problems.append((int(chart["line"]), f"chart '{chart['id']}' has no text alternative"))
+            self.figure = None
+        if tag in VOID:
+            return
+        while self.stack and self.stack[-1][0] != tag and self.stack[-1][0] in OPTIONAL_END:
+            self.stack.pop()
+        if not self.stack or self.stack[-1][0] != tag:
+            opened = f" (open: <{self.stack[-1][0]}> from line {self.stack[-1][1]})" if self.stack else ""
+            self.problems.append((line, f"</{tag}> closes nothing{opened}"))
+            return
+        self.stack.pop()
+
+    def _innermost_figure(self) -> bool:
+        return any(tag == "figure" for tag, _ in self.stack)
+
+    def finish(self) -> None:
+        self.close()
+        for tag, line in self.stack:
+            if tag not in OPTIONAL_END and tag not in ("html", "body", "head"):
+                self.problems.append((line, f"<{tag}> is never closed"))
+
+
+def check_site(config: Config, cache: Cache, out: Path | None = None) -> int:
+    """Build into a temporary folder, check it, print problems. With ``out`` (``--strict``)
+    a clean build then replaces ``out``; a build with problems leaves it untouched."""
+    site = load_site(config)
+    parent = out.parent if out else None
+    if parent:
+        parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=parent, prefix=".check-") as tmp:
+        built = Path(tmp) / "public"
+        result = build_site(config, built, cache)
+        problems = list(check_output(built, site))
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", file=sys.stderr)
+            return 1
+        if out is not None:
+            swap_in(built, out)
+    print(f"{result.summary()}; checked, no problems")
+    return 0
+
+
+def check_output(folder: Path, site: Site) -> Iterator[Problem]:
+    """Every problem in the built site at ``folder``."""
+    scans = {}
+    sources = {page.dest: page.src for page in site.pages}
+    for path in sorted(folder.rglob("*.html")):
+        rel = path.relative_to(folder).as_posix()
+        scan = PageScan()
+        scan.feed(path.read_text(encoding="utf-8"))
+        scan.finish()
+        scans[rel] = scan
+    for rel, scan in scans.items():
+        where = _Locator(site.config.root, sources.get(rel), f"public/{rel}")
+        for line, message in scan.problems:
+            yield where.problem(line, message, None)
+        for line, ref in scan.refs:
+            message = _broken(folder, rel, ref, scans, site.config.base_path)
+            if message:
+                yield where.problem(line, message, ref)
+    yield from _unused_datasets(site)
+
+
+def _broken(folder: Path, rel: str, ref: str, scans: dict[str, PageScan], base: str) -> str | None:
+    """Why an internal reference from page ``rel`` does not resolve, or None."""
+    parts = urlsplit(ref)
+    if parts.scheme or parts.netloc or ref.startswith(("mailto:", "tel:", "data:", "javascript:")):
+        return None
+    page_url = base + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
+    target = urlsplit(urljoin(page_url, ref))
+    path = unquote(target.path)
+    if not path.startswith(base):
+        return f"link {ref!r} leaves the site's base path {base}"
+    file = path[len(base) :]
+    candidates = [file + "index.html"] if file.endswith("/") or file == "" else [file, file + "/index.html"]
+    found = next((c for c in candidates if (folder / c).is_file()), None)
+    if found is None:
+        return f"broken link {ref!r}: nothing at {path}"
+    if target.fragment and found.endswith(".html") and unquote(target.fragment) not in scans[found].ids:
+        return f"broken anchor {ref!r}: no id '{target.fragment}' on {path}"
+    return None
+
+
+def _unused_datasets(site: Site) -> Iterator[Problem]:
+    used: set[str] = set()
+    for items in site.blocks.values():
+        for item in items:
+            if hasattr(item, "datasets"):
+                used.update(item.datasets)
+            elif isinstance(item, dict):
+                used.add(item["dataset"].name)
+            else:
+                used.update(d.name for d in item)
+    for name, dataset in site.package.datasets.items():
+        if name not in used:
+            yield Problem(dataset.src, None, f"dataset '{name}' is never used by a chart, table or datasets block")
+
+
+class _Locator:
+    """Points a problem at the Markdown line that contains the reference, when it can."""
+
+    def __init__(self, root: Path, src: str | None, built: str):
+        self.src, self.built = src, built
+        self.lines = (root / src).read_text(encoding="utf-8").splitlines() if src else []
+
+    def problem(self, line: int, message: str, ref: str | None) -> Problem:
+        if self.src and ref:
+            needle = ref.split("#")[0] if ref.startswith(("/", ".")) and "#" not in ref else ref
+            for number, text in enumerate(self.lines, 1):
+                if needle and needle in text:
+                    return Problem(self.src, number, message)
+        if self.src:
+            return Problem(self.src, None, f"{message} (built page line {line})")
+        return Problem(self.built, line, message)
