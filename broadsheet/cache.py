@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -40,14 +41,30 @@ class Cache:
             return None  # missing or corrupt: a miss
 
     def put(self, kind: str, key: str, value: Any) -> None:
+        if self.folder is not None:
+            self._write(self._path(kind, key), json.dumps(value, separators=(",", ":")).encode())
+
+    def load_object(self, name: str, key: str) -> Any | None:
+        """A pickled object saved under ``name`` by this very engine and inputs ``key``."""
         if self.folder is None:
-            return
-        path = self._path(kind, key)
+            return None
+        try:
+            with open(self.folder / "state" / f"{name}.pickle", "rb") as file:
+                saved_key, value = pickle.load(file)
+        except Exception:  # missing, corrupt, or from another version: a miss
+            return None
+        return value if saved_key == key else None
+
+    def save_object(self, name: str, key: str, value: Any) -> None:
+        if self.folder is not None:
+            self._write(self.folder / "state" / f"{name}.pickle", pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _write(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                json.dump(value, file, separators=(",", ":"))
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -336,7 +336,10 @@ def render_svg(spec: Mapping[str, Any], chart_id: str, description: str) -> str:
     """Render Vega-Lite to a static, accessible SVG whose ids are unique on the page."""
     import vl_convert
 
-    svg = vl_convert.vegalite_to_svg(dict(spec))
+    try:
+        svg = vl_convert.vegalite_to_svg(dict(spec))
+    except Exception as exc:  # a spec Altair accepted but Vega cannot draw
+        raise SiteError(CHARTS_DIR, None, f"chart '{chart_id}' could not be rendered: {_first_line(exc)}") from None
     prefix = f"c-{chart_id}-"
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from pathlib import Path
 
 from .cache import CACHE_DIR, Cache
-from .config import load_config
+from .config import Config, load_config
 from .errors import SiteError
 
 COMMANDS = ("build", "serve", "check")
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .site import build_site
+    from .site import BuildState, build_site
 
     root = args.root.resolve()
     cache = Cache(None if args.no_cache else _out(root, args.cache_dir or Path(CACHE_DIR)))
@@ -63,9 +64,26 @@ def run(args: argparse.Namespace) -> int:
         from .check import check_site
 
         return check_site(config, cache, out=_out(root, args.out) if args.command == "build" else None)
-    result = build_site(config, _out(root, args.out), cache, progress=_progress)
+    out = _out(root, args.out)
+    name, key = state_key(config, out)
+    state = cache.load_object(name, key) or BuildState()
+    result = build_site(config, out, cache, progress=_progress, state=state)
+    cache.save_object(name, key, state)
     print(result.summary())
     return 0
+
+
+def state_key(config: Config, out: Path) -> tuple[str, str]:
+    """Where the state of builds into ``out`` is kept, and the key that makes it valid:
+    the engine's own code, the libraries that shape output, the config."""
+    from importlib.metadata import version
+
+    engine = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(engine.glob("*.py")):
+        digest.update(path.read_bytes())
+    digest.update(f"{version('markdown')} {version('jinja2')} {config!r}".encode())
+    return hashlib.sha256(str(out).encode()).hexdigest()[:16], digest.hexdigest()
 
 
 def _out(root: Path, out: Path) -> Path:

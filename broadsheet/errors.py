@@ -17,6 +17,9 @@ class SiteError(Exception):
         self.message = message
         self.hint = hint
 
+    def __reduce__(self) -> tuple[type, tuple[str, int | None, str, str | None]]:
+        return (SiteError, (self.path, self.line, self.message, self.hint))  # crosses process boundaries
+
     @property
     def location(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path

@@ -42,8 +42,16 @@ class Output:
 
     def keep(self, rel: str) -> bool:
         """Keep the file as the previous build wrote it; False if there is none."""
-        if not self.in_place or not (self.root / rel).is_file():
+        previous = self.dest / rel
+        if not previous.is_file():
             return False
+        if not self.in_place:
+            target = self.root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(previous, target)  # no copy: the old tree is discarded on commit
+            except OSError:
+                shutil.copy2(previous, target)
         self.produced.add(rel)
         return True
 

@@ -51,7 +51,7 @@ class Preview:
         """Build (incrementally after the first time); remember the result or the error."""
         try:
             config = self.load_config()
-            self.result = build_site(config, self.out, self.cache, state=self.state, fingerprint=False)
+            self.result = build_site(config, self.out, self.cache, state=self.state, fingerprint=False, in_place=True)
             self.error = None
         except SiteError as error:
             self.error = error

@@ -17,16 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from .cache import Cache, cache_key
-from .charts import CHARTS_DIR, ChartBlock, ChartDef, compile_spec, slugify, discover_charts, parse_chart_block, plotted_fields, render_svg, renderer_version
+from .charts import CHARTS_DIR, ChartBlock, ChartDef, compile_spec, slugify, discover_charts, parse_chart_block, plotted_fields, renderer_version
 from .config import Config
-from .content import CONTENT_DIR, Block, Page, new_converter, parse_page
+from .content import CONTENT_DIR, Block, Page
 from .data import DATA_DIR, Dataset, Package, load_package
 from .errors import SiteError, known
 from .output import Output
+from .workers import parse_pages, render_svgs
 from .render import TEMPLATES_DIR, Table, fill_blocks, make_table, new_environment, render_template, rewrite_links
 from .yamlmap import FieldSpec, check_fields
 
 STATIC_DIR = "static"
+UNORDERED = 1000  # pages without `order` (or `nav_title`) stay out of the navigation
 RUNTIME_ASSET = "vega-runtime.js"  # generated: Vega, Vega-Lite and vega-embed in one file
 TABLE_KEYS: FieldSpec = {
     "data": ("text", True),
@@ -79,6 +81,11 @@ class BuildState:
     render_keys: dict[str, str] = field(default_factory=dict)
     memos: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (input hash, value)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What is saved between command-line builds: parsed pages and render keys (memos
+        hold live objects such as the Jinja environment and are cheap to make again)."""
+        return {"pages": self.pages, "render_keys": self.render_keys, "memos": {}}
+
     def memo(self, name: str, key: str, compute: Callable[[], Any]) -> Any:
         """``compute()``, unless the last value under ``name`` was made from the same ``key``."""
         if name not in self.memos or self.memos[name][0] != key:
@@ -107,7 +114,7 @@ class BuildResult:
 
     def summary(self) -> str:
         return (
-            f"Built {self.pages} pages, {self.charts} charts ({self.cached} from cache), "
+            f"Built {self.pages} pages ({len(self.rendered)} rendered), {self.charts} charts ({self.cached} from cache), "
             f"{self.datasets} datasets in {self.seconds:.2f} s"
         )
 
@@ -119,12 +126,14 @@ def build_site(
     progress: Callable[[str], None] | None = None,
     state: BuildState | None = None,
     fingerprint: bool = True,
+    in_place: bool = False,
 ) -> BuildResult:
     """Build the site into ``dest``.
 
-    Without ``state`` the whole site is written to a staging folder that replaces
-    ``dest`` at once. With a ``state`` from the previous build (the preview server), only
-    pages whose inputs changed are rendered, and files are replaced one by one in place.
+    The site is written to a staging folder that replaces ``dest`` at once, or, with
+    ``in_place`` (the preview server), file by file. With a ``state`` from the previous
+    build, pages are parsed again only if their text changed and rendered again only if
+    one of their inputs changed; unchanged pages are kept (hard-linked) from ``dest``.
     """
     start = time.perf_counter()
     site = load_site(config, state)
@@ -132,7 +141,7 @@ def build_site(
     cards = build_cards(site, figures, cache)
     assets = collect_assets(config, cache, needs_runtime=bool(figures), fingerprint=fingerprint)
     templates = state.memo("templates", folder_digest(config.root / TEMPLATES_DIR, "**/*"), lambda: template_graph(config)) if state else template_graph(config)
-    output = Output(dest, in_place=state is not None)
+    output = Output(dest, in_place=in_place)
     try:
         rendered = write_site(output, site, figures, cards, assets, templates, state or BuildState())
         output.commit()
@@ -168,26 +177,18 @@ def load_site(config: Config, state: BuildState | None = None) -> Site:
 
 
 def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, ...]:
-    converter = new_converter()
     folder = config.root / CONTENT_DIR
     memo = state.pages if state is not None else {}
-    seen = set()
-    pages = []
+    texts: dict[str, tuple[str, bytes]] = {}
     for path in sorted(folder.rglob("*.md")):
-        src = path.relative_to(config.root).as_posix()
         raw = path.read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()
-        seen.add(src)
-        if src in memo and memo[src][0] == digest:
-            page = memo[src][1]
-        else:
-            page = parse_page(src, raw.decode("utf-8"), converter)
-            memo[src] = (digest, page)
-        if page.draft and not config.drafts:
-            continue
-        pages.append(page)
-    for src in set(memo) - seen:
+        texts[path.relative_to(config.root).as_posix()] = (hashlib.sha256(raw).hexdigest(), raw)
+    stale = [src for src, (digest, _) in texts.items() if src not in memo or memo[src][0] != digest]
+    for src, page in zip(stale, parse_pages([(src, _decode(src, texts[src][1])) for src in stale])):
+        memo[src] = (texts[src][0], page)
+    for src in set(memo) - set(texts):
         del memo[src]
+    pages = [memo[src][1] for src in texts if not memo[src][1].draft or config.drafts]
     by_url: dict[str, Page] = {}
     for page in pages:
         if page.url in by_url:
@@ -196,6 +197,13 @@ def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, .
     if not pages:
         raise SiteError(CONTENT_DIR, None, "no pages: add Markdown files to content/", "content/index.md becomes the home page")
     return tuple(sorted(pages, key=lambda p: (p.order, p.url)))
+
+
+def _decode(src: str, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SiteError(src, raw[: exc.start].count(b"\n") + 1, "not valid UTF-8 text", "save the file as UTF-8") from None
 
 
 def load_data(config: Config, state: BuildState | None) -> Package:
@@ -238,23 +246,26 @@ def _add_chart(charts: dict[str, ChartBlock], chart: ChartBlock) -> None:
 
 def build_figures(site: Site, cache: Cache, progress: Callable[[str], None] | None = None) -> tuple[dict[str, Figure], int]:
     """Compile and render every chart, reusing cached results; return them and the hit count."""
-    figures: dict[str, Figure] = {}
-    hits = 0
     version = renderer_version()
+    keys = {
+        chart_id: cache_key(chart.key, chart.description, *(site.package.datasets[n].digest for n in chart.datasets), version)
+        for chart_id, chart in site.charts.items()
+    }
+    entries = {chart_id: cache.get("chart", key) for chart_id, key in keys.items()}
+    missing = [chart_id for chart_id, entry in entries.items() if entry is None]
+    if missing and progress:
+        progress(f"rendering {len(missing)} chart{'s' if len(missing) != 1 else ''}")
+    specs = {chart_id: compile_spec(site.charts[chart_id], site.package, site.config.root) for chart_id in missing}
+    svgs = render_svgs([(specs[chart_id], chart_id, site.charts[chart_id].description) for chart_id in missing])
+    for chart_id, svg in zip(missing, svgs):
+        entries[chart_id] = entry = {"spec": json.dumps(specs[chart_id], sort_keys=True, separators=(",", ":")), "svg": svg}
+        cache.put("chart", keys[chart_id], entry)
+    figures = {}
     for chart_id, chart in site.charts.items():
-        digests = [site.package.datasets[name].digest for name in chart.datasets]
-        key = cache_key(chart.key, chart.description, *digests, version)
-        entry = cache.get("chart", key)
-        if entry is None:
-            if progress:
-                progress(f"rendering chart {chart_id}")
-            spec = compile_spec(chart, site.package, site.config.root)
-            entry = {"spec": json.dumps(spec, sort_keys=True, separators=(",", ":")), "svg": render_svg(spec, chart_id, chart.description)}
-            cache.put("chart", key, entry)
-        else:
-            hits += 1
+        entry = entries[chart_id]
+        assert entry is not None
         figures[chart_id] = Figure(chart, entry["spec"], entry["svg"], frozenset(plotted_fields(json.loads(entry["spec"]))))
-    return figures, hits
+    return figures, len(site.charts) - len(missing)
 
 
 SITE_CARD = "/social/site.{}.png"
@@ -354,7 +365,7 @@ def write_site(
     env_key = repr(config) + templates.signature
     env = state.memo("environment", env_key, lambda: new_environment(config))
     env.globals["asset"] = lambda name: config.url(assets.url(name))
-    nav = [p for p in site.pages if p.url != "/"]
+    nav = [p for p in site.pages if p.url != "/" and (p.order != UNORDERED or p.nav_title)]
     shared = _digest_json([repr(config), [(p.url, p.label, p.order) for p in nav], [(n, d) for n, (d, _) in sorted(assets.files.items())]])
     rendered = []
     keys = {}

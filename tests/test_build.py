@@ -12,7 +12,7 @@ from conftest import REPO, make_site, run, snapshot
 
 def test_build_publishes_figures_with_inline_svg_sources_and_data(site: Path, shared_cache: Path, capsys) -> None:
     assert run(site, cache=shared_cache) == 0
-    assert re.match(r"Built 2 pages, 2 charts \(\d from cache\), 2 datasets in [\d.]+ s", capsys.readouterr().out)
+    assert re.match(r"Built 2 pages \(\d rendered\), 2 charts \(\d from cache\), 2 datasets in [\d.]+ s", capsys.readouterr().out)
     html = (site / "public/index.html").read_text()
     figure = html[html.index('<figure class="chart" id="yields"') :]
     figure = figure[: figure.index("</figure>")]
@@ -67,10 +67,37 @@ def test_second_build_renders_no_chart(tmp_path: Path, capsys) -> None:
     assert run(site) == 0
     assert "(0 from cache)" in capsys.readouterr().out
     assert run(site) == 0
-    assert "2 charts (2 from cache)" in capsys.readouterr().out
+    assert "Built 2 pages (0 rendered), 2 charts (2 from cache)" in capsys.readouterr().out
     (site / "data/missiles.csv").write_text((site / "data/missiles.csv").read_text().replace("2017,21,6", "2017,21,7"))
     assert run(site) == 0
     assert "2 charts (1 from cache)" in capsys.readouterr().out  # only the chart on that dataset
+
+
+def test_warm_build_renders_only_what_changed_and_output_stays_complete(tmp_path: Path, capsys) -> None:
+    site = make_site(tmp_path)
+    assert run(site) == 0
+    first = snapshot(site / "public")
+    capsys.readouterr()
+    assert run(site) == 0
+    assert "(0 rendered)" in capsys.readouterr().out
+    assert snapshot(site / "public") == first  # kept pages are the same bytes
+    (site / "public/notes/coal/index.html").unlink()  # output tampered with: rendered again
+    index = site / "content/index.md"
+    index.write_text(index.read_text().replace("See [the notes]", "Read [the notes]"))
+    assert run(site) == 0
+    assert "(2 rendered)" in capsys.readouterr().out
+    assert "Read <a" in (site / "public/index.html").read_text()
+    assert (site / "public/notes/coal/index.html").read_bytes() == (tmp_path / "basic/public/notes/coal/index.html").read_bytes()
+
+
+def test_corrupt_build_state_is_ignored(tmp_path: Path, capsys) -> None:
+    site = make_site(tmp_path)
+    assert run(site) == 0
+    for state in (site / ".cache/state").glob("*.pickle"):
+        state.write_bytes(b"not a pickle")
+    capsys.readouterr()
+    assert run(site) == 0
+    assert "(2 rendered)" in capsys.readouterr().out
 
 
 def test_corrupt_cache_entry_is_a_miss(tmp_path: Path, capsys) -> None:
