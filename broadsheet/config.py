@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 from .errors import SiteError, known
 
 CONFIG_FILE = "site.toml"
+# The default theme: this repository's templates/ and static/. A site may override any
+# file by putting one with the same name in its own templates/ or static/.
+DEFAULT_THEME = Path(__file__).resolve().parent.parent
 
 # key -> (python type, required, default)
 _KEYS: dict[str, tuple[type, bool, object]] = {
@@ -45,6 +48,14 @@ class Config:
         """``https://example.org`` when ``base_url`` is absolute, else empty."""
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""
+
+    def theme_dirs(self, name: str) -> tuple[Path, ...]:
+        """The site's own ``templates``/``static`` folder first, then the default theme's."""
+        own, default = self.root / name, DEFAULT_THEME / name
+        dirs = [own] if own.is_dir() else []
+        if default.is_dir() and default.resolve() != own.resolve():
+            dirs.append(default)
+        return tuple(dirs)
 
     def url(self, path: str) -> str:
         """Site-relative URL (``/coal/``) to the URL served under the base path."""

@@ -59,7 +59,7 @@ def new_environment(config: Config) -> Any:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(config.root / TEMPLATES_DIR),
+        loader=jinja2.FileSystemLoader(config.theme_dirs(TEMPLATES_DIR)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -140,7 +140,8 @@ def build_site(
     figures, cached = build_figures(site, cache, progress)
     cards = build_cards(site, figures, cache)
     assets = collect_assets(config, cache, needs_runtime=bool(figures), fingerprint=fingerprint)
-    templates = state.memo("templates", folder_digest(config.root / TEMPLATES_DIR, "**/*"), lambda: template_graph(config)) if state else template_graph(config)
+    template_key = "".join(folder_digest(d, "**/*") for d in config.theme_dirs(TEMPLATES_DIR))
+    templates = state.memo("templates", template_key, lambda: template_graph(config)) if state else template_graph(config)
     output = Output(dest, in_place=in_place)
     try:
         rendered = write_site(output, site, figures, cards, assets, templates, state or BuildState())
@@ -312,8 +313,9 @@ class Assets:
 
 
 def collect_assets(config: Config, cache: Cache, needs_runtime: bool, fingerprint: bool = True) -> Assets:
-    folder = config.root / STATIC_DIR
-    sources = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()} if folder.is_dir() else {}
+    sources: dict[str, bytes] = {}
+    for folder in reversed(config.theme_dirs(STATIC_DIR)):  # the site's own files win
+        sources.update({p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()})
     if needs_runtime:
         sources[RUNTIME_ASSET] = chart_runtime(cache).encode()
     files: dict[str, tuple[str, bytes]] = {}
@@ -456,20 +458,20 @@ def template_graph(config: Config) -> TemplateGraph:
     import jinja2
     import jinja2.meta
 
-    folder = config.root / TEMPLATES_DIR
     env = jinja2.Environment()
     digests, references = {}, {}
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if not path.is_file():
-            continue
-        name = path.relative_to(folder).as_posix()
-        text = path.read_bytes()
-        digests[name] = hashlib.sha256(text).hexdigest()
-        try:
-            refs = jinja2.meta.find_referenced_templates(env.parse(text.decode("utf-8")))
-            references[name] = frozenset(r for r in refs if r)
-        except jinja2.TemplateSyntaxError as exc:
-            raise SiteError(f"{TEMPLATES_DIR}/{name}", exc.lineno, f"template syntax error: {exc.message}") from None
+    for folder in reversed(config.theme_dirs(TEMPLATES_DIR)):  # the site's own files win
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file():
+                continue
+            name = path.relative_to(folder).as_posix()
+            text = path.read_bytes()
+            digests[name] = hashlib.sha256(text).hexdigest()
+            try:
+                refs = jinja2.meta.find_referenced_templates(env.parse(text.decode("utf-8")))
+                references[name] = frozenset(r for r in refs if r)
+            except jinja2.TemplateSyntaxError as exc:
+                raise SiteError(f"{TEMPLATES_DIR}/{name}", exc.lineno, f"template syntax error: {exc.message}") from None
     return TemplateGraph(digests, references)
 
 

@@ -20,11 +20,12 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cache")
 
 
-def make_site(tmp: Path, name: str = "basic") -> Path:
-    """A copy of ``tests/sites/NAME`` plus the repository's templates/ and static/."""
+def make_site(tmp: Path, name: str = "basic", theme: bool = True) -> Path:
+    """A copy of ``tests/sites/NAME``, with the repository's templates/ and static/
+    copied in (``theme``) or left to the engine's default theme."""
     root = tmp / name
     shutil.copytree(SITES / name, root, ignore=shutil.ignore_patterns("public", ".cache", "__pycache__"))
-    for folder in ("templates", "static"):
+    for folder in ("templates", "static") if theme else ():
         if not (root / folder).exists():
             shutil.copytree(REPO / folder, root / folder)
     return root

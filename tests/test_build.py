@@ -137,6 +137,17 @@ def test_charts_get_the_theme_size_and_fresh_alt_text(site: Path, shared_cache: 
     assert 'aria-label="Point chart. The sixth test, in 2017, was the largest by far."' in (site / "public/index.html").read_text()
 
 
+def test_a_site_without_templates_uses_the_default_theme_and_can_override_one_file(tmp_path: Path, shared_cache: Path) -> None:
+    themed, bare = make_site(tmp_path / "a"), make_site(tmp_path / "b", theme=False)
+    assert run(themed, cache=shared_cache) == 0 and run(bare, cache=shared_cache) == 0
+    assert snapshot(themed / "public") == snapshot(bare / "public")
+    (bare / "templates").mkdir()
+    (bare / "templates/404.html").write_text("{% extends 'base.html' %}{% block main %}<h1>Lost</h1>{% endblock %}")
+    assert run(bare, cache=shared_cache) == 0
+    assert "<h1>Lost</h1>" in (bare / "public/404.html").read_text()
+    assert "Skip to content" in (bare / "public/404.html").read_text()  # base.html from the theme
+
+
 def test_output_folder_option(site: Path, tmp_path: Path, shared_cache: Path) -> None:
     out = tmp_path / "elsewhere"
     assert run(site, "build", "--out", str(out), cache=shared_cache) == 0
