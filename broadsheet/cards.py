@@ -52,7 +52,8 @@ def _card(body: str) -> str:
 def _text_lines(lines: list[str], y: int, size: int, weight: int, fill: str) -> str:
     step = int(size * 1.15)
     return "".join(
-        f'<text x="{MARGIN}" y="{y + i * step}" font-family="{escape(FONT)}" font-size="{size}" font-weight="{weight}" fill="{fill}">{escape(line)}</text>'
+        f'<text x="{MARGIN}" y="{y + i * step}" font-family="{escape(FONT)}" font-size="{size}" '
+        f'font-weight="{weight}" fill="{fill}">{escape(line)}</text>'
         for i, line in enumerate(lines)
     )
 

@@ -158,7 +158,12 @@ def _chart_decorators(tree: ast.Module, src: str, digest: str) -> Iterator[Chart
             except ValueError:
                 chart_id = None
             if not isinstance(chart_id, str) or not all(isinstance(d, str) for d in data):
-                raise SiteError(src, deco.lineno, "@chart needs a literal id and a literal list of dataset names", 'write @chart("my-chart", data=["dataset"])')
+                raise SiteError(
+                    src,
+                    deco.lineno,
+                    "@chart needs a literal id and a literal list of dataset names",
+                    'write @chart("my-chart", data=["dataset"])',
+                )
             yield ChartDef(chart_id, tuple(data), src, deco.lineno, digest)
 
 
@@ -168,9 +173,15 @@ def _name(node: ast.expr) -> str:
 
 def _digest_code(stem: str, tree: ast.Module, sources: Mapping[str, bytes]) -> str:
     """Hash a module with the sibling modules it imports (one level)."""
-    siblings = set()
+    siblings: set[str] = set()
     for node in ast.walk(tree):
-        names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        names = (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
         siblings.update(n.split(".")[0] for n in names if n.split(".")[0] in sources and n != stem)
     return _digest(b"".join(sources[s] for s in [stem, *sorted(siblings)]))
 
@@ -183,7 +194,9 @@ def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: P
         check_fields(spec, PYTHON_KEYS, "a chart block (Python form: id)")
         definition = registry.get(values["id"])
         if definition is None:
-            raise spec.error("id", f"unknown chart id '{values['id']}'", known(registry) + " (or use the declarative form: data, mark, x, y)")
+            raise spec.error(
+                "id", f"unknown chart id '{values['id']}'", known(registry) + " (or use the declarative form: data, mark, x, y)"
+            )
         for name in definition.datasets:
             package.get(name, definition.src, definition.line)
         chart_id, datasets = definition.id, definition.datasets
@@ -241,7 +254,9 @@ def compile_spec(chart_block: ChartBlock, package: Package, root: Path) -> dict[
         spec = altair_chart.to_dict()
     except Exception as exc:  # Altair's schema errors are the user's to fix
         where = chart_block.definition
-        raise SiteError(where.src if where else chart_block.src, where.line if where else chart_block.line, f"invalid chart: {_first_line(exc)}") from None
+        raise SiteError(
+            where.src if where else chart_block.src, where.line if where else chart_block.line, f"invalid chart: {_first_line(exc)}"
+        ) from None
     config = spec.get("config", {})
     view = config.get("view", {})
     if view.get("continuousWidth") == ALTAIR_DEFAULT_SIZE and view.get("continuousHeight") == ALTAIR_DEFAULT_SIZE:
@@ -286,7 +301,9 @@ def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path) -
     except SiteError:
         raise
     except Exception as exc:
-        raise SiteError(definition.src, _user_line(exc, definition), f"chart '{definition.id}' failed: {type(exc).__name__}: {_first_line(exc)}") from None
+        raise SiteError(
+            definition.src, _user_line(exc, definition), f"chart '{definition.id}' failed: {type(exc).__name__}: {_first_line(exc)}"
+        ) from None
 
 
 def import_chart_module(root: Path, definition: ChartDef) -> Any:
@@ -303,7 +320,9 @@ def import_chart_module(root: Path, definition: ChartDef) -> Any:
     except SiteError:
         raise
     except Exception as exc:
-        raise SiteError(definition.src, _user_line(exc, definition), f"importing the module failed: {type(exc).__name__}: {_first_line(exc)}") from None
+        raise SiteError(
+            definition.src, _user_line(exc, definition), f"importing the module failed: {type(exc).__name__}: {_first_line(exc)}"
+        ) from None
     finally:
         sys.path.remove(folder)
     return module

@@ -154,9 +154,9 @@ def check_output(folder: Path, site: Site) -> Iterator[Problem]:
         for line, message in scan.problems:
             yield where.problem(line, message, None)
         for line, ref in scan.refs:
-            message = _broken(folder, rel, ref, scans, site.config.base_path)
-            if message:
-                yield where.problem(line, message, ref)
+            broken = _broken(folder, rel, ref, scans, site.config.base_path)
+            if broken:
+                yield where.problem(line, broken, ref)
     yield from _unused_datasets(site)
 
 

@@ -17,7 +17,11 @@ COMMANDS = ("build", "serve", "check")
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="build.py", description="Build a Broadsheet data-journalism site.")
     commands = main.add_subparsers(dest="command")
-    for name, text in (("build", "build the site into public/ (the default)"), ("serve", "build, serve and rebuild on change"), ("check", "build into a temporary folder and check it")):
+    for name, text in (
+        ("build", "build the site into public/ (the default)"),
+        ("serve", "build, serve and rebuild on change"),
+        ("check", "build into a temporary folder and check it"),
+    ):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--root", type=Path, default=Path("."), help="site folder (default: current folder)")
         sub.add_argument("--base-url", help="URL or path the site is served under, e.g. https://example.org/nk/")
@@ -58,7 +62,13 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from .server import serve
 
-        return serve(lambda: load_config(root, base_url=args.base_url, drafts=args.drafts), _out(root, args.out), cache, host=args.host, port=args.port)
+        return serve(
+            lambda: load_config(root, base_url=args.base_url, drafts=args.drafts),
+            _out(root, args.out),
+            cache,
+            host=args.host,
+            port=args.port,
+        )
     config = load_config(root, base_url=args.base_url, drafts=args.drafts)
     if args.command == "check" or args.strict:
         from .check import check_site

@@ -77,7 +77,9 @@ def url_of(src: str) -> str:
         parts.pop()
     for part in parts:
         if not _SLUG.match(part):
-            raise SiteError(src, None, f"'{part}' can't be part of a URL", "use lowercase letters, digits, '-' and '_' in file and folder names")
+            raise SiteError(
+                src, None, f"'{part}' can't be part of a URL", "use lowercase letters, digits, '-' and '_' in file and folder names"
+            )
     return "/" + "".join(p + "/" for p in parts)
 
 

@@ -170,7 +170,9 @@ def load_dataset(root: Path, entry: YamlMap) -> Dataset:
         raise entry.error("path", f"resource '{name}' points to {src}, which does not exist") from None
     sources = _sources(entry, "sources")
     if not sources:
-        raise entry.error("sources", f"dataset '{name}' has no source", "every dataset needs at least one source with a title and a path (URL)")
+        raise entry.error(
+            "sources", f"dataset '{name}' has no source", "every dataset needs at least one source with a title and a path (URL)"
+        )
     fields = _fields(entry)
     rows = validate_csv(src, raw, fields)
     return Dataset(
@@ -250,7 +252,7 @@ def validate_csv(src: str, raw: bytes, fields: tuple[Field, ...]) -> tuple[tuple
                 continue
             if len(row) != len(fields):
                 raise SiteError(src, row_line, f"expected {len(fields)} cells, found {len(row)}")
-            for cell, (f, check) in zip(row, checks):
+            for cell, (f, check) in zip(row, checks, strict=True):
                 if cell == "":
                     if f.required:
                         raise SiteError(src, row_line, f"column '{f.name}': a value is required")

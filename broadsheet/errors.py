@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class SiteError(Exception):
     """A user error: bad input in a site file. Printed as ``path:line: message``.
@@ -29,6 +31,6 @@ class SiteError(Exception):
         return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 
-def known(names: object) -> str:
+def known(names: Iterable[object]) -> str:
     """A hint listing the names a user could have meant, sorted."""
     return "known: " + ", ".join(sorted(str(n) for n in names)) if names else "none defined"

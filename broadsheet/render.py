@@ -79,7 +79,9 @@ def render_template(env: Any, name: str, context: Mapping[str, Any]) -> str:
     except jinja2.TemplateSyntaxError as exc:
         raise SiteError(f"{TEMPLATES_DIR}/{exc.name or name}", exc.lineno, f"template syntax error: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
-        raise SiteError(f"{TEMPLATES_DIR}/{name}", None, f"template '{exc.name}' not found", f"templates live in {TEMPLATES_DIR}/") from None
+        raise SiteError(
+            f"{TEMPLATES_DIR}/{name}", None, f"template '{exc.name}' not found", f"templates live in {TEMPLATES_DIR}/"
+        ) from None
     except jinja2.UndefinedError as exc:
         path, line = _template_frame(exc, name)
         raise SiteError(path, line, f"template error: {exc.message}") from None

@@ -146,7 +146,7 @@ def make_app(preview: Preview) -> Any:
             "})();</script>"
         ).encode()
 
-    class Injector(LiveScriptInjector):  # type: ignore[misc]
+    class Injector(LiveScriptInjector):
         """Adds the reload script (only while serving) and, after a failed build, the error."""
 
         def transform_first_chunk(self, status_code: int, headers: Any, chunk: bytes, finishing: bool) -> Any:
@@ -161,7 +161,7 @@ def make_app(preview: Preview) -> Any:
                 headers["Content-Length"] = str(len(chunk))
             return status_code, headers, chunk
 
-    class SiteHandler(web.StaticFileHandler):  # type: ignore[misc]
+    class SiteHandler(web.StaticFileHandler):
         """Files of the built site only: anything resolving outside it is a 404."""
 
         def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
@@ -187,7 +187,9 @@ def make_app(preview: Preview) -> Any:
             if status_code == 404 and page.is_file():
                 self.finish(page.read_bytes())
             elif preview.error is not None:
-                self.finish(f"<!doctype html><html><head><title>Build failed</title></head><body>{error_banner(preview.error)}</body></html>")
+                self.finish(
+                    f"<!doctype html><html><head><title>Build failed</title></head><body>{error_banner(preview.error)}</body></html>"
+                )
             else:
                 self.finish(f"<!doctype html><html><head><title>{status_code}</title></head><body><h1>{status_code}</h1></body></html>")
 
@@ -197,7 +199,7 @@ def make_app(preview: Preview) -> Any:
         def set_extra_headers(self, path: str) -> None:
             self.set_header("Cache-Control", "no-store")
 
-    class StatusHandler(web.RequestHandler):  # type: ignore[misc]
+    class StatusHandler(web.RequestHandler):
         def get(self) -> None:
             self.set_header("Content-Type", "application/json")
             self.set_header("Cache-Control", "no-store")
@@ -225,7 +227,9 @@ def watch(preview: Preview) -> None:
         return
     started = time.perf_counter()
     ok = preview.build()
-    preview.log(f"  {len(changed)} changed ({', '.join(changed[:3])}{'...' if len(changed) > 3 else ''}) -> {time.perf_counter() - started:.3f} s")
+    preview.log(
+        f"  {len(changed)} changed ({', '.join(changed[:3])}{'...' if len(changed) > 3 else ''}) -> {time.perf_counter() - started:.3f} s"
+    )
     LiveReloadHandler.reload_waiters(reload_path(changed) if ok else "*")
 
 

@@ -17,14 +17,24 @@ from pathlib import Path
 from typing import Any
 
 from .cache import Cache, cache_key
-from .charts import CHARTS_DIR, ChartBlock, ChartDef, compile_spec, slugify, discover_charts, parse_chart_block, plotted_fields, renderer_version
+from .charts import (
+    CHARTS_DIR,
+    ChartBlock,
+    ChartDef,
+    compile_spec,
+    discover_charts,
+    parse_chart_block,
+    plotted_fields,
+    renderer_version,
+    slugify,
+)
 from .config import Config
 from .content import CONTENT_DIR, Block, Page
 from .data import DATA_DIR, Dataset, Package, load_package
 from .errors import SiteError, known
 from .output import Output
-from .workers import parse_pages, render_svgs
 from .render import TEMPLATES_DIR, Table, fill_blocks, make_table, new_environment, render_template, rewrite_links
+from .workers import parse_pages, render_svgs
 from .yamlmap import FieldSpec, check_fields
 
 STATIC_DIR = "static"
@@ -136,7 +146,7 @@ def build_site(
     one of their inputs changed; unchanged pages are kept (hard-linked) from ``dest``.
     """
     start = time.perf_counter()
-    site = load_site(config, state)
+    site = load_site(config, state, progress)
     figures, cached = build_figures(site, cache, progress)
     cards = build_cards(site, figures, cache)
     assets = collect_assets(config, cache, needs_runtime=bool(figures), fingerprint=fingerprint)
@@ -160,10 +170,14 @@ def build_site(
     )
 
 
-def load_site(config: Config, state: BuildState | None = None) -> Site:
-    pages = load_pages(config, state)
+def load_site(config: Config, state: BuildState | None = None, progress: Callable[[str], None] | None = None) -> Site:
+    pages = load_pages(config, state, progress)
     package = load_data(config, state)
-    registry = state.memo("charts", folder_digest(config.root / CHARTS_DIR, "*.py"), lambda: discover_charts(config.root)) if state else discover_charts(config.root)
+    registry = (
+        state.memo("charts", folder_digest(config.root / CHARTS_DIR, "*.py"), lambda: discover_charts(config.root))
+        if state
+        else discover_charts(config.root)
+    )
     blocks: dict[str, tuple[Any, ...]] = {}
     charts: dict[str, ChartBlock] = {}
     for page in pages:
@@ -177,7 +191,7 @@ def load_site(config: Config, state: BuildState | None = None) -> Site:
     return Site(config, pages, package, registry, charts, blocks)
 
 
-def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, ...]:
+def load_pages(config: Config, state: BuildState | None = None, progress: Callable[[str], None] | None = None) -> tuple[Page, ...]:
     folder = config.root / CONTENT_DIR
     memo = state.pages if state is not None else {}
     texts: dict[str, tuple[str, bytes]] = {}
@@ -185,7 +199,9 @@ def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, .
         raw = path.read_bytes()
         texts[path.relative_to(config.root).as_posix()] = (hashlib.sha256(raw).hexdigest(), raw)
     stale = [src for src, (digest, _) in texts.items() if src not in memo or memo[src][0] != digest]
-    for src, page in zip(stale, parse_pages([(src, _decode(src, texts[src][1])) for src in stale])):
+    if progress and len(stale) >= 100:
+        progress(f"parsing {len(stale)} pages")
+    for src, page in zip(stale, parse_pages([(src, _decode(src, texts[src][1])) for src in stale]), strict=True):
         memo[src] = (texts[src][0], page)
     for src in set(memo) - set(texts):
         del memo[src]
@@ -242,7 +258,12 @@ def _add_chart(charts: dict[str, ChartBlock], chart: ChartBlock) -> None:
     if other is None:
         charts[chart.id] = chart
     elif other.key != chart.key or other.definition is None:
-        raise SiteError(chart.src, chart.line, f"chart id '{chart.id}' is already used at {other.src}:{other.line}", "declarative charts take their id from the title: give each a distinct title")
+        raise SiteError(
+            chart.src,
+            chart.line,
+            f"chart id '{chart.id}' is already used at {other.src}:{other.line}",
+            "declarative charts take their id from the title: give each a distinct title",
+        )
 
 
 def build_figures(site: Site, cache: Cache, progress: Callable[[str], None] | None = None) -> tuple[dict[str, Figure], int]:
@@ -258,14 +279,14 @@ def build_figures(site: Site, cache: Cache, progress: Callable[[str], None] | No
         progress(f"rendering {len(missing)} chart{'s' if len(missing) != 1 else ''}")
     specs = {chart_id: compile_spec(site.charts[chart_id], site.package, site.config.root) for chart_id in missing}
     svgs = render_svgs([(specs[chart_id], chart_id, site.charts[chart_id].description) for chart_id in missing])
-    for chart_id, svg in zip(missing, svgs):
+    for chart_id, svg in zip(missing, svgs, strict=True):
         entries[chart_id] = entry = {"spec": json.dumps(specs[chart_id], sort_keys=True, separators=(",", ":")), "svg": svg}
         cache.put("chart", keys[chart_id], entry)
     figures = {}
     for chart_id, chart in site.charts.items():
-        entry = entries[chart_id]
-        assert entry is not None
-        figures[chart_id] = Figure(chart, entry["spec"], entry["svg"], frozenset(plotted_fields(json.loads(entry["spec"]))))
+        done = entries[chart_id]
+        assert done is not None
+        figures[chart_id] = Figure(chart, done["spec"], done["svg"], frozenset(plotted_fields(json.loads(done["spec"]))))
     return figures, len(site.charts) - len(missing)
 
 
@@ -348,7 +369,7 @@ def chart_runtime(cache: Cache) -> str:
     if bundle is None:
         import vl_convert
 
-        bundle = vl_convert.javascript_bundle()
+        bundle = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # the stub marks an optional argument as required
         cache.put("runtime", key, bundle)
     return str(bundle)
 
@@ -376,16 +397,31 @@ def write_site(
         if state.render_keys.get(page.dest) == key and output.keep(page.dest):
             continue
         body = render_blocks(env, site, page, figures)
-        context = {"page": page, "content": _markup(body), "nav": nav, "has_charts": _has_charts(site, page), "social_image": cards[page.url][0]}
+        context = {
+            "page": page,
+            "content": _markup(body),
+            "nav": nav,
+            "has_charts": _has_charts(site, page),
+            "social_image": cards[page.url][0],
+        }
         output.write(page.dest, render_template(env, f"{page.template}.html", context))
         rendered.append(page.url)
     state.render_keys = keys
-    output.write("404.html", render_template(env, "404.html", {"page": None, "nav": nav, "has_charts": False, "social_image": cards[""][0]}))
+    output.write(
+        "404.html", render_template(env, "404.html", {"page": None, "nav": nav, "has_charts": False, "social_image": cards[""][0]})
+    )
     for chart_id, figure in figures.items():
         context = {**figure_context(site, figure, figure.chart), "has_charts": True}
         output.write(f"embed/{chart_id}/index.html", render_template(env, "embed.html", context))
     dated = [p for p in site.pages if p.date or p.updated]
-    output.write("feed.xml", render_template(env, "feed.xml", {"pages": sorted(dated, key=_last_change, reverse=True), "updated": max(map(_last_change, dated), default=None)}))
+    output.write(
+        "feed.xml",
+        render_template(
+            env,
+            "feed.xml",
+            {"pages": sorted(dated, key=_last_change, reverse=True), "updated": max(map(_last_change, dated), default=None)},
+        ),
+    )
     output.write("sitemap.xml", render_template(env, "sitemap.xml", {"pages": site.pages}))
     output.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.absolute_url('/sitemap.xml')}\n")
     output.write("_headers", render_template(env, "_headers", {}))
