@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test check lint types golden bench chromium clean
+.PHONY: site serve test check lint types golden bench weight chromium clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -19,7 +19,13 @@ serve: $(STAMP)           ## build, serve on http://127.0.0.1:8000 and reload on
 chromium:                 ## Debian's Chromium for the browser tests (Playwright downloads nothing)
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-test: $(STAMP) chromium   ## every test: unit, golden, errors, server, browser
+NPM_STAMP := node_modules/.installed
+$(NPM_STAMP): package.json package-lock.json   ## axe-core for the accessibility tests, pinned in package-lock.json
+	@command -v npm >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm)
+	npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+test: $(STAMP) $(NPM_STAMP) chromium   ## every test: unit, golden, errors, server, browser
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -36,6 +42,9 @@ golden: $(STAMP)          ## regenerate the expected output of the golden tests,
 
 bench: $(STAMP)           ## performance benchmark (prints a Markdown table)
 	$(PY) bench/run.py
+
+weight: $(STAMP) chromium ## page weight before interaction, per page (prints a Markdown table)
+	$(PY) bench/page_weight.py
 
 clean:
 	rm -rf public .cache

@@ -49,7 +49,8 @@ ALTAIR_DEFAULT_SIZE = 300  # Altair's default theme writes this size into every 
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+# Arial metrics: what vl-convert lays text out with, so labels drawn by browsers fit the same space.
+FONT = "Arial, 'Liberation Sans', Arimo, Helvetica, sans-serif"
 INK = "#1a1a1a"
 THEME: dict[str, Any] = {
     "background": "transparent",

@@ -159,6 +159,18 @@ def _tonnage_tooltip() -> list[alt.Tooltip]:
     ]
 
 
+# Value labels take their series' colour, darkened where the bar colour is too light for
+# small text on a white page (WCAG AA, 4.5:1): Okabe-Ito orange #E69F00 is 2.3:1.
+LABEL_COLORS = ["#0072B2", "#8F5F00"]
+
+
+def _label_color(series_domain: list[str]) -> dict[str, object]:
+    """The colour of a value label: the label colour of its series (no scale, no legend)."""
+    if len(series_domain) < 2:
+        return alt.value(LABEL_COLORS[0])
+    return alt.condition(alt.datum.series == series_domain[1], alt.value(LABEL_COLORS[1]), alt.value(LABEL_COLORS[0]))
+
+
 def _tonnage_layers(rows: pd.DataFrame, gaps: pd.DataFrame, top: float, series_domain: list[str]) -> list[alt.Chart]:
     x = alt.X(
         "bar_start:T",
@@ -169,16 +181,17 @@ def _tonnage_layers(rows: pd.DataFrame, gaps: pd.DataFrame, top: float, series_d
     y = alt.Y("million_tonnes:Q", title="Coal imported (million tonnes)", scale=alt.Scale(domain=[0, top], nice=False))
     color = alt.Color("series:N", title="Reported by", scale=alt.Scale(domain=series_domain), legend=alt.Legend(orient="bottom"))
     bars = alt.Chart(rows).mark_bar().encode(x=x, x2="bar_end:T", y=y, y2=alt.datum(0), color=color, tooltip=_tonnage_tooltip())
+    text_color = _label_color(series_domain)
     zeros = (
         alt.Chart(rows[rows["coal_tonnes"] == 0])
         .mark_text(baseline="bottom", dy=-2, fontSize=10)
-        .encode(x="bar_mid:T", y=alt.Y("million_tonnes:Q"), text=alt.value("0"), color=color, tooltip=_tonnage_tooltip())
+        .encode(x="bar_mid:T", y=alt.Y("million_tonnes:Q"), text=alt.value("0"), color=text_color, tooltip=_tonnage_tooltip())
     )
     small = (
         alt.Chart(rows[(rows["coal_tonnes"] > 0) & (rows["coal_tonnes"] < 50_000)])
         .transform_calculate(small_label="format(datum.coal_tonnes, ',') + ' t'")
         .mark_text(baseline="bottom", dy=-12, fontSize=10)
-        .encode(x="bar_mid:T", y=alt.Y("million_tonnes:Q"), text="small_label:N", color=color, tooltip=_tonnage_tooltip())
+        .encode(x="bar_mid:T", y=alt.Y("million_tonnes:Q"), text="small_label:N", color=text_color, tooltip=_tonnage_tooltip())
     )
     return [_gap_layer(gaps), bars, zeros, small]
 

@@ -1,12 +1,24 @@
 // Progressive enhancement: each static SVG chart becomes an interactive Vega view
-// (tooltips) once it comes near the viewport. The runtime is this site's own file,
-// loaded once and only on pages with charts. Without JavaScript, the SVG stays.
+// (tooltips). The runtime (about 300 KB compressed) is this site's own file, and it is
+// fetched only when a reader shows an intent to use a chart: the pointer enters a
+// figure, a finger touches it, or the keyboard focuses something in it. Nothing is
+// fetched before that, so a page costs its HTML and CSS until the reader reaches for a
+// chart. Once the runtime is here, the other charts of the page become interactive as
+// they come near the viewport. Without JavaScript, the static SVG stays.
 (function () {
   "use strict";
   var script = document.currentScript;
   var runtimeUrl = script && script.getAttribute("data-runtime");
-  var runtime = null;
+  var charts = Array.prototype.slice.call(document.querySelectorAll(".chart-graphic[data-spec]"));
+  if (!runtimeUrl || !charts.length || !window.fetch) return;
+  var INTENTS = ["pointerenter", "touchstart", "focusin"];
+  // The static SVG was laid out with Arial's metrics; style.css draws chart text in this
+  // stack, and the live chart is laid out with it too, so it keeps the same size.
+  var FONT = "Arial, 'Liberation Sans', Arimo, Helvetica, sans-serif";
+  var INK_ON_DARK = "#ececec";
   var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)");
+  var runtime = null;
+  var observer = null;
 
   function loadRuntime() {
     if (!runtime) {
@@ -21,50 +33,113 @@
     return runtime;
   }
 
-  function darkConfig() {
-    var ink = "#ececec";
-    return {
-      axis: { labelColor: ink, titleColor: ink, gridColor: "#3a3a3a", domainColor: "#9a9a9a", tickColor: "#9a9a9a" },
-      legend: { labelColor: ink, titleColor: ink },
-      text: { color: ink },
-      title: { color: ink }
-    };
+  function loadSpec(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+      return response.json();
+    });
+  }
+
+  function merge(base, extra) {
+    var out = {};
+    Object.keys(base || {}).forEach(function (key) { out[key] = base[key]; });
+    Object.keys(extra).forEach(function (key) {
+      var both = out[key] && typeof out[key] === "object" && typeof extra[key] === "object";
+      out[key] = both ? merge(out[key], extra[key]) : extra[key];
+    });
+    return out;
+  }
+
+  // The spec's own config (the site theme) wins over vega-embed's config option, so the
+  // font and the dark-scheme colours are written into the spec itself.
+  // ARIA is off inside the chart: like the static SVG, the live one is a single image
+  // labelled with the chart's description (the figure also carries the data as a table).
+  function themed(spec, isDark) {
+    var config = { font: FONT, aria: false };
+    if (isDark) {
+      config = merge(config, {
+        axis: { labelColor: INK_ON_DARK, titleColor: INK_ON_DARK, gridColor: "#3a3a3a", domainColor: "#9a9a9a", tickColor: "#9a9a9a" },
+        legend: { labelColor: INK_ON_DARK, titleColor: INK_ON_DARK },
+        text: { color: INK_ON_DARK },
+        title: { color: INK_ON_DARK }
+      });
+    }
+    spec.config = merge(spec.config, config);
+    return spec;
+  }
+
+  // A tooltip lists what is known: a missing value is left out, not shown as "null".
+  function withoutMissing(value) {
+    if (!value || typeof value !== "object" || Array.isArray(value)) return value;
+    var kept = {};
+    var any = false;
+    Object.keys(value).forEach(function (key) {
+      var v = value[key];
+      if (v === null || v === undefined || v === "" || v === "null" || v === "undefined" || v === "NaN") return;
+      kept[key] = v;
+      any = true;
+    });
+    return any ? kept : null;
   }
 
   function enhance(container) {
-    var specUrl = container.getAttribute("data-spec");
-    loadRuntime().then(function (vegaEmbed) {
-      var target = document.createElement("div");
+    if (container.getAttribute("data-enhanced")) return;
+    container.setAttribute("data-enhanced", "loading");
+    if (observer) observer.unobserve(container);
+    var isDark = Boolean(dark && dark.matches);
+    var target = document.createElement("div");
+    Promise.all([loadRuntime(), loadSpec(container.getAttribute("data-spec"))]).then(function (loaded) {
       container.appendChild(target);
-      return vegaEmbed(target, specUrl, {
+      return loaded[0](target, themed(loaded[1], isDark), {
         actions: false,
         renderer: "svg",
-        config: dark && dark.matches ? darkConfig() : {}
-      }).then(function (result) {
-        var svg = target.querySelector("svg");
-        var label = container.querySelector("svg[aria-label]");
-        if (svg && label) {
-          svg.setAttribute("role", "img");
-          svg.setAttribute("aria-label", label.getAttribute("aria-label"));
-        }
-        container.classList.add("is-live");
-        return result;
+        tooltip: { theme: isDark ? "dark" : "light" }
       });
+    }).then(function (result) {
+      var showTooltip = result.view.tooltip();
+      result.view.tooltip(function (handler, event, item, value) {
+        return showTooltip.call(this, handler, event, item, withoutMissing(value));
+      });
+      return result.view.runAsync();  // a new tooltip handler resets the renderer
+    }).then(function () {
+      // One accessible image, labelled like the static one.
+      var svg = target.querySelector("svg");
+      var label = container.querySelector("svg[aria-label]");
+      if (svg && label) {
+        svg.setAttribute("role", "img");
+        svg.setAttribute("aria-label", label.getAttribute("aria-label"));
+        ["role", "aria-roledescription", "aria-label"].forEach(function (name) { target.removeAttribute(name); });
+        Array.prototype.forEach.call(svg.children, function (child) { child.setAttribute("aria-hidden", "true"); });
+      }
+      container.classList.add("is-live");
+      container.setAttribute("data-enhanced", "live");
     }).catch(function () {
       container.classList.remove("is-live");  // keep the static chart
+      if (target.parentNode) target.parentNode.removeChild(target);
+      container.setAttribute("data-enhanced", "failed");
     });
   }
 
-  var charts = Array.prototype.slice.call(document.querySelectorAll(".chart-graphic[data-spec]"));
-  if (!runtimeUrl || !charts.length) return;
-  if (!("IntersectionObserver" in window)) { charts.forEach(enhance); return; }
-  var observer = new IntersectionObserver(function (entries) {
-    entries.forEach(function (entry) {
-      if (entry.isIntersecting) {
-        observer.unobserve(entry.target);
-        enhance(entry.target);
-      }
+  // After the first intent the runtime is paid for: enhance the others as they come near.
+  function enhanceNearViewport() {
+    if (observer || !("IntersectionObserver" in window)) return;
+    observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) enhance(entry.target);
+      });
+    }, { rootMargin: "200px 0px" });
+    charts.forEach(function (chart) {
+      if (!chart.getAttribute("data-enhanced")) observer.observe(chart);
     });
-  }, { rootMargin: "200px 0px" });
-  charts.forEach(function (chart) { observer.observe(chart); });
+  }
+
+  charts.forEach(function (chart) {
+    var figure = chart.closest("figure") || chart;
+    function onIntent() {
+      INTENTS.forEach(function (type) { figure.removeEventListener(type, onIntent); });
+      enhance(chart);
+      enhanceNearViewport();
+    }
+    INTENTS.forEach(function (type) { figure.addEventListener(type, onIntent, { passive: true }); });
+  });
 })();

@@ -45,8 +45,4 @@ def run(root: Path, *args: str, cache: Path | None = None) -> int:
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` by relative path -> content hash."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}

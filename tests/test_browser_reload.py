@@ -6,7 +6,6 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-
 from test_server import Server, server  # noqa: F401 (the fixture)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -20,7 +19,14 @@ def browser() -> Iterator[object]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()

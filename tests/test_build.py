@@ -155,7 +155,10 @@ def test_output_folder_option(site: Path, tmp_path: Path, shared_cache: Path) ->
 
 
 def test_help_imports_neither_pandas_nor_altair() -> None:
-    code = "import sys; from broadsheet.cli import main\ntry: main(['--help'])\nexcept SystemExit: pass\nprint(sorted(m for m in ('pandas', 'altair', 'vl_convert') if m in sys.modules))"
+    code = (
+        "import sys; from broadsheet.cli import main\ntry: main(['--help'])\nexcept SystemExit: pass\n"
+        "print(sorted(m for m in ('pandas', 'altair', 'vl_convert') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("[]")
 

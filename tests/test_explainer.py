@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run
 
 SHARED = REPO.parent / "shared" / "data"
@@ -76,5 +75,7 @@ def test_seed_facts_are_present(public: Path) -> None:
 
 
 def test_the_narrative_is_substantial(public: Path) -> None:
-    prose = " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"<(figure|svg|table).*?</\1>", " ", page, flags=re.S)) for page in pages(public).values())
+    prose = " ".join(
+        re.sub(r"<[^>]+>", " ", re.sub(r"<(figure|svg|table).*?</\1>", " ", page, flags=re.S)) for page in pages(public).values()
+    )
     assert len(prose.split()) > 5000

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import make_site, run
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "basic"

@@ -16,8 +16,12 @@ from broadsheet.yamlmap import parse_mapping
 CONVERTER = new_converter()
 FIELDS = (Field("year", "integer"), Field("value", "number"), Field("day", "date"), Field("label", "string"))
 yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20), st.dates())
-yaml_values = st.recursive(yaml_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
-keys = st.sampled_from(["title", "description", "date", "order", "draft", "authors", "template", "bogus", "id", "data", "mark", "x", "y", "tooltip", "notes"])
+yaml_values = st.recursive(
+    yaml_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6
+)
+keys = st.sampled_from(
+    ["title", "description", "date", "order", "draft", "authors", "template", "bogus", "id", "data", "mark", "x", "y", "tooltip", "notes"]
+)
 
 
 def yaml_dump(mapping: dict) -> str:

@@ -15,7 +15,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run, snapshot
 from test_errors import built, edit  # noqa: F401 (fixture)
 
@@ -104,7 +103,14 @@ def test_every_page_has_open_graph_metadata_and_a_1200x630_card(sub_path_site: t
         image = re.search(r'<meta property="og:image" content="https://example\.org/nk-sanctions/([^"]+)">', html)
         assert image, page
         assert png_size(public / image.group(1)) == (1200, 630)
-        for tag in ('property="og:title"', 'property="og:description"', 'property="og:url"', 'name="twitter:card"', '<link rel="canonical"', "<html lang="):
+        for tag in (
+            'property="og:title"',
+            'property="og:description"',
+            'property="og:url"',
+            'name="twitter:card"',
+            '<link rel="canonical"',
+            "<html lang=",
+        ):
             assert tag in html, (page, tag)
     home = (public / "index.html").read_text()
     assert "social/pressure-and-coal." in home  # the lead chart's card
@@ -132,9 +138,19 @@ def test_check_passes_on_the_explainer(explainer: Path, capsys) -> None:
 
 
 CHECK_CASES = {
-    "broken link": ("content/notes/coal.md", "## By year {#by-year}", "## By year {#by-year}\n\nSee [the archive](/archive/).", "content/notes/coal.md:11: broken link '/archive/'"),
+    "broken link": (
+        "content/notes/coal.md",
+        "## By year {#by-year}",
+        "## By year {#by-year}\n\nSee [the archive](/archive/).",
+        "content/notes/coal.md:11: broken link '/archive/'",
+    ),
     "broken anchor": ("content/index.md", "[an anchor](#yields)", "[an anchor](#yeilds)", "content/index.md:10: broken anchor '#yeilds'"),
-    "image without alt": ("content/index.md", "| a | b |", '<img src="/static/favicon.svg">\n\n| a | b |', "image '/static/favicon.svg' has no alt text"),
+    "image without alt": (
+        "content/index.md",
+        "| a | b |",
+        '<img src="/static/favicon.svg">\n\n| a | b |',
+        "image '/static/favicon.svg' has no alt text",
+    ),
     "unclosed html": ("content/index.md", "| a | b |", "<div class='note'>\n\nOpen.\n\n| a | b |", "<div> is never closed"),
 }
 
@@ -152,7 +168,10 @@ def test_check_reports_problems_with_file_and_line(case: str, built: Path, share
 def test_check_reports_datasets_never_used(built: Path, shared_cache: Path, capsys) -> None:  # noqa: F811
     (built / "data/spare.csv").write_text("year\n2017\n")
     with open(built / "data/datapackage.yaml", "a") as package:
-        package.write("  - name: spare\n    path: spare.csv\n    title: Spare\n    sources: [{title: S, path: 'https://example.org'}]\n    schema: {fields: [{name: year, type: integer}]}\n")
+        package.write(
+            "  - name: spare\n    path: spare.csv\n    title: Spare\n"
+            "    sources: [{title: S, path: 'https://example.org'}]\n    schema: {fields: [{name: year, type: integer}]}\n"
+        )
     edit(built / "content/notes/coal.md", "```datasets\n```", "")
     capsys.readouterr()
     assert run(built, "check", cache=shared_cache) == 1

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, make_site, run
 
 
@@ -157,7 +156,17 @@ def test_bad_csv_value_is_reported_then_recovers(server: Server) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/../site.toml", "/%2e%2e/site.toml", "/%2E%2E%2Fsite.toml", "/..%2fsite.toml", "//etc/passwd", "/%2Fetc%2Fpasswd", "/static/../../site.toml", "/link/site.toml", "/link-file"],
+    [
+        "/../site.toml",
+        "/%2e%2e/site.toml",
+        "/%2E%2E%2Fsite.toml",
+        "/..%2fsite.toml",
+        "//etc/passwd",
+        "/%2Fetc%2Fpasswd",
+        "/static/../../site.toml",
+        "/link/site.toml",
+        "/link-file",
+    ],
 )
 def test_nothing_outside_the_output_folder_is_readable(server: Server, path: str) -> None:
     public = server.root / "public"
