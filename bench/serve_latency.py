@@ -45,6 +45,10 @@ def generated_site(folder: Path, pages: int) -> Path:
     (root / "content").mkdir(parents=True)
     subprocess.run([sys.executable, str(CORPUS), str(pages), str(root / "content")], check=True)
     shutil.move(root / "content/page-00001.md", root / "content/index.md")
+    for page in (root / "content").glob("*.md"):  # the corpus leaves some descriptions unquoted YAML ("[link](...)")
+        head, _, body = page.read_text().partition("\n---\n")
+        lines = [f"{k}: {json.dumps(v.strip())}" for k, _, v in (line.partition(":") for line in head.splitlines()[1:])]
+        page.write_text("---\n" + "\n".join(lines) + "\n---\n" + body)
     for name in ("templates", "static"):
         shutil.copytree(REPO / name, root / name)
     (root / "site.toml").write_text('title = "Corpus"\ndescription = "Generated pages."\n')
@@ -54,7 +58,9 @@ def generated_site(folder: Path, pages: int) -> Path:
 def measure(root: Path, src: str, url: str, runs: int) -> list[float]:
     port = free_port()
     log = open(root / "serve.log", "w")  # noqa: SIM115
-    server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT
+    )
     try:
         deadline = time.monotonic() + 300
         while True:

@@ -57,12 +57,15 @@ class Output:
 
     def commit(self) -> None:
         if self.in_place:
-            for path in sorted(self.root.rglob("*"), reverse=True):
-                rel = path.relative_to(self.root).as_posix()
-                if path.is_file() and rel not in self.produced:
-                    path.unlink()
-                elif path.is_dir() and not any(path.iterdir()):
-                    path.rmdir()
+            root = str(self.root)
+            for folder, dirnames, filenames in os.walk(root, topdown=False):
+                rel = os.path.relpath(folder, root)
+                prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+                for name in filenames:
+                    if prefix + name not in self.produced:
+                        os.unlink(os.path.join(folder, name))
+                if prefix and not dirnames and not os.listdir(folder):
+                    os.rmdir(folder)
             return
         swap_in(self.root, self.dest)
 

@@ -29,7 +29,7 @@ from .charts import (
     slugify,
 )
 from .config import Config
-from .content import CONTENT_DIR, Block, Page
+from .content import CONTENT_DIR, Block, Page, new_converter
 from .data import DATA_DIR, Dataset, Package, load_package
 from .errors import SiteError, known
 from .output import Output
@@ -201,7 +201,8 @@ def load_pages(config: Config, state: BuildState | None = None, progress: Callab
     stale = [src for src, (digest, _) in texts.items() if src not in memo or memo[src][0] != digest]
     if progress and len(stale) >= 100:
         progress(f"parsing {len(stale)} pages")
-    for src, page in zip(stale, parse_pages([(src, _decode(src, texts[src][1])) for src in stale]), strict=True):
+    converter = state.memo("converter", "", new_converter) if state is not None and stale else None
+    for src, page in zip(stale, parse_pages([(src, _decode(src, texts[src][1])) for src in stale], converter), strict=True):
         memo[src] = (texts[src][0], page)
     for src in set(memo) - set(texts):
         del memo[src]

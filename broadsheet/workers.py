@@ -25,11 +25,13 @@ def worker_count() -> int:
         return os.cpu_count() or 1
 
 
-def parse_pages(items: Sequence[tuple[str, str]]) -> list[Page]:
-    """Parse ``(src, text)`` pairs into pages, in parallel when there are many."""
+def parse_pages(items: Sequence[tuple[str, str]], converter: Any = None) -> list[Page]:
+    """Parse ``(src, text)`` pairs into pages, in parallel when there are many.
+    ``converter`` is a Markdown converter to reuse for small batches (making one costs
+    more than parsing a page)."""
     workers = min(worker_count(), len(items) // MIN_PAGES)
     if workers < 2:
-        converter = new_converter()
+        converter = converter or new_converter()
         return [parse_page(src, text, converter) for src, text in items]
     # fork: workers inherit the imported modules, so they start in milliseconds
     with multiprocessing.get_context("fork").Pool(workers, initializer=_start_parser) as pool:
