@@ -73,7 +73,6 @@ class Site:
     config: Config
     pages: tuple[Page, ...]
     package: Package
-    registry: Mapping[str, ChartDef]
     charts: Mapping[str, ChartBlock]  # by chart id, first use
     blocks: Mapping[str, tuple[Any, ...]]  # page src -> parsed blocks (ChartBlock, table spec, datasets list)
 
@@ -188,7 +187,7 @@ def load_site(config: Config, state: BuildState | None = None, progress: Callabl
     for page in pages:
         if page.lead_chart and page.lead_chart not in charts:
             raise SiteError(page.src, None, f"lead_chart '{page.lead_chart}' is not a chart on this site", known(charts))
-    return Site(config, pages, package, registry, charts, blocks)
+    return Site(config, pages, package, charts, blocks)
 
 
 def load_pages(config: Config, state: BuildState | None = None, progress: Callable[[str], None] | None = None) -> tuple[Page, ...]:
