@@ -115,16 +115,21 @@ def _resource_yaml(index: int) -> str:
 
 
 def chart_block(chart: int, datasets: int) -> str:
-    """A declarative line chart; its title (and so its id) is unique per ``chart``."""
+    """A declarative 100-row line chart; its title (and so its id) is unique per ``chart``.
+
+    Its height and text alternative are unique too, so that no two charts share a
+    Vega-Lite spec or a cache entry: an engine cannot render one and reuse it.
+    """
     dataset = chart % datasets
     return f"""```chart
 data: {dataset_name(dataset)}
 mark: line
 x: month:T
 y: value:Q
+height: {300 + chart // datasets}
 title: Benchmark chart {chart + 1} of series {dataset + 1}
 subtitle: Synthetic values, monthly
-description: Line chart of {ROWS} monthly synthetic values from benchmark series {dataset + 1}.
+description: Line chart {chart + 1} of {ROWS} monthly synthetic values from benchmark series {dataset + 1}.
 notes: Benchmark fixture; the numbers are synthetic.
 ```
 """

@@ -70,6 +70,7 @@ class Measured:
     seconds: float
     cpu_seconds: float  # user + system, of the process and the children it waited for
     peak_mb: float
+    contention: float  # share of the machine's CPU used by other processes meanwhile
     returncode: int
     output: str
 
@@ -141,8 +142,9 @@ def measure(argv: list[str], cwd: Path | None = None) -> Measured:
         output = out.read().decode("utf-8", "replace")
     cpu = usage.ru_utime + usage.ru_stime
     others = max(0.0, busy_cpu_seconds() - machine_before - cpu)
-    CONTENTION.append(others / (seconds * (os.cpu_count() or 1)))
-    return Measured(seconds, cpu, max(peak_kb, usage.ru_maxrss) / 1024, process.returncode, output)
+    contention = others / (seconds * (os.cpu_count() or 1))
+    CONTENTION.append(contention)
+    return Measured(seconds, cpu, max(peak_kb, usage.ru_maxrss) / 1024, contention, process.returncode, output)
 
 
 # --- Broadsheet builds ------------------------------------------------------------------
@@ -153,6 +155,7 @@ class Build:
     seconds: float
     cpu_seconds: float
     peak_mb: float
+    contention: float
     pages: int
     pages_rendered: int  # as the summary line says; all pages for an engine that does not say
     charts: int
@@ -178,7 +181,14 @@ def broadsheet(site: Path, prepare: Callable[[], None] = lambda: None, retries: 
         if run.returncode == 0 and match:
             rendered = int(match["rendered"]) if match["rendered"] else int(match["pages"])
             return Build(
-                run.seconds, run.cpu_seconds, run.peak_mb, int(match["pages"]), rendered, int(match["charts"]), int(match["cached"])
+                run.seconds,
+                run.cpu_seconds,
+                run.peak_mb,
+                run.contention,
+                int(match["pages"]),
+                rendered,
+                int(match["charts"]),
+                int(match["cached"]),
             )
         tail = "\n    ".join(run.output.strip().splitlines()[-5:])
         print(f"  build failed (exit {run.returncode}, attempt {attempt}/{retries}):\n    {tail}", file=sys.stderr, flush=True)
@@ -273,6 +283,7 @@ class PeerResult:
     version: str
     seconds: dict[int, list[float]] = field(default_factory=dict)  # pages -> cold runs
     peak_mb: dict[int, list[float]] = field(default_factory=dict)
+    contention: dict[int, list[float]] = field(default_factory=dict)
     problem: str = ""
 
 
@@ -322,6 +333,7 @@ def bench_peers(folder: Path, sizes: Iterable[int], runs: int, install: bool) ->
                     continue
                 record.seconds.setdefault(pages, []).append(measured.seconds)
                 record.peak_mb.setdefault(pages, []).append(measured.peak_mb)
+                record.contention.setdefault(pages, []).append(measured.contention)
     return plain, results
 
 
@@ -364,6 +376,7 @@ def size_rows(sizes: list[SizeResult]) -> list[str]:
                 f" (expected 0 / {expected_rerendered(s.charts, s.datasets)})",
                 f"{max(b.peak_mb for b in s.all_builds()):.0f} MB",
                 f"{s.pages / cold:,.0f}",
+                f"{median(b.contention for b in s.all_builds()):.0%}",
             ]
         )
     header = [
@@ -378,6 +391,7 @@ def size_rows(sizes: list[SizeResult]) -> list[str]:
         "charts rendered: warm / dataset edit",
         "peak memory",
         "pages/s (cold)",
+        "others' CPU",
     ]
     return table(header, rows)
 
@@ -409,12 +423,14 @@ def charts_rows(result: ChartsResult) -> list[str]:
 
 def peer_rows(plain: dict[int, list[Build]], peers: list[PeerResult]) -> list[str]:
     usable = [p for p in peers if p.seconds]
-    header = ["pages", "Broadsheet (no charts)", *(f"{p.name}" for p in usable), *(f"Broadsheet / {p.name}" for p in usable)]
+    header = ["pages", "Broadsheet (no charts)", *(f"{p.name}" for p in usable), *(f"Broadsheet / {p.name}" for p in usable), "others' CPU"]
     rows = []
     for pages, builds in plain.items():
         ours = median(b.seconds for b in builds)
         theirs = [median(p.seconds.get(pages, [])) for p in usable]
-        rows.append([f"{pages:,}", secs(ours), *(secs(t) for t in theirs), *(f"{ours / t:.2f}x" if t == t else "n/a" for t in theirs)])
+        others = median([*(b.contention for b in builds), *(c for p in usable for c in p.contention.get(pages, []))])
+        ratios = [f"{ours / t:.2f}x" if t == t else "n/a" for t in theirs]
+        rows.append([f"{pages:,}", secs(ours), *(secs(t) for t in theirs), *ratios, f"{others:.0%}"])
     lines = table(header, rows)
     lines += [
         "",
@@ -512,7 +528,8 @@ def report(
         *size_rows(sizes),
         "",
         "One-page edit: one word of a page without charts. One-dataset edit: one value of one of the datasets. "
-        "Peak memory: the largest of all the builds of that size (whole process tree).",
+        "Peak memory: the largest of all the builds of that size (whole process tree). "
+        "Others' CPU: the share of the machine's CPU that other processes used during the median build.",
     ]
     if charts:
         lines += ["", "## Charts", "", *charts_rows(charts)]
