@@ -1,14 +1,16 @@
 """Pages: Markdown files with YAML front matter, and the fenced blocks inside them.
 
-``parse_page`` is pure: text in, ``Page`` out. Chart, table and datasets blocks are cut
-out of the Markdown before conversion and left as placeholders that ``render`` fills.
+``read_page`` is pure and quick: text in, ``Page`` out, with its front matter checked and
+its chart, table and datasets blocks cut out of the Markdown and left as placeholders that
+``render`` fills. ``to_html`` converts the rest, the costly part, which the build does
+later in its workers; ``parse_page`` does both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import SiteError
@@ -52,9 +54,8 @@ class Page:
     dest: str  # coal/index.html
     title: str
     description: str
-    html: str  # body HTML, with block placeholders
+    markdown: str  # the body, with placeholders for the blocks
     blocks: tuple[Block, ...]
-    headings: tuple[tuple[int, str, str], ...]  # (level, id, text)
     date: dt.date | None = None
     updated: dt.date | None = None
     authors: tuple[str, ...] = ()
@@ -64,6 +65,7 @@ class Page:
     draft: bool = False
     image: str = ""
     lead_chart: str = ""
+    html: str = ""  # the body converted to HTML (``to_html``), once it has been
 
     @property
     def label(self) -> str:
@@ -88,17 +90,26 @@ def dest_of(url: str) -> str:
 
 
 def parse_page(src: str, text: str, converter: Any) -> Page:
-    """Parse one Markdown file. ``converter`` is a ``markdown.Markdown`` instance."""
+    """Read one Markdown file and convert its body. ``converter``: ``new_converter()``."""
+    page = read_page(src, text)
+    return replace(page, html=to_html(page, converter))
+
+
+def read_page(src: str, text: str) -> Page:
+    """Check a page's front matter and cut out its blocks; leave the body unconverted."""
     meta, body, body_line = split_front_matter(src, text)
     check_fields(meta, FRONT_MATTER, "front matter")
     source, blocks = extract_blocks(src, body, body_line)
-    converter.reset()
-    html = converter.convert(source)
-    headings = tuple((t["level"], t["id"], t["name"]) for t in _flatten(converter.toc_tokens))
     url = url_of(src)
     values = dict(meta.values)
     values["authors"] = tuple(values.get("authors", ()))
-    return Page(src=src, url=url, dest=dest_of(url), html=html, blocks=blocks, headings=headings, **values)
+    return Page(src=src, url=url, dest=dest_of(url), markdown=source, blocks=blocks, **values)
+
+
+def to_html(page: Page, converter: Any) -> str:
+    """The page's body as HTML (with the block placeholders)."""
+    converter.reset()
+    return str(converter.convert(page.markdown))
 
 
 def split_front_matter(src: str, text: str) -> tuple[YamlMap, str, int]:
@@ -151,20 +162,23 @@ def _closing_fence(lines: list[str], start: int, fence: str) -> int:
     return len(lines)
 
 
-def _flatten(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    flat: list[dict[str, Any]] = []
-    for token in tokens:
-        flat.append(token)
-        flat.extend(_flatten(token.get("children", [])))
-    return flat
+EXTENSIONS = ["tables", "footnotes", "attr_list", "toc", "smarty", "fenced_code", "md_in_html"]
 
 
-def new_converter() -> Any:
-    """A Python-Markdown converter with the extensions the contract names."""
+def new_converter(stock: bool = False) -> Any:
+    """A Python-Markdown converter with the extensions the contract names.
+
+    Its inline pass skips patterns that cannot match (``inline.py``); ``stock=True``
+    gives the unmodified converter, which the tests compare it with."""
     import markdown
 
+    extensions: list[Any] = list(EXTENSIONS)
+    if not stock:
+        from .inline import SkippingInlineExtension
+
+        extensions.append(SkippingInlineExtension())
     return markdown.Markdown(
-        extensions=["tables", "footnotes", "attr_list", "toc", "smarty", "fenced_code", "md_in_html"],
+        extensions=extensions,
         extension_configs={"toc": {"permalink": False}, "smarty": {"smart_angled_quotes": False}},
         output_format="html",
     )

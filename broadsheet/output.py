@@ -20,6 +20,7 @@ class Output:
         self.dest = dest
         self.in_place = in_place and dest.is_dir()
         self.produced: set[str] = set()
+        self._folders: set[Path] = set()  # folders known to exist (one mkdir each)
         self.root = dest if self.in_place else dest.parent / f".{dest.name}.staging-{os.getpid()}"
         if not self.in_place:
             shutil.rmtree(self.root, ignore_errors=True)
@@ -32,13 +33,14 @@ class Output:
         if self.in_place:
             if path.is_file() and path.read_bytes() == content:
                 return
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(path.parent)
             tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
             tmp.write_bytes(content)
             os.replace(tmp, path)
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        self._folder(path.parent)
+        with open(path, "wb") as file:
+            file.write(content)
 
     def keep(self, rel: str) -> bool:
         """Keep the file as the previous build wrote it; False if there is none."""
@@ -47,13 +49,18 @@ class Output:
             return False
         if not self.in_place:
             target = self.root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(target.parent)
             try:
                 os.link(previous, target)  # no copy: the old tree is discarded on commit
             except OSError:
                 shutil.copy2(previous, target)
         self.produced.add(rel)
         return True
+
+    def _folder(self, folder: Path) -> None:
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
 
     def commit(self) -> None:
         if self.in_place:

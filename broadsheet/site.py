@@ -12,7 +12,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +29,12 @@ from .charts import (
     slugify,
 )
 from .config import Config
-from .content import CONTENT_DIR, Block, Page, new_converter
+from .content import CONTENT_DIR, Block, Page, new_converter, read_page
 from .data import DATA_DIR, Dataset, Package, load_package
 from .errors import SiteError, known
 from .output import Output
 from .render import TEMPLATES_DIR, Table, fill_blocks, make_table, new_environment, render_template, rewrite_links
-from .workers import parse_pages, render_svgs
+from .workers import render_pages, render_svgs
 from .yamlmap import FieldSpec, check_fields
 
 STATIC_DIR = "static"
@@ -145,15 +145,16 @@ def build_site(
     one of their inputs changed; unchanged pages are kept (hard-linked) from ``dest``.
     """
     start = time.perf_counter()
-    site = load_site(config, state, progress)
+    state = state if state is not None else BuildState()  # a one-off build keeps its own
+    site = load_site(config, state)
     figures, cached = build_figures(site, cache, progress)
     cards = build_cards(site, figures, cache)
     assets = collect_assets(config, cache, needs_runtime=bool(figures), fingerprint=fingerprint)
     template_key = "".join(folder_digest(d, "**/*") for d in config.theme_dirs(TEMPLATES_DIR))
-    templates = state.memo("templates", template_key, lambda: template_graph(config)) if state else template_graph(config)
+    templates = state.memo("templates", template_key, lambda: template_graph(config))
     output = Output(dest, in_place=in_place)
     try:
-        rendered = write_site(output, site, figures, cards, assets, templates, state or BuildState())
+        rendered = write_site(output, site, figures, cards, assets, templates, state, progress)
         output.commit()
     except BaseException:
         output.abort()
@@ -169,8 +170,8 @@ def build_site(
     )
 
 
-def load_site(config: Config, state: BuildState | None = None, progress: Callable[[str], None] | None = None) -> Site:
-    pages = load_pages(config, state, progress)
+def load_site(config: Config, state: BuildState | None = None) -> Site:
+    pages = load_pages(config, state)
     package = load_data(config, state)
     registry = (
         state.memo("charts", folder_digest(config.root / CHARTS_DIR, "*.py"), lambda: discover_charts(config.root))
@@ -190,19 +191,18 @@ def load_site(config: Config, state: BuildState | None = None, progress: Callabl
     return Site(config, pages, package, charts, blocks)
 
 
-def load_pages(config: Config, state: BuildState | None = None, progress: Callable[[str], None] | None = None) -> tuple[Page, ...]:
+def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, ...]:
+    """Read every page's front matter and blocks (quick); their Markdown is converted
+    when they are rendered, in ``write_site``'s workers."""
     folder = config.root / CONTENT_DIR
     memo = state.pages if state is not None else {}
     texts: dict[str, tuple[str, bytes]] = {}
     for path in sorted(folder.rglob("*.md")):
         raw = path.read_bytes()
         texts[path.relative_to(config.root).as_posix()] = (hashlib.sha256(raw).hexdigest(), raw)
-    stale = [src for src, (digest, _) in texts.items() if src not in memo or memo[src][0] != digest]
-    if progress and len(stale) >= 100:
-        progress(f"parsing {len(stale)} pages")
-    converter = state.memo("converter", "", new_converter) if state is not None and stale else None
-    for src, page in zip(stale, parse_pages([(src, _decode(src, texts[src][1])) for src in stale], converter), strict=True):
-        memo[src] = (texts[src][0], page)
+    for src, (digest, raw) in texts.items():
+        if src not in memo or memo[src][0] != digest:
+            memo[src] = (digest, read_page(src, _decode(src, raw)))
     for src in set(memo) - set(texts):
         del memo[src]
     pages = [memo[src][1] for src in texts if not memo[src][1].draft or config.drafts]
@@ -382,6 +382,7 @@ def write_site(
     assets: Assets,
     templates: TemplateGraph,
     state: BuildState,
+    progress: Callable[[str], None] | None = None,
 ) -> list[str]:
     """Write every output file; render only pages whose inputs changed. Return their URLs."""
     config = site.config
@@ -390,22 +391,30 @@ def write_site(
     env.globals["asset"] = lambda name: config.url(assets.url(name))
     nav = [p for p in site.pages if p.url != "/" and (p.order != UNORDERED or p.nav_title)]
     shared = _digest_json([repr(config), [(p.url, p.label, p.order) for p in nav], [(n, d) for n, (d, _) in sorted(assets.files.items())]])
-    rendered = []
+    todo = []
     keys = {}
     for page in site.pages:
         keys[page.dest] = key = render_key(site, page, figures, templates, shared + cards[page.url][0], state)
-        if state.render_keys.get(page.dest) == key and output.keep(page.dest):
-            continue
-        body = render_blocks(env, site, page, figures)
+        if state.render_keys.get(page.dest) != key or not output.keep(page.dest):
+            todo.append(page)
+    if progress and len(todo) >= 100:
+        progress(f"rendering {len(todo)} pages")
+
+    def render(page: Page, html: str) -> str:
         context = {
             "page": page,
-            "content": _markup(body),
+            "content": _markup(render_blocks(env, site, page, html, figures)),
             "nav": nav,
             "has_charts": _has_charts(site, page),
             "social_image": cards[page.url][0],
         }
-        output.write(page.dest, render_template(env, f"{page.template}.html", context))
-        rendered.append(page.url)
+        return render_template(env, f"{page.template}.html", context)
+
+    converter = state.memo("converter", "", new_converter)
+    for page, html in zip(todo, render_pages(todo, render, output, converter), strict=True):
+        if html:  # converted just now: keep it for the next build
+            digest, _ = state.pages[page.src]
+            state.pages[page.src] = (digest, replace(page, html=html))
     state.render_keys = keys
     output.write(
         "404.html", render_template(env, "404.html", {"page": None, "nav": nav, "has_charts": False, "social_image": cards[""][0]})
@@ -433,7 +442,7 @@ def write_site(
         output.write(dataset.url.lstrip("/"), dataset.raw)
     for dest, data in assets.files.values():
         output.write(dest, data)
-    return rendered
+    return [page.url for page in todo]
 
 
 def _last_change(page: Page) -> Any:
@@ -511,7 +520,7 @@ def template_graph(config: Config) -> TemplateGraph:
     return TemplateGraph(digests, references)
 
 
-def render_blocks(env: Any, site: Site, page: Page, figures: Mapping[str, Figure]) -> str:
+def render_blocks(env: Any, site: Site, page: Page, body: str, figures: Mapping[str, Figure]) -> str:
     html = []
     for item in site.blocks[page.src]:
         if isinstance(item, ChartBlock):
@@ -520,7 +529,7 @@ def render_blocks(env: Any, site: Site, page: Page, figures: Mapping[str, Figure
             html.append(render_template(env, "_table.html", item))
         else:
             html.append(render_template(env, "_datasets.html", {"datasets": [(d, make_table_of_fields(d)) for d in item]}))
-    return fill_blocks(rewrite_links(page.html, site.config), html)
+    return fill_blocks(rewrite_links(body, site.config), html)
 
 
 def figure_context(site: Site, figure: Figure, chart: ChartBlock) -> dict[str, Any]:

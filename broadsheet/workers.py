@@ -1,4 +1,4 @@
-"""Parallel work for cold builds: parsing Markdown and rendering chart SVGs on every core.
+"""Parallel work for cold builds: pages (Markdown and templates) and chart SVGs on every core.
 
 Small jobs stay in the calling process (starting workers costs more than it saves).
 Output does not depend on the number of workers: results come back in input order.
@@ -8,43 +8,55 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from .content import Page, new_converter, parse_page
+from .content import Page, to_html
+from .output import Output
 
-MIN_PAGES = 64  # below this, parsing in one process is faster
+MIN_PAGES = 64  # below this, rendering in one process is faster
 MIN_CHARTS = 6  # below this, a renderer's warm-up (~0.8 s) costs more than it saves
-_converter: Any = None  # one Markdown converter per worker process
+_job: tuple[Sequence[Page], Callable[[Page, str], str], Output, Any] | None = None  # what forked workers inherit
 
 
 def worker_count() -> int:
+    """The cores this process may use, or ``$BROADSHEET_WORKERS`` if set (1: no workers)."""
+    if os.environ.get("BROADSHEET_WORKERS", "").isdigit():
+        return max(1, int(os.environ["BROADSHEET_WORKERS"]))
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
 
 
-def parse_pages(items: Sequence[tuple[str, str]], converter: Any = None) -> list[Page]:
-    """Parse ``(src, text)`` pairs into pages, in parallel when there are many.
-    ``converter`` is a Markdown converter to reuse for small batches (making one costs
-    more than parsing a page)."""
-    workers = min(worker_count(), len(items) // MIN_PAGES)
-    if workers < 2:
-        converter = converter or new_converter()
-        return [parse_page(src, text, converter) for src, text in items]
-    # fork: workers inherit the imported modules, so they start in milliseconds
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_start_parser) as pool:
-        return pool.map(_parse, items, chunksize=max(1, len(items) // (workers * 8)))
+def render_pages(pages: Sequence[Page], render: Callable[[Page, str], str], output: Output, converter: Any) -> list[str]:
+    """Convert each page's Markdown (unless it has its HTML already), ``render`` it and
+    write it to ``output``, in parallel when there are many. Return the HTML converted
+    for each page ("" for those that had it), for the next build to reuse.
+
+    The workers are forked once everything a page needs is known (navigation, charts,
+    templates): they inherit it, so nothing is sent to them but page numbers."""
+    global _job
+    workers = min(worker_count(), len(pages) // MIN_PAGES)
+    _job = (pages, render, output, converter)
+    try:
+        if workers < 2:
+            return [_render(i) for i in range(len(pages))]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            converted = pool.map(_render, range(len(pages)), chunksize=max(1, len(pages) // (workers * 8)))
+        output.produced.update(page.dest for page in pages)  # written by the workers
+        return converted
+    finally:
+        _job = None
 
 
-def _start_parser() -> None:
-    global _converter
-    _converter = new_converter()
-
-
-def _parse(item: tuple[str, str]) -> Page:
-    return parse_page(item[0], item[1], _converter)
+def _render(index: int) -> str:
+    assert _job is not None
+    pages, render, output, converter = _job
+    page = pages[index]
+    html = page.html or to_html(page, converter)
+    output.write(page.dest, render(page, html))
+    return "" if page.html else html
 
 
 def render_svgs(jobs: Sequence[tuple[dict[str, Any], str, str]]) -> list[str]:

@@ -169,3 +169,34 @@ def test_build_py_entry_point_builds_from_the_site_folder(site: Path, shared_cac
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Built 2 pages")
+
+
+def test_every_page_converts_as_stock_python_markdown_would() -> None:
+    from broadsheet.content import new_converter, parse_page
+
+    fast, stock = new_converter(), new_converter(stock=True)
+    pages = sorted(REPO.glob("content/**/*.md")) + sorted(REPO.glob("tests/sites/**/*.md"))
+    assert len(pages) > 10
+    for path in pages:
+        text = path.read_text()
+        assert parse_page("content/x.md", text, fast).html == parse_page("content/x.md", text, stock).html, path
+
+
+def test_parallel_and_serial_builds_are_byte_identical(tmp_path: Path, shared_cache: Path, monkeypatch, capsys) -> None:
+    sites = [make_site(tmp_path / name) for name in ("serial", "parallel")]
+    for site in sites:
+        for n in range(150):  # enough pages for two workers
+            (site / f"content/notes/p{n:03}.md").write_text(
+                f'---\ntitle: "Note {n}"\ndescription: "A note."\n---\n\n## It\'s "note" {n}\n\n'
+                f"Text -- with *emphasis*, `code`, [a link](/notes/p{(n + 1) % 150:03}/) and a footnote.[^1]\n\n[^1]: Said so...\n"
+            )
+    for site, workers in zip(sites, ("1", "2"), strict=True):
+        monkeypatch.setenv("BROADSHEET_WORKERS", workers)
+        assert run(site, cache=shared_cache) == 0
+    assert "rendering 152 pages" in capsys.readouterr().err
+    assert snapshot(sites[0] / "public") == snapshot(sites[1] / "public")
+    assert '<h2 id="its-note-7">It&rsquo;s &ldquo;note&rdquo; 7</h2>' in (sites[1] / "public/notes/p007/index.html").read_text()
+    index = sites[1] / "content/index.md"  # a second build in parallel reuses the converted pages
+    index.write_text(index.read_text().replace("See [the notes]", "Read [the notes]"))
+    assert run(sites[1], cache=shared_cache) == 0
+    assert "(1 rendered)" in capsys.readouterr().out

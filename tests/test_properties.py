@@ -97,3 +97,67 @@ def test_any_bytes_as_csv_validate_or_fail_cleanly(raw: bytes) -> None:
         validate_csv("data/d.csv", raw, FIELDS)
     except SiteError as error:
         assert location_ok(error, "data/d.csv")
+
+
+STOCK = new_converter(stock=True)
+# Fragments that exercise every inline pattern (and the block syntax around them).
+markdown_bits = st.sampled_from(
+    [
+        "word",
+        " ",
+        "  \n",
+        "\n",
+        "\n\n",
+        "*",
+        "**",
+        "_",
+        "__",
+        "`",
+        "``",
+        "\\",
+        "[",
+        "]",
+        "(",
+        ")",
+        "![",
+        "[^1]",
+        "[^1]: note\n",
+        "<",
+        ">",
+        "<b>",
+        "</b>",
+        "<https://example.org>",
+        "<me@example.org>",
+        "&amp;",
+        "&",
+        "&#8212;",
+        "'",
+        '"',
+        "--",
+        "---",
+        "...",
+        "'80s",
+        "# ",
+        "## Head {#id}",
+        "{: .cls}",
+        "- ",
+        "1. ",
+        "> ",
+        "| a | b |\n|---|---|\n| 1 | 2 |\n",
+        "```\ncode\n```\n",
+        "[link](https://example.org 'title')",
+        "[ref][r]",
+        "\n[r]: https://example.org\n",
+        '<div markdown="1">*x*</div>',
+        "é",
+        "—",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(markdown_bits, max_size=40).map("".join))
+def test_skipping_inline_pass_is_byte_identical_to_stock_markdown(text: str) -> None:
+    CONVERTER.reset()
+    STOCK.reset()
+    assert CONVERTER.convert(text) == STOCK.convert(text)

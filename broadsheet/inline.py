@@ -1,0 +1,100 @@
+"""Python-Markdown's inline pass, made to skip patterns that cannot match.
+
+Python-Markdown tries every inline pattern (about twenty, fifteen more with smarty) on
+every run of text, and most of a conversion's time is spent in those calls coming back
+empty-handed. Each built-in pattern needs a literal character to match at all - a link
+needs ``[``, a code span a backtick, a smart quote a quote - so before calling a pattern
+we look for that character in the text (a C-level ``in``), and pass over the pattern when
+it is absent, exactly as the stock processor does when the pattern finds nothing.
+
+The output is byte-identical to stock Python-Markdown (tests/test_properties.py checks
+it on generated documents and tests/test_build.py on every page of the explainer), and a
+pattern this table does not know always runs. It halves the cost of a conversion.
+``markdown`` is pinned; the override relies on the inline processor's private
+``__handleInline``/``__applyPattern`` pair, which the equality tests guard.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import markdown
+from markdown import inlinepatterns, util
+from markdown.extensions import smarty
+from markdown.treeprocessors import InlineProcessor
+
+# A pattern's regular expression -> substrings one of which any match must contain.
+_LITERALS: dict[str, tuple[str, ...]] = {
+    inlinepatterns.BACKTICK_RE: ("`",),
+    inlinepatterns.ESCAPE_RE: ("\\",),
+    inlinepatterns.LINK_RE: ("[",),  # also REFERENCE_RE, the same expression
+    inlinepatterns.IMAGE_LINK_RE: ("![",),  # also IMAGE_REFERENCE_RE
+    inlinepatterns.AUTOLINK_RE: ("<",),
+    inlinepatterns.AUTOMAIL_RE: ("<",),
+    inlinepatterns.HTML_RE: ("<",),
+    inlinepatterns.ENTITY_RE: ("&",),
+    inlinepatterns.LINE_BREAK_RE: ("  \n",),
+    r"\[\^([^\]]*)\]": ("[^",),  # footnote references
+    # smarty's dashes and ellipses (its quote patterns are added below)
+    r"(?<!-)---(?!-)": ("---",),
+    r"(?<!-)--(?!-)": ("--",),
+    r"(?<!\.)\.{3}(?!\.)": ("...",),
+}
+for _name, _value in vars(smarty).items():
+    if _name.endswith(("Re", "Re2", "Regex", "Regex2")) and _name != "HTML_STRICT_RE":
+        _LITERALS[_value] = ("'", '"')  # every quote pattern matches a quote
+
+
+def literals_of(pattern: Any) -> tuple[str, ...] | None:
+    """What a match of ``pattern`` must contain, or None if unknown (always try it)."""
+    if isinstance(pattern, inlinepatterns.DelimiterProcessor):  # emphasis: * and _
+        return tuple(pattern.tokens)
+    return _LITERALS.get(getattr(pattern, "pattern", None))  # type: ignore[arg-type]
+
+
+class SkippingInlineProcessor(InlineProcessor):
+    """``InlineProcessor`` that skips a pattern when its literal is not in the text."""
+
+    def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
+        self._literals = [literals_of(p) for p in self.inlinePatterns]
+        return super().run(tree, ancestors)
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+        if isinstance(data, util.AtomicString):
+            return data
+        patterns = self.inlinePatterns
+        literals = self._literals
+        apply = self._InlineProcessor__applyPattern
+        count = len(patterns)
+        start = 0
+        while patternIndex < count:
+            needed = literals[patternIndex]
+            if needed is not None:
+                for literal in needed:  # (a loop, not any(): this is the hottest line)
+                    if literal in data:
+                        break
+                else:
+                    patternIndex += 1  # what a failed match does: next pattern, from the start
+                    start = 0
+                    continue
+            data, matched, start = apply(patterns[patternIndex], data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
+
+
+# The inline processors Python-Markdown and smarty register, with their priorities.
+_INLINE_PROCESSORS = {"inline": 20, "smarty": 6}
+
+
+class SkippingInlineExtension(markdown.Extension):
+    """Swap the inline processors (the main one and smarty's) for skipping ones.
+
+    Register it after every extension that adds inline patterns."""
+
+    def extendMarkdown(self, md: Any) -> None:  # noqa: N802
+        for name, priority in _INLINE_PROCESSORS.items():
+            if name in md.treeprocessors:
+                fast = SkippingInlineProcessor(md)
+                fast.inlinePatterns = md.treeprocessors[name].inlinePatterns
+                md.treeprocessors.register(fast, name, priority)  # replaces the stock one
