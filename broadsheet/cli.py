@@ -77,7 +77,11 @@ def run(args: argparse.Namespace) -> int:
     out = _out(root, args.out)
     name, key = state_key(config, out)
     state = cache.load_object(name, key) or BuildState()
-    result = build_site(config, out, cache, progress=_progress, state=state)
+    state.html_loader = lambda: cache.load_object(name + "-html", key) or {}
+    # after a build with a saved state, write in place: only the files that change
+    result = build_site(config, out, cache, progress=_progress, state=state, in_place=state.outputs is not None)
+    if state.converted >= min(100, len(state.pages) / 10):  # else the saved HTML is nearly all still true
+        cache.save_object(name + "-html", key, state.html_store())
     cache.save_object(name, key, state)
     print(result.summary())
     return 0

@@ -1,25 +1,34 @@
-"""The only module that writes the site: into a staging folder, then swapped in whole."""
+"""The only module that writes the site: into a staging folder swapped in whole, or in place."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 
 class Output:
     """Writes a build. Two modes, same calls:
 
-    - staged (a full build): files go to a staging folder that replaces ``dest`` in one
+    - staged (a cold build): files go to a staging folder that replaces ``dest`` in one
       rename on ``commit``; a build that fails calls ``abort`` and ``dest`` is untouched;
-    - in place (the preview server's rebuilds): each changed file is replaced atomically,
-      unchanged ones are left alone, and ``commit`` removes files no longer produced.
+    - in place (warm builds, the preview server): writes are held in memory until
+      ``commit``, which replaces each changed file atomically (unchanged bytes are left
+      alone) and removes the files the previous build made and this one did not. A
+      failing build writes nothing. Only a crash during ``commit`` itself can leave old
+      and new files side by side (each file whole).
+
+    ``previous`` is what the last build into ``dest`` produced, if known: an in-place
+    commit then deletes from that list instead of walking the whole folder.
     """
 
-    def __init__(self, dest: Path, in_place: bool = False):
+    def __init__(self, dest: Path, in_place: bool = False, previous: Iterable[str] | None = None):
         self.dest = dest
         self.in_place = in_place and dest.is_dir()
+        self.previous = frozenset(previous) if previous is not None else None
         self.produced: set[str] = set()
+        self.pending: dict[str, bytes] = {}  # in place: what commit will write
         self._folders: set[Path] = set()  # folders known to exist (one mkdir each)
         self.root = dest if self.in_place else dest.parent / f".{dest.name}.staging-{os.getpid()}"
         if not self.in_place:
@@ -28,26 +37,21 @@ class Output:
 
     def write(self, rel: str, data: str | bytes) -> None:
         content = data.encode("utf-8") if isinstance(data, str) else data
-        path = self.root / rel
         self.produced.add(rel)
         if self.in_place:
-            if path.is_file() and path.read_bytes() == content:
-                return
-            self._folder(path.parent)
-            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-            tmp.write_bytes(content)
-            os.replace(tmp, path)
+            self.pending[rel] = content
             return
+        path = self.root / rel
         self._folder(path.parent)
         with open(path, "wb") as file:
             file.write(content)
 
     def keep(self, rel: str) -> bool:
         """Keep the file as the previous build wrote it; False if there is none."""
-        previous = self.dest / rel
-        if not previous.is_file():
+        if not os.path.isfile(f"{self.dest}/{rel}"):
             return False
         if not self.in_place:
+            previous = self.dest / rel
             target = self.root / rel
             self._folder(target.parent)
             try:
@@ -63,21 +67,54 @@ class Output:
             self._folders.add(folder)
 
     def commit(self) -> None:
-        if self.in_place:
-            root = str(self.root)
-            for folder, dirnames, filenames in os.walk(root, topdown=False):
-                rel = os.path.relpath(folder, root)
-                prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-                for name in filenames:
-                    if prefix + name not in self.produced:
-                        os.unlink(os.path.join(folder, name))
-                if prefix and not dirnames and not os.listdir(folder):
-                    os.rmdir(folder)
+        if not self.in_place:
+            swap_in(self.root, self.dest)
             return
-        swap_in(self.root, self.dest)
+        for rel, content in self.pending.items():
+            path = self.root / rel
+            try:
+                if path.stat().st_size == len(content) and path.read_bytes() == content:
+                    continue
+            except OSError:
+                pass  # not there yet
+            self._folder(path.parent)
+            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+            with open(tmp, "wb") as file:
+                file.write(content)
+            os.replace(tmp, path)
+        self.pending.clear()
+        if self.previous is not None:
+            self._remove(self.previous - self.produced)
+        else:
+            self._remove_unproduced()
+
+    def _remove(self, stale: Iterable[str]) -> None:
+        for rel in stale:
+            path = self.root / rel
+            path.unlink(missing_ok=True)
+            for folder in path.parents:  # and the folders that leaves empty
+                if folder == self.root:
+                    break
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+
+    def _remove_unproduced(self) -> None:
+        root = str(self.root)
+        for folder, dirnames, filenames in os.walk(root, topdown=False):
+            rel = os.path.relpath(folder, root)
+            prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+            for name in filenames:
+                if prefix + name not in self.produced:
+                    os.unlink(os.path.join(folder, name))
+            if prefix and not dirnames and not os.listdir(folder):
+                os.rmdir(folder)
 
     def abort(self) -> None:
-        if not self.in_place:
+        if self.in_place:
+            self.pending.clear()
+        else:
             shutil.rmtree(self.root, ignore_errors=True)
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -79,27 +81,63 @@ class Site:
 
 @dataclass
 class BuildState:
-    """What one build leaves for the next: the preview server keeps it between rebuilds.
+    """What one build leaves for the next: the preview server keeps it between rebuilds,
+    the command line saves it in ``.cache/state``.
 
-    ``pages`` memoises parsed pages by a hash of their text; ``render_keys`` holds, for
-    every page written, a hash of everything that went into it, so an unchanged page is
-    neither rendered nor written again.
+    ``pages`` memoises read pages by a hash of their text (``stamps``: size and mtime,
+    so an unchanged file is not even read); ``render_keys`` holds, for every page
+    written, a hash of everything that went into it, so an unchanged page is neither
+    rendered nor written again; ``outputs`` lists the files the last build wrote.
     """
 
     pages: dict[str, tuple[str, Page]] = field(default_factory=dict)
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # src -> (size, mtime in ns)
     render_keys: dict[str, str] = field(default_factory=dict)
+    outputs: frozenset[str] | None = None  # the files the last build wrote, once one has
     memos: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (input hash, value)
+    converted: int = 0  # pages converted to HTML since their HTML was last saved
+    html_loader: Callable[[], dict[str, tuple[str, str]]] | None = None  # saved HTML: src -> (digest, html)
 
     def __getstate__(self) -> dict[str, Any]:
-        """What is saved between command-line builds: parsed pages and render keys (memos
-        hold live objects such as the Jinja environment and are cheap to make again)."""
-        return {"pages": self.pages, "render_keys": self.render_keys, "memos": {}}
+        """What is saved between command-line builds. Pages lose their Markdown and HTML
+        (``html_store`` saves those apart, read only when an unchanged page must be
+        rendered again); memos that hold live objects (the Jinja environment, the
+        Markdown converter) are dropped, plain data ones kept."""
+        pages = {src: (digest, _stripped(page)) for src, (digest, page) in self.pages.items()}
+        memos = {name: memo for name, memo in self.memos.items() if name in SAVED_MEMOS}
+        return {**vars(self), "pages": pages, "memos": memos, "converted": 0, "html_loader": None}
 
     def memo(self, name: str, key: str, compute: Callable[[], Any]) -> Any:
         """``compute()``, unless the last value under ``name`` was made from the same ``key``."""
         if name not in self.memos or self.memos[name][0] != key:
             self.memos[name] = (key, compute())
         return self.memos[name][1]
+
+    def html_store(self) -> dict[str, tuple[str, str]]:
+        """Every page's HTML this state knows: the saved HTML, updated by this build's."""
+        store = dict(self._saved_html())
+        for src, (digest, page) in self.pages.items():
+            if page.html:
+                store[src] = (digest, page.html)
+        return store
+
+    def saved_html(self, src: str) -> str:
+        """The HTML saved for page ``src`` if its text has not changed since, else ""."""
+        digest, html = self._saved_html().get(src, ("", ""))
+        return html if digest == self.pages[src][0] else ""
+
+    def _saved_html(self) -> dict[str, tuple[str, str]]:
+        if self.html_loader is not None:  # read once, on first need
+            self.memos["html"] = ("", self.html_loader())
+            self.html_loader = None
+        return self.memos.get("html", ("", {}))[1]
+
+
+def _stripped(page: Page) -> Page:
+    return replace(page, markdown="", html="") if page.markdown or page.html else page
+
+
+SAVED_MEMOS = ("templates", "charts")  # plain data, costly enough to keep between builds
 
 
 def folder_digest(folder: Path, pattern: str) -> str:
@@ -119,7 +157,6 @@ class BuildResult:
     datasets: int
     seconds: float
     rendered: tuple[str, ...] = ()  # URLs of the pages rendered by this build
-    dependencies: Mapping[str, frozenset[str]] = field(default_factory=dict)  # page url -> source files
 
     def summary(self) -> str:
         return (
@@ -140,9 +177,10 @@ def build_site(
     """Build the site into ``dest``.
 
     The site is written to a staging folder that replaces ``dest`` at once, or, with
-    ``in_place`` (the preview server), file by file. With a ``state`` from the previous
-    build, pages are parsed again only if their text changed and rendered again only if
-    one of their inputs changed; unchanged pages are kept (hard-linked) from ``dest``.
+    ``in_place`` (warm builds, the preview server), changed files only, each replaced
+    atomically once the whole build has succeeded. With a ``state`` from the previous
+    build, pages are read again only if their text changed and rendered again only if
+    one of their inputs changed; unchanged pages are kept from ``dest``.
     """
     start = time.perf_counter()
     state = state if state is not None else BuildState()  # a one-off build keeps its own
@@ -152,13 +190,14 @@ def build_site(
     assets = collect_assets(config, cache, needs_runtime=bool(figures), fingerprint=fingerprint)
     template_key = "".join(folder_digest(d, "**/*") for d in config.theme_dirs(TEMPLATES_DIR))
     templates = state.memo("templates", template_key, lambda: template_graph(config))
-    output = Output(dest, in_place=in_place)
+    output = Output(dest, in_place=in_place, previous=state.outputs if in_place else None)
     try:
-        rendered = write_site(output, site, figures, cards, assets, templates, state, progress)
+        rendered, keys = write_site(output, site, figures, cards, assets, templates, state, progress)
         output.commit()
     except BaseException:
         output.abort()
         raise
+    state.render_keys, state.outputs = keys, frozenset(output.produced)
     return BuildResult(
         pages=len(site.pages),
         charts=len(figures),
@@ -166,7 +205,6 @@ def build_site(
         datasets=len(site.package.datasets),
         seconds=time.perf_counter() - start,
         rendered=tuple(rendered),
-        dependencies=page_dependencies(site, templates),
     )
 
 
@@ -193,19 +231,23 @@ def load_site(config: Config, state: BuildState | None = None) -> Site:
 
 def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, ...]:
     """Read every page's front matter and blocks (quick); their Markdown is converted
-    when they are rendered, in ``write_site``'s workers."""
-    folder = config.root / CONTENT_DIR
+    when they are rendered, in ``write_site``'s workers. With a state, a file whose size
+    and mtime have not changed is not read again."""
     memo = state.pages if state is not None else {}
-    texts: dict[str, tuple[str, bytes]] = {}
-    for path in sorted(folder.rglob("*.md")):
-        raw = path.read_bytes()
-        texts[path.relative_to(config.root).as_posix()] = (hashlib.sha256(raw).hexdigest(), raw)
-    for src, (digest, raw) in texts.items():
+    stamps = state.stamps if state is not None else {}
+    found = _markdown_files(config.root, CONTENT_DIR)
+    for src, stamp in found.items():
+        if stamps.get(src) == stamp and src in memo:
+            continue
+        raw = (config.root / src).read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
         if src not in memo or memo[src][0] != digest:
             memo[src] = (digest, read_page(src, _decode(src, raw)))
-    for src in set(memo) - set(texts):
+        stamps[src] = stamp
+    for src in set(memo) - set(found):
         del memo[src]
-    pages = [memo[src][1] for src in texts if not memo[src][1].draft or config.drafts]
+        stamps.pop(src, None)
+    pages = [memo[src][1] for src in found if not memo[src][1].draft or config.drafts]
     by_url: dict[str, Page] = {}
     for page in pages:
         if page.url in by_url:
@@ -214,6 +256,27 @@ def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, .
     if not pages:
         raise SiteError(CONTENT_DIR, None, "no pages: add Markdown files to content/", "content/index.md becomes the home page")
     return tuple(sorted(pages, key=lambda p: (p.order, p.url)))
+
+
+def _markdown_files(root: Path, folder: str) -> dict[str, tuple[int, int]]:
+    """``*.md`` under ``root/folder``, by path relative to ``root`` (in path order), with
+    their size and modification time."""
+    found: list[tuple[list[str], str, tuple[int, int]]] = []
+    todo = [folder]
+    while todo:
+        rel = todo.pop()
+        try:
+            entries = list(os.scandir(root / rel))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            path = f"{rel}/{entry.name}"
+            if entry.is_dir():
+                todo.append(path)
+            elif entry.name.endswith(".md") and entry.is_file():
+                info = entry.stat()
+                found.append((path.split("/"), path, (info.st_size, info.st_mtime_ns)))
+    return {path: stamp for _, path, stamp in sorted(found)}
 
 
 def _decode(src: str, raw: bytes) -> str:
@@ -383,8 +446,9 @@ def write_site(
     templates: TemplateGraph,
     state: BuildState,
     progress: Callable[[str], None] | None = None,
-) -> list[str]:
-    """Write every output file; render only pages whose inputs changed. Return their URLs."""
+) -> tuple[list[str], dict[str, str]]:
+    """Write every output file; render only pages whose inputs changed. Return their URLs
+    and every page's render key (for the state, once the output is committed)."""
     config = site.config
     env_key = repr(config) + templates.signature
     env = state.memo("environment", env_key, lambda: new_environment(config))
@@ -410,28 +474,30 @@ def write_site(
         }
         return render_template(env, f"{page.template}.html", context)
 
-    converter = state.memo("converter", "", new_converter)
+    todo = [_with_body(config, page, state) for page in todo]
+    converter = state.memo("converter", "", new_converter) if any(not page.html for page in todo) else None
     for page, html in zip(todo, render_pages(todo, render, output, converter), strict=True):
         if html:  # converted just now: keep it for the next build
             digest, _ = state.pages[page.src]
             state.pages[page.src] = (digest, replace(page, html=html))
-    state.render_keys = keys
-    output.write(
-        "404.html", render_template(env, "404.html", {"page": None, "nav": nav, "has_charts": False, "social_image": cards[""][0]})
-    )
+            state.converted += 1
+
+    # The other rendered files, each also kept when what it is made from is unchanged.
+    def derived(dest: str, template: str, parts: list[Any], context: Callable[[], dict[str, Any]]) -> None:
+        keys[dest] = key = hashlib.sha256(repr([shared, templates.closure_digest(frozenset({template})), *parts]).encode()).hexdigest()
+        if state.render_keys.get(dest) != key or not output.keep(dest):
+            output.write(dest, render_template(env, template, context()))
+
+    derived("404.html", "404.html", [cards[""][0]], lambda: {"page": None, "nav": nav, "has_charts": False, "social_image": cards[""][0]})
     for chart_id, figure in figures.items():
-        context = {**figure_context(site, figure, figure.chart), "has_charts": True}
-        output.write(f"embed/{chart_id}/index.html", render_template(env, "embed.html", context))
+        parts: list[Any] = [figure.chart.key, figure.spec_url, hashlib.sha256(figure.svg.encode()).hexdigest()]
+        parts += _dataset_parts([site.package.datasets[n] for n in figure.chart.datasets])
+        derived(f"embed/{chart_id}/index.html", "embed.html", parts, partial(_embed_context, site, figure))
+    every_page = [(p.src, state.pages[p.src][0]) for p in site.pages]  # their text covers their front matter
     dated = [p for p in site.pages if p.date or p.updated]
-    output.write(
-        "feed.xml",
-        render_template(
-            env,
-            "feed.xml",
-            {"pages": sorted(dated, key=_last_change, reverse=True), "updated": max(map(_last_change, dated), default=None)},
-        ),
-    )
-    output.write("sitemap.xml", render_template(env, "sitemap.xml", {"pages": site.pages}))
+    feed = {"pages": sorted(dated, key=_last_change, reverse=True), "updated": max(map(_last_change, dated), default=None)}
+    derived("feed.xml", "feed.xml", every_page, lambda: feed)
+    derived("sitemap.xml", "sitemap.xml", every_page, lambda: {"pages": site.pages})
     output.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.absolute_url('/sitemap.xml')}\n")
     output.write("_headers", render_template(env, "_headers", {}))
     for url, png in set(cards.values()):
@@ -442,7 +508,18 @@ def write_site(
         output.write(dataset.url.lstrip("/"), dataset.raw)
     for dest, data in assets.files.values():
         output.write(dest, data)
-    return [page.url for page in todo]
+    return [page.url for page in todo], keys
+
+
+def _with_body(config: Config, page: Page, state: BuildState) -> Page:
+    """``page`` with its HTML or, failing that, its Markdown: a page from a saved state
+    has neither, so its HTML comes from the saved HTML or its file is read again."""
+    if page.html or page.markdown:
+        return page
+    html = state.saved_html(page.src)
+    if html:
+        return replace(page, html=html)
+    return replace(page, markdown=read_page(page.src, _decode(page.src, (config.root / page.src).read_bytes())).markdown)
 
 
 def _last_change(page: Page) -> Any:
@@ -452,15 +529,24 @@ def _last_change(page: Page) -> Any:
 def render_key(site: Site, page: Page, figures: Mapping[str, Figure], templates: TemplateGraph, shared: str, state: BuildState) -> str:
     """A hash of everything a page's HTML is made from."""
     parts: list[Any] = [shared, state.pages.get(page.src, ("", None))[0], page.draft]
-    parts += [templates.digest(name) for name in sorted(templates.closure(page_templates(site, page)))]
+    parts.append(templates.closure_digest(frozenset(page_templates(site, page))))
     for item in site.blocks[page.src]:
         if isinstance(item, ChartBlock):
             parts.append(figures[item.id].spec_url)
             datasets = [site.package.datasets[n] for n in item.datasets]
         else:
             datasets = [item["dataset"]] if isinstance(item, dict) else list(item)
-        parts += [(d.name, d.digest, repr(d.sources), d.title, d.description, repr(d.fields), repr(d.licenses)) for d in datasets]
-    return _digest_json(parts)
+        parts += _dataset_parts(datasets)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()  # plain values only: repr is exact
+
+
+def _dataset_parts(datasets: list[Dataset]) -> list[tuple[Any, ...]]:
+    """What a page shows of its datasets (besides the charts' specs)."""
+    return [(d.name, d.digest, d.sources, d.title, d.description, d.fields, d.licenses) for d in datasets]
+
+
+def _embed_context(site: Site, figure: Figure) -> dict[str, Any]:
+    return {**figure_context(site, figure, figure.chart), "has_charts": True}
 
 
 def _digest_json(value: Any) -> str:
@@ -481,6 +567,7 @@ class TemplateGraph:
 
     digests: Mapping[str, str]
     references: Mapping[str, frozenset[str]]
+    _closures: dict[frozenset[str], str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def signature(self) -> str:
@@ -488,6 +575,12 @@ class TemplateGraph:
 
     def digest(self, name: str) -> str:
         return self.digests.get(name, "")
+
+    def closure_digest(self, names: frozenset[str]) -> str:
+        """One hash of the templates ``names``, with every template they use."""
+        if names not in self._closures:
+            self._closures[names] = _digest_json([self.digest(name) for name in sorted(self.closure(set(names)))])
+        return self._closures[names]
 
     def closure(self, names: set[str]) -> set[str]:
         found, todo = set(), list(names)
@@ -578,21 +671,3 @@ def _markup(html: str) -> Any:
     from markupsafe import Markup
 
     return Markup(html)
-
-
-def page_dependencies(site: Site, templates: TemplateGraph) -> dict[str, frozenset[str]]:
-    """Which source files each page is made from."""
-    deps: dict[str, frozenset[str]] = {}
-    for page in site.pages:
-        files = {page.src} | {f"{TEMPLATES_DIR}/{n}" for n in templates.closure(page_templates(site, page))}
-        for item in site.blocks[page.src]:
-            if isinstance(item, ChartBlock):
-                files |= {site.package.datasets[n].src for n in item.datasets}
-                if item.definition:
-                    files.add(item.definition.src)
-            elif isinstance(item, dict):
-                files.add(item["dataset"].src)
-            else:
-                files |= {d.src for d in item}
-        deps[page.url] = frozenset(files)
-    return deps

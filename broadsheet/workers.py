@@ -16,7 +16,7 @@ from .output import Output
 
 MIN_PAGES = 64  # below this, rendering in one process is faster
 MIN_CHARTS = 6  # below this, a renderer's warm-up (~0.8 s) costs more than it saves
-_job: tuple[Sequence[Page], Callable[[Page, str], str], Output, Any] | None = None  # what forked workers inherit
+_job: tuple[Sequence[Page], Callable[[Page, str], str], Output, Any, bool] | None = None  # what forked workers inherit
 
 
 def worker_count() -> int:
@@ -35,28 +35,39 @@ def render_pages(pages: Sequence[Page], render: Callable[[Page, str], str], outp
     for each page ("" for those that had it), for the next build to reuse.
 
     The workers are forked once everything a page needs is known (navigation, charts,
-    templates): they inherit it, so nothing is sent to them but page numbers."""
+    templates): they inherit it, so nothing is sent to them but page numbers. They
+    write into a staging folder themselves; an in-place output gets the pages back."""
     global _job
     workers = min(worker_count(), len(pages) // MIN_PAGES)
-    _job = (pages, render, output, converter)
     try:
         if workers < 2:
-            return [_render(i) for i in range(len(pages))]
+            _job = (pages, render, output, converter, False)
+            return [_render(i)[0] for i in range(len(pages))]
+        _job = (pages, render, output, converter, output.in_place)  # in place: the parent holds the writes
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            converted = pool.map(_render, range(len(pages)), chunksize=max(1, len(pages) // (workers * 8)))
-        output.produced.update(page.dest for page in pages)  # written by the workers
-        return converted
+            results = pool.map(_render, range(len(pages)), chunksize=max(1, len(pages) // (workers * 8)))
     finally:
         _job = None
+    for page, (_, content) in zip(pages, results, strict=True):
+        if content is None:
+            output.produced.add(page.dest)  # written by the worker
+        else:
+            output.write(page.dest, content)
+    return [html for html, _ in results]
 
 
-def _render(index: int) -> str:
+def _render(index: int) -> tuple[str, str | None]:
+    """Page ``index`` of the job: (its HTML if converted now, else ""; the rendered page
+    if the parent must write it, else None)."""
     assert _job is not None
-    pages, render, output, converter = _job
+    pages, render, output, converter, send_back = _job
     page = pages[index]
     html = page.html or to_html(page, converter)
-    output.write(page.dest, render(page, html))
-    return "" if page.html else html
+    content = render(page, html)
+    if send_back:
+        return ("" if page.html else html), content
+    output.write(page.dest, content)
+    return ("" if page.html else html), None
 
 
 def render_svgs(jobs: Sequence[tuple[dict[str, Any], str, str]]) -> list[str]:

@@ -200,3 +200,39 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path: Path, shared_ca
     index.write_text(index.read_text().replace("See [the notes]", "Read [the notes]"))
     assert run(sites[1], cache=shared_cache) == 0
     assert "(1 rendered)" in capsys.readouterr().out
+
+
+def test_warm_build_removes_the_output_of_a_deleted_page(tmp_path: Path, capsys) -> None:
+    site = make_site(tmp_path)
+    (site / "content/extra").mkdir()
+    (site / "content/extra/page.md").write_text('---\ntitle: "Extra"\ndescription: "One more."\n---\n\nText.\n')
+    assert run(site) == 0
+    assert (site / "public/extra/page/index.html").exists()
+    (site / "content/extra/page.md").unlink()
+    assert run(site) == 0
+    assert not (site / "public/extra").exists()  # the file and the folders it leaves empty
+    assert snapshot(site / "public") == snapshot(make_built(tmp_path / "fresh"))
+
+
+def make_built(tmp: Path) -> Path:
+    site = make_site(tmp)
+    assert run(site, "build", "--no-cache") == 0
+    return site / "public"
+
+
+def test_template_change_renders_every_page_again_from_saved_html_or_from_source(tmp_path: Path, capsys) -> None:
+    site = make_site(tmp_path)
+    assert run(site) == 0
+    for n, state in enumerate(("kept", "lost")):
+        if state == "lost":  # the saved HTML is gone: pages are converted again from their files
+            for saved in (site / ".cache/state").glob("*-html.pickle"):
+                saved.unlink()
+        page = site / "templates/page.html"
+        page.write_text(page.read_text().replace("<h1", f"<h1 data-n='{n}'", 1))
+        capsys.readouterr()
+        assert run(site) == 0
+        assert "(2 rendered)" in capsys.readouterr().out
+        fresh = make_site(tmp_path / state)
+        (fresh / "templates/page.html").write_text(page.read_text())
+        assert run(fresh, "build", "--no-cache") == 0
+        assert snapshot(site / "public") == snapshot(fresh / "public")

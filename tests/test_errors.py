@@ -160,3 +160,13 @@ def test_failure_while_writing_leaves_public_untouched(built: Path, shared_cache
     assert run(built, cache=shared_cache) == 1
     assert "templates/_figure.html:3: template syntax error" in capsys.readouterr().err
     assert snapshot(built / "public") == before
+
+
+def test_render_time_error_in_a_warm_build_writes_nothing(built: Path, shared_cache: Path, capsys) -> None:
+    # The warm build writes in place, but only after every page has rendered.
+    edit(built / "content/index.md", "See [the notes]", "Read [the notes]")
+    edit(built / "templates/page.html", "{{ page.title }}", "{{ page.title }}{{ page.no_such_field }}")
+    fails_with(built, shared_cache, "templates/page.html", capsys)
+    edit(built / "templates/page.html", "{{ page.no_such_field }}", "")
+    assert run(built, cache=shared_cache) == 0
+    assert "Read <a" in (built / "public/index.html").read_text()
