@@ -67,6 +67,10 @@ class Page:
     lead_chart: str = ""
     html: str = ""  # the body converted to HTML (``to_html``), once it has been
 
+    def front_matter(self) -> tuple[Any, ...]:
+        """What the front matter says (all a feed or sitemap can show of the page)."""
+        return tuple(getattr(self, name) for name in FRONT_MATTER) + (self.url,)
+
     @property
     def label(self) -> str:
         return self.nav_title or self.title

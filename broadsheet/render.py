@@ -54,11 +54,15 @@ def format_cell(field: Field, cell: str) -> str:
     return f"{sign}{int(digits):,}{dot}{fraction}"
 
 
-def new_environment(config: Config) -> Any:
-    """A Jinja environment over ``templates/``: autoescape on, undefined names are errors."""
+def new_environment(config: Config, compiled: Path | None = None) -> Any:
+    """A Jinja environment over ``templates/``: autoescape on, undefined names are errors.
+    ``compiled``: a folder where Jinja keeps compiled templates between builds."""
     import jinja2
 
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
         loader=jinja2.FileSystemLoader(config.theme_dirs(TEMPLATES_DIR)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

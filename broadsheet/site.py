@@ -137,7 +137,7 @@ def _stripped(page: Page) -> Page:
     return replace(page, markdown="", html="") if page.markdown or page.html else page
 
 
-SAVED_MEMOS = ("templates", "charts")  # plain data, costly enough to keep between builds
+SAVED_MEMOS = ("templates", "charts", "package")  # plain data, costly enough to keep between builds
 
 
 def folder_digest(folder: Path, pattern: str) -> str:
@@ -192,7 +192,8 @@ def build_site(
     templates = state.memo("templates", template_key, lambda: template_graph(config))
     output = Output(dest, in_place=in_place, previous=state.outputs if in_place else None)
     try:
-        rendered, keys = write_site(output, site, figures, cards, assets, templates, state, progress)
+        compiled = cache.folder / "templates" if cache.folder else None
+        rendered, keys = write_site(output, site, figures, cards, assets, templates, state, progress, compiled)
         output.commit()
     except BaseException:
         output.abort()
@@ -343,13 +344,19 @@ def build_figures(site: Site, cache: Cache, progress: Callable[[str], None] | No
     specs = {chart_id: compile_spec(site.charts[chart_id], site.package, site.config.root) for chart_id in missing}
     svgs = render_svgs([(specs[chart_id], chart_id, site.charts[chart_id].description) for chart_id in missing])
     for chart_id, svg in zip(missing, svgs, strict=True):
-        entries[chart_id] = entry = {"spec": json.dumps(specs[chart_id], sort_keys=True, separators=(",", ":")), "svg": svg}
+        spec = specs[chart_id]
+        entries[chart_id] = entry = {
+            "spec": json.dumps(spec, sort_keys=True, separators=(",", ":")),
+            "svg": svg,
+            "fields": sorted(plotted_fields(spec)),
+        }
         cache.put("chart", keys[chart_id], entry)
     figures = {}
     for chart_id, chart in site.charts.items():
         done = entries[chart_id]
         assert done is not None
-        figures[chart_id] = Figure(chart, done["spec"], done["svg"], frozenset(plotted_fields(json.loads(done["spec"]))))
+        fields = done.get("fields") or plotted_fields(json.loads(done["spec"]))  # (entries made before "fields")
+        figures[chart_id] = Figure(chart, done["spec"], done["svg"], frozenset(fields))
     return figures, len(site.charts) - len(missing)
 
 
@@ -446,12 +453,14 @@ def write_site(
     templates: TemplateGraph,
     state: BuildState,
     progress: Callable[[str], None] | None = None,
+    compiled: Path | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """Write every output file; render only pages whose inputs changed. Return their URLs
-    and every page's render key (for the state, once the output is committed)."""
+    and every page's render key (for the state, once the output is committed).
+    ``compiled``: where Jinja may keep compiled templates."""
     config = site.config
     env_key = repr(config) + templates.signature
-    env = state.memo("environment", env_key, lambda: new_environment(config))
+    env = state.memo("environment", env_key, lambda: new_environment(config, compiled))
     env.globals["asset"] = lambda name: config.url(assets.url(name))
     nav = [p for p in site.pages if p.url != "/" and (p.order != UNORDERED or p.nav_title)]
     shared = _digest_json([repr(config), [(p.url, p.label, p.order) for p in nav], [(n, d) for n, (d, _) in sorted(assets.files.items())]])
@@ -493,7 +502,7 @@ def write_site(
         parts: list[Any] = [figure.chart.key, figure.spec_url, hashlib.sha256(figure.svg.encode()).hexdigest()]
         parts += _dataset_parts([site.package.datasets[n] for n in figure.chart.datasets])
         derived(f"embed/{chart_id}/index.html", "embed.html", parts, partial(_embed_context, site, figure))
-    every_page = [(p.src, state.pages[p.src][0]) for p in site.pages]  # their text covers their front matter
+    every_page = [p.front_matter() for p in site.pages]
     dated = [p for p in site.pages if p.date or p.updated]
     feed = {"pages": sorted(dated, key=_last_change, reverse=True), "updated": max(map(_last_change, dated), default=None)}
     derived("feed.xml", "feed.xml", every_page, lambda: feed)
