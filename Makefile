@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test check lint types golden bench weight chromium clean
+.PHONY: site serve test check lint types golden bench weight chromium clean runtime
 
 $(STAMP): requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -48,3 +48,7 @@ weight: $(STAMP) chromium ## page weight before interaction, per page (prints a 
 
 clean:
 	rm -rf public .cache
+
+runtime: $(STAMP)         ## regenerate the shipped chart runtime after upgrading vl-convert
+	rm -f broadsheet/vendor/vega-runtime-*.js
+	$(PY) -c "from broadsheet.site import generate_runtime, runtime_file; runtime_file().write_text(generate_runtime(), encoding='utf-8')"

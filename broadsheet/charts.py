@@ -244,15 +244,21 @@ def slugify(text: str) -> str:
     return slug[:60].rstrip("-") or "chart"
 
 
-def compile_spec(chart_block: ChartBlock, package: Package, root: Path) -> dict[str, Any]:
-    """Run the chart's Python function or its declarative spec; return Vega-Lite JSON."""
-    frames = {name: package.datasets[name].frame() for name in chart_block.datasets}
+def compile_spec(chart_block: ChartBlock, package: Package, root: Path, frames: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run the chart's Python function or its declarative spec; return Vega-Lite JSON.
+    ``frames``: DataFrames already read, by dataset name, to share between charts (each
+    chart gets its own copy, so one that changes its frame cannot change another's)."""
+    frames = frames if frames is not None else {}
+    for name in chart_block.datasets:
+        if name not in frames:
+            frames[name] = package.datasets[name].frame()
+    frames = {name: frames[name].copy() for name in chart_block.datasets}
     if chart_block.definition:
         altair_chart = _call_definition(chart_block.definition, frames, root)
     else:
         altair_chart = _declarative(chart_block, frames[chart_block.datasets[0]])
-    try:
-        spec = altair_chart.to_dict()
+    try:  # a declarative chart was checked field by field already: skip Altair's (slow) validation
+        spec = altair_chart.to_dict(validate=chart_block.definition is not None)
     except Exception as exc:  # Altair's schema errors are the user's to fix
         where = chart_block.definition
         raise SiteError(

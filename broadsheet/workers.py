@@ -70,16 +70,43 @@ def _render(index: int) -> tuple[str, str | None]:
     return ("" if page.html else html), None
 
 
-def render_svgs(jobs: Sequence[tuple[dict[str, Any], str, str]]) -> list[str]:
-    """Render ``(spec, chart id, description)`` jobs to SVG, in parallel when there are many.
+class SvgRenderer:
+    """Renders charts to SVG as they are submitted: in spawned worker processes when there
+    are many (vl-convert serialises calls within a process, and it runs threads of its
+    own, so the workers are spawned, not forked), else here, one by one.
 
-    vl-convert serialises calls within a process, so parallel rendering needs processes;
-    they are spawned (not forked) because the converter runs threads of its own.
-    """
-    from .charts import render_svg
+    The workers start at once and warm their renderer up (~0.5 s) while the caller is
+    still compiling the charts it will submit. Results come back in submission order."""
 
-    workers = min(worker_count(), len(jobs) // MIN_CHARTS)
-    if workers < 2:
-        return [render_svg(*job) for job in jobs]
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        return pool.starmap(render_svg, jobs, chunksize=1)
+    def __init__(self, count: int):
+        workers = min(worker_count(), count // MIN_CHARTS)
+        self.pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_warm_up) if workers >= 2 else None
+        self.pending: list[Any] = []
+
+    def submit(self, spec: dict[str, Any], chart_id: str, description: str) -> None:
+        from .charts import render_svg
+
+        if self.pool is None:
+            self.pending.append(render_svg(spec, chart_id, description))
+        else:
+            self.pending.append(self.pool.apply_async(render_svg, (spec, chart_id, description)))
+
+    def results(self) -> list[str]:
+        return [job if self.pool is None else job.get() for job in self.pending]
+
+    def __enter__(self) -> SvgRenderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate()  # (after results(), every job is done)
+            self.pool.join()
+
+
+def _warm_up() -> None:
+    """Start a worker's renderer with a one-point chart: its first call costs ~0.5 s."""
+    import vl_convert
+
+    from .charts import render_svg  # noqa: F401  (imported now, not with the first job)
+
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}})

@@ -236,3 +236,12 @@ def test_template_change_renders_every_page_again_from_saved_html_or_from_source
         (fresh / "templates/page.html").write_text(page.read_text())
         assert run(fresh, "build", "--no-cache") == 0
         assert snapshot(site / "public") == snapshot(fresh / "public")
+
+
+def test_shipped_chart_runtime_is_what_the_pinned_vl_convert_generates() -> None:
+    from broadsheet.site import generate_runtime, runtime_file
+
+    shipped = runtime_file()
+    assert shipped.is_file(), "run `make runtime` after changing vl-convert's version"
+    assert shipped.read_text(encoding="utf-8") == generate_runtime()
+    assert [p.name for p in shipped.parent.glob("vega-runtime-*.js")] == [shipped.name]  # no stale versions
