@@ -12,9 +12,8 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +30,12 @@ from .charts import (
     slugify,
 )
 from .config import Config
-from .content import CONTENT_DIR, Block, Page, new_converter, read_page
+from .content import CONTENT_DIR, Block, Page, new_converter, read_page, to_html
 from .data import DATA_DIR, Dataset, Package, load_package
 from .errors import SiteError, known
 from .output import Output
 from .render import TEMPLATES_DIR, Table, fill_blocks, make_table, new_environment, render_template, rewrite_links
-from .workers import SvgRenderer, render_pages
+from .workers import BLOCK_WEIGHT, SvgRenderer, Task, run_tasks
 from .yamlmap import FieldSpec, check_fields
 
 STATIC_DIR = "static"
@@ -497,19 +496,42 @@ def write_site(
     if progress and len(todo) >= 100:
         progress(f"rendering {len(todo)} pages")
 
-    def render(page: Page, html: str) -> str:
-        context = {
-            "page": page,
-            "content": _markup(render_blocks(env, site, page, html, figures)),
-            "nav": nav,
-            "has_charts": _has_charts(site, page),
-            "social_image": cards[page.url][0],
-        }
-        return render_template(env, f"{page.template}.html", context)
-
     todo = [_with_body(config, page, state) for page in todo]
     converter = state.memo("converter", "", new_converter) if any(not page.html for page in todo) else None
-    for page, html in zip(todo, render_pages(todo, render, output, converter), strict=True):
+
+    def page_task(page: Page) -> Task:
+        def task() -> tuple[str, str, str]:
+            html = page.html or to_html(page, converter)
+            context = {
+                "page": page,
+                "content": _markup(render_blocks(env, site, page, html, figures)),
+                "nav": nav,
+                "has_charts": _has_charts(site, page),
+                "social_image": cards[page.url][0],
+            }
+            return page.dest, render_template(env, f"{page.template}.html", context), "" if page.html else html
+
+        return task
+
+    def embed_task(figure: Figure) -> Task:
+        def task() -> tuple[str, str, str]:
+            context = {**figure_context(site, figure, figure.chart), "has_charts": True}
+            return f"embed/{figure.chart.id}/index.html", render_template(env, "embed.html", context), ""
+
+        return task
+
+    def unchanged(dest: str, template: str, parts: list[Any]) -> bool:
+        """Whether the file the previous build made from the same inputs can stay."""
+        keys[dest] = key = hashlib.sha256(repr([shared, templates.closure_digest(frozenset({template})), *parts]).encode()).hexdigest()
+        return state.render_keys.get(dest) == key and output.keep(dest)
+
+    tasks, work = [page_task(page) for page in todo], sum(1 + BLOCK_WEIGHT * len(page.blocks) for page in todo)
+    for figure in figures.values():  # embeddable charts: also heavy, also in the workers
+        parts: list[Any] = [figure.chart.key, figure.spec_url, hashlib.sha256(figure.svg.encode()).hexdigest()]
+        if not unchanged(f"embed/{figure.chart.id}/index.html", "embed.html", parts + _dataset_parts(list(_datasets_of(site, figure)))):
+            tasks.append(embed_task(figure))
+            work += BLOCK_WEIGHT
+    for page, html in zip(todo, run_tasks(tasks, work, output), strict=False):  # (pages come first)
         if html:  # converted just now: keep it for the next build
             digest, _ = state.pages[page.src]
             state.pages[page.src] = (digest, replace(page, html=html))
@@ -517,15 +539,10 @@ def write_site(
 
     # The other rendered files, each also kept when what it is made from is unchanged.
     def derived(dest: str, template: str, parts: list[Any], context: Callable[[], dict[str, Any]]) -> None:
-        keys[dest] = key = hashlib.sha256(repr([shared, templates.closure_digest(frozenset({template})), *parts]).encode()).hexdigest()
-        if state.render_keys.get(dest) != key or not output.keep(dest):
+        if not unchanged(dest, template, parts):
             output.write(dest, render_template(env, template, context()))
 
     derived("404.html", "404.html", [cards[""][0]], lambda: {"page": None, "nav": nav, "has_charts": False, "social_image": cards[""][0]})
-    for chart_id, figure in figures.items():
-        parts: list[Any] = [figure.chart.key, figure.spec_url, hashlib.sha256(figure.svg.encode()).hexdigest()]
-        parts += _dataset_parts([site.package.datasets[n] for n in figure.chart.datasets])
-        derived(f"embed/{chart_id}/index.html", "embed.html", parts, partial(_embed_context, site, figure))
     every_page = [p.front_matter() for p in site.pages]
     dated = [p for p in site.pages if p.date or p.updated]
     feed = {"pages": sorted(dated, key=_last_change, reverse=True), "updated": max(map(_last_change, dated), default=None)}
@@ -578,8 +595,8 @@ def _dataset_parts(datasets: list[Dataset]) -> list[tuple[Any, ...]]:
     return [(d.name, d.digest, d.sources, d.title, d.description, d.fields, d.licenses) for d in datasets]
 
 
-def _embed_context(site: Site, figure: Figure) -> dict[str, Any]:
-    return {**figure_context(site, figure, figure.chart), "has_charts": True}
+def _datasets_of(site: Site, figure: Figure) -> Iterator[Dataset]:
+    return (site.package.datasets[name] for name in figure.chart.datasets)
 
 
 def _digest_json(value: Any) -> str:

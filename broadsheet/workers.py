@@ -11,12 +11,13 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .content import Page, to_html
 from .output import Output
 
 MIN_PAGES = 64  # below this, rendering in one process is faster
+BLOCK_WEIGHT = 8  # a chart or table (its data table, notes, sources) costs about as much as 8 pages
 MIN_CHARTS = 6  # below this, a renderer's warm-up (~0.8 s) costs more than it saves
-_job: tuple[Sequence[Page], Callable[[Page, str], str], Output, Any, bool] | None = None  # what forked workers inherit
+Task = Callable[[], tuple[str, str, str]]  # -> (file to write, its content, an extra result)
+_job: tuple[Sequence[Task], Output, bool] | None = None  # what forked workers inherit
 
 
 def worker_count() -> int:
@@ -29,45 +30,48 @@ def worker_count() -> int:
         return os.cpu_count() or 1
 
 
-def render_pages(pages: Sequence[Page], render: Callable[[Page, str], str], output: Output, converter: Any) -> list[str]:
-    """Convert each page's Markdown (unless it has its HTML already), ``render`` it and
-    write it to ``output``, in parallel when there are many. Return the HTML converted
-    for each page ("" for those that had it), for the next build to reuse.
+def run_tasks(tasks: Sequence[Task], work: int, output: Output) -> list[str]:
+    """Run rendering tasks and write what they make to ``output``, in parallel when
+    ``work`` (about one unit per plain page) is large. Return each task's extra result
+    (a page's HTML converted on the way, or "").
 
-    The workers are forked once everything a page needs is known (navigation, charts,
-    templates): they inherit it, so nothing is sent to them but page numbers. They
-    write into a staging folder themselves; an in-place output gets the pages back."""
+    The workers are forked once everything a task needs is known (navigation, charts,
+    templates, the Markdown converter): they inherit it, so nothing is sent to them but
+    task numbers. They write into a staging folder themselves; in place, the output
+    gets the files back (it writes nothing before the whole build has succeeded)."""
     global _job
-    workers = min(worker_count(), len(pages) // MIN_PAGES)
+    workers = min(worker_count(), work // MIN_PAGES)
+    if workers < 2:
+        extras = []
+        for task in tasks:
+            dest, content, extra = task()
+            output.write(dest, content)
+            extras.append(extra)
+        return extras
+    _job = (tasks, output, output.in_place)
     try:
-        if workers < 2:
-            _job = (pages, render, output, converter, False)
-            return [_render(i)[0] for i in range(len(pages))]
-        _job = (pages, render, output, converter, output.in_place)  # in place: the parent holds the writes
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_render, range(len(pages)), chunksize=max(1, len(pages) // (workers * 8)))
+            results = pool.map(_run, range(len(tasks)), chunksize=max(1, len(tasks) // (workers * 8)))
     finally:
         _job = None
-    for page, (_, content) in zip(pages, results, strict=True):
-        if content is None:
-            output.produced.add(page.dest)  # written by the worker
+    for dest, sent, _ in results:
+        if sent is None:
+            output.produced.add(dest)  # written by the worker
         else:
-            output.write(page.dest, content)
-    return [html for html, _ in results]
+            output.write(dest, sent)
+    return [extra for _, _, extra in results]
 
 
-def _render(index: int) -> tuple[str, str | None]:
-    """Page ``index`` of the job: (its HTML if converted now, else ""; the rendered page
-    if the parent must write it, else None)."""
+def _run(index: int) -> tuple[str, str | None, str]:
+    """Task ``index`` of the job: (its file, its content if the parent must write it
+    else None, its extra result)."""
     assert _job is not None
-    pages, render, output, converter, send_back = _job
-    page = pages[index]
-    html = page.html or to_html(page, converter)
-    content = render(page, html)
+    tasks, output, send_back = _job
+    dest, content, extra = tasks[index]()
     if send_back:
-        return ("" if page.html else html), content
-    output.write(page.dest, content)
-    return ("" if page.html else html), None
+        return dest, content, extra
+    output.write(dest, content)
+    return dest, None, extra
 
 
 class SvgRenderer:
