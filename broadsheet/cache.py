@@ -40,6 +40,9 @@ class Cache:
         except (OSError, ValueError):
             return None  # missing or corrupt: a miss
 
+    def has(self, kind: str, key: str) -> bool:
+        return self.folder is not None and self._path(kind, key).is_file()
+
     def put(self, kind: str, key: str, value: Any) -> None:
         if self.folder is not None:
             self._write(self._path(kind, key), json.dumps(value, separators=(",", ":")).encode())

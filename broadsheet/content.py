@@ -9,6 +9,7 @@ later in its workers; ``parse_page`` does both.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -33,6 +34,7 @@ FRONT_MATTER: FieldSpec = {
     "lead_chart": ("text", False),
 }
 
+_FRONT_MATTER_OF = operator.attrgetter(*FRONT_MATTER, "url")
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]*)[^`]*$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 PLACEHOLDER = '<div data-broadsheet-block="{}"></div>'
@@ -69,7 +71,7 @@ class Page:
 
     def front_matter(self) -> tuple[Any, ...]:
         """What the front matter says (all a feed or sitemap can show of the page)."""
-        return tuple(getattr(self, name) for name in FRONT_MATTER) + (self.url,)
+        return _FRONT_MATTER_OF(self)
 
     @property
     def label(self) -> str:
@@ -173,16 +175,22 @@ def new_converter(stock: bool = False) -> Any:
     """A Python-Markdown converter with the extensions the contract names.
 
     Its inline pass skips patterns that cannot match (``inline.py``); ``stock=True``
-    gives the unmodified converter, which the tests compare it with."""
+    gives the unmodified converter, which the tests compare it with. The extensions are
+    passed as objects: by name, Python-Markdown looks them up in the installed packages'
+    entry points, which costs more than the rest of making a converter."""
+    import importlib
+
     import markdown
 
-    extensions: list[Any] = list(EXTENSIONS)
+    extensions: list[Any] = []
+    for name in EXTENSIONS:
+        module = importlib.import_module(f"markdown.extensions.{name}")
+        extensions.append(module.makeExtension(**EXTENSION_CONFIGS.get(name, {})))
     if not stock:
         from .inline import SkippingInlineExtension
 
         extensions.append(SkippingInlineExtension())
-    return markdown.Markdown(
-        extensions=extensions,
-        extension_configs={"toc": {"permalink": False}, "smarty": {"smart_angled_quotes": False}},
-        output_format="html",
-    )
+    return markdown.Markdown(extensions=extensions, output_format="html")
+
+
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {"toc": {"permalink": False}, "smarty": {"smart_angled_quotes": False}}

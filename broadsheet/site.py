@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -54,17 +55,28 @@ DATASETS_KEYS: FieldSpec = {"names": ("list of text", False)}
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart ready to publish: its block, Vega-Lite spec and static SVG."""
+    """A chart ready to publish: its block, Vega-Lite spec and static SVG.
+
+    The spec and SVG are read from the cache on first use (``load``): a warm build that
+    renders no page with the chart never reads them."""
 
     chart: ChartBlock
-    spec_json: str
-    svg: str
-    fields: frozenset[str]
+    spec_url: str  # /charts/ID.HASH.json: named by the spec's hash
+    svg_digest: str
+    fields: frozenset[str]  # the data fields the chart plots
+    load: Callable[[], dict[str, Any]] = field(compare=False, repr=False)
+
+    @cached_property
+    def entry(self) -> dict[str, Any]:
+        return self.load()
 
     @property
-    def spec_url(self) -> str:
-        digest = hashlib.sha256(self.spec_json.encode()).hexdigest()[:10]
-        return f"/charts/{self.chart.id}.{digest}.json"
+    def spec_json(self) -> str:
+        return str(self.entry["spec"])
+
+    @property
+    def svg(self) -> str:
+        return str(self.entry["svg"])
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,8 @@ class BuildState:
     render_keys: dict[str, str] = field(default_factory=dict)
     outputs: frozenset[str] | None = None  # the files the last build wrote, once one has
     memos: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (input hash, value)
+    # chart cache key -> (spec URL, SVG hash, fields): what a warm build needs of a cached chart
+    figure_index: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
     converted: int = 0  # pages converted to HTML since their HTML was last saved
     html_loader: Callable[[], dict[str, tuple[str, str]]] | None = None  # saved HTML: src -> (digest, html)
 
@@ -184,7 +198,7 @@ def build_site(
     start = time.perf_counter()
     state = state if state is not None else BuildState()  # a one-off build keeps its own
     site = load_site(config, state)
-    figures, cached = build_figures(site, cache, progress)
+    figures, rendered_charts = build_figures(site, cache, state, progress)
     cards = build_cards(site, figures, cache)
     assets = collect_assets(config, cache, needs_runtime=bool(figures), fingerprint=fingerprint)
     template_key = "".join(folder_digest(d, "**/*") for d in config.theme_dirs(TEMPLATES_DIR))
@@ -201,7 +215,7 @@ def build_site(
     return BuildResult(
         pages=len(site.pages),
         charts=len(figures),
-        cached=cached,
+        cached=len(figures) - len(rendered_charts),  # (after writing: a lost cache entry is rendered then)
         datasets=len(site.package.datasets),
         seconds=time.perf_counter() - start,
         rendered=tuple(rendered),
@@ -329,25 +343,61 @@ def _add_chart(charts: dict[str, ChartBlock], chart: ChartBlock) -> None:
         )
 
 
-def build_figures(site: Site, cache: Cache, progress: Callable[[str], None] | None = None) -> tuple[dict[str, Figure], int]:
-    """Compile and render every chart, reusing cached results; return them and the hit count."""
+def build_figures(
+    site: Site, cache: Cache, state: BuildState, progress: Callable[[str], None] | None = None
+) -> tuple[dict[str, Figure], list[str]]:
+    """Compile and render every chart not in the cache; return the figures and the ids of
+    the charts rendered. The state's index of the cache (spec URL, SVG hash, fields by
+    cache key) lets a warm build skip reading cached charts it does not need."""
     version = renderer_version()
     keys = {
         chart_id: cache_key(chart.key, chart.description, *(site.package.datasets[n].digest for n in chart.datasets), version)
         for chart_id, chart in site.charts.items()
     }
-    entries = {chart_id: cache.get("chart", key) for chart_id, key in keys.items()}
+    entries: dict[str, dict[str, Any] | None] = {}
+    for chart_id, key in keys.items():
+        if key not in state.figure_index or not cache.has("chart", key):
+            entries[chart_id] = _valid_entry(cache.get("chart", key))
     missing = [chart_id for chart_id, entry in entries.items() if entry is None]
     if missing and progress:
         progress(f"rendering {len(missing)} chart{'s' if len(missing) != 1 else ''}")
+    rendered: list[str] = list(missing)
+
+    def render_now(chart_id: str) -> dict[str, Any]:
+        """A chart whose cache entry went missing or bad since the index was made."""
+        rendered.append(chart_id)
+        return _render_entries(site, cache, {chart_id: keys[chart_id]})[chart_id]
+
+    entries.update(_render_entries(site, cache, {chart_id: keys[chart_id] for chart_id in missing}))
+    index = {}
+    figures = {}
+    for chart_id, chart in site.charts.items():
+        key = keys[chart_id]
+        done = entries.get(chart_id)
+        if done is not None:
+            index[key] = _index_entry(done)
+        else:
+            index[key] = state.figure_index[key]
+        spec_url, svg_digest, fields = index[key]
+        load = partial(_load_entry, cache, key, partial(render_now, chart_id))
+        figures[chart_id] = Figure(chart, spec_url.format(id=chart_id), svg_digest, frozenset(fields), load)
+        if done is not None:
+            figures[chart_id].__dict__["entry"] = done  # already in memory
+    state.figure_index = index
+    return figures, rendered
+
+
+def _render_entries(site: Site, cache: Cache, keys: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """Compile and render the charts ``keys`` names (id -> cache key); cache them."""
     specs: dict[str, dict[str, Any]] = {}
     frames: dict[str, Any] = {}  # each dataset read into pandas once
-    with SvgRenderer(len(missing)) as renderer:  # rendering starts while the next chart compiles
-        for chart_id in missing:
+    with SvgRenderer(len(keys)) as renderer:  # rendering starts while the next chart compiles
+        for chart_id in keys:
             specs[chart_id] = compile_spec(site.charts[chart_id], site.package, site.config.root, frames)
             renderer.submit(specs[chart_id], chart_id, site.charts[chart_id].description)
         svgs = renderer.results()
-    for chart_id, svg in zip(missing, svgs, strict=True):
+    entries = {}
+    for chart_id, svg in zip(keys, svgs, strict=True):
         spec = specs[chart_id]
         entries[chart_id] = entry = {
             "spec": json.dumps(spec, sort_keys=True, separators=(",", ":")),
@@ -355,13 +405,22 @@ def build_figures(site: Site, cache: Cache, progress: Callable[[str], None] | No
             "fields": sorted(plotted_fields(spec)),
         }
         cache.put("chart", keys[chart_id], entry)
-    figures = {}
-    for chart_id, chart in site.charts.items():
-        done = entries[chart_id]
-        assert done is not None
-        fields = done.get("fields") or plotted_fields(json.loads(done["spec"]))  # (entries made before "fields")
-        figures[chart_id] = Figure(chart, done["spec"], done["svg"], frozenset(fields))
-    return figures, len(site.charts) - len(missing)
+    return entries
+
+
+def _valid_entry(entry: Any) -> dict[str, Any] | None:
+    ok = isinstance(entry, dict) and isinstance(entry.get("spec"), str) and isinstance(entry.get("svg"), str)
+    return entry if ok else None
+
+
+def _index_entry(entry: dict[str, Any]) -> tuple[str, str, tuple[str, ...]]:
+    spec_digest = hashlib.sha256(entry["spec"].encode()).hexdigest()[:10]
+    fields = entry.get("fields") or plotted_fields(json.loads(entry["spec"]))  # (entries made before "fields")
+    return f"/charts/{{id}}.{spec_digest}.json", hashlib.sha256(entry["svg"].encode()).hexdigest(), tuple(sorted(fields))
+
+
+def _load_entry(cache: Cache, key: str, render_now: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    return _valid_entry(cache.get("chart", key)) or render_now()
 
 
 SITE_CARD = "/social/site.{}.png"
@@ -527,7 +586,7 @@ def write_site(
 
     tasks, work = [page_task(page) for page in todo], sum(1 + BLOCK_WEIGHT * len(page.blocks) for page in todo)
     for figure in figures.values():  # embeddable charts: also heavy, also in the workers
-        parts: list[Any] = [figure.chart.key, figure.spec_url, hashlib.sha256(figure.svg.encode()).hexdigest()]
+        parts: list[Any] = [figure.chart.key, figure.spec_url, figure.svg_digest]
         if not unchanged(f"embed/{figure.chart.id}/index.html", "embed.html", parts + _dataset_parts(list(_datasets_of(site, figure)))):
             tasks.append(embed_task(figure))
             work += BLOCK_WEIGHT
@@ -553,7 +612,8 @@ def write_site(
     for url, png in set(cards.values()):
         output.write(url.lstrip("/"), png)
     for figure in figures.values():
-        output.write(figure.spec_url.lstrip("/"), figure.spec_json)
+        if not output.keep(figure.spec_url.lstrip("/")):  # (named by its content's hash)
+            output.write(figure.spec_url.lstrip("/"), figure.spec_json)
     for dataset in site.package.datasets.values():
         output.write(dataset.url.lstrip("/"), dataset.raw)
     for dest, data in assets.files.values():
