@@ -151,6 +151,7 @@ def _stripped(page: Page) -> Page:
 
 
 SAVED_MEMOS = ("templates", "charts", "package")  # plain data, costly enough to keep between builds
+RACY_NS = 2_000_000_000  # files changed less than 2 s before a build are hashed again by the next one
 
 
 def folder_digest(folder: Path, pattern: str) -> str:
@@ -250,6 +251,7 @@ def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, .
     memo = state.pages if state is not None else {}
     stamps = state.stamps if state is not None else {}
     found = _markdown_files(config.root, CONTENT_DIR)
+    recent = time.time_ns() - RACY_NS
     for src, stamp in found.items():
         if stamps.get(src) == stamp and src in memo:
             continue
@@ -257,7 +259,10 @@ def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, .
         digest = hashlib.sha256(raw).hexdigest()
         if src not in memo or memo[src][0] != digest:
             memo[src] = (digest, read_page(src, _decode(src, raw)))
-        stamps[src] = stamp
+        if stamp[1] < recent:
+            stamps[src] = stamp
+        else:  # changed just now: a second change in the same clock tick could keep size and mtime
+            stamps.pop(src, None)
     for src in set(memo) - set(found):
         del memo[src]
         stamps.pop(src, None)
@@ -285,7 +290,7 @@ def _markdown_files(root: Path, folder: str) -> dict[str, tuple[int, int]]:
             continue
         for entry in entries:
             path = f"{rel}/{entry.name}"
-            if entry.is_dir():
+            if entry.is_dir(follow_symlinks=False):  # (as Path.rglob: no symlinked folders, no loops)
                 todo.append(path)
             elif entry.name.endswith(".md") and entry.is_file():
                 info = entry.stat()

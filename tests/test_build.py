@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -245,3 +246,17 @@ def test_shipped_chart_runtime_is_what_the_pinned_vl_convert_generates() -> None
     assert shipped.is_file(), "run `make runtime` after changing vl-convert's version"
     assert shipped.read_text(encoding="utf-8") == generate_runtime()
     assert [p.name for p in shipped.parent.glob("vega-runtime-*.js")] == [shipped.name]  # no stale versions
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen_after_a_recent_change(tmp_path: Path, capsys) -> None:
+    # Files are re-read only if their size or mtime changed; a file changed just before a
+    # build is not trusted that way (a coarse clock could give a second edit the same mtime).
+    site = make_site(tmp_path)
+    index = site / "content/index.md"
+    index.write_text(index.read_text())  # changed just now
+    assert run(site) == 0
+    before = index.stat()
+    index.write_text(index.read_text().replace("See [the notes]", "Saw [the notes]"))  # same size
+    os.utime(index, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert run(site) == 0
+    assert "Saw <a" in (site / "public/index.html").read_text()
