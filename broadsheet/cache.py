@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -64,11 +63,11 @@ class Cache:
 
     def _write(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")  # one writer per process and file
         try:
-            with os.fdopen(fd, "wb") as file:
+            with open(tmp, "wb") as file:
                 file.write(data)
             os.replace(tmp, path)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,23 @@ def new_environment(config: Config, compiled: Path | None = None) -> Any:
     )
     env.globals.update(site=config, url=config.url, absolute_url=config.absolute_url)
     return env
+
+
+class LazyEnvironment:
+    """A Jinja environment made on first use: a build that renders nothing (every file
+    kept) does not even import Jinja."""
+
+    def __init__(self, make: Callable[[], Any]):
+        self._make = make
+        self._env: Any = None
+
+    def ready(self) -> Any:
+        if self._env is None:
+            self._env = self._make()
+        return self._env
+
+    def get_template(self, name: str) -> Any:
+        return self.ready().get_template(name)
 
 
 def render_template(env: Any, name: str, context: Mapping[str, Any]) -> str:

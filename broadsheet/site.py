@@ -35,7 +35,7 @@ from .content import CONTENT_DIR, Block, Page, new_converter, read_page, to_html
 from .data import DATA_DIR, Dataset, Package, load_package
 from .errors import SiteError, known
 from .output import Output
-from .render import TEMPLATES_DIR, Table, fill_blocks, make_table, new_environment, render_template, rewrite_links
+from .render import TEMPLATES_DIR, LazyEnvironment, Table, fill_blocks, make_table, new_environment, render_template, rewrite_links
 from .workers import BLOCK_WEIGHT, SvgRenderer, Task, run_tasks
 from .yamlmap import FieldSpec, check_fields
 
@@ -547,8 +547,13 @@ def write_site(
     ``compiled``: where Jinja may keep compiled templates."""
     config = site.config
     env_key = repr(config) + templates.signature
-    env = state.memo("environment", env_key, lambda: new_environment(config, compiled))
-    env.globals["asset"] = lambda name: config.url(assets.url(name))
+
+    def environment() -> Any:
+        env = state.memo("environment", env_key, lambda: new_environment(config, compiled))
+        env.globals["asset"] = lambda name: config.url(assets.url(name))
+        return env
+
+    env = LazyEnvironment(environment)
     nav = [p for p in site.pages if p.url != "/" and (p.order != UNORDERED or p.nav_title)]
     shared = _digest_json([repr(config), [(p.url, p.label, p.order) for p in nav], [(n, d) for n, (d, _) in sorted(assets.files.items())]])
     todo = []
@@ -595,6 +600,8 @@ def write_site(
         if not unchanged(f"embed/{figure.chart.id}/index.html", "embed.html", parts + _dataset_parts(list(_datasets_of(site, figure)))):
             tasks.append(embed_task(figure))
             work += BLOCK_WEIGHT
+    if tasks:
+        env.ready()  # made before the workers fork, so they inherit it
     for page, html in zip(todo, run_tasks(tasks, work, output), strict=False):  # (pages come first)
         if html:  # converted just now: keep it for the next build
             digest, _ = state.pages[page.src]

@@ -6,7 +6,6 @@ Output does not depend on the number of workers: results come back in input orde
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -50,6 +49,8 @@ def run_tasks(tasks: Sequence[Task], work: int, output: Output) -> list[str]:
         return extras
     _job = (tasks, output, output.in_place)
     try:
+        import multiprocessing  # (here: a build that needs no workers does not import it)
+
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             results = pool.map(_run, range(len(tasks)), chunksize=max(1, len(tasks) // (workers * 8)))
     finally:
@@ -84,7 +85,11 @@ class SvgRenderer:
 
     def __init__(self, count: int):
         workers = min(worker_count(), count // MIN_CHARTS)
-        self.pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_warm_up) if workers >= 2 else None
+        self.pool: Any = None
+        if workers >= 2:
+            import multiprocessing
+
+            self.pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_warm_up)
         self.pending: list[Any] = []
 
     def submit(self, spec: dict[str, Any], chart_id: str, description: str) -> None:
