@@ -12,7 +12,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
@@ -61,10 +61,14 @@ class Figure:
     renders no page with the chart never reads them."""
 
     chart: ChartBlock
-    spec_url: str  # /charts/ID.HASH.json: named by the spec's hash
+    spec_digest: str  # the first 10 hex digits of the spec's hash
     svg_digest: str
     fields: frozenset[str]  # the data fields the chart plots
     load: Callable[[], dict[str, Any]] = field(compare=False, repr=False)
+
+    @property
+    def spec_url(self) -> str:
+        return f"/charts/{self.chart.id}.{self.spec_digest}.json"
 
     @cached_property
     def entry(self) -> dict[str, Any]:
@@ -106,10 +110,11 @@ class BuildState:
     render_keys: dict[str, str] = field(default_factory=dict)
     outputs: frozenset[str] | None = None  # the files the last build wrote, once one has
     memos: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (input hash, value)
-    # chart cache key -> (spec URL, SVG hash, fields): what a warm build needs of a cached chart
+    # chart cache key -> (spec hash, SVG hash, fields): what a warm build needs of a cached chart
     figure_index: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
     converted: int = 0  # pages converted to HTML since their HTML was last saved
-    html_loader: Callable[[], dict[str, tuple[str, str]]] | None = None  # saved HTML: src -> (digest, html)
+    html_loader: Callable[[], dict[str, tuple[str, str]]] | None = None  # reads the saved HTML: src -> (digest, html)
+    _html: dict[str, tuple[str, str]] | None = None  # what it read
 
     def __getstate__(self) -> dict[str, Any]:
         """What is saved between command-line builds. Pages lose their Markdown and HTML
@@ -118,7 +123,7 @@ class BuildState:
         Markdown converter) are dropped, plain data ones kept."""
         pages = {src: (digest, _stripped(page)) for src, (digest, page) in self.pages.items()}
         memos = {name: memo for name, memo in self.memos.items() if name in SAVED_MEMOS}
-        return {**vars(self), "pages": pages, "memos": memos, "converted": 0, "html_loader": None}
+        return {**vars(self), "pages": pages, "memos": memos, "converted": 0, "html_loader": None, "_html": None}
 
     def memo(self, name: str, key: str, compute: Callable[[], Any]) -> Any:
         """``compute()``, unless the last value under ``name`` was made from the same ``key``."""
@@ -140,10 +145,9 @@ class BuildState:
         return html if digest == self.pages[src][0] else ""
 
     def _saved_html(self) -> dict[str, tuple[str, str]]:
-        if self.html_loader is not None:  # read once, on first need
-            self.memos["html"] = ("", self.html_loader())
-            self.html_loader = None
-        return self.memos.get("html", ("", {}))[1]
+        if self._html is None:  # read once, on first need
+            self._html = self.html_loader() if self.html_loader else {}
+        return self._html
 
 
 def _stripped(page: Page) -> Page:
@@ -383,11 +387,9 @@ def build_figures(
             index[key] = _index_entry(done)
         else:
             index[key] = state.figure_index[key]
-        spec_url, svg_digest, fields = index[key]
-        load = partial(_load_entry, cache, key, partial(render_now, chart_id))
-        figures[chart_id] = Figure(chart, spec_url.format(id=chart_id), svg_digest, frozenset(fields), load)
-        if done is not None:
-            figures[chart_id].__dict__["entry"] = done  # already in memory
+        spec_digest, svg_digest, fields = index[key]
+        load = partial(_same, done) if done is not None else partial(_load_entry, cache, key, partial(render_now, chart_id))
+        figures[chart_id] = Figure(chart, spec_digest, svg_digest, frozenset(fields), load)
     state.figure_index = index
     return figures, rendered
 
@@ -421,11 +423,15 @@ def _valid_entry(entry: Any) -> dict[str, Any] | None:
 def _index_entry(entry: dict[str, Any]) -> tuple[str, str, tuple[str, ...]]:
     spec_digest = hashlib.sha256(entry["spec"].encode()).hexdigest()[:10]
     fields = entry.get("fields") or plotted_fields(json.loads(entry["spec"]))  # (entries made before "fields")
-    return f"/charts/{{id}}.{spec_digest}.json", hashlib.sha256(entry["svg"].encode()).hexdigest(), tuple(sorted(fields))
+    return spec_digest, hashlib.sha256(entry["svg"].encode()).hexdigest(), tuple(sorted(fields))
 
 
 def _load_entry(cache: Cache, key: str, render_now: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     return _valid_entry(cache.get("chart", key)) or render_now()
+
+
+def _same(entry: dict[str, Any]) -> dict[str, Any]:
+    return entry  # (an entry rendered by this build: nothing to read)
 
 
 SITE_CARD = "/social/site.{}.png"
@@ -597,7 +603,7 @@ def write_site(
     tasks, work = [page_task(page) for page in todo], sum(1 + BLOCK_WEIGHT * len(page.blocks) for page in todo)
     for figure in figures.values():  # embeddable charts: also heavy, also in the workers
         parts: list[Any] = [figure.chart.key, figure.spec_url, figure.svg_digest]
-        if not unchanged(f"embed/{figure.chart.id}/index.html", "embed.html", parts + _dataset_parts(list(_datasets_of(site, figure)))):
+        if not unchanged(f"embed/{figure.chart.id}/index.html", "embed.html", parts + _dataset_parts(_datasets_of(site, figure.chart))):
             tasks.append(embed_task(figure))
             work += BLOCK_WEIGHT
     if tasks:
@@ -655,7 +661,7 @@ def render_key(site: Site, page: Page, figures: Mapping[str, Figure], templates:
     for item in site.blocks[page.src]:
         if isinstance(item, ChartBlock):
             parts.append(figures[item.id].spec_url)
-            datasets = [site.package.datasets[n] for n in item.datasets]
+            datasets = _datasets_of(site, item)
         else:
             datasets = [item["dataset"]] if isinstance(item, dict) else list(item)
         parts += _dataset_parts(datasets)
@@ -667,8 +673,8 @@ def _dataset_parts(datasets: list[Dataset]) -> list[tuple[Any, ...]]:
     return [(d.name, d.digest, d.sources, d.title, d.description, d.fields, d.licenses) for d in datasets]
 
 
-def _datasets_of(site: Site, figure: Figure) -> Iterator[Dataset]:
-    return (site.package.datasets[name] for name in figure.chart.datasets)
+def _datasets_of(site: Site, chart: ChartBlock) -> list[Dataset]:
+    return [site.package.datasets[name] for name in chart.datasets]
 
 
 def _digest_json(value: Any) -> str:
@@ -749,7 +755,7 @@ def render_blocks(env: Any, site: Site, page: Page, body: str, figures: Mapping[
 
 def figure_context(site: Site, figure: Figure, chart: ChartBlock) -> dict[str, Any]:
     """What ``_figure.html`` gets: the chart (as written on this page) and its data."""
-    datasets = [site.package.datasets[name] for name in figure.chart.datasets]
+    datasets = _datasets_of(site, figure.chart)
     tables = [_plotted_table(d, figure.fields) for d in datasets]
     return {
         "chart": chart,
