@@ -59,6 +59,9 @@ class Config:
             dirs.append(default)
         return tuple(dirs)
 
+    def default_theme_dir(self, name: str) -> Path:
+        return DEFAULT_THEME / name
+
     def url(self, path: str) -> str:
         """Site-relative URL (``/coal/``) to the URL served under the base path."""
         return self.base_path + path.lstrip("/")

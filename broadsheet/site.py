@@ -35,7 +35,7 @@ from .content import CONTENT_DIR, Block, CorrectionsLog, Page, corrections_log, 
 from .data import DATA_DIR, Dataset, Package, load_package
 from .errors import SiteError, known
 from .output import Output
-from .render import TEMPLATES_DIR, LazyEnvironment, Table, fill_blocks, make_table, new_environment, render_template, rewrite_links
+from .render import TEMPLATES_DIR, THEME_PREFIX, LazyEnvironment, Table, fill_blocks, make_table, new_environment, render_template, rewrite_links
 from .workers import BLOCK_WEIGHT, SvgRenderer, Task, run_tasks
 from .yamlmap import FieldSpec, check_fields
 
@@ -623,11 +623,12 @@ def write_site(
             output.write(dest, render_template(env, template, context()))
 
     derived("404.html", "404.html", [cards[""][0]], lambda: {"page": None, "nav": nav, "has_charts": False, "social_image": cards[""][0]})
-    every_page = [p.front_matter() for p in site.pages]
-    dated = [p for p in site.pages if p.date or p.updated]
+    published = [p for p in site.pages if not p.draft]  # a --drafts preview must not announce drafts
+    every_page = [p.front_matter() for p in published]
+    dated = [p for p in published if p.date or p.updated]
     feed = {"pages": sorted(dated, key=_last_change, reverse=True), "updated": max(map(_last_change, dated), default=None)}
     derived("feed.xml", "feed.xml", every_page, lambda: feed)
-    derived("sitemap.xml", "sitemap.xml", every_page, lambda: {"pages": site.pages})
+    derived("sitemap.xml", "sitemap.xml", every_page, lambda: {"pages": published})
     output.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.absolute_url('/sitemap.xml')}\n")
     output.write("_headers", render_template(env, "_headers", {}))
     for url, png in set(cards.values()):
@@ -740,11 +741,13 @@ def template_graph(config: Config) -> TemplateGraph:
 
     env = jinja2.Environment()
     digests, references = {}, {}
-    for folder in reversed(config.theme_dirs(TEMPLATES_DIR)):  # the site's own files win
-        for path in sorted(folder.rglob("*")):
+    folders = [(THEME_PREFIX, config.default_theme_dir(TEMPLATES_DIR))]
+    folders += [("", folder) for folder in reversed(config.theme_dirs(TEMPLATES_DIR))]  # the site's own files win
+    for prefix, folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             if not path.is_file():
                 continue
-            name = path.relative_to(folder).as_posix()
+            name = prefix + path.relative_to(folder).as_posix()
             text = path.read_bytes()
             digests[name] = hashlib.sha256(text).hexdigest()
             try:
