@@ -35,7 +35,17 @@ from .content import CONTENT_DIR, Block, CorrectionsLog, Page, corrections_log, 
 from .data import DATA_DIR, Dataset, Package, load_package
 from .errors import SiteError, known
 from .output import Output
-from .render import TEMPLATES_DIR, THEME_PREFIX, LazyEnvironment, Table, fill_blocks, make_table, new_environment, render_template, rewrite_links
+from .render import (
+    TEMPLATES_DIR,
+    THEME_PREFIX,
+    LazyEnvironment,
+    Table,
+    fill_blocks,
+    make_table,
+    new_environment,
+    render_template,
+    rewrite_links,
+)
 from .workers import BLOCK_WEIGHT, SvgRenderer, Task, run_tasks
 from .yamlmap import FieldSpec, check_fields
 
