@@ -93,12 +93,14 @@ def provocations_vs_cns(
     )
     leaders = _leaders(cns, nk_provocations_by_year_csis)
     leader_lines = alt.Chart(leaders).mark_rule(color="#555555").encode(x=alt.X("tx:Q", scale=x_scale), x2="ex:Q", y="ty:Q", y2="ey:Q")
-    leader_text = (
+    leader_text = [
         alt.Chart(leaders)
-        .mark_text(baseline="bottom", dy=-2, fontSize=11, fontWeight="bold")
-        .encode(x=alt.X("tx:Q", scale=x_scale), y="ty:Q", text="text:N", align=alt.Align("align:N"))
-    )
-    return alt.layer(lines, points, later_point, later_label, leader_lines, leader_text)
+        .transform_filter(alt.datum.align == align)
+        .mark_text(align=align, baseline="bottom", dy=-2, fontSize=11, fontWeight="bold")
+        .encode(x=alt.X("tx:Q", scale=x_scale), y="ty:Q", text="text:N")
+        for align in ("center", "right")
+    ]
+    return alt.layer(lines, points, later_point, later_label, leader_lines, *leader_text)
 
 
 @chart("csis-provocations", data=["nk_provocations_by_year_csis"])

@@ -237,7 +237,7 @@ def _outcome_labels(frame: pd.DataFrame) -> pd.DataFrame:
     by_year = frame.set_index("year")
     ok = by_year.loc[SUCCESS_LABEL_YEAR]
     bad = by_year.loc[FAILURE_LABEL_YEAR]
-    ok_y = float(ok["success_count"]) * 0.6
+    ok_y = float(ok["success_count"]) * 0.75
     bad_top = float(bad["missiles_tested_count"])
     return pd.DataFrame(
         [
