@@ -8,6 +8,8 @@ used stay empty: they are shaded and labelled as a gap, never drawn as zero.
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -35,6 +37,8 @@ GAP_LABEL = "No customs figure found in the reports used (not a zero)"
 FIRST_MONTH = pd.Timestamp("2016-01-01")
 LAST_MONTH = pd.Timestamp("2017-12-01")
 DAY = pd.Timedelta(days=1)
+# What ``alt.layer`` is typed to return.
+Layered = alt.LayerChart | alt.FacetChart
 
 
 def _months() -> pd.DatetimeIndex:
@@ -100,7 +104,7 @@ def _timeline_marker(timeline: pd.DataFrame, event_type: str, words: str, label:
     return {"marker_date": row["date"], "marker_label": label, "level": level, "date": row["date"], "event": row["event"]}
 
 
-def _annotations(markers: list[dict[str, object]], top: float) -> alt.LayerChart:
+def _annotations(markers: list[dict[str, object]], top: float) -> Layered:
     """Vertical rules with short labels at the top of the plot, on three staggered levels.
 
     Marker rows keep the column names of the dataset they come from (``resolution``,
@@ -159,7 +163,7 @@ def _tonnage_tooltip() -> list[alt.Tooltip]:
     ]
 
 
-def _label_color(series: list[str]) -> dict[str, object]:
+def _label_color(series: list[str]) -> Any:
     """The colour of a value label: the text colour of its series (no scale, no legend)."""
     if len(series) < 2:
         return alt.value(TEXT_COLORS[series[0]])
@@ -213,7 +217,7 @@ def _cap_rows(annual: pd.DataFrame) -> pd.DataFrame:
     return caps
 
 
-def _december_cap(annual: pd.DataFrame) -> alt.LayerChart:
+def _december_cap(annual: pd.DataFrame) -> Layered:
     """The cap for 30 Nov-31 Dec 2016 as a short black rule over its own period, labelled."""
     cap = _cap_rows(annual).iloc[[0]].copy()
     cap["rule_end"] = cap["period_end"] + DAY
@@ -242,7 +246,7 @@ def coal_monthly(
     china_nk_coal_annual: pd.DataFrame,
     unsc_resolutions: pd.DataFrame,
     timeline: pd.DataFrame,
-) -> alt.LayerChart:
+) -> Layered:
     """Monthly tonnage by reporting source, the December 2016 cap, and the UN and Chinese measures."""
     series = [GACC, UN_1718]
     rows = _tonnage_rows(china_nk_coal_monthly, series)
@@ -276,7 +280,7 @@ def _cap_use_rows(monthly: pd.DataFrame) -> pd.DataFrame:
     return un
 
 
-def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str) -> alt.LayerChart:
+def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str) -> Layered:
     """One panel: stacked monthly reports per cap period, the cap as a black tick with its label."""
     periods = ["Dec 2016", "2017, Jan-Apr"]
     labels = {"usd_million": ("usd_label", "US$ million", [0, 450]), "million_tonnes": ("tonnes_label", "million tonnes", [0, 8])}
@@ -354,7 +358,7 @@ def coal_cap_use(
 
 
 @chart("coal-annual", data=["china_nk_coal_annual", "china_nk_coal_monthly"])
-def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.DataFrame) -> alt.LayerChart:
+def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.DataFrame) -> Layered:
     """Full years and part-years as bars, the UN's December 2016 figure beside its cap, the 2017 cap as a line."""
     flows = china_nk_coal_annual[china_nk_coal_annual["data_series"] != UN_CAP].copy()
     flows["full_year"] = flows["period_label"].str.fullmatch(r"\d{4}")
