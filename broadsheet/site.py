@@ -31,7 +31,7 @@ from .charts import (
     slugify,
 )
 from .config import Config
-from .content import CONTENT_DIR, Block, Page, new_converter, read_page, to_html
+from .content import CONTENT_DIR, Block, CorrectionsLog, Page, corrections_log, new_converter, read_page, to_html
 from .data import DATA_DIR, Dataset, Package, load_package
 from .errors import SiteError, known
 from .output import Output
@@ -238,7 +238,7 @@ def load_site(config: Config, state: BuildState | None = None) -> Site:
     blocks: dict[str, tuple[Any, ...]] = {}
     charts: dict[str, ChartBlock] = {}
     for page in pages:
-        blocks[page.src] = tuple(parse_block(block, registry, package) for block in page.blocks)
+        blocks[page.src] = tuple(parse_block(block, registry, package, pages) for block in page.blocks)
         for item in blocks[page.src]:
             if isinstance(item, ChartBlock):
                 _add_chart(charts, item)
@@ -316,11 +316,14 @@ def load_data(config: Config, state: BuildState | None) -> Package:
     return state.memo("package", folder_digest(config.root / DATA_DIR, "*"), lambda: load_package(config.root))
 
 
-def parse_block(block: Block, registry: Mapping[str, ChartDef], package: Package) -> Any:
+def parse_block(block: Block, registry: Mapping[str, ChartDef], package: Package, pages: tuple[Page, ...]) -> Any:
     if block.kind == "chart":
         return parse_chart_block(block, registry, package)
     if block.kind == "table":
         return parse_table_block(block, package)
+    if block.kind == "corrections":
+        check_fields(block.spec, {}, "a corrections block")
+        return corrections_log(pages)
     check_fields(block.spec, DATASETS_KEYS, "a datasets block")
     names = block.spec.values.get("names") or list(package.datasets)
     return tuple(package.get(name, block.spec.path, block.spec.line_of("names")) for name in names)
@@ -662,6 +665,9 @@ def render_key(site: Site, page: Page, figures: Mapping[str, Figure], templates:
         if isinstance(item, ChartBlock):
             parts.append(figures[item.id].spec_url)
             datasets = _datasets_of(site, item)
+        elif isinstance(item, CorrectionsLog):
+            parts.append(repr(item))
+            continue
         else:
             datasets = [item["dataset"]] if isinstance(item, dict) else list(item)
         parts += _dataset_parts(datasets)
@@ -685,8 +691,16 @@ def page_templates(site: Site, page: Page) -> set[str]:
     """The templates a page renders directly: its own and those of its blocks."""
     names = {f"{page.template}.html"}
     for item in site.blocks[page.src]:
-        names.add("_figure.html" if isinstance(item, ChartBlock) else "_table.html" if isinstance(item, dict) else "_datasets.html")
+        names.add(_block_template(item))
     return names
+
+
+def _block_template(item: Any) -> str:
+    if isinstance(item, ChartBlock):
+        return "_figure.html"
+    if isinstance(item, CorrectionsLog):
+        return "_corrections.html"
+    return "_table.html" if isinstance(item, dict) else "_datasets.html"
 
 
 @dataclass(frozen=True)
@@ -748,6 +762,8 @@ def render_blocks(env: Any, site: Site, page: Page, body: str, figures: Mapping[
             html.append(render_template(env, "_figure.html", figure_context(site, figures[item.id], item)))
         elif isinstance(item, dict):
             html.append(render_template(env, "_table.html", item))
+        elif isinstance(item, CorrectionsLog):
+            html.append(render_template(env, "_corrections.html", {"log": item}))
         else:
             html.append(render_template(env, "_datasets.html", {"datasets": [(d, make_table_of_fields(d)) for d in item]}))
     return fill_blocks(rewrite_links(body, site.config), html)
