@@ -23,7 +23,7 @@ START, END = pd.Timestamp("2016-01-01"), pd.Timestamp("2018-02-01")
 
 
 @chart("china-response-timeline", data=["timeline"])
-def china_response_timeline(timeline: pd.DataFrame) -> alt.LayerChart:
+def china_response_timeline(timeline: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     """Events of 2016 to January 2018 in lanes by actor; China's six measures numbered, resolutions named."""
     events = timeline[(timeline["date"] >= START) & (timeline["date"] < END) & timeline["event_type"].isin(LANES)].copy()
     events["lane"] = events["event_type"].map(LANES)
