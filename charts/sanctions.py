@@ -21,7 +21,7 @@ CAP = "Cap or freeze"
 OTHER = "Other restriction"
 LEVELS = [BAN, EXEMPT, CAP, OTHER]
 LEVEL_COLOURS = ["#D55E00", "#CC79A7", "#009E73", "#555555"]  # all at least 3:1 on white
-ERA_NAMES = ("2006-2013: weapons, luxuries and names", "2016-2017: the export economy")
+ERA_NAMES = ("2006-2013: weapons and names", "2016-2017: the export economy")
 
 # (row label, resolution, level, phrase that must appear in that resolution's key_measures)
 MEASURES: list[tuple[str, int, str, str]] = [
@@ -124,15 +124,17 @@ def sanctions_grid(unsc_resolutions: pd.DataFrame) -> alt.FacetChart:
         )
         .properties(width=alt.Step(40), height=alt.Step(20))
         .facet(
-            column=alt.Column(
+            row=alt.Row(
                 "era:N",
                 title=None,
                 sort=list(ERA_NAMES),
-                header=alt.Header(labelFontWeight="bold", labelAlign="left", labelAnchor="start", labelFontSize=12, labelLimit=230),
+                header=alt.Header(
+                    labelAngle=0, labelOrient="top", labelFontWeight="bold", labelAlign="left", labelAnchor="start", labelFontSize=13
+                ),
             ),
-            spacing=18,
+            spacing=12,
         )
-        .resolve_scale(x="independent")
+        .resolve_scale(x="independent", y="independent")
     )
 
 
@@ -228,13 +230,15 @@ def council_votes(unsc_resolutions: pd.DataFrame, unsc_votes: pd.DataFrame) -> a
         alt.layer(squares, words, data=cells)
         .properties(width=alt.Step(31), height=alt.Step(28))
         .facet(
-            column=alt.Column(
+            row=alt.Row(
                 "era:N",
                 title=None,
                 sort=list(ERAS),
-                header=alt.Header(labelFontWeight="bold", labelAlign="left", labelAnchor="start", labelFontSize=12),
+                header=alt.Header(
+                    labelAngle=0, labelOrient="top", labelFontWeight="bold", labelAlign="left", labelAnchor="start", labelFontSize=13
+                ),
             ),
-            spacing=14,
+            spacing=12,
         )
         .resolve_scale(x="independent")
     )

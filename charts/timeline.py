@@ -37,7 +37,7 @@ def china_response_timeline(timeline: pd.DataFrame) -> alt.LayerChart | alt.Face
     x = alt.X(
         "date:T",
         title=None,
-        scale=alt.Scale(domain=[START.isoformat(), END.isoformat()]),
+        scale=alt.Scale(domain=[(START - pd.Timedelta(days=20)).isoformat(), END.isoformat()]),  # room for 6 Jan 2016
         axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 3}, labelAngle=0),
     )
     y = alt.Y("lane:N", title=None, sort=lanes, axis=alt.Axis(labelLimit=260))
@@ -191,7 +191,7 @@ def timeline_by_phase(timeline: pd.DataFrame) -> alt.FacetChart:
     labels = base.mark_text(align="left", fontSize=12).encode(x=alt.value(104), text="label:N")
     return (
         alt.layer(dates, dots, labels, data=events)
-        .properties(width=420, height=alt.Step(19))
+        .properties(width=370, height=alt.Step(19))
         .facet(
             row=alt.Row(
                 "phase:N",
