@@ -188,7 +188,7 @@ def _unused_datasets(site: Site) -> Iterator[Problem]:
                 used.update(item.datasets)
             elif isinstance(item, dict):
                 used.add(item["dataset"].name)
-            else:
+            elif isinstance(item, (list, tuple)):  # a datasets block; a corrections log names none
                 used.update(d.name for d in item)
     for name, dataset in site.package.datasets.items():
         if name not in used:

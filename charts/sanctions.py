@@ -7,6 +7,9 @@ no longer in the data, so the classification cannot drift away from its source.
 
 from __future__ import annotations
 
+import re
+from typing import NamedTuple
+
 import altair as alt
 import pandas as pd
 
@@ -17,6 +20,8 @@ EXEMPT = "Ban with livelihood exemption"
 CAP = "Cap or freeze"
 OTHER = "Other restriction"
 LEVELS = [BAN, EXEMPT, CAP, OTHER]
+LEVEL_COLOURS = ["#D55E00", "#CC79A7", "#009E73", "#555555"]  # all at least 3:1 on white
+ERA_NAMES = ("2006-2013: weapons and names", "2016-2017: the export economy")
 
 # (row label, resolution, level, phrase that must appear in that resolution's key_measures)
 MEASURES: list[tuple[str, int, str, str]] = [
@@ -50,9 +55,11 @@ MEASURES: list[tuple[str, int, str, str]] = [
     ("Lead and lead ore exports", 2371, BAN, "lead, lead ore"),
     ("Seafood exports", 2371, BAN, "seafood"),
     ("New joint ventures", 2371, BAN, "ban on new joint ventures"),
-    ("New joint ventures", 2375, BAN, "joint-venture ban"),
+    # 2375 ordered existing joint ventures closed within 120 days (para. 18), a step beyond 2371
+    ("Existing joint ventures closed", 2375, BAN, "joint-venture ban"),
+    # 2371 capped the total of work authorisations at its level; 2375 banned new ones outright
     ("Workers abroad", 2371, CAP, "freeze on new work authorizations"),
-    ("Workers abroad", 2375, CAP, "no new work permits"),
+    ("Workers abroad", 2375, BAN, "no new work permits"),
     ("Workers abroad", 2397, OTHER, "repatriation of DPRK workers within 24 months"),
     ("Textile exports", 2375, BAN, "textile export ban"),
     ("Condensate and natural gas liquids supply", 2375, BAN, "ban on condensate and natural gas liquid supplies"),
@@ -76,6 +83,7 @@ def _cells(unsc_resolutions: pd.DataFrame) -> pd.DataFrame:
             {
                 "sector": sector,
                 "column": f"{number} {resolution['adoption_date']:%Y}",
+                "era": ERA_NAMES[0] if resolution["adoption_date"].year < 2016 else ERA_NAMES[1],
                 "resolution": resolution["resolution"],
                 "number": number,
                 "adoption_date": resolution["adoption_date"],
@@ -88,25 +96,24 @@ def _cells(unsc_resolutions: pd.DataFrame) -> pd.DataFrame:
 
 
 @chart("sanctions-grid", data=["unsc_resolutions"])
-def sanctions_grid(unsc_resolutions: pd.DataFrame) -> alt.Chart:
-    """A grid of resolutions (columns) by sector (rows), coloured by the strength of the measure."""
+def sanctions_grid(unsc_resolutions: pd.DataFrame) -> alt.FacetChart:
+    """A grid of resolutions (columns) by sector (rows), split into the two eras, coloured by strength."""
     cells = _cells(unsc_resolutions)
-    columns = [f"{int(r['resolution'])} {r['adoption_date']:%Y}" for _, r in unsc_resolutions.iterrows()]
     sectors = list(dict.fromkeys(sector for sector, *_ in MEASURES))
+    level = alt.Scale(domain=LEVELS, range=LEVEL_COLOURS)
     return (
         alt.Chart(cells)
         .mark_point(filled=True, shape="square", size=150, opacity=1)
         .encode(
             x=alt.X(
                 "column:O",
-                title="Resolution and year adopted",
-                sort=columns,
-                scale=alt.Scale(domain=columns),
+                title=None,
+                sort=alt.SortField("adoption_date"),
                 axis=alt.Axis(orient="top", labelAngle=0, labelExpr="split(datum.label, ' ')", labelPadding=18),
             ),
             y=alt.Y("sector:N", title=None, sort=sectors, axis=alt.Axis(labelLimit=320)),
-            color=alt.Color("level:N", title="Measure", scale=alt.Scale(domain=LEVELS), legend=alt.Legend(orient="bottom")),
-            shape=alt.Shape("level:N", title="Measure", scale=alt.Scale(domain=LEVELS), legend=alt.Legend(orient="bottom")),
+            color=alt.Color("level:N", title="Measure", scale=level, legend=alt.Legend(orient="bottom", columns=2)),
+            shape=alt.Shape("level:N", title="Measure", scale=alt.Scale(domain=LEVELS), legend=alt.Legend(orient="bottom", columns=2)),
             tooltip=[
                 alt.Tooltip("resolution:N", title="Resolution"),
                 alt.Tooltip("adoption_date:T", title="Adopted", format="%-d %B %Y"),
@@ -115,5 +122,123 @@ def sanctions_grid(unsc_resolutions: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("key_measures:N", title="Key measures (all)"),
             ],
         )
-        .properties(width=alt.Step(44), height=alt.Step(20))
+        .properties(width=alt.Step(40), height=alt.Step(20))
+        .facet(
+            row=alt.Row(
+                "era:N",
+                title=None,
+                sort=list(ERA_NAMES),
+                header=alt.Header(
+                    labelAngle=0, labelOrient="top", labelFontWeight="bold", labelAlign="left", labelAnchor="start", labelFontSize=13
+                ),
+            ),
+            spacing=12,
+        )
+        .resolve_scale(x="independent", y="independent")
+    )
+
+
+# The Council's members as rows of the vote matrix: the five permanent members by name,
+# the ten elected members (who change every two years) as one row.
+PERMANENT = ["China", "Russia", "United States", "United Kingdom", "France"]
+ELECTED = "Ten elected members"
+IN_FAVOUR, AGAINST, ABSTAINED = "In favour", "Against (veto)", "Abstained"
+ERAS = ("Sanctions resolutions, 2006-2017", "Panel renewals and vetoed drafts, 2018-2024")
+
+
+class Vote(NamedTuple):
+    """One Security Council vote, read from a row of unsc_resolutions or unsc_votes.
+
+    (A NamedTuple: chart modules are loaded outside sys.modules, where dataclasses fail.)
+    """
+
+    label: str  # "2270 2016" or "Draft May 2022"
+    date: pd.Timestamp
+    era: str
+    in_favour: int
+    against: tuple[str, ...]
+    abstained: tuple[str, ...]
+    as_reported: str
+
+
+def _votes(unsc_resolutions: pd.DataFrame, unsc_votes: pd.DataFrame) -> list[Vote]:
+    votes = [
+        Vote(f"{int(r.resolution)} {r.adoption_date:%Y}", r.adoption_date, ERAS[0], int(r.vote_in_favour), (), (), r.vote_as_reported)
+        for r in unsc_resolutions.itertuples()
+    ]
+    for r in unsc_votes.itertuples():
+        # 2397 is a reference row repeated from unsc_resolutions; unvoted drafts have no vote
+        if r.date <= votes[-1].date or pd.isna(r.vote_in_favour):
+            continue
+        number = re.search(r"resolution (\d+)", r.draft_or_resolution)
+        label = f"{number.group(1)} {r.date:%Y}" if number else f"Draft {r.date:%Y}"
+        against = tuple(m.strip() for m in str(r.vetoed_by).split(";")) if isinstance(r.vetoed_by, str) else ()
+        abstained = tuple(m for m in PERMANENT if re.search(rf"{m}\w* abstain", r.vote_as_reported))
+        votes.append(Vote(label, r.date, ERAS[1], int(r.vote_in_favour), against, abstained, r.vote_as_reported))
+    return votes
+
+
+def _positions(vote: Vote) -> list[tuple[str, str]]:
+    """Each member's position; refuses to guess when the counts do not add up."""
+    positions = [(m, AGAINST if m in vote.against else ABSTAINED if m in vote.abstained else IN_FAVOUR) for m in PERMANENT]
+    permanent_for = sum(1 for _, p in positions if p == IN_FAVOUR)
+    if vote.in_favour - permanent_for != 10:
+        raise ValueError(f"{vote.label}: {vote.in_favour} in favour does not leave all ten elected members in favour")
+    return [*positions, (ELECTED, IN_FAVOUR)]
+
+
+@chart("council-votes", data=["unsc_resolutions", "unsc_votes"])
+def council_votes(unsc_resolutions: pd.DataFrame, unsc_votes: pd.DataFrame) -> alt.FacetChart:
+    """A members x votes matrix: unanimous from 2006 until the vetoes of 2022 and 2024."""
+    rows = [
+        {
+            "member": member,
+            "position": position,
+            "vote": vote.label,
+            "era": vote.era,
+            "date": vote.date,
+            "vote_as_reported": vote.as_reported,
+            "mark": {AGAINST: "Veto", ABSTAINED: "Abst."}.get(position, ""),
+        }
+        for vote in _votes(unsc_resolutions, unsc_votes)
+        for member, position in _positions(vote)
+    ]
+    cells = pd.DataFrame(rows)
+    members = [*PERMANENT, ELECTED]
+    x = alt.X(
+        "vote:O",
+        title=None,
+        sort=alt.SortField("date"),
+        axis=alt.Axis(orient="top", labelAngle=0, labelExpr="split(datum.label, ' ')", labelPadding=18, ticks=False, domain=False),
+    )
+    y = alt.Y("member:N", title=None, sort=members, axis=alt.Axis(labelLimit=200, ticks=False, domain=False))
+    tooltip = [
+        alt.Tooltip("vote:N", title="Vote"),
+        alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+        alt.Tooltip("member:N", title="Member"),
+        alt.Tooltip("position:N", title="Position"),
+        alt.Tooltip("vote_as_reported:N", title="Vote as reported"),
+    ]
+    colour = alt.Color(
+        "position:N",
+        scale=alt.Scale(domain=[IN_FAVOUR, AGAINST, ABSTAINED], range=["#009E73", "#D55E00", "#FFFFFF"]),
+        legend=alt.Legend(title=None, orient="bottom"),
+    )
+    squares = alt.Chart().mark_rect(stroke="#555555", strokeWidth=1).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    words = alt.Chart().mark_text(fontSize=10, fontWeight="bold").encode(x=x, y=y, text="mark:N", color=alt.value("#000000"))
+    return (
+        alt.layer(squares, words, data=cells)
+        .properties(width=alt.Step(31), height=alt.Step(28))
+        .facet(
+            row=alt.Row(
+                "era:N",
+                title=None,
+                sort=list(ERAS),
+                header=alt.Header(
+                    labelAngle=0, labelOrient="top", labelFontWeight="bold", labelAlign="left", labelAnchor="start", labelFontSize=13
+                ),
+            ),
+            spacing=12,
+        )
+        .resolve_scale(x="independent")
     )

@@ -1,6 +1,8 @@
-"""Timeline: who acted when in 2016-2017, with China's own measures numbered."""
+"""Timelines: who acted when in 2016-2017 (China's measures numbered), and every event by phase."""
 
 from __future__ import annotations
+
+import re
 
 import altair as alt
 import pandas as pd
@@ -15,23 +17,27 @@ LANES = {
     "us_sanction": "United States: sanctions",
     "thaad": "THAAD decisions",
 }
-START, END = pd.Timestamp("2016-01-01"), pd.Timestamp("2018-01-01")
+LANE_COLOURS = ["#000000", "#555555", "#009E73", "#D55E00", "#CC79A7", "#0072B2"]
+# Through January 2018, so that China's notice implementing resolution 2397 is shown
+START, END = pd.Timestamp("2016-01-01"), pd.Timestamp("2018-02-01")
 
 
 @chart("china-response-timeline", data=["timeline"])
-def china_response_timeline(timeline: pd.DataFrame) -> alt.LayerChart:
-    """Events of 2016-2017 in lanes by actor; China's five measures are numbered in date order."""
+def china_response_timeline(timeline: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+    """Events of 2016 to January 2018 in lanes by actor; China's six measures numbered, resolutions named."""
     events = timeline[(timeline["date"] >= START) & (timeline["date"] < END) & timeline["event_type"].isin(LANES)].copy()
     events["lane"] = events["event_type"].map(LANES)
     china = events["event_type"] == "china_measure"
-    events["number"] = ""
-    events.loc[china, "number"] = [str(i) for i in range(1, int(china.sum()) + 1)]
-    events = events[["date", "lane", "actor", "event", "source_name", "number"]]
+    events["label"] = ""
+    events.loc[china, "label"] = [str(i) for i in range(1, int(china.sum()) + 1)]
+    resolutions = events["event_type"] == "unsc_resolution"
+    events.loc[resolutions, "label"] = events.loc[resolutions, "event"].map(_resolution_number)
+    events = events[["date", "lane", "actor", "event", "source_name", "label"]]
     lanes = list(LANES.values())
     x = alt.X(
         "date:T",
         title=None,
-        scale=alt.Scale(domain=[START.isoformat(), END.isoformat()]),
+        scale=alt.Scale(domain=[(START - pd.Timedelta(days=20)).isoformat(), END.isoformat()]),  # room for 6 Jan 2016
         axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 3}, labelAngle=0),
     )
     y = alt.Y("lane:N", title=None, sort=lanes, axis=alt.Axis(labelLimit=260))
@@ -42,12 +48,160 @@ def china_response_timeline(timeline: pd.DataFrame) -> alt.LayerChart:
         alt.Tooltip("source_name:N", title="Source"),
     ]
     base = alt.Chart(events).encode(x=x, y=y, tooltip=tooltip)
-    points = base.mark_point(filled=True, size=110, opacity=0.85).encode(
+    points = base.mark_point(filled=True, size=110, opacity=1).encode(
         shape=alt.Shape("lane:N", sort=lanes, legend=None),
+        color=alt.Color("lane:N", sort=lanes, scale=alt.Scale(domain=lanes, range=LANE_COLOURS), legend=None),
     )
-    numbers = (
-        base.transform_filter("datum.number != ''")
+    labels = (
+        base.transform_filter("datum.label != ''")
         .mark_text(baseline="bottom", dy=-9, fontSize=12, fontWeight="bold")
-        .encode(text="number:N")
+        .encode(text="label:N")
     )
-    return alt.layer(points, numbers).properties(height=alt.Step(36))
+    return alt.layer(points, labels).properties(height=alt.Step(40))
+
+
+def _resolution_number(event: str) -> str:
+    found = re.search(r"Resolution (\d+)", event)
+    return found.group(1) if found else ""
+
+
+# The phased timeline: every row of the timeline data, listed down the page in date order,
+# one panel per phase, each row labelled with its date and a short label. Empty years
+# (2007-08, 2010-11, 2014-15) fall between panels instead of taking up space.
+PHASES = [
+    ("2006-2013: tests answered by arms and luxury sanctions", "2006-01-01"),
+    ("2016-January 2018: the economic squeeze", "2016-01-01"),
+    ("2018-2019: summits and a push to ease sanctions", "2018-02-01"),
+    ("2020-2026: border closure, a split Council and Russia", "2020-01-01"),
+]
+KINDS = {
+    "nuclear_test": ("North Korea", "#000000"),
+    "missile_launch": ("North Korea", "#000000"),
+    "unsc_resolution": ("UN Security Council", "#009E73"),
+    "unsc_vote": ("UN Security Council", "#009E73"),
+    "sanctions_monitoring": ("UN Security Council", "#009E73"),
+    "china_measure": ("China", "#D55E00"),
+    "trade_data": ("China customs data", "#0072B2"),
+    "us_sanction": ("Other states and summits", "#CC79A7"),
+    "thaad": ("Other states and summits", "#CC79A7"),
+    "summit": ("Other states and summits", "#CC79A7"),
+    "border_closure": ("North Korea", "#000000"),
+    "russia_dprk": ("Other states and summits", "#CC79A7"),
+}
+# Short labels, one per row of timeline.csv by date, written for the chart; the chart
+# refuses to build if a row has none, so a new row cannot silently go unlabelled.
+SHORT = {
+    "2006-07-05": "Missile launches, incl. Taepodong-2",
+    "2006-07-15": "UN resolution 1695",
+    "2006-10-09": "First nuclear test",
+    "2006-10-14": "UN resolution 1718; sanctions committee",
+    "2009-05-25": "Second nuclear test",
+    "2009-06-12": "UN resolution 1874",
+    "2012-12-12": "Unha-3 satellite launch",
+    "2013-01-22": "UN resolution 2087",
+    "2013-02-12": "Third nuclear test",
+    "2013-03-07": "UN resolution 2094",
+    "2016-01-06": "Fourth nuclear test",
+    "2016-02-07": "Unha-3 satellite launch",
+    "2016-03-02": "UN resolution 2270: coal ban with exemption",
+    "2016-04-05": "China bans coal and iron, with exemption",
+    "2016-07-07": "THAAD deployment agreed",
+    "2016-07-13": "Seongju chosen as THAAD site",
+    "2016-09-09": "Fifth nuclear test",
+    "2016-09-26": "US sanctions Dandong Hongxiang",
+    "2016-09-30": "THAAD site moved within Seongju",
+    "2016-11-30": "UN resolution 2321: coal cap",
+    "2016-12-10": "China halts coal imports for rest of 2016",
+    "2017-02-12": "Pukguksong-2 launch",
+    "2017-02-18": "China suspends coal imports for 2017",
+    "2017-06-02": "UN resolution 2356",
+    "2017-06-29": "US acts against Bank of Dandong",
+    "2017-07-04": "Hwasong-14 ICBM launch",
+    "2017-07-28": "Hwasong-14 ICBM launch",
+    "2017-08-05": "UN resolution 2371: coal, iron, seafood banned",
+    "2017-08-14": "China bans coal, iron, lead, seafood",
+    "2017-09-03": "Sixth nuclear test",
+    "2017-09-11": "UN resolution 2375: oil caps, textile ban",
+    "2017-09-20": "US executive order 13810",
+    "2017-09-23": "China bans textiles, limits oil exports",
+    "2017-11-02": "Bank of Dandong cut off from US system",
+    "2017-11-29": "Hwasong-15 ICBM launch",
+    "2017-12-22": "UN resolution 2397: oil cut, workers home",
+    "2018-01-05": "China implements resolution 2397",
+    "2018-01-12": "China: 2017 trade down 10.5%",
+    "2018-03-25": "Kim Jong Un visits Beijing",
+    "2018-06-12": "Trump-Kim summit, Singapore",
+    "2019-02-28": "Hanoi summit ends without a deal",
+    "2019-06-20": "Xi Jinping visits Pyongyang",
+    "2019-12-16": "China-Russia draft to ease sanctions",
+    "2020-01-31": "North Korea closes border with China",
+    "2021-01-18": "China: 2020 trade down 80.7%",
+    "2022-03-24": "ICBM launch",
+    "2022-05-26": "China and Russia veto US draft",
+    "2024-03-28": "Russia vetoes Panel renewal",
+    "2024-04-30": "UN Panel of Experts ends",
+    "2024-06-19": "Russia-North Korea treaty",
+    "2024-10-16": "11 states launch monitoring team",
+    "2024-10-18": "Troops to Russia, says Seoul's NIS",
+    "2025-05-29": "Monitoring team's first report",
+    "2025-09-03": "Kim at Beijing parade",
+    "2025-09-04": "Xi-Kim talks in Beijing",
+    "2025-10-09": "Li Qiang in Pyongyang",
+    "2025-10-22": "Monitoring team's second report",
+    "2026-01-20": "China: 2025 trade up about 25%",
+}
+
+
+def _phased(timeline: pd.DataFrame) -> pd.DataFrame:
+    events = timeline.sort_values("date").reset_index(drop=True).copy()
+    keys = events["date"].dt.strftime("%Y-%m-%d")
+    missing = sorted(set(keys) - set(SHORT))
+    if missing:
+        raise ValueError(f"timeline rows without a short label: {', '.join(missing)}")
+    starts = [pd.Timestamp(start) for _, start in PHASES]
+    events["phase"] = [PHASES[sum(d >= s for s in starts) - 1][0] for d in events["date"]]
+    events["row"] = events.groupby("phase").cumcount()
+    events["when"] = events["date"].dt.strftime("%-d %b %Y")
+    events["label"] = keys.map(SHORT)
+    events["group"] = events["event_type"].map(lambda t: KINDS[t][0])
+    return events[["date", "when", "label", "group", "phase", "row", "event", "actor", "source_name"]]
+
+
+@chart("timeline-by-phase", data=["timeline"])
+def timeline_by_phase(timeline: pd.DataFrame) -> alt.FacetChart:
+    """Every event, one labelled row each, in four phases."""
+    events = _phased(timeline)
+    groups = list(dict.fromkeys(group for group, _ in KINDS.values()))
+    colours = [dict(KINDS.values())[g] for g in groups]
+    y = alt.Y("row:O", title=None, axis=None)
+    tooltip = [
+        alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+        alt.Tooltip("actor:N", title="Actor"),
+        alt.Tooltip("event:N", title="Event"),
+        alt.Tooltip("source_name:N", title="Source"),
+    ]
+    base = alt.Chart().encode(y=y, tooltip=tooltip)
+    dates = base.mark_text(align="left", fontSize=12, color="#555555").encode(x=alt.value(0), text="when:N")
+    dots = base.mark_point(filled=True, size=70, opacity=1).encode(
+        x=alt.value(92),
+        color=alt.Color(
+            "group:N", title=None, scale=alt.Scale(domain=groups, range=colours), legend=alt.Legend(orient="top", columns=3, labelLimit=240)
+        ),
+    )
+    labels = base.mark_text(align="left", fontSize=12).encode(x=alt.value(104), text="label:N")
+    return (
+        alt.layer(dates, dots, labels, data=events)
+        .properties(width=370, height=alt.Step(19))
+        .facet(
+            row=alt.Row(
+                "phase:N",
+                title=None,
+                sort=[name for name, _ in PHASES],
+                header=alt.Header(
+                    labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top", labelFontWeight="bold", labelFontSize=13
+                ),
+            ),
+            spacing=16,
+        )
+        .resolve_scale(y="independent")
+    )

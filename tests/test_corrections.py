@@ -54,6 +54,12 @@ def test_the_corrections_block_lists_every_pages_corrections(tmp_path: Path, sha
     assert "No corrections so far." not in home
 
 
+def test_check_passes_on_a_site_with_a_corrections_block(tmp_path: Path, shared_cache: Path) -> None:
+    site = make_site(tmp_path)
+    add_corrections(site)
+    assert run(site, "check", cache=shared_cache) == 0
+
+
 def test_a_new_correction_updates_the_log_on_a_warm_build(tmp_path: Path, shared_cache: Path) -> None:
     site = make_site(tmp_path)
     home = site / "content" / "index.md"
