@@ -11,12 +11,14 @@ from .cache import CACHE_DIR, Cache
 from .config import Config, load_config
 from .errors import SiteError
 
-COMMANDS = ("build", "serve", "check")
+COMMANDS = ("build", "serve", "check", "new")
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="build.py", description="Build a Broadsheet data-journalism site.")
+    main = argparse.ArgumentParser(prog=Path(sys.argv[0]).name, description="Build a Broadsheet data-journalism site.")
     commands = main.add_subparsers(dest="command")
+    new = commands.add_parser("new", help="make a starter site in a new folder")
+    new.add_argument("dir", type=Path, help="the folder to create")
     for name, text in (
         ("build", "build the site into public/ (the default)"),
         ("serve", "build, serve and rebuild on change"),
@@ -57,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     from .site import BuildState, build_site
 
+    if args.command == "new":
+        return new(args.dir)
     root = args.root.resolve()
     cache = Cache(None if args.no_cache else _out(root, args.cache_dir or Path(CACHE_DIR)))
     if args.command == "serve":
@@ -84,6 +88,16 @@ def run(args: argparse.Namespace) -> int:
         cache.save_object(name + "-html", key, state.html_store())
     cache.save_object(name, key, state)
     print(result.summary())
+    return 0
+
+
+def new(dest: Path) -> int:
+    from .scaffold import new_site
+
+    made = new_site(dest)
+    print(f"Made a starter site in {dest}/ ({len(made)} files). Next:")
+    print(f"  broadsheet serve --root {dest}    # preview at http://127.0.0.1:8000, rebuilt as you edit")
+    print(f"  broadsheet check --root {dest}    # links, alt text, sources")
     return 0
 
 

@@ -11,9 +11,11 @@ from urllib.parse import urlsplit
 from .errors import SiteError, known
 
 CONFIG_FILE = "site.toml"
-# The default theme: this repository's templates/ and static/. A site may override any
-# file by putting one with the same name in its own templates/ or static/.
-DEFAULT_THEME = Path(__file__).resolve().parent.parent
+# The default theme: installed, it ships inside the package (broadsheet/theme/); run from a
+# checkout, it is this repository's templates/ and static/. A site may override any file
+# by putting one with the same name in its own templates/ or static/.
+_PACKAGE = Path(__file__).resolve().parent
+DEFAULT_THEME = _PACKAGE / "theme" if (_PACKAGE / "theme").is_dir() else _PACKAGE.parent
 
 # key -> (python type, required, default)
 _KEYS: dict[str, tuple[type, bool, object]] = {
@@ -56,6 +58,9 @@ class Config:
         if default.is_dir() and default.resolve() != own.resolve():
             dirs.append(default)
         return tuple(dirs)
+
+    def default_theme_dir(self, name: str) -> Path:
+        return DEFAULT_THEME / name
 
     def url(self, path: str) -> str:
         """Site-relative URL (``/coal/``) to the URL served under the base path."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,7 +19,7 @@ from .errors import SiteError
 from .yamlmap import FieldSpec, YamlMap, check_fields, parse_mapping
 
 CONTENT_DIR = "content"
-BLOCK_KINDS = ("chart", "table", "datasets")
+BLOCK_KINDS = ("chart", "table", "datasets", "corrections")
 
 FRONT_MATTER: FieldSpec = {
     "title": ("text", True),
@@ -32,7 +33,9 @@ FRONT_MATTER: FieldSpec = {
     "draft": ("boolean", False),
     "image": ("text", False),
     "lead_chart": ("text", False),
+    "corrections": ("list", False),
 }
+CORRECTION_KEYS: FieldSpec = {"date": ("date", True), "text": ("text", True), "source": ("text", False)}
 
 _FRONT_MATTER_OF = operator.attrgetter(*FRONT_MATTER, "url")
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]*)[^`]*$")
@@ -47,6 +50,15 @@ class Block:
 
     kind: str
     spec: YamlMap
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A dated entry in a page's corrections log: what changed and why."""
+
+    date: dt.date
+    text: str
+    source: str = ""  # the address of the source that supports the change
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,7 @@ class Page:
     draft: bool = False
     image: str = ""
     lead_chart: str = ""
+    corrections: tuple[Correction, ...] = ()  # newest first
     html: str = ""  # the body converted to HTML (``to_html``), once it has been
 
     def front_matter(self) -> tuple[Any, ...]:
@@ -109,7 +122,42 @@ def read_page(src: str, text: str) -> Page:
     url = url_of(src)
     values = dict(meta.values)
     values["authors"] = tuple(values.get("authors", ()))
+    values["corrections"] = read_corrections(meta)
     return Page(src=src, url=url, dest=dest_of(url), markdown=source, blocks=blocks, **values)
+
+
+def read_corrections(meta: YamlMap) -> tuple[Correction, ...]:
+    """The front matter's ``corrections`` list, each entry checked, newest first."""
+    entries = []
+    for item in meta.values.get("corrections", ()):
+        if not isinstance(item, dict):
+            raise meta.error("corrections", f"each correction must be a mapping (date, text, source), found {item!r}")
+        entry = YamlMap(item, {}, meta.path, meta.line_of("corrections"))
+        check_fields(entry, CORRECTION_KEYS, "a correction")
+        source = item.get("source", "")
+        if source and not source.startswith(("https://", "http://")):
+            raise meta.error("corrections", f"a correction's source must be an http(s) address, found {source!r}")
+        entries.append(Correction(item["date"], item["text"].strip(), source))
+    return tuple(sorted(entries, key=lambda c: c.date, reverse=True))
+
+
+@dataclass(frozen=True)
+class LoggedCorrection:
+    page_url: str
+    page_title: str
+    correction: Correction
+
+
+@dataclass(frozen=True)
+class CorrectionsLog:
+    """A ```corrections``` block: every page's corrections, newest first."""
+
+    entries: tuple[LoggedCorrection, ...]
+
+
+def corrections_log(pages: Sequence[Page]) -> CorrectionsLog:
+    entries = [LoggedCorrection(p.url, p.title, c) for p in pages for c in p.corrections]
+    return CorrectionsLog(tuple(sorted(entries, key=lambda e: (e.correction.date, e.page_url), reverse=True)))
 
 
 def to_html(page: Page, converter: Any) -> str:
@@ -152,7 +200,7 @@ def extract_blocks(src: str, body: str, first_line: int) -> tuple[str, tuple[Blo
         if end == len(lines):
             raise SiteError(src, first_line + i, f"```{kind} block is not closed", "end it with a line of ```")
         yaml_text = "\n".join(lines[i + 1 : end])
-        spec = parse_mapping(yaml_text, src, first_line + i + 1, empty_ok=kind == "datasets")
+        spec = parse_mapping(yaml_text, src, first_line + i + 1, empty_ok=kind in ("datasets", "corrections"))
         spec = YamlMap(spec.values, spec.lines, src, first_line + i)
         out.extend(["", PLACEHOLDER.format(len(blocks)), ""] + [""] * (end - i - 2))
         blocks.append(Block(kind, spec))

@@ -54,6 +54,9 @@ def format_cell(field: Field, cell: str) -> str:
     return f"{sign}{int(digits):,}{dot}{fraction}"
 
 
+THEME_PREFIX = "theme/"
+
+
 def new_environment(config: Config, compiled: Path | None = None) -> Any:
     """A Jinja environment over ``templates/``: autoescape on, undefined names are errors.
     ``compiled``: a folder where Jinja keeps compiled templates between builds."""
@@ -63,7 +66,14 @@ def new_environment(config: Config, compiled: Path | None = None) -> Any:
         compiled.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
-        loader=jinja2.FileSystemLoader(config.theme_dirs(TEMPLATES_DIR)),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(config.theme_dirs(TEMPLATES_DIR)),
+                # "theme/base.html" is always the default theme's, so a site's own base.html
+                # can extend it and fill a block instead of copying it
+                jinja2.PrefixLoader({THEME_PREFIX.rstrip("/"): jinja2.FileSystemLoader(config.default_theme_dir(TEMPLATES_DIR))}),
+            ]
+        ),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

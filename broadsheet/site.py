@@ -31,11 +31,21 @@ from .charts import (
     slugify,
 )
 from .config import Config
-from .content import CONTENT_DIR, Block, Page, new_converter, read_page, to_html
+from .content import CONTENT_DIR, Block, CorrectionsLog, Page, corrections_log, new_converter, read_page, to_html
 from .data import DATA_DIR, Dataset, Package, load_package
 from .errors import SiteError, known
 from .output import Output
-from .render import TEMPLATES_DIR, LazyEnvironment, Table, fill_blocks, make_table, new_environment, render_template, rewrite_links
+from .render import (
+    TEMPLATES_DIR,
+    THEME_PREFIX,
+    LazyEnvironment,
+    Table,
+    fill_blocks,
+    make_table,
+    new_environment,
+    render_template,
+    rewrite_links,
+)
 from .workers import BLOCK_WEIGHT, SvgRenderer, Task, run_tasks
 from .yamlmap import FieldSpec, check_fields
 
@@ -238,7 +248,7 @@ def load_site(config: Config, state: BuildState | None = None) -> Site:
     blocks: dict[str, tuple[Any, ...]] = {}
     charts: dict[str, ChartBlock] = {}
     for page in pages:
-        blocks[page.src] = tuple(parse_block(block, registry, package) for block in page.blocks)
+        blocks[page.src] = tuple(parse_block(block, registry, package, pages) for block in page.blocks)
         for item in blocks[page.src]:
             if isinstance(item, ChartBlock):
                 _add_chart(charts, item)
@@ -316,11 +326,14 @@ def load_data(config: Config, state: BuildState | None) -> Package:
     return state.memo("package", folder_digest(config.root / DATA_DIR, "*"), lambda: load_package(config.root))
 
 
-def parse_block(block: Block, registry: Mapping[str, ChartDef], package: Package) -> Any:
+def parse_block(block: Block, registry: Mapping[str, ChartDef], package: Package, pages: tuple[Page, ...]) -> Any:
     if block.kind == "chart":
         return parse_chart_block(block, registry, package)
     if block.kind == "table":
         return parse_table_block(block, package)
+    if block.kind == "corrections":
+        check_fields(block.spec, {}, "a corrections block")
+        return corrections_log(pages)
     check_fields(block.spec, DATASETS_KEYS, "a datasets block")
     names = block.spec.values.get("names") or list(package.datasets)
     return tuple(package.get(name, block.spec.path, block.spec.line_of("names")) for name in names)
@@ -620,11 +633,12 @@ def write_site(
             output.write(dest, render_template(env, template, context()))
 
     derived("404.html", "404.html", [cards[""][0]], lambda: {"page": None, "nav": nav, "has_charts": False, "social_image": cards[""][0]})
-    every_page = [p.front_matter() for p in site.pages]
-    dated = [p for p in site.pages if p.date or p.updated]
+    published = [p for p in site.pages if not p.draft]  # a --drafts preview must not announce drafts
+    every_page = [p.front_matter() for p in published]
+    dated = [p for p in published if p.date or p.updated]
     feed = {"pages": sorted(dated, key=_last_change, reverse=True), "updated": max(map(_last_change, dated), default=None)}
     derived("feed.xml", "feed.xml", every_page, lambda: feed)
-    derived("sitemap.xml", "sitemap.xml", every_page, lambda: {"pages": site.pages})
+    derived("sitemap.xml", "sitemap.xml", every_page, lambda: {"pages": published})
     output.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {config.absolute_url('/sitemap.xml')}\n")
     output.write("_headers", render_template(env, "_headers", {}))
     for url, png in set(cards.values()):
@@ -662,6 +676,9 @@ def render_key(site: Site, page: Page, figures: Mapping[str, Figure], templates:
         if isinstance(item, ChartBlock):
             parts.append(figures[item.id].spec_url)
             datasets = _datasets_of(site, item)
+        elif isinstance(item, CorrectionsLog):
+            parts.append(repr(item))
+            continue
         else:
             datasets = [item["dataset"]] if isinstance(item, dict) else list(item)
         parts += _dataset_parts(datasets)
@@ -685,8 +702,16 @@ def page_templates(site: Site, page: Page) -> set[str]:
     """The templates a page renders directly: its own and those of its blocks."""
     names = {f"{page.template}.html"}
     for item in site.blocks[page.src]:
-        names.add("_figure.html" if isinstance(item, ChartBlock) else "_table.html" if isinstance(item, dict) else "_datasets.html")
+        names.add(_block_template(item))
     return names
+
+
+def _block_template(item: Any) -> str:
+    if isinstance(item, ChartBlock):
+        return "_figure.html"
+    if isinstance(item, CorrectionsLog):
+        return "_corrections.html"
+    return "_table.html" if isinstance(item, dict) else "_datasets.html"
 
 
 @dataclass(frozen=True)
@@ -726,11 +751,13 @@ def template_graph(config: Config) -> TemplateGraph:
 
     env = jinja2.Environment()
     digests, references = {}, {}
-    for folder in reversed(config.theme_dirs(TEMPLATES_DIR)):  # the site's own files win
-        for path in sorted(folder.rglob("*")):
+    folders = [(THEME_PREFIX, config.default_theme_dir(TEMPLATES_DIR))]
+    folders += [("", folder) for folder in reversed(config.theme_dirs(TEMPLATES_DIR))]  # the site's own files win
+    for prefix, folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             if not path.is_file():
                 continue
-            name = path.relative_to(folder).as_posix()
+            name = prefix + path.relative_to(folder).as_posix()
             text = path.read_bytes()
             digests[name] = hashlib.sha256(text).hexdigest()
             try:
@@ -748,6 +775,8 @@ def render_blocks(env: Any, site: Site, page: Page, body: str, figures: Mapping[
             html.append(render_template(env, "_figure.html", figure_context(site, figures[item.id], item)))
         elif isinstance(item, dict):
             html.append(render_template(env, "_table.html", item))
+        elif isinstance(item, CorrectionsLog):
+            html.append(render_template(env, "_corrections.html", {"log": item}))
         else:
             html.append(render_template(env, "_datasets.html", {"datasets": [(d, make_table_of_fields(d)) for d in item]}))
     return fill_blocks(rewrite_links(body, site.config), html)

@@ -1,0 +1,91 @@
+"""The engine as a package: a wheel that installs with its theme, runtime and starter site,
+and a ``broadsheet new`` site that builds and passes ``check`` away from this repository."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from a copy of the sources (a build writes beside them), installed
+    into a folder of its own (the test venv supplies the dependencies)."""
+    work = tmp_path_factory.mktemp("package")
+    source = work / "source"
+    for name in ("broadsheet", "templates", "static"):
+        shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(work / "dist"), str(source)], check=True)
+    (wheel,) = (work / "dist").glob("broadsheet-*.whl")
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(work / "lib"), str(wheel)], check=True)
+    return work
+
+
+def broadsheet(installed: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(installed / "lib")}
+    return subprocess.run([sys.executable, "-m", "broadsheet", *args], cwd=installed, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_the_wheel_has_the_command_theme_runtime_and_starter(installed: Path) -> None:
+    (wheel,) = (installed / "dist").glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "broadsheet = broadsheet.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    for expected in ("broadsheet/theme/templates/base.html", "broadsheet/theme/static/style.css", "broadsheet/py.typed"):
+        assert expected in names
+    assert any(re.fullmatch(r"broadsheet/vendor/vega-runtime-.*\.js", n) for n in names)
+    assert "broadsheet/starter/charts/yields.py" in names
+
+
+def test_new_makes_a_site_that_builds_and_checks_with_the_installed_engine(installed: Path) -> None:
+    made = broadsheet(installed, "new", "mysite")
+    assert made.returncode == 0, made.stderr
+    where = broadsheet(installed, "new", "mysite")
+    assert where.returncode == 1 and "mysite: already exists" in where.stderr and "Traceback" not in where.stderr
+    checked = broadsheet(installed, "check", "--root", "mysite")
+    assert checked.returncode == 0, checked.stderr
+    built = broadsheet(installed, "build", "--root", "mysite")
+    assert built.returncode == 0, built.stderr
+    public = installed / "mysite" / "public"
+    home = (public / "index.html").read_text()
+    assert re.search(r'href="/static/style\.[0-9a-f]{10}\.css"', home)  # the packaged theme
+    assert list((public / "static").glob("vega-runtime.*.js"))
+    assert (public / "embed" / "yield-ranges" / "index.html").is_file()
+
+
+def test_the_engine_imported_is_the_installed_one(installed: Path) -> None:
+    probe = subprocess.run(
+        [sys.executable, "-c", "import broadsheet, broadsheet.config as c; print(broadsheet.__file__); print(c.DEFAULT_THEME)"],
+        cwd=installed,
+        env={**os.environ, "PYTHONPATH": str(installed / "lib")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    module, theme = probe.stdout.split("\n")[:2]
+    assert module.startswith(str(installed / "lib")) and theme == str(installed / "lib" / "broadsheet" / "theme")
+
+
+def test_the_package_pins_what_requirements_txt_pins() -> None:
+    pins = {}
+    for line in (REPO / "requirements.txt").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("#")[0].strip().split("==")
+            pins[name.lower()] = version
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert declared, "the package declares its dependencies"
+    for requirement in declared:
+        name, version = requirement.split("==")
+        assert pins.get(name.lower()) == version, requirement

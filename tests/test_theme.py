@@ -1,0 +1,50 @@
+"""Extending the default theme without copying it, and drafts that cannot leak."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import make_site, run
+
+SITE_BASE = """{% extends "theme/base.html" %}
+{% block head %}<link rel="stylesheet" href="/extra.css">{% endblock %}
+{% block header %}<p class="notice">Election night: results update every hour.</p>{{ super() }}{% endblock %}
+{% block footer %}{{ super() }}<p class="imprint">Published by the Example Gazette.</p>{% endblock %}
+"""
+
+
+def test_a_site_base_extends_the_default_theme_and_fills_its_blocks(tmp_path: Path, shared_cache: Path) -> None:
+    site = make_site(tmp_path, theme=False)
+    (site / "templates").mkdir()
+    (site / "templates" / "base.html").write_text(SITE_BASE)
+    assert run(site, cache=shared_cache) == 0
+    html = (site / "public" / "notes" / "coal" / "index.html").read_text()
+    assert html.index('<link rel="stylesheet" href="/extra.css">') < html.index("</head>")
+    assert html.index('class="notice"') < html.index('<header class="masthead">')  # the default header kept
+    assert html.index('class="site-footer"') < html.index('class="imprint"')
+    assert '<nav aria-label="Sections">' in html and "<h1>Missiles</h1>" in html
+
+
+def test_a_change_to_the_site_base_renders_the_pages_again(tmp_path: Path, shared_cache: Path) -> None:
+    site = make_site(tmp_path, theme=False)
+    (site / "templates").mkdir()
+    (site / "templates" / "base.html").write_text(SITE_BASE)
+    assert run(site, cache=shared_cache) == 0
+    (site / "templates" / "base.html").write_text(SITE_BASE.replace("every hour", "every ten minutes"))
+    assert run(site, cache=shared_cache) == 0
+    assert "every ten minutes" in (site / "public" / "index.html").read_text()
+
+
+def test_drafts_are_marked_and_kept_out_of_feed_and_sitemap(tmp_path: Path, shared_cache: Path) -> None:
+    site = make_site(tmp_path)
+    draft = site / "content" / "draft.md"
+    draft.write_text(draft.read_text().replace("draft: true\n", "draft: true\ndate: 2026-11-30\n"))
+    assert run(site, "build", "--drafts", cache=shared_cache) == 0
+    public = site / "public"
+    html = (public / "draft" / "index.html").read_text()
+    assert '<meta name="robots" content="noindex">' in html
+    assert '<p class="draft-banner" role="note"><strong>Draft</strong>' in html
+    assert "/draft/" not in (public / "feed.xml").read_text()
+    assert "/draft/" not in (public / "sitemap.xml").read_text()
+    published = (public / "notes" / "coal" / "index.html").read_text()
+    assert "noindex" not in published and "draft-banner" not in published
