@@ -1,12 +1,14 @@
-"""Coal: China's imports of North Korean coal, by month and by year.
+"""Coal: China's imports of North Korean coal, by month and by year, and the UN caps.
 
-Every figure plotted comes straight from ``china_nk_coal_monthly`` or
-``china_nk_coal_annual``; annotation dates come from ``unsc_resolutions`` and
-``timeline``. Months without a published figure stay empty: they are shaded and
-labelled as unpublished, never drawn as zero.
+Every figure plotted comes straight from ``china_nk_coal_monthly``,
+``china_nk_coal_annual`` or ``un_coal_cap_usage``; annotation dates come from
+``unsc_resolutions`` and ``timeline``. Months without a customs figure in the reports
+used stay empty: they are shaded and labelled as a gap, never drawn as zero.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -18,35 +20,40 @@ UN_1718 = "UN 1718 Committee (member-state reports of DPRK coal exports)"
 KITA = "KITA compilation of Chinese customs data"
 UN_CAP = "UN cap (not a flow)"
 
-# Short legend labels for the long series names in the data.
+# Short labels for the long series names in the data.
 SERIES_LABELS = {
     GACC: "China customs (GACC)",
     UN_1718: "UN 1718 Committee reports",
     KITA: "KITA compilation (value only)",
 }
+# One colour per source on every page: China customs blue, UN 1718 Committee vermilion
+# (3.9:1 on white, above the 3:1 WCAG asks of marks). Text in a series' colour uses a
+# darker shade where the mark colour is under 4.5:1.
+SERIES_COLORS = {GACC: "#0072B2", UN_1718: "#D55E00"}
+TEXT_COLORS = {GACC: "#0072B2", UN_1718: "#B34700"}
+CAP_COLOR = "#000000"
+MARKER_COLOR = "#555555"
+GAP_LABEL = "No customs figure found in the reports used (not a zero)"
 FIRST_MONTH = pd.Timestamp("2016-01-01")
 LAST_MONTH = pd.Timestamp("2017-12-01")
+DAY = pd.Timedelta(days=1)
+# What ``alt.layer`` is typed to return.
+Layered = alt.LayerChart | alt.FacetChart
 
 
 def _months() -> pd.DatetimeIndex:
     return pd.date_range(FIRST_MONTH, LAST_MONTH, freq="MS")
 
 
-def _unpublished_months(monthly: pd.DataFrame) -> pd.DataFrame:
-    """Months in 2016-2017 with no China customs tonnage: shaded as 'not published'."""
-    published = monthly.loc[(monthly["data_series"] == GACC) & monthly["coal_tonnes"].notna(), "month_start"]
-    gaps = [m for m in _months() if m not in set(published)]
-    return pd.DataFrame(
-        {
-            "month_start": gaps,
-            "month_end": [m + pd.offsets.MonthBegin(1) for m in gaps],
-            "status": "Shaded: no China customs tonnage published (not zero)",
-        }
-    )
+def _customs_gaps(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Months in 2016-2017 with no China customs tonnage in the reports used: shaded, not zero."""
+    found = set(monthly.loc[(monthly["data_series"] == GACC) & monthly["coal_tonnes"].notna(), "month_start"])
+    gaps = [m for m in _months() if m not in found]
+    return pd.DataFrame({"month_start": gaps, "month_end": [m + pd.offsets.MonthBegin(1) for m in gaps], "status": GAP_LABEL})
 
 
 def _tonnage_rows(monthly: pd.DataFrame, series: list[str]) -> pd.DataFrame:
-    """One row per published monthly tonnage, with the bar's start/end inside its month.
+    """One row per monthly tonnage found, with the bar's start/end inside its month.
 
     With two series, China customs takes the left half of the month and the UN
     1718 Committee figure the right half, so both stay visible and apart.
@@ -80,47 +87,44 @@ def _tonnage_rows(monthly: pd.DataFrame, series: list[str]) -> pd.DataFrame:
     ]
 
 
-def _resolution_marker(resolutions: pd.DataFrame, number: int, label: str) -> dict[str, object]:
+def _resolution_marker(resolutions: pd.DataFrame, number: int, label: str, level: int) -> dict[str, object]:
     row = resolutions.loc[resolutions["resolution"].astype(str) == str(number)].iloc[0]
     return {
         "marker_date": row["adoption_date"],
         "marker_label": label,
+        "level": level,
         "resolution": row["resolution"],
         "adoption_date": row["adoption_date"],
         "key_measures": row["key_measures"],
     }
 
 
-def _china_marker(timeline: pd.DataFrame, words: str, label: str) -> dict[str, object]:
-    measures = timeline[(timeline["event_type"] == "china_measure") & timeline["event"].str.contains(words, regex=False)]
-    row = measures.iloc[0]
-    return {"marker_date": row["date"], "marker_label": label, "date": row["date"], "event": row["event"]}
+def _timeline_marker(timeline: pd.DataFrame, event_type: str, words: str, label: str, level: int) -> dict[str, object]:
+    row = timeline[(timeline["event_type"] == event_type) & timeline["event"].str.contains(words, regex=False)].iloc[0]
+    return {"marker_date": row["date"], "marker_label": label, "level": level, "date": row["date"], "event": row["event"]}
 
 
-def _annotations(markers: list[dict[str, object]], top: float) -> alt.LayerChart:
-    """Vertical rules with short, staggered labels at the top of the plot.
+def _annotations(markers: list[dict[str, object]], top: float) -> Layered:
+    """Vertical rules with short labels at the top of the plot, on three staggered levels.
 
     Marker rows keep the column names of the dataset they come from (``resolution``,
     ``adoption_date``; ``date``, ``event``), so the figure's data tables show them.
     """
     frame = pd.DataFrame(markers)
-    frame["marker_y"] = [top * (0.97 if i % 2 == 0 else 0.89) for i in range(len(frame))]
+    frame["marker_y"] = [top * (0.97 - 0.08 * int(level)) for level in frame["level"]]
     is_resolution = "isValid(datum.resolution)"
     resolution_tooltip = [
         alt.Tooltip("resolution:N", title="UN resolution"),
         alt.Tooltip("adoption_date:T", title="Adopted", format="%-d %B %Y"),
         alt.Tooltip("key_measures:N", title="Key measures"),
     ]
-    china_tooltip = [
-        alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
-        alt.Tooltip("event:N", title="China's measure"),
-    ]
+    event_tooltip = [alt.Tooltip("date:T", title="Date", format="%-d %B %Y"), alt.Tooltip("event:N", title="Event")]
     layers = []
-    for condition, tooltip in ((is_resolution, resolution_tooltip), (f"!{is_resolution}", china_tooltip)):
+    for condition, tooltip in ((is_resolution, resolution_tooltip), (f"!{is_resolution}", event_tooltip)):
         base = alt.Chart(frame).transform_filter(condition)
-        layers.append(base.mark_rule(strokeDash=[4, 3]).encode(x="marker_date:T", tooltip=tooltip))
+        layers.append(base.mark_rule(strokeDash=[4, 3], color=MARKER_COLOR).encode(x="marker_date:T", tooltip=tooltip))
         layers.append(
-            base.mark_text(align="left", dx=4, baseline="middle", fontSize=11).encode(
+            base.mark_text(align="left", dx=4, baseline="middle", fontSize=11, color="#1a1a1a").encode(
                 x="marker_date:T", y=alt.Y("marker_y:Q"), text="marker_label:N", tooltip=tooltip
             )
         )
@@ -159,29 +163,36 @@ def _tonnage_tooltip() -> list[alt.Tooltip]:
     ]
 
 
-# Value labels take their series' colour, darkened where the bar colour is too light for
-# small text on a white page (WCAG AA, 4.5:1): Okabe-Ito orange #E69F00 is 2.3:1.
-LABEL_COLORS = ["#0072B2", "#8F5F00"]
+def _label_color(series: list[str]) -> Any:
+    """The colour of a value label: the text colour of its series (no scale, no legend)."""
+    if len(series) < 2:
+        return alt.value(TEXT_COLORS[series[0]])
+    return alt.condition(alt.datum.data_series == series[1], alt.value(TEXT_COLORS[series[1]]), alt.value(TEXT_COLORS[series[0]]))
 
 
-def _label_color(series_domain: list[str]) -> dict[str, object]:
-    """The colour of a value label: the label colour of its series (no scale, no legend)."""
-    if len(series_domain) < 2:
-        return alt.value(LABEL_COLORS[0])
-    return alt.condition(alt.datum.series == series_domain[1], alt.value(LABEL_COLORS[1]), alt.value(LABEL_COLORS[0]))
-
-
-def _tonnage_layers(rows: pd.DataFrame, gaps: pd.DataFrame, top: float, series_domain: list[str]) -> list[alt.Chart]:
-    x = alt.X(
-        "bar_start:T",
+def _month_axis(field: str) -> alt.X:
+    return alt.X(
+        field,
         title=None,
         scale=alt.Scale(domain=[FIRST_MONTH.isoformat(), "2018-01-01"]),
         axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 3}, labelAngle=0),
     )
+
+
+def _tonnage_layers(rows: pd.DataFrame, gaps: pd.DataFrame, top: float, series: list[str]) -> list[alt.Chart]:
     y = alt.Y("million_tonnes:Q", title="Coal imported (million tonnes)", scale=alt.Scale(domain=[0, top], nice=False))
-    color = alt.Color("series:N", title="Reported by", scale=alt.Scale(domain=series_domain), legend=alt.Legend(orient="bottom"))
-    bars = alt.Chart(rows).mark_bar().encode(x=x, x2="bar_end:T", y=y, y2=alt.datum(0), color=color, tooltip=_tonnage_tooltip())
-    text_color = _label_color(series_domain)
+    color = alt.Color(
+        "series:N",
+        title="Reported by",
+        scale=alt.Scale(domain=[SERIES_LABELS[s] for s in series], range=[SERIES_COLORS[s] for s in series]),
+        legend=alt.Legend(orient="bottom"),
+    )
+    bars = (
+        alt.Chart(rows)
+        .mark_bar()
+        .encode(x=_month_axis("bar_start:T"), x2="bar_end:T", y=y, y2=alt.datum(0), color=color, tooltip=_tonnage_tooltip())
+    )
+    text_color = _label_color(series)
     zeros = (
         alt.Chart(rows[rows["coal_tonnes"] == 0])
         .mark_text(baseline="bottom", dy=-2, fontSize=10)
@@ -196,93 +207,196 @@ def _tonnage_layers(rows: pd.DataFrame, gaps: pd.DataFrame, top: float, series_d
     return [_gap_layer(gaps), bars, zeros, small]
 
 
-@chart("coal-monthly", data=["china_nk_coal_monthly", "unsc_resolutions", "timeline"])
-def coal_monthly(china_nk_coal_monthly: pd.DataFrame, unsc_resolutions: pd.DataFrame, timeline: pd.DataFrame) -> alt.LayerChart:
-    """Monthly tonnage by reporting source, with the UN and Chinese measures marked."""
+def _cap_rows(annual: pd.DataFrame) -> pd.DataFrame:
+    """The two resolution 2321 caps, with tonnage and dollar limits as whole numbers for labels."""
+    caps = annual[annual["data_series"] == UN_CAP].sort_values("period_start").copy()
+    caps["million_tonnes"] = caps["coal_tonnes"] / 1e6
+    caps["usd_million"] = caps["coal_value_usd_billion"] * 1000
+    caps["tonnes_label"] = caps["coal_tonnes"].map(lambda v: f"{int(v):,} t")
+    caps["usd_label"] = caps["coal_value_usd_billion"].map(lambda v: f"${round(v * 1e9):,}")
+    return caps
+
+
+def _december_cap(annual: pd.DataFrame) -> Layered:
+    """The cap for 30 Nov-31 Dec 2016 as a short black rule over its own period, labelled."""
+    cap = _cap_rows(annual).iloc[[0]].copy()
+    cap["rule_end"] = cap["period_end"] + DAY
+    cap["label"] = [["Black line: UN cap for 30 Nov-31 Dec 2016,", f"{cap['tonnes_label'].iloc[0]} (or {cap['usd_label'].iloc[0]})"]]
+    # Right of the December bars, above January's: the only clear space near the cap.
+    cap["label_x"] = cap["period_end"] + 3 * DAY
+    cap["label_y"] = 2.05
+    tooltip = [
+        alt.Tooltip("period_label:N", title="Cap"),
+        alt.Tooltip("value_as_reported:N", title="As reported"),
+        alt.Tooltip("source_name:N", title="Source"),
+    ]
+    base = alt.Chart(cap)
+    rule = base.mark_rule(color=CAP_COLOR, strokeWidth=2.5).encode(
+        x="period_start:T", x2="rule_end:T", y="million_tonnes:Q", tooltip=tooltip
+    )
+    label = base.mark_text(fontSize=10, color=CAP_COLOR, align="left", baseline="middle", lineHeight=12).encode(
+        x="label_x:T", y="label_y:Q", text="label", tooltip=tooltip
+    )
+    return alt.layer(rule, label)
+
+
+@chart("coal-monthly", data=["china_nk_coal_monthly", "china_nk_coal_annual", "unsc_resolutions", "timeline"])
+def coal_monthly(
+    china_nk_coal_monthly: pd.DataFrame,
+    china_nk_coal_annual: pd.DataFrame,
+    unsc_resolutions: pd.DataFrame,
+    timeline: pd.DataFrame,
+) -> Layered:
+    """Monthly tonnage by reporting source, the December 2016 cap, and the UN and Chinese measures."""
     series = [GACC, UN_1718]
     rows = _tonnage_rows(china_nk_coal_monthly, series)
     top = 3.0
     markers = [
-        _resolution_marker(unsc_resolutions, 2270, "2270: ban, livelihood exemption"),
-        _resolution_marker(unsc_resolutions, 2321, "2321: annual cap"),
-        _china_marker(timeline, "Suspends all DPRK coal", "China suspends imports"),
-        _resolution_marker(unsc_resolutions, 2371, "2371: full ban"),
+        _resolution_marker(unsc_resolutions, 2270, "2270: ban, livelihood exemption", 0),
+        _timeline_marker(timeline, "nuclear_test", "no. 5", "Fifth nuclear test", 0),
+        _resolution_marker(unsc_resolutions, 2321, "2321: cap", 1),
+        _timeline_marker(timeline, "china_measure", "Halts DPRK coal", "China halts, 11-31 Dec", 2),
+        _timeline_marker(timeline, "china_measure", "Suspends all DPRK coal", "China suspends imports", 0),
+        _resolution_marker(unsc_resolutions, 2371, "2371: full ban", 1),
     ]
-    layers = _tonnage_layers(rows, _unpublished_months(china_nk_coal_monthly), top, [SERIES_LABELS[s] for s in series])
-    return alt.layer(*layers, _annotations(markers, top)).properties(height=340)
+    layers = _tonnage_layers(rows, _customs_gaps(china_nk_coal_monthly), top, series)
+    return alt.layer(*layers, _december_cap(china_nk_coal_annual), _annotations(markers, top)).properties(height=340)
 
 
-@chart("coal-monthly-value", data=["china_nk_coal_monthly"])
-def coal_monthly_value(china_nk_coal_monthly: pd.DataFrame) -> alt.LayerChart:
-    """Monthly value in USD million, one line per reporting source, broken where a month is missing."""
-    frames = []
-    for series, group in china_nk_coal_monthly.groupby("data_series"):
-        full = pd.DataFrame({"month_start": _months()})
-        full = full.merge(group, on="month_start", how="left")
-        full["series"] = SERIES_LABELS[series]
-        full["data_series"] = series
-        frames.append(full)
-    values = pd.concat(frames, ignore_index=True)[
-        [
-            "month_start",
-            "series",
-            "data_series",
-            "coal_value_usd_million",
-            "coal_tonnes",
-            "value_as_reported",
-            "source_name",
-            "other_sources",
-            "notes",
-        ]
-    ]
-    x = alt.X(
-        "month_start:T",
-        title=None,
-        scale=alt.Scale(domain=[FIRST_MONTH.isoformat(), "2018-01-01"]),
-        axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 3}, labelAngle=0),
-    )
-    y = alt.Y("coal_value_usd_million:Q", title="Value of coal (USD million)", scale=alt.Scale(domain=[0, 160]))
-    domain = [SERIES_LABELS[s] for s in (GACC, UN_1718, KITA)]
-    color = alt.Color("series:N", title="Reported by", legend=alt.Legend(orient="bottom"), scale=alt.Scale(domain=domain))
+def _cap_use_rows(monthly: pd.DataFrame) -> pd.DataFrame:
+    """UN 1718 Committee monthly reports, December 2016 on its own, 2017 months laid end to end.
+
+    Each 2017 month is a segment that starts where the previous one ends, so the bar's
+    length is what the reports add up to; the labels give each month's own figure.
+    """
+    un = monthly[(monthly["data_series"] == UN_1718) & (monthly["coal_tonnes"] > 0)].sort_values("month_start").copy()
+    un["period"] = un["month_start"].map(lambda m: "Dec 2016" if m.year == 2016 else "2017, Jan-Apr")
+    un["month"] = un["month_start"].dt.strftime("%b")
+    un["million_tonnes"] = un["coal_tonnes"] / 1e6
+    un["usd_million"] = un["coal_value_usd_million"]
+    for measure in ("million_tonnes", "usd_million"):
+        un[f"{measure}_end"] = un.groupby("period")[measure].cumsum()
+        un[f"{measure}_start"] = un[f"{measure}_end"] - un[measure]
+    return un
+
+
+def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str) -> Layered:
+    """One panel: stacked monthly reports per cap period, the cap as a black tick with its label."""
+    periods = ["Dec 2016", "2017, Jan-Apr"]
+    labels = {"usd_million": ("usd_label", "US$ million", [0, 450]), "million_tonnes": ("tonnes_label", "million tonnes", [0, 8])}
+    cap_label, axis_title, domain = labels[measure]
+    caps = caps.assign(period=periods, cap=caps[measure], cap_text="cap " + caps[cap_label])
+    y = alt.Y("period:N", title=None, sort=periods, axis=alt.Axis(labelFontSize=12, labelLimit=160))
+    x = alt.X(f"{measure}_start:Q", title=f"Exports reported to the UN 1718 Committee ({axis_title})", scale=alt.Scale(domain=domain))
     tooltip = [
         alt.Tooltip("month_start:T", title="Month", format="%B %Y"),
-        alt.Tooltip("data_series:N", title="Reported by"),
-        alt.Tooltip("coal_value_usd_million:Q", title="Value (USD million)", format=",.2~f"),
         alt.Tooltip("coal_tonnes:Q", title="Coal (tonnes)", format=","),
+        alt.Tooltip("coal_value_usd_million:Q", title="Value (USD million)", format=",.2~f"),
         alt.Tooltip("value_as_reported:N", title="As reported"),
         alt.Tooltip("source_name:N", title="Source"),
-        alt.Tooltip("other_sources:N", title="Other sources"),
-        alt.Tooltip("notes:N", title="Notes"),
     ]
-    base = alt.Chart(values).encode(x=x, y=y, color=color, tooltip=tooltip)
-    line = base.mark_line(strokeWidth=2)
-    points = base.mark_point(filled=True, size=70, opacity=1).encode(
-        shape=alt.Shape("series:N", title="Reported by", scale=alt.Scale(domain=domain), legend=alt.Legend(orient="bottom"))
+    base = alt.Chart(un).encode(y=y)
+    bars = base.mark_bar(height=26, color=SERIES_COLORS[UN_1718], stroke="white", strokeWidth=1.5).encode(
+        x=x, x2=f"{measure}_end:Q", tooltip=tooltip
     )
-    return alt.layer(line, points)
+    fmt = "'$' + format(datum.usd_million, ',.2~f') + ' m'" if unit == "usd" else "format(datum.coal_tonnes, ',') + ' t'"
+    month_labels = (
+        base.transform_filter("datum.period != 'Dec 2016'")
+        .transform_calculate(text=f"datum.month + ' ' + {fmt}")
+        .mark_text(baseline="top", dy=16, dx=2, fontSize=10, color=TEXT_COLORS[UN_1718], align="left")
+        .encode(x=alt.X(f"{measure}_start:Q"), text="text:N", tooltip=tooltip)
+    )
+    december = "'about 2 million t'" if unit == "tonnes" else "'some $184 m'"
+    dec_label = (
+        base.transform_filter("datum.period == 'Dec 2016'")
+        .transform_calculate(text=december)
+        .mark_text(align="left", dx=6, fontSize=11, color=TEXT_COLORS[UN_1718], fontWeight="bold")
+        .encode(x=alt.X(f"{measure}_end:Q"), text="text:N", tooltip=tooltip)
+    )
+    cap_tooltip = [alt.Tooltip("period_label:N", title="Cap"), alt.Tooltip("value_as_reported:N", title="As reported")]
+    cap_base = alt.Chart(caps).encode(y=alt.Y("period:N", sort=periods), x=alt.X("cap:Q"))
+    cap_ticks = cap_base.mark_tick(color=CAP_COLOR, thickness=3, size=40).encode(tooltip=cap_tooltip)
+    cap_text = cap_base.mark_text(baseline="bottom", dy=-21, fontSize=10, color=CAP_COLOR, align="center").encode(
+        text="cap_text:N", tooltip=cap_tooltip
+    )
+    return alt.layer(bars, month_labels, dec_label, cap_ticks, cap_text).properties(height=alt.Step(62))
 
 
-@chart("coal-annual", data=["china_nk_coal_annual"])
-def coal_annual(china_nk_coal_annual: pd.DataFrame) -> alt.LayerChart:
-    """Annual and part-year flows as bars; the two UN caps as ceilings (ticks), not flows."""
-    rows = china_nk_coal_annual.copy()
-    rows["is_cap"] = rows["data_series"] == UN_CAP
-    rows = rows.sort_values(["period_start", "is_cap", "period_end"]).reset_index(drop=True)
-    rows["kind"] = rows["is_cap"].map({False: "Imports (China customs)", True: "UN cap (a ceiling, not a flow)"})
-    rows["million_tonnes"] = rows["coal_tonnes"].astype("float64") / 1e6
-    rows["label"] = rows.apply(lambda r: f"cap: {r['coal_tonnes']:,} t" if r["is_cap"] else f"{r['million_tonnes']:g} million t", axis=1)
-    rows["row"] = rows.apply(
-        lambda r: f"UN cap, {r['period_start']:%-d %b %Y}-{r['period_end']:%-d %b %Y}" if r["is_cap"] else r["period_label"],
-        axis=1,
+@chart("coal-cap-use", data=["china_nk_coal_monthly", "china_nk_coal_annual", "un_coal_cap_usage"])
+def coal_cap_use(
+    china_nk_coal_monthly: pd.DataFrame, china_nk_coal_annual: pd.DataFrame, un_coal_cap_usage: pd.DataFrame
+) -> alt.VConcatChart:
+    """Reported exports against the resolution 2321 caps, in dollars (top) and tonnes (bottom).
+
+    The dollar cap ("whichever is lower") is the one that bound; Yonhap's 57% is shown as
+    reported, not recomputed.
+    """
+    un = _cap_use_rows(china_nk_coal_monthly)
+    caps = _cap_rows(china_nk_coal_annual).reset_index(drop=True)
+    share = un_coal_cap_usage[un_coal_cap_usage["cap_basis"] == "value"].iloc[[0]].copy()
+    share["period"] = "2017, Jan-Apr"
+    share["x"] = 0.0
+    share["text"] = share["share_of_cap_pct_as_reported"].map(lambda v: f"{v:g}% of the 2017 dollar cap used by April (Yonhap)")
+    note = (
+        alt.Chart(share)
+        .mark_text(align="left", baseline="bottom", dy=-15, dx=2, fontSize=11, fontWeight="bold", color="#1a1a1a")
+        .encode(
+            x="x:Q",
+            y=alt.Y("period:N", sort=["Dec 2016", "2017, Jan-Apr"]),
+            text="text:N",
+            tooltip=[
+                alt.Tooltip("period_label:N", title="Period"),
+                alt.Tooltip("value_as_reported:N", title="As reported"),
+                alt.Tooltip("cap_as_reported:N", title="Cap as reported"),
+                alt.Tooltip("source_name:N", title="Source"),
+            ],
+        )
     )
-    order = list(rows["row"])
-    y = alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=240))
+    dollars = alt.layer(_cap_use_panel(un, caps, "usd_million", "usd"), note)
+    tonnes = _cap_use_panel(un, caps, "million_tonnes", "tonnes")
+    return alt.vconcat(dollars, tonnes, spacing=24)
+
+
+@chart("coal-annual", data=["china_nk_coal_annual", "china_nk_coal_monthly"])
+def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.DataFrame) -> Layered:
+    """Full years and part-years as bars, the UN's December 2016 figure beside its cap, the 2017 cap as a line."""
+    flows = china_nk_coal_annual[china_nk_coal_annual["data_series"] != UN_CAP].copy()
+    flows["full_year"] = flows["period_label"].str.fullmatch(r"\d{4}")
+    flows["row"] = flows.apply(lambda r: r["period_label"] if r["full_year"] else f"{r['period_label']} (part of the year)", axis=1)
+    flows["kind"] = SERIES_LABELS[GACC]
+    december = china_nk_coal_monthly[(china_nk_coal_monthly["data_series"] == UN_1718) & (china_nk_coal_monthly["year"] == 2016)]
+    december = december.assign(
+        row="Dec 2016, reported to the UN 1718 Committee",
+        kind=SERIES_LABELS[UN_1718],
+        period_label="December 2016",
+        period_start=december["month_start"],
+        coal_value_usd_billion=december["coal_value_usd_million"] / 1000,
+    )
+    rows = pd.concat([flows, december], ignore_index=True).sort_values(["period_start", "row"])
+    rows["million_tonnes"] = rows["coal_tonnes"] / 1e6
+    rows["label"] = rows.apply(
+        lambda r: "about 2 million t" if r["kind"] == SERIES_LABELS[UN_1718] else f"{r['million_tonnes']:g} million t", axis=1
+    )
+    order = [
+        "2015",
+        "Jan-Oct 2016 (part of the year)",
+        "2016",
+        "Dec 2016, reported to the UN 1718 Committee",
+        "Jan-Jun 2017 (part of the year)",
+    ]
+    assert sorted(order) == sorted(rows["row"]), rows["row"].tolist()
+    caps = _cap_rows(china_nk_coal_annual).reset_index(drop=True)
+    y = alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=300, labelFontSize=12))
     x = alt.X("million_tonnes:Q", title="Coal (million tonnes)", scale=alt.Scale(domain=[0, 25]))
-    color = alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=300))
+    kinds = [SERIES_LABELS[GACC], SERIES_LABELS[UN_1718]]
+    color = alt.Color(
+        "kind:N",
+        title=None,
+        scale=alt.Scale(domain=kinds, range=[SERIES_COLORS[GACC], SERIES_COLORS[UN_1718]]),
+        legend=alt.Legend(orient="bottom", labelLimit=300),
+    )
     tooltip = [
         alt.Tooltip("period_label:N", title="Period"),
-        alt.Tooltip("period_start:T", title="From", format="%-d %b %Y"),
-        alt.Tooltip("period_end:T", title="To", format="%-d %b %Y"),
         alt.Tooltip("data_series:N", title="Series"),
         alt.Tooltip("coal_tonnes:Q", title="Tonnes", format=","),
         alt.Tooltip("coal_value_usd_billion:Q", title="Value (USD billion)", format=",.9~g"),
@@ -290,15 +404,46 @@ def coal_annual(china_nk_coal_annual: pd.DataFrame) -> alt.LayerChart:
         alt.Tooltip("source_name:N", title="Source"),
     ]
     base = alt.Chart(rows).encode(y=y, x=x, tooltip=tooltip)
-    bars = base.transform_filter("!datum.is_cap").mark_bar(height=18).encode(color=color)
-    caps = base.transform_filter("datum.is_cap").mark_tick(thickness=4, size=26).encode(color=color)
-    labels = base.mark_text(align="left", dx=8, fontSize=11).encode(text="label:N")
-    return alt.layer(bars, caps, labels).properties(height=alt.Step(34))
+    bars = base.mark_bar(height=20).encode(color=color)
+    labels = base.mark_text(align="left", dx=6, fontSize=11, color="#1a1a1a").encode(text="label:N")
+    cap_tooltip = [alt.Tooltip("period_label:N", title="Cap"), alt.Tooltip("value_as_reported:N", title="As reported")]
+    dec_cap = caps.iloc[[0]].assign(row=order[3], text="cap " + caps["tonnes_label"].iloc[0])
+    dec_tick = alt.Chart(dec_cap).encode(y=alt.Y("row:N", sort=order), x="million_tonnes:Q", tooltip=cap_tooltip)
+    year_cap = caps.iloc[[1]].assign(text=f"2017 cap: {caps['tonnes_label'].iloc[1]} or {caps['usd_label'].iloc[1]}, whichever lower")
+    year_rule = alt.Chart(year_cap).encode(x="million_tonnes:Q", tooltip=cap_tooltip)
+    return alt.layer(
+        bars,
+        labels,
+        dec_tick.mark_tick(color=CAP_COLOR, thickness=3, size=30),
+        dec_tick.mark_text(align="left", dx=6, dy=-14, fontSize=10, color=CAP_COLOR).encode(text="text:N"),
+        year_rule.mark_rule(color=CAP_COLOR, strokeDash=[5, 3], strokeWidth=1.5),
+        year_rule.mark_text(align="left", dx=4, baseline="bottom", y=0, dy=-4, fontSize=10, color=CAP_COLOR).encode(text="text:N"),
+    ).properties(height=alt.Step(40))
+
+
+# The events labelled on the home page's strip and ruled through the bars below it.
+LEAD_LABELS = {
+    "2016-01-06": "4th test",
+    "2016-03-02": "2270",
+    "2016-04-05": "China's ban, with exemption",
+    "2016-09-09": "5th test",
+    "2016-11-30": "2321",
+    "2016-12-10": "halt",
+    "2017-06-02": "2356",
+    "2017-02-18": "China suspends",
+    "2017-08-05": "2371",
+    "2017-08-14": "ban",
+    "2017-09-03": "6th test",
+    "2017-09-11": "2375",
+    "2017-12-22": "2397",
+}
+LEAD_RULES = ("2016-03-02", "2016-09-09", "2016-11-30", "2017-02-18", "2017-08-05")
 
 
 @chart("pressure-and-coal", data=["china_nk_coal_monthly", "timeline"])
 def pressure_and_coal(china_nk_coal_monthly: pd.DataFrame, timeline: pd.DataFrame) -> alt.VConcatChart:
-    """Home page lead: tests and resolutions (top strip) above China's monthly customs figures."""
+    """Home page lead: a labelled strip of tests, launches, resolutions and China's measures
+    above China's monthly customs figures, with the key events ruled through both."""
     window = timeline[(timeline["date"] >= FIRST_MONTH) & (timeline["date"] < pd.Timestamp("2018-01-01"))]
     lanes = {
         "nuclear_test": "Nuclear tests",
@@ -308,23 +453,25 @@ def pressure_and_coal(china_nk_coal_monthly: pd.DataFrame, timeline: pd.DataFram
     }
     events = window[window["event_type"].isin(lanes)].copy()
     events["lane"] = events["event_type"].map(lanes)
-    scale = alt.Scale(domain=[FIRST_MONTH.isoformat(), "2018-01-01"])
-    strip = (
-        alt.Chart(events)
-        .mark_point(filled=True, size=90, opacity=0.9)
-        .encode(
-            x=alt.X("date:T", title=None, scale=scale, axis=alt.Axis(labels=False, ticks=False, domain=False)),
-            y=alt.Y("lane:N", title=None, sort=list(lanes.values()), axis=alt.Axis(labelLimit=200)),
-            shape=alt.Shape("lane:N", sort=list(lanes.values()), legend=None),
-            tooltip=[
-                alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
-                alt.Tooltip("event:N", title="Event"),
-                alt.Tooltip("actor:N", title="Actor"),
-            ],
-        )
-        .properties(height=110)
+    events["label"] = events["date"].dt.strftime("%Y-%m-%d").map(LEAD_LABELS).fillna("")
+    events["ruled"] = events["date"].dt.strftime("%Y-%m-%d").isin(LEAD_RULES)
+    x = alt.X("date:T", title=None, scale=alt.Scale(domain=[FIRST_MONTH.isoformat(), "2018-01-01"]), axis=None)
+    y = alt.Y("lane:N", title=None, sort=list(lanes.values()), axis=alt.Axis(labelLimit=200, labelFontSize=11, domain=False, ticks=False))
+    tooltip = [
+        alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+        alt.Tooltip("event:N", title="Event"),
+        alt.Tooltip("actor:N", title="Actor"),
+    ]
+    base = alt.Chart(events)
+    rules = base.transform_filter("datum.ruled").mark_rule(strokeDash=[4, 3], color=MARKER_COLOR).encode(x=x)
+    points = base.mark_point(filled=True, size=70, opacity=1, color="#1a1a1a").encode(
+        x=x, y=y, shape=alt.Shape("lane:N", sort=list(lanes.values()), legend=None), tooltip=tooltip
     )
+    labels = base.mark_text(align="left", dx=6, fontSize=10, color="#1a1a1a").encode(x=x, y=y, text="label:N", tooltip=tooltip)
+    strip = alt.layer(rules, points, labels).properties(height=120)
     rows = _tonnage_rows(china_nk_coal_monthly, [GACC])
-    layers = _tonnage_layers(rows, _unpublished_months(china_nk_coal_monthly), 2.6, [SERIES_LABELS[GACC]])
-    bars = alt.layer(*layers).properties(height=260)
-    return alt.vconcat(strip, bars, spacing=6).resolve_scale(x="shared", color="independent")
+    ruled = events[events["ruled"]]
+    bar_rules = alt.Chart(ruled).mark_rule(strokeDash=[4, 3], color=MARKER_COLOR).encode(x="date:T", tooltip=tooltip)
+    layers = _tonnage_layers(rows, _customs_gaps(china_nk_coal_monthly), 2.6, [GACC])
+    bars = alt.layer(*layers, bar_rules).properties(height=260)
+    return alt.vconcat(strip, bars, spacing=4).resolve_scale(x="shared", color="independent")

@@ -24,10 +24,13 @@ ESTIMATOR_LABELS = {
     "38 North (revised estimate)": "38 North (revised)",
 }
 
-KIND_LABELS = {
-    "central": "Central estimate",
-    "lower": "Lower bound only (\u201cover\u201d)",
-}
+# Colours: the sixth test, the chart's finding, in vermillion; the rest in dark grey.
+# Both clear 3:1 on white (WCAG 1.4.11), unlike the palette's yellow, sky blue and orange.
+HIGHLIGHT = "#D55E00"
+MUTED = "#555555"
+# Yield of the Hiroshima bomb, about 15 kt: Malik, Los Alamos report LA-8819 (1985), as
+# cited in Physics Today (2003). Not a row in data/: the page cites it in a footnote.
+HIROSHIMA_KT = 15
 
 
 def _yield_kind(row: pd.Series) -> str:
@@ -42,32 +45,54 @@ def _yield_kind(row: pd.Series) -> str:
     return "lower bound only"
 
 
-@chart("yield-estimates", data=["nuclear_test_yield_estimates"])
-def yield_estimates(nuclear_test_yield_estimates: pd.DataFrame) -> alt.FacetChart:
-    """Every published yield estimate per test: ranges as rules, centres as dots, bounds as arrows."""
-    df = nuclear_test_yield_estimates.copy()
-    df["test"] = df.apply(lambda r: f"Test {r['test_number']}, {r['test_date_utc']:%-d %b %Y}", axis=1)
+def _kt(value: float) -> str:
+    return f"{value:g}"
+
+
+def _yield_label(row: pd.Series) -> str:
+    """The estimate as a short direct label: '109.4 (60.8-158)', '50-60', 'over 100'."""
+    kind = row["kind"]
+    low, high, central = row["yield_kt_low"], row["yield_kt_high"], row["yield_kt_central"]
+    if kind == "central estimate with range":
+        return f"{_kt(central)} ({_kt(low)}\u2013{_kt(high)})"
+    if kind == "central estimate, no range given":
+        return _kt(central)
+    if kind == "range only, no central value":
+        return f"{_kt(low)}\u2013{_kt(high)}"
+    return f"over {_kt(low)}"
+
+
+def _yield_frame(estimates: pd.DataFrame, tests: pd.DataFrame) -> pd.DataFrame:
+    """One row per estimate, with the test's panel title (date and USGS magnitude) and a label."""
+    df = estimates.merge(tests[["test_number", "usgs_body_wave_magnitude_mb"]], on="test_number", how="left")
+    df["test"] = df.apply(
+        lambda r: (
+            f"Test {r['test_number']}, {r['test_date_utc']:%-d %b %Y} \u00b7 seismic magnitude {r['usgs_body_wave_magnitude_mb']:.1f}"
+        ),
+        axis=1,
+    )
     df["estimate_by"] = df["estimator"].map(ESTIMATOR_LABELS).fillna(df["estimator"])
     df["kind"] = df.apply(_yield_kind, axis=1)
+    df["label"] = df.apply(_yield_label, axis=1)
+    df["label_x"] = df[["yield_kt_central", "yield_kt_low", "yield_kt_high"]].max(axis=1)
+    df["sixth"] = df["test_number"] == 6
     df["row_order"] = range(len(df))
-    df = df[
-        [
-            "test",
-            "test_number",
-            "estimate_by",
-            "estimator",
-            "kind",
-            "yield_kt_central",
-            "yield_kt_low",
-            "yield_kt_high",
-            "yield_as_reported",
-            "method_or_basis",
-            "source_name",
-            "row_order",
-        ]
-    ]
+    keep = ["test", "test_number", "estimate_by", "estimator", "kind", "label", "label_x", "sixth", "row_order"]
+    keep += ["yield_kt_central", "yield_kt_low", "yield_kt_high", "yield_as_reported", "method_or_basis", "source_name"]
+    keep += ["usgs_body_wave_magnitude_mb"]
+    return df[keep]
 
+
+@chart("yield-estimates", data=["nuclear_test_yield_estimates", "nuclear_tests"])
+def yield_estimates(nuclear_test_yield_estimates: pd.DataFrame, nuclear_tests: pd.DataFrame) -> alt.FacetChart:
+    """Every published yield estimate per test: ranges as rules, centres as dots, bounds as
+    triangles, each labelled with its value; a dashed line marks the Hiroshima bomb.
+
+    The panel titles carry each test's USGS magnitude, which replaced a separate magnitude
+    chart (a log quantity that was drawn on a zero-based axis)."""
+    df = _yield_frame(nuclear_test_yield_estimates, nuclear_tests)
     x_scale = alt.Scale(type="log", domain=[0.3, 400])
+    x_axis = alt.Axis(values=[1, 10, 100], labelExpr="datum.value + ' kt'", grid=True)
     tooltip = [
         alt.Tooltip("test:N", title="Test"),
         alt.Tooltip("estimator:N", title="Estimate by"),
@@ -77,16 +102,13 @@ def yield_estimates(nuclear_test_yield_estimates: pd.DataFrame) -> alt.FacetChar
         alt.Tooltip("source_name:N", title="Source"),
     ]
     y = alt.Y("estimate_by:N", title=None, sort=alt.SortField("row_order"), axis=alt.Axis(labelLimit=220))
-    kinds = ["central estimate with range", "central estimate, no range given", "range only, no central value", "lower bound only"]
-    color = alt.Color(
-        "kind:N", title="Kind of estimate", scale=alt.Scale(domain=kinds), legend=alt.Legend(orient="bottom", columns=2, labelLimit=300)
-    )
+    color = alt.Color("sixth:N", scale=alt.Scale(domain=[False, True], range=[MUTED, HIGHLIGHT]), legend=None)
     base = alt.Chart().encode(y=y, color=color, tooltip=tooltip)
     ranges = (
         base.transform_filter("isValid(datum.yield_kt_low) && isValid(datum.yield_kt_high)")
         .mark_rule(strokeWidth=2.5)
         .encode(
-            x=alt.X("yield_kt_low:Q", scale=x_scale, title="Estimated yield (kilotonnes, logarithmic scale)"),
+            x=alt.X("yield_kt_low:Q", scale=x_scale, axis=x_axis, title="Estimated yield, kilotonnes of TNT (log scale)"),
             x2="yield_kt_high:Q",
         )
     )
@@ -106,25 +128,32 @@ def yield_estimates(nuclear_test_yield_estimates: pd.DataFrame) -> alt.FacetChar
         .mark_point(filled=True, size=80, opacity=1, shape="triangle-right")
         .encode(x=alt.X("yield_kt_low:Q", scale=x_scale))
     )
-    lower_label = (
-        alt.Chart()
-        .encode(y=y, tooltip=tooltip)
-        .transform_filter("datum.kind == 'lower bound only'")
-        .mark_text(align="left", dx=8, fontSize=11)
-        .encode(x=alt.X("yield_kt_low:Q", scale=x_scale), text=alt.value("over 100 kt (lower bound only)"))
+    values = base.mark_text(align="left", dx=7, fontSize=11).encode(
+        x=alt.X("label_x:Q", scale=x_scale), text="label:N", color=alt.value("#1a1a1a")
     )
-    layered = alt.layer(ranges, ends, centres, lower, lower_label, data=df).properties(width=460, height=alt.Step(17))
-    return layered.facet(
-        row=alt.Row(
-            "test:N",
-            title=None,
-            sort=alt.SortField("test_number"),
-            header=alt.Header(
-                labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top", labelFontWeight="bold", labelPadding=2
+    one_per_panel = alt.Chart().transform_aggregate(n="count()", groupby=["test_number"])
+    hiroshima = one_per_panel.mark_rule(strokeDash=[4, 3], color="#767676").encode(x=alt.datum(HIROSHIMA_KT, scale=x_scale))
+    hiroshima_label = (
+        one_per_panel.transform_filter("datum.test_number == 1")
+        .mark_text(align="left", baseline="top", dx=4, dy=1, fontSize=11, color="#555555")
+        .encode(x=alt.datum(HIROSHIMA_KT, scale=x_scale), y=alt.value(0), text=alt.value("Hiroshima bomb, about 15 kt"))
+    )
+    layered = alt.layer(hiroshima, hiroshima_label, ranges, ends, centres, lower, values, data=df)
+    return (
+        layered.properties(width=460, height=alt.Step(17))
+        .facet(
+            row=alt.Row(
+                "test:N",
+                title=None,
+                sort=alt.SortField("test_number"),
+                header=alt.Header(
+                    labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top", labelFontWeight="bold", labelPadding=2
+                ),
             ),
-        ),
-        spacing=10,
-    ).resolve_scale(y="independent")
+            spacing=10,
+        )
+        .resolve_scale(y="independent")
+    )
 
 
 def _trigger_dates(text: object) -> list[pd.Timestamp]:
@@ -133,9 +162,19 @@ def _trigger_dates(text: object) -> list[pd.Timestamp]:
     return [pd.Timestamp(part.strip()) for part in text.split(";")]
 
 
+def _lag_label(r: pd.Series, triggers: list[pd.Timestamp], first: int | None, later: int | None) -> str:
+    """Direct label: the trigger and the days, with the second trigger's days where there is one."""
+    if not triggers:
+        return f"{r['trigger_event']}: no single trigger date"
+    if later is None:
+        return f"{first} days after the {r['trigger_event']}"
+    return f"{r['trigger_event']}: {first} days after the first, {later} (tick) after the second"
+
+
 @chart("resolution-lag", data=["unsc_resolutions"])
-def resolution_lag(unsc_resolutions: pd.DataFrame) -> alt.LayerChart:
-    """Days from the triggering test or launch (date in Korea) to the resolution's adoption."""
+def resolution_lag(unsc_resolutions: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+    """Days from the triggering test or launch (date in Korea) to the resolution's adoption;
+    the longest wait is drawn in the highlight colour, and every bar carries its own label."""
     rows = []
     for _, r in unsc_resolutions.iterrows():
         triggers = _trigger_dates(r["trigger_event_date"])
@@ -149,13 +188,14 @@ def resolution_lag(unsc_resolutions: pd.DataFrame) -> alt.LayerChart:
                 "trigger_event_date": r["trigger_event_date"] if triggers else "no single trigger date",
                 "days": first,
                 "days_from_last": later,
-                "label": r["trigger_event"] if triggers else f"{r['trigger_event']} (no single trigger date)",
+                "label": _lag_label(r, triggers, first, later),
             }
         )
     df = pd.DataFrame(rows)
     df["days"] = df["days"].astype("Int64")
     df["days_from_last"] = df["days_from_last"].astype("Int64")
     df["label_x"] = df["days"].fillna(0)
+    df["longest"] = df["days"] == df["days"].max()
     order = list(df["resolution"])
     y = alt.Y("resolution:N", title="Resolution (adopted)", sort=order, axis=alt.Axis(labelLimit=200))
     tooltip = [
@@ -167,62 +207,100 @@ def resolution_lag(unsc_resolutions: pd.DataFrame) -> alt.LayerChart:
         alt.Tooltip("days_from_last:Q", title="Days after second trigger"),
     ]
     base = alt.Chart(df).encode(y=y, tooltip=tooltip)
-    first_label, second_label = "Days after the (first) trigger", "Days after the second trigger"
-    color = alt.Color(
-        "measure:N", title=None, scale=alt.Scale(domain=[first_label, second_label]), legend=alt.Legend(orient="bottom", labelLimit=300)
-    )
-    bars = (
-        base.transform_calculate(measure=f"'{first_label}'")
-        .mark_bar(height=14)
-        .encode(
-            x=alt.X("days:Q", title="Days from triggering event to adoption", scale=alt.Scale(domain=[0, 100])),
-            color=color,
-        )
+    # The scale runs to 180 to leave room on the right for the direct labels; the axis stops at 100 days.
+    bars = base.mark_bar(height=14).encode(
+        x=alt.X(
+            "days:Q",
+            title="Days from triggering event to adoption",
+            scale=alt.Scale(domain=[0, 180]),
+            axis=alt.Axis(values=list(range(0, 101, 20))),
+        ),
+        color=alt.Color("longest:N", scale=alt.Scale(domain=[False, True], range=[MUTED, HIGHLIGHT]), legend=None),
     )
     second = (
-        base.transform_filter("isValid(datum.days_from_last)")
-        .transform_calculate(measure=f"'{second_label}'")
-        .mark_tick(thickness=4, size=22)
-        .encode(x="days_from_last:Q", color=color)
+        base.transform_filter("isValid(datum.days_from_last)").mark_tick(thickness=3, size=22, color="#000000").encode(x="days_from_last:Q")
     )
     labels = base.mark_text(align="left", dx=5, fontSize=11).encode(x="label_x:Q", text="label:N")
     return alt.layer(bars, second, labels).properties(height=alt.Step(26))
 
 
+OUTCOMES = {"success_count": "Succeeded", "failure_count": "Failed", "unknown_outcome_count": "Outcome unknown"}
+OUTCOME_COLOURS = ["#009E73", HIGHLIGHT, MUTED]
+# The bars that carry the direct labels: the first year with many successes, whose left side
+# is empty, and the year with the most failures.
+SUCCESS_LABEL_YEAR = 2014
+FAILURE_LABEL_YEAR = 2016
+
+
+def _outcome_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """Direct labels for the two main outcomes: text at (tx, ty), a leader line to its segment at (ex, ey)."""
+    by_year = frame.set_index("year")
+    ok = by_year.loc[SUCCESS_LABEL_YEAR]
+    bad = by_year.loc[FAILURE_LABEL_YEAR]
+    ok_y = float(ok["success_count"]) * 0.75
+    bad_top = float(bad["missiles_tested_count"])
+    return pd.DataFrame(
+        [
+            {"text": "Succeeded", "tx": SUCCESS_LABEL_YEAR - 1.2, "ty": ok_y, "ex": SUCCESS_LABEL_YEAR - 0.4, "ey": ok_y},
+            {
+                "text": "Failed",
+                "tx": FAILURE_LABEL_YEAR - 1.6,
+                "ty": bad_top + 8,
+                "ex": FAILURE_LABEL_YEAR - 0.3,
+                "ey": float(bad["success_count"] + bad["failure_count"] / 2),
+            },
+        ]
+    )
+
+
 @chart("missile-outcomes", data=["missile_tests_by_year_cns"])
-def missile_outcomes(missile_tests_by_year_cns: pd.DataFrame) -> alt.LayerChart:
-    """Missiles tested per year in the CNS database, stacked by recorded outcome."""
-    outcomes = {"success_count": "Success", "failure_count": "Failure", "unknown_outcome_count": "Unknown"}
-    frame = missile_tests_by_year_cns[["year", "missiles_tested_count", *outcomes]]
-    years = frame["year"].dropna().astype(int)
-    label_years = [y for y in years if y % 4 == 0]
-    x = alt.X("year:O", title=None, axis=alt.Axis(values=label_years, labelAngle=0))
+def missile_outcomes(missile_tests_by_year_cns: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+    """Missiles tested per year in the CNS database, stacked by recorded outcome.
+
+    Years with no outcome split (2022, a CNS total reported by TIME rather than read from the
+    database mirror) are drawn as an outlined bar, apart from the stacked years."""
+    frame = missile_tests_by_year_cns[["year", "missiles_tested_count", *OUTCOMES]].copy()
+    frame["split"] = frame["success_count"].notna()
+    first, last = int(frame["year"].min()), int(frame["year"].max())
+    x_scale = alt.Scale(domain=[first - 0.6, last + 0.6], nice=False, zero=False)
+    x = alt.X("year:Q", title=None, scale=x_scale, axis=alt.Axis(format="d", values=list(range(1985, last + 1, 5))))
     tooltip = [
-        alt.Tooltip("year:O", title="Year"),
+        alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("missiles_tested_count:Q", title="Missiles tested"),
-        alt.Tooltip("success_count:Q", title="Success"),
-        alt.Tooltip("failure_count:Q", title="Failure"),
+        alt.Tooltip("success_count:Q", title="Succeeded"),
+        alt.Tooltip("failure_count:Q", title="Failed"),
         alt.Tooltip("unknown_outcome_count:Q", title="Outcome unknown"),
     ]
-    names = " : ".join(f"datum.outcome_field == '{f}' ? {json.dumps(label)}" for f, label in outcomes.items())
-    order = " : ".join(f"datum.outcome_field == '{f}' ? {i}" for i, f in enumerate(outcomes))
+    names = " : ".join(f"datum.outcome_field == '{f}' ? {json.dumps(label)}" for f, label in OUTCOMES.items())
+    order = " : ".join(f"datum.outcome_field == '{f}' ? {i}" for i, f in enumerate(OUTCOMES))
     bars = (
         alt.Chart(frame)
-        .transform_fold(list(outcomes), as_=["outcome_field", "outcome_count"])
+        .transform_filter("datum.split")
+        .transform_fold(list(OUTCOMES), as_=["outcome_field", "outcome_count"])
         .transform_calculate(outcome=f"{names} : datum.outcome_field", stack_order=f"{order} : 9")
-        .mark_bar()
+        .mark_bar(size=11)
         .encode(
             x=x,
-            y=alt.Y("outcome_count:Q", title="Missiles tested", stack="zero"),
-            color=alt.Color(
-                "outcome:N",
-                title="Outcome (as recorded by CNS)",
-                sort=list(outcomes.values()),
-                scale=alt.Scale(domain=list(outcomes.values())),
-                legend=alt.Legend(orient="bottom"),
-            ),
+            y=alt.Y("outcome_count:Q", title="Missiles tested per year", stack="zero"),
+            color=alt.Color("outcome:N", scale=alt.Scale(domain=list(OUTCOMES.values()), range=OUTCOME_COLOURS), legend=None),
             order=alt.Order("stack_order:Q"),
             tooltip=tooltip,
+        )
+    )
+    unsplit = (
+        alt.Chart(frame)
+        .transform_filter("!datum.split")
+        .mark_bar(size=11, fill="white", stroke="#000000", strokeWidth=1.5)
+        .encode(x=x, y="missiles_tested_count:Q", tooltip=tooltip)
+    )
+    unsplit_label = (
+        alt.Chart(frame)
+        .transform_filter("!datum.split")
+        .mark_text(align="right", dx=-10, baseline="middle", fontSize=11)
+        .encode(
+            x=x,
+            y=alt.Y("missiles_tested_count:Q"),
+            text=alt.value(["CNS total reported by TIME;", "outcomes not split"]),
         )
     )
     totals = (
@@ -231,4 +309,11 @@ def missile_outcomes(missile_tests_by_year_cns: pd.DataFrame) -> alt.LayerChart:
         .mark_text(baseline="bottom", dy=-2, fontSize=10)
         .encode(x=x, y="missiles_tested_count:Q", text="missiles_tested_count:Q", tooltip=tooltip)
     )
-    return alt.layer(bars, totals).properties(width=640)
+    labels = _outcome_labels(frame)
+    leaders = alt.Chart(labels).mark_rule(color="#555555").encode(x=alt.X("tx:Q", scale=x_scale), x2="ex:Q", y="ty:Q", y2="ey:Q")
+    texts = (
+        alt.Chart(labels)
+        .mark_text(align="right", dx=-3, fontSize=12, fontWeight="bold")
+        .encode(x=alt.X("tx:Q", scale=x_scale), y="ty:Q", text="text:N")
+    )
+    return alt.layer(bars, unsplit, unsplit_label, totals, leaders, texts).properties(width=640)
