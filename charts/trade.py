@@ -1,124 +1,140 @@
 """Trade: North Korea-China goods trade as compiled by KOTRA, Statistics Korea and China customs.
 
-The compilations differ and are revised, so each ``data_series`` keeps its own
-colour and is never joined to another series by a line.
+The compilations differ and are revised, so each compiler keeps its own colour and is
+never joined to another by a line. China customs (GACC) is #0072B2, as on every page.
 """
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
 import altair as alt
 import pandas as pd
+from after import GACC, GACC_BLUE, KOTRA_GREY, closure_band  # sibling module: the shared colours and band
 
 from broadsheet import chart
 
-FIRST_YEAR, LAST_YEAR = 2012, 2018
+FIRST_YEAR, LAST_YEAR = 2012, 2025
+STATS_KOREA_GREEN = "#009E73"
+COMPILER_COLOURS = {GACC: GACC_BLUE, "KOTRA": KOTRA_GREY, "Statistics Korea": STATS_KOREA_GREEN}
+# Where two compilers give a figure for the same year, KOTRA sits a little left of the
+# year and China customs a little right, so neither hides the other.
+NUDGE = {"KOTRA": -0.16, GACC: 0.16, "Statistics Korea": 0.0}
 
 
-# Fixed colour order so a compilation has the same colour in every trade chart.
-PREFERRED_ORDER = [
-    "KOTRA",
-    "KOTRA (annual report)",
-    "China customs (GACC)",
-    "KOTRA (preliminary, Beijing office)",
-    "Statistics Korea",
-]
+def _compiler(series: pd.Series) -> pd.Series:
+    """KOTRA's preliminary and annual-report figures are one compiler, told apart in the tooltip."""
+    return series.where(~series.str.startswith("KOTRA"), "KOTRA")
 
 
-def _series_domain(trade: pd.DataFrame) -> list[str]:
-    present = list(dict.fromkeys(trade["data_series"]))
-    return [s for s in PREFERRED_ORDER if s in present] + [s for s in present if s not in PREFERRED_ORDER]
+def _x() -> alt.X:
+    return alt.X(
+        "x_pos:Q",
+        title=None,
+        scale=alt.Scale(domain=[FIRST_YEAR - 0.6, LAST_YEAR + 0.6], nice=False),
+        axis=alt.Axis(values=list(range(FIRST_YEAR, LAST_YEAR + 1)), format="d", grid=False, labelAngle=0, labelOverlap=False),
+    )
+
+
+def _placed(rows: pd.DataFrame) -> pd.DataFrame:
+    """Add the compiler and an x position nudged only in years that two compilers share."""
+    rows = rows.copy()
+    rows["compiler"] = _compiler(rows["data_series"])
+    shared = rows.groupby("year")["compiler"].transform("nunique") > 1
+    rows["x_pos"] = rows["year"].astype("float64") + rows["compiler"].map(NUDGE).where(shared, 0.0)
+    return rows
+
+
+def _colour() -> alt.Color:
+    return alt.Color("compiler:N", scale=alt.Scale(domain=list(COMPILER_COLOURS), range=list(COMPILER_COLOURS.values())), legend=None)
+
+
+def _note(x_pos: float, y: float, text: str, field: str, **mark: Any) -> alt.Chart:
+    frame = pd.DataFrame({"x_pos": [x_pos], field: [y], "text": [text]})
+    return alt.Chart(frame).mark_text(**{"fontSize": 12, **mark}).encode(x=_x(), y=alt.Y(f"{field}:Q"), text="text:N")
 
 
 @chart("trade-totals", data=["china_nk_trade"])
-def trade_totals(china_nk_trade: pd.DataFrame) -> alt.LayerChart:
-    """Annual total trade, one colour and shape per compilation; lines only join consecutive years of one series."""
-    with_total = china_nk_trade[china_nk_trade["total_trade_usd_billion"].notna()]
-    frames = []
-    for series, group in with_total.groupby("data_series", sort=False):
-        years = pd.DataFrame({"year": pd.array(range(FIRST_YEAR, LAST_YEAR + 1), dtype="Int64")})
-        full = years.merge(group, on="year", how="left")
-        full["data_series"] = series
-        frames.append(full)
-    df = pd.concat(frames, ignore_index=True)[
-        ["year", "data_series", "total_trade_usd_billion", "total_trade_change_pct_as_reported", "source_name", "notes"]
-    ]
-    domain = _series_domain(china_nk_trade)
-    # Series that share a year sit a little left or right of it so neither hides the other.
-    nudge = {"KOTRA (annual report)": 0.12, "China customs (GACC)": 0.12}
-    df["x_pos"] = df["year"].astype("float64") + df["data_series"].map(nudge).fillna(-0.12)
-    x = alt.X(
-        "x_pos:Q",
-        title=None,
-        scale=alt.Scale(domain=[FIRST_YEAR - 0.5, LAST_YEAR + 0.5], nice=False),
-        axis=alt.Axis(values=list(range(FIRST_YEAR, LAST_YEAR + 1)), format="d", grid=False),
-    )
-    y = alt.Y("total_trade_usd_billion:Q", title="Total trade (USD billion)", scale=alt.Scale(domain=[0, 7]))
-    shown = _series_domain(with_total)
-    legend = alt.Legend(orient="bottom", columns=2, labelLimit=320, values=shown)
-    color = alt.Color("data_series:N", title="Compiled by", scale=alt.Scale(domain=domain), legend=legend)
-    shape = alt.Shape("data_series:N", title="Compiled by", scale=alt.Scale(domain=domain), legend=legend)
+def trade_totals(china_nk_trade: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+    """Annual total trade: China customs as a line broken at missing years, KOTRA as grey dots."""
+    rows = _placed(china_nk_trade[china_nk_trade["total_trade_usd_billion"].notna()])
+    years = pd.DataFrame({"year": pd.array(range(FIRST_YEAR, LAST_YEAR + 1), dtype="Int64")})
+    gacc = years.merge(rows[rows["compiler"] == GACC], on="year", how="left")
+    gacc["x_pos"] = gacc["x_pos"].fillna(gacc["year"].astype("float64"))
+    x, y = _x(), alt.Y("total_trade_usd_billion:Q", title="US$ billion", scale=alt.Scale(domain=[0, 7.5], nice=False))
     tooltip = [
         alt.Tooltip("year:O", title="Year"),
         alt.Tooltip("data_series:N", title="Compiled by"),
-        alt.Tooltip("total_trade_usd_billion:Q", title="Total trade (USD billion)", format=".3~f"),
+        alt.Tooltip("total_trade_usd_billion:Q", title="Total trade (US$ bn)", format=".3~f"),
         alt.Tooltip("total_trade_change_pct_as_reported:Q", title="Change on year, as reported (%)"),
         alt.Tooltip("source_name:N", title="Source"),
         alt.Tooltip("notes:N", title="Notes"),
     ]
-    base = alt.Chart(df).encode(x=x, y=y, color=color, tooltip=tooltip)
-    lines = base.mark_line(strokeWidth=2)
-    points = base.mark_point(filled=True, size=90, opacity=1).encode(shape=shape)
-    # Value labels above each point; the one series that shares a year with a close
-    # value (KOTRA's 2014 annual report vs its preliminary figure) is labelled below.
-    below = "datum.data_series == 'KOTRA (annual report)'"
-    text = alt.Text("total_trade_usd_billion:Q", format=".3~f")
-    label_base = alt.Chart(df).encode(x=x, y=y, text=text, tooltip=tooltip)
-    above = label_base.transform_filter(f"!({below})").mark_text(baseline="bottom", dy=-9, fontSize=10)
-    under = label_base.transform_filter(below).mark_text(baseline="top", dy=9, fontSize=10)
-    return alt.layer(lines, points, above, under).properties(width=640)
+    line = alt.Chart(gacc).mark_line(color=GACC_BLUE, strokeWidth=2.5, invalid="break-paths-show-domains").encode(x=x, y=y)
+    kotra = rows["compiler"] == "KOTRA"
+    dots = (
+        alt.Chart(rows)
+        .mark_point(size=70, strokeWidth=2, opacity=1)
+        .encode(
+            x=x,
+            y=y,
+            color=_colour(),
+            fill=alt.condition("datum.compiler == 'KOTRA'", alt.value("white"), alt.value(GACC_BLUE)),
+            tooltip=tooltip,
+        )
+    )
+    value = alt.Text("total_trade_usd_billion:Q", format=".3~f")
+    # KOTRA's values go above its dots and China's below, so the labels of shared years stay apart;
+    # KOTRA's two 2014 figures (6.39 preliminary, 6.36 annual report) share one label.
+    kotra_rows = rows[kotra & (rows["year"] != 2014)]
+    above = alt.Chart(kotra_rows).mark_text(dy=-11, fontSize=11, color=KOTRA_GREY).encode(x=x, y=y, text=value)
+    under = alt.Chart(rows[~kotra]).mark_text(dy=14, fontSize=11, fontWeight="bold", color=GACC_BLUE).encode(x=x, y=y, text=value)
+    layers = [
+        closure_band(x, "total_trade_usd_billion", 7.5),
+        line,
+        dots,
+        above,
+        under,
+        _note(2014.0, 6.39, "6.39, 6.36", "total_trade_usd_billion", dy=-11, fontSize=11, color=KOTRA_GREY),
+        _note(2012.0, 0.3, "no total found", "total_trade_usd_billion", fontSize=11, color=KOTRA_GREY),
+        _note(2016.0, 0.3, "no total found", "total_trade_usd_billion", fontSize=11, color=KOTRA_GREY),
+        _note(2013.3, 4.3, "KOTRA (open dots)", "total_trade_usd_billion", align="left", color=KOTRA_GREY),
+        _note(2019.0, 3.5, "China customs", "total_trade_usd_billion", color=GACC_BLUE, fontWeight="bold"),
+    ]
+    return alt.layer(*layers).properties(height=340)
 
 
 @chart("trade-components", data=["china_nk_trade"])
-def trade_components(china_nk_trade: pd.DataFrame) -> alt.FacetChart:
-    """North Korea's exports to and imports from China, by year and by compiler, side by side."""
-    flows = {
-        "nk_exports_to_china_usd_billion": "North Korea's exports to China (China's imports)",
-        "nk_imports_from_china_usd_billion": "North Korea's imports from China (China's exports)",
-    }
-    frame = china_nk_trade[["year", "data_series", *flows, "source_name"]]
-    domain = _series_domain(china_nk_trade)
-    with_components = _series_domain(frame[frame[list(flows)].notna().any(axis=1)])
-    years = list(range(FIRST_YEAR, LAST_YEAR))
-    flow_names = " : ".join(f"datum.flow_field == '{f}' ? {json.dumps(label)}" for f, label in flows.items())
-    bars = (
-        alt.Chart()
-        .transform_fold(list(flows), as_=["flow_field", "usd_billion"])
-        .transform_filter("isValid(datum.usd_billion)")
-        .transform_calculate(flow=f"{flow_names} : datum.flow_field")
-        .mark_bar()
-        .encode(
-            x=alt.X("year:O", title=None, scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0)),
-            xOffset=alt.XOffset("data_series:N", scale=alt.Scale(domain=domain)),
-            y=alt.Y("usd_billion:Q", title="USD billion", scale=alt.Scale(domain=[0, 4])),
-            color=alt.Color(
-                "data_series:N",
-                title="Compiled by",
-                scale=alt.Scale(domain=domain),
-                legend=alt.Legend(orient="bottom", labelLimit=320, values=with_components),
-            ),
-            tooltip=[
-                alt.Tooltip("year:O", title="Year"),
-                alt.Tooltip("data_series:N", title="Compiled by"),
-                alt.Tooltip("nk_exports_to_china_usd_billion:Q", title="North Korea's exports to China (USD bn)"),
-                alt.Tooltip("nk_imports_from_china_usd_billion:Q", title="North Korea's imports from China (USD bn)"),
-                alt.Tooltip("source_name:N", title="Source"),
-            ],
-        )
-        .properties(width=300, height=240)
-    )
-    return alt.layer(bars, data=frame).facet(
-        column=alt.Column("flow:N", title=None, sort=list(flows.values()), header=alt.Header(labelFontWeight="bold", labelLimit=320)),
-        spacing=24,
-    )
+def trade_components(china_nk_trade: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+    """Imports from China (filled) and exports to China (open) for each year and compiler, joined by the gap between them."""
+    flows = china_nk_trade[china_nk_trade[["nk_exports_to_china_usd_billion", "nk_imports_from_china_usd_billion"]].notna().any(axis=1)]
+    rows = _placed(flows)
+    x = _x()
+    y = alt.Y("nk_imports_from_china_usd_billion:Q", title="US$ billion", scale=alt.Scale(domain=[0, 4]))
+    tooltip = [
+        alt.Tooltip("year:O", title="Year"),
+        alt.Tooltip("data_series:N", title="Compiled by"),
+        alt.Tooltip("nk_imports_from_china_usd_billion:Q", title="North Korea's imports from China (US$ bn)", format=".3~f"),
+        alt.Tooltip("nk_exports_to_china_usd_billion:Q", title="North Korea's exports to China (US$ bn)", format=".3~f"),
+        alt.Tooltip("source_name:N", title="Source"),
+    ]
+    base = alt.Chart(rows).encode(x=x, color=_colour(), tooltip=tooltip)
+    gap = base.mark_rule(strokeWidth=3, opacity=0.45).encode(y=y, y2="nk_exports_to_china_usd_billion:Q")
+    imports = base.mark_circle(size=80, opacity=1).encode(y=y)
+    exports = base.mark_point(size=80, strokeWidth=2, filled=False, opacity=1).encode(y=alt.Y("nk_exports_to_china_usd_billion:Q"))
+    field = "nk_imports_from_china_usd_billion"
+    missing = [yr for yr in range(FIRST_YEAR, LAST_YEAR + 1) if yr not in set(rows["year"])]
+    no_split = pd.DataFrame({"x_pos": [float(yr) for yr in missing], field: 0.12, "text": "none"})
+    layers = [
+        closure_band(x, field, 4),
+        gap,
+        imports,
+        exports,
+        _note(2018.2, 2.22, "imports from China", field, align="left"),
+        _note(2017.8, 0.213, "exports to China", field, align="right"),
+        _note(2012.0, 3.85, "KOTRA", field, color=KOTRA_GREY, fontWeight="bold"),
+        _note(2015.5, 3.85, "Statistics Korea", field, color=STATS_KOREA_GREEN, fontWeight="bold"),
+        _note(2018.0, 2.6, "China customs", field, color=GACC_BLUE, fontWeight="bold"),
+        alt.Chart(no_split).mark_text(fontSize=10, angle=0, color=KOTRA_GREY).encode(x=x, y=alt.Y(f"{field}:Q"), text="text:N"),
+    ]
+    return alt.layer(*layers).properties(height=320)

@@ -1,0 +1,209 @@
+"""After 2017: trade with China to 2025, oil above the UN cap, and missile launches.
+
+Every value plotted is a row of ``china_nk_trade``, ``sanctions_monitoring_findings``
+or ``missile_launches_by_year_reported``. Series from different compilers or counters
+are never joined by a line: they measure different things (see the page's notes).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from broadsheet import chart
+
+GACC = "China customs (GACC)"
+GACC_BLUE = "#0072B2"  # the China customs colour on every page of the site
+KOTRA_GREY = "#555555"
+MONITOR_RED = "#D55E00"
+# North Korea closed its border on 31 January 2020; the annual figures for 2020, 2021
+# and 2022 are the years it shaped (freight trains resumed only in January 2022).
+CLOSURE_START, CLOSURE_END = 2019.5, 2022.5
+CLOSURE_LABEL = "North Korea's own border closure, 2020-22"
+
+
+def closure_band(x: alt.X, y_field: str, top: float) -> alt.LayerChart | alt.FacetChart:
+    """Grey band over the border-closure years, labelled at its top left.
+
+    ``x`` is the chart's own x encoding (a quantitative year), so the band shares its scale.
+    """
+    band = pd.DataFrame({x.shorthand.split(":")[0]: [CLOSURE_START], "end": [CLOSURE_END], y_field: [top], "label": [CLOSURE_LABEL]})
+    base = alt.Chart(band)
+    rect = base.mark_rect(color="#e8e8e8").encode(x=x, x2="end:Q")
+    text = base.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=12, color="#333333").encode(
+        x=x, y=alt.Y(f"{y_field}:Q"), text="label:N"
+    )
+    return alt.layer(rect, text)
+
+
+def _totals(trade: pd.DataFrame, first_year: int) -> pd.DataFrame:
+    """Total trade rows from ``first_year``, with a short compiler label for colour."""
+    rows = trade[trade["total_trade_usd_billion"].notna() & (trade["year"] >= first_year)].copy()
+    rows["compiler"] = rows["data_series"].where(rows["data_series"] == GACC, "KOTRA")
+    rows["year_f"] = rows["year"].astype("float64")
+    return rows
+
+
+@chart("trade-since-2013", data=["china_nk_trade"])
+def trade_since_2013(china_nk_trade: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+    """China customs totals as a line (broken where a year is missing), KOTRA as grey dots."""
+    rows = _totals(china_nk_trade, 2013)
+    years = pd.DataFrame({"year": pd.array(range(2013, 2026), dtype="Int64")})
+    gacc = years.merge(rows[rows["compiler"] == GACC], on="year", how="left")
+    gacc["year_f"] = gacc["year"].astype("float64")
+    kotra = rows[rows["compiler"] == "KOTRA"]
+    x = alt.X(
+        "year_f:Q",
+        title=None,
+        scale=alt.Scale(domain=[2012.5, 2025.5], nice=False),
+        axis=alt.Axis(values=list(range(2013, 2026)), format="d", grid=False, labelAngle=0),
+    )
+    y = alt.Y("total_trade_usd_billion:Q", title="US$ billion", scale=alt.Scale(domain=[0, 7]))
+    tooltip = [
+        alt.Tooltip("year:O", title="Year"),
+        alt.Tooltip("data_series:N", title="Compiled by"),
+        alt.Tooltip("total_trade_usd_billion:Q", title="Total trade (US$ bn)", format=".3~f"),
+        alt.Tooltip("total_trade_change_pct_as_reported:Q", title="Change on year, as reported (%)"),
+        alt.Tooltip("source_name:N", title="Source"),
+    ]
+    line = alt.Chart(gacc).mark_line(color=GACC_BLUE, strokeWidth=2.5, invalid="break-paths-show-domains").encode(x=x, y=y)
+    gacc_points = alt.Chart(gacc).mark_point(filled=True, size=70, color=GACC_BLUE, opacity=1).encode(x=x, y=y, tooltip=tooltip)
+    kotra_points = (
+        alt.Chart(kotra).mark_point(filled=False, size=70, strokeWidth=2, color=KOTRA_GREY, opacity=1).encode(x=x, y=y, tooltip=tooltip)
+    )
+    labels = (
+        alt.Chart(gacc[gacc["year"].isin([2021, 2025])])
+        .mark_text(dy=-12, fontSize=12, fontWeight="bold", color=GACC_BLUE)
+        .encode(x=x, y=y, text=alt.Text("total_trade_usd_billion:Q", format="$.3~f"))
+    )
+    left = (
+        alt.Chart(gacc[gacc["year"] == 2017])
+        .mark_text(align="right", dx=-9, fontSize=12, fontWeight="bold", color=GACC_BLUE)
+        .encode(x=x, y=y, text=alt.Text("total_trade_usd_billion:Q", format="$.3~f"))
+    )
+    below = (
+        alt.Chart(gacc[gacc["year"] == 2018])
+        .mark_text(dy=16, fontSize=12, fontWeight="bold", color=GACC_BLUE)
+        .encode(x=x, y=y, text=alt.Text("total_trade_usd_billion:Q", format="$.3~f"))
+    )
+    names = pd.DataFrame(
+        {
+            "year_f": [2013.0, 2022.0],
+            "total_trade_usd_billion": [6.0, 1.75],
+            "name": ["KOTRA (South Korea), open dots", "China customs"],
+            "color": [KOTRA_GREY, GACC_BLUE],
+        }
+    )
+    name_text = (
+        alt.Chart(names).mark_text(align="left", dx=8, fontSize=12).encode(x=x, y=y, text="name:N", color=alt.Color("color:N", scale=None))
+    )
+    gap = pd.DataFrame({"year_f": [2016.0], "total_trade_usd_billion": [0.25], "name": ["2016: no total found"]})
+    gap_text = alt.Chart(gap).mark_text(fontSize=11, color="#555555").encode(x=x, y=y, text="name:N")
+    return alt.layer(
+        closure_band(x, "total_trade_usd_billion", 7), line, gacc_points, kotra_points, labels, left, below, name_text, gap_text
+    ).properties(height=320)
+
+
+OIL_ROWS = {
+    # finding_id: (short label, kind); kinds are coloured apart
+    "F10": ("2019 (period not visible): UN Panel, citing US data", "Monitors' estimate"),
+    "F11": ("Jan-May 2020: 43 states' submission", "Monitors' estimate"),
+    "F16": ("Jan-Sep 2020: UN Panel, as reported by NHK", "Monitors' estimate"),
+    "F12": ("Jan-May 2020: reported to the UN by China and Russia", "Officially reported"),
+    "F13": ("Jan-Aug 2020: reported to the UN by China and Russia", "Officially reported"),
+    "F23": ("Mar 2024 alone: Russia, per the White House", "Monitors' estimate"),
+    "F28": ("Mar-Oct 2024: Russia, per the MSMT", "Monitors' estimate"),
+    "F24": ("7 Mar-5 Nov 2024: Russia, per Open Source Centre", "Monitors' estimate"),
+}
+
+
+@chart("oil-above-cap", data=["sanctions_monitoring_findings"])
+def oil_above_cap(sanctions_monitoring_findings: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+    """Each refined-petroleum finding as a bar, against the 500,000-barrel yearly cap of resolution 2397."""
+    found = sanctions_monitoring_findings
+    rows = found[found["finding_id"].isin(list(OIL_ROWS))].copy()
+    rows["label"] = rows["finding_id"].map(lambda f: OIL_ROWS[f][0])
+    rows["kind"] = rows["finding_id"].map(lambda f: OIL_ROWS[f][1])
+    rows["million_barrels"] = rows["quantity"].astype("float64") / 1e6
+    qualifier = rows["qualifier"].fillna("")
+    rows["value_text"] = (qualifier.where(qualifier == "", qualifier + " ") + rows["quantity"].map(lambda q: f"{q:,.0f}")).str.strip()
+    order = list(OIL_ROWS)
+    y = alt.Y("label:N", title=None, sort=[OIL_ROWS[f][0] for f in order], axis=None, scale=alt.Scale(paddingInner=0.55, paddingOuter=0.3))
+    x = alt.X("million_barrels:Q", title="Million barrels", scale=alt.Scale(domain=[0, 4.5]), axis=alt.Axis(values=[0, 0.5, 1, 2, 3, 4]))
+    color = alt.Color(
+        "kind:N",
+        title=None,
+        scale=alt.Scale(domain=["Monitors' estimate", "Officially reported"], range=[MONITOR_RED, KOTRA_GREY]),
+        legend=alt.Legend(orient="top", labelFontSize=12),
+    )
+    tooltip = [
+        alt.Tooltip("period_label:N", title="Period"),
+        alt.Tooltip("reporter:N", title="Finding by"),
+        alt.Tooltip("value_as_reported:N", title="As reported"),
+        alt.Tooltip("source_name:N", title="Source"),
+    ]
+    base = alt.Chart(rows).encode(y=y)
+    bars = base.mark_bar().encode(x=x, color=color, tooltip=tooltip)
+    values = base.mark_text(align="left", dx=4, fontSize=12, fontWeight="bold").encode(x=x, text="value_text:N")
+    # The finding's label sits above its bar, so the bars keep the full width on a phone.
+    names = base.mark_text(align="left", baseline="bottom", dy=-9, fontSize=12).encode(x=alt.datum(0), text="label:N")
+    cap = pd.DataFrame({"million_barrels": [0.5], "text": ["UN cap: 500,000 barrels a year"]})
+    rule = alt.Chart(cap).mark_rule(color="#000000", strokeDash=[4, 3], strokeWidth=1.5).encode(x="million_barrels:Q")
+    cap_text = (
+        alt.Chart(cap)
+        .mark_text(align="left", baseline="bottom", dx=4, dy=-2, fontSize=12)
+        .encode(x="million_barrels:Q", y=alt.value(0), text="text:N")
+    )
+    return alt.layer(rule, bars, values, names, cap_text).properties(height=alt.Step(44))
+
+
+LINE_PX, PANEL_PX = 15, 170
+COUNTER_SHORT = {
+    "Japan Ministry of Defense": "Japan MOD",
+    "UN Panel of Experts": "UN Panel",
+    "South Korea National Intelligence Service": "S. Korea NIS, Jan-Jul",
+    "CSIS Missile Defense Project": "CSIS",
+    "Japan Fire and Disaster Management Agency (white paper)": "Japan FDMA",
+}
+
+
+@chart("missile-launches-since-2019", data=["missile_launches_by_year_reported"])
+def missile_launches_since_2019(missile_launches_by_year_reported: pd.DataFrame) -> alt.VConcatChart:
+    """Launch events and missiles fired per year, one dot per counter, labelled; counters never joined."""
+    counts = missile_launches_by_year_reported
+    rows = counts[counts["counting_unit"].isin(["launch events", "missiles", "ballistic missiles"])].copy()
+    rows = rows[rows["counter"].isin(list(COUNTER_SHORT))]
+    rows["panel"] = rows["counting_unit"].map(lambda u: "Launch events" if u == "launch events" else "Missiles fired")
+    marks = rows["count_qualifier"].fillna("").map({"at least": "at least ", "about": "about ", "": ""})
+    rows["text"] = marks + rows["count"].astype(str) + " (" + rows["counter"].map(COUNTER_SHORT) + ")"
+    x = alt.X("year:O", title=None, scale=alt.Scale(domain=list(range(2019, 2025)), paddingOuter=0.6), axis=alt.Axis(labelAngle=0))
+    tooltip = [
+        alt.Tooltip("year:O", title="Year"),
+        alt.Tooltip("counter:N", title="Counter"),
+        alt.Tooltip("counting_unit:N", title="Counts"),
+        alt.Tooltip("scope:N", title="Scope"),
+        alt.Tooltip("value_as_reported:N", title="As reported"),
+        alt.Tooltip("source_name:N", title="Source"),
+    ]
+    panels = []
+    for panel, top in (("Launch events", 40), ("Missiles fired", 130)):
+        part = rows[rows["panel"] == panel].sort_values("count", ascending=False)
+        # One label per year, above its highest dot; a second counter goes on a second line.
+        label = part.groupby("year", as_index=False).agg(count=("count", "max"), text=("text", "\n".join))
+        # Vega draws extra lines below the first, so a two-line label is lifted by one line.
+        lines = label["text"].str.count("\n")
+        label["label_y"] = label["count"].astype("float64") + lines * LINE_PX * top / PANEL_PX
+        y = alt.Y("count:Q", title=panel, scale=alt.Scale(domain=[0, top]), axis=alt.Axis(tickCount=4))
+        stems = alt.Chart(part).mark_rule(color=KOTRA_GREY, strokeWidth=2).encode(x=x, y=y, y2=alt.datum(0))
+        dots = alt.Chart(part).mark_circle(size=90, color=KOTRA_GREY, opacity=1).encode(x=x, y=y, tooltip=tooltip)
+        text = (
+            alt.Chart(label)
+            .mark_text(baseline="bottom", dy=-8, fontSize=12, lineBreak="\n", lineHeight=LINE_PX)
+            .encode(x=x, y=alt.Y("label_y:Q"), text="text:N")
+        )
+        missing = pd.DataFrame({"year": [yr for yr in range(2019, 2025) if yr not in set(part["year"])], "text": "no count found"})
+        none = (
+            alt.Chart(missing).mark_text(baseline="bottom", dy=-4, fontSize=11, color=KOTRA_GREY).encode(x=x, y=alt.datum(0), text="text:N")
+        )
+        panels.append(alt.layer(stems, dots, text, none).properties(height=PANEL_PX))
+    return alt.vconcat(*panels, spacing=18)
