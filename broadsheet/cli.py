@@ -36,7 +36,6 @@ def parser() -> argparse.ArgumentParser:
         if name == "serve":
             sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
             sub.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-            sub.add_argument("--out", type=Path, default=Path("public"), help="output folder (default: public)")
     return main
 
 
@@ -64,7 +63,6 @@ def run(args: argparse.Namespace) -> int:
 
         return serve(
             lambda: load_config(root, base_url=args.base_url, drafts=args.drafts),
-            _out(root, args.out),
             cache,
             host=args.host,
             port=args.port,

@@ -118,6 +118,34 @@ class Output:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
+class MemoryOutput(Output):
+    """The preview's output: files held in ``files`` (by path), never on disk.
+
+    Same calls as an in-place ``Output``: writes wait in memory until ``commit``, which
+    makes ``files`` exactly what this build produced; ``abort`` leaves it as it was."""
+
+    def __init__(self, files: dict[str, bytes]):  # (no folder: nothing of Output's setup applies)
+        self.files = files
+        self.in_place = True  # workers send their pages back rather than write them
+        self.produced = set()
+        self.pending = {}
+
+    def keep(self, rel: str) -> bool:
+        if rel not in self.files:
+            return False
+        self.produced.add(rel)
+        return True
+
+    def commit(self) -> None:
+        built = {rel: self.pending[rel] if rel in self.pending else self.files[rel] for rel in sorted(self.produced)}
+        self.files.clear()
+        self.files.update(built)
+        self.pending.clear()
+
+    def abort(self) -> None:
+        self.pending.clear()
+
+
 def swap_in(built: Path, dest: Path) -> None:
     """Replace the folder ``dest`` with the folder ``built`` (two renames, no copying)."""
     old = dest.parent / f".{dest.name}.old-{os.getpid()}"
