@@ -10,6 +10,7 @@ from pathlib import Path
 from .cache import CACHE_DIR, Cache
 from .config import Config, load_config
 from .errors import SiteError
+from .output import check_destination, clean_leftovers
 
 COMMANDS = ("build", "serve", "check")
 
@@ -49,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     except SiteError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # permissions, a full disk, a file where a folder should be...
+        print(f"error: {os_error(error)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
@@ -67,22 +71,46 @@ def run(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
         )
+    out = _out(root, args.out) if args.command == "build" else None
+    if out is not None:
+        check_destination(out, root, cache.folder)
+        clean_leftovers(out)
+        cache.clean_leftovers()
     config = load_config(root, base_url=args.base_url, drafts=args.drafts)
-    if args.command == "check" or args.strict:
+    if out is None or args.strict:
         from .check import check_site
 
-        return check_site(config, cache, out=_out(root, args.out) if args.command == "build" else None)
-    out = _out(root, args.out)
+        if out is not None:  # it replaces out/ without the state: the next build must not trust it
+            cache.mark_stale(state_key(config, out)[0])
+        return check_site(config, cache, out=out)
     name, key = state_key(config, out)
     state = cache.load_object(name, key) or BuildState()
     state.html_loader = lambda: cache.load_object(name + "-html", key) or {}
-    # after a build with a saved state, write in place: only the files that change
-    result = build_site(config, out, cache, progress=_progress, state=state, in_place=state.outputs is not None)
+    # After a build with a saved state, write in place: only the files that change. The
+    # saved state is marked stale before the first file changes and saved again once all
+    # are written, so a build that dies in between is followed by a full one.
+    result = build_site(
+        config,
+        out,
+        cache,
+        progress=_progress,
+        state=state,
+        in_place=state.outputs is not None,
+        before_commit=lambda: cache.mark_stale(name),
+    )
     if state.converted >= min(100, len(state.pages) / 10):  # else the saved HTML is nearly all still true
         cache.save_object(name + "-html", key, state.html_store())
     cache.save_object(name, key, state)
     print(result.summary())
     return 0
+
+
+def os_error(error: OSError) -> str:
+    """An error of the system as one line: the file, then what went wrong. (Of a rename,
+    the file it would replace: the source is the build's own temporary file.)"""
+    path = error.filename2 if error.filename2 is not None else error.filename
+    reason = error.strerror or str(error)
+    return f"{path}: {reason}" if path is not None else reason
 
 
 def state_key(config: Config, out: Path) -> tuple[str, str]:

@@ -192,6 +192,7 @@ def build_site(
     fingerprint: bool = True,
     in_place: bool = False,
     output: Output | None = None,
+    before_commit: Callable[[], None] | None = None,
 ) -> BuildResult:
     """Build the site into ``dest``.
 
@@ -200,7 +201,8 @@ def build_site(
     atomically once the whole build has succeeded. With a ``state`` from the previous
     build, pages are read again only if their text changed and rendered again only if
     one of their inputs changed; unchanged pages are kept from ``dest``. An ``output``
-    given (the preview's, in memory) is written instead of ``dest``.
+    given (the preview's, in memory) is written instead of ``dest``. ``before_commit``
+    runs once everything is ready, just before the first file of ``dest`` changes.
     """
     start = time.perf_counter()
     state = state if state is not None else BuildState()  # a one-off build keeps its own
@@ -215,6 +217,8 @@ def build_site(
     try:
         compiled = cache.folder / "templates" if cache.folder else None
         rendered, keys = write_site(output, site, figures, cards, assets, templates, state, progress, compiled)
+        if before_commit is not None:
+            before_commit()
         output.commit()
     except BaseException:
         output.abort()
