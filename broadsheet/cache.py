@@ -13,6 +13,8 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+from .output import process_running, write_file
+
 CACHE_DIR = ".cache"
 
 
@@ -72,8 +74,7 @@ class Cache:
         tmp = self.folder / "tmp" / f"{path.name}.tmp-{os.getpid()}"  # one writer per process and file
         tmp.parent.mkdir(exist_ok=True)
         try:
-            with open(tmp, "wb") as file:
-                file.write(data)
+            write_file(tmp, data)
             os.replace(tmp, path)
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -81,9 +82,7 @@ class Cache:
 
     def clean_leftovers(self) -> None:
         """Remove the half-written entries of builds that were killed (in ``tmp/``)."""
-        from .output import _running
-
         for path in (self.folder / "tmp").glob("*.tmp-*") if self.folder is not None else ():
             pid = path.name.rpartition("-")[2]
-            if pid.isdigit() and not _running(int(pid)):
+            if pid.isdigit() and not process_running(int(pid)):
                 path.unlink(missing_ok=True)

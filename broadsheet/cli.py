@@ -98,9 +98,13 @@ def run(args: argparse.Namespace) -> int:
         in_place=state.outputs is not None,
         before_commit=lambda: cache.mark_stale(name),
     )
-    if state.converted >= min(100, len(state.pages) / 10):  # else the saved HTML is nearly all still true
-        cache.save_object(name + "-html", key, state.html_store())
-    cache.save_object(name, key, state)
+    try:
+        if state.converted >= min(100, len(state.pages) / 10):  # else the saved HTML is nearly all still true
+            cache.save_object(name + "-html", key, state.html_store())
+        cache.save_object(name, key, state)
+    except OSError as error:  # (the state stays marked stale: the output is whole and new)
+        print(f"error: {os_error(error)}: {out} was built, but not its saved state: the next build will build everything", file=sys.stderr)
+        return 1
     print(result.summary())
     return 0
 

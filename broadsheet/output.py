@@ -57,8 +57,7 @@ class Output:
             return
         path = self.root / rel
         self._folder(path.parent)
-        with open(path, "wb") as file:
-            file.write(content)
+        write_file(path, content)
 
     def keep(self, rel: str) -> bool:
         """Keep the file as the previous build wrote it; False if there is none."""
@@ -97,8 +96,7 @@ class Output:
                     pass  # not there yet
                 self._folder(path.parent)
                 self._folder(tmp)
-                with open(tmp / str(n), "wb") as file:
-                    file.write(content)
+                write_file(tmp / str(n), content)
                 os.replace(tmp / str(n), path)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -164,16 +162,27 @@ def swap_in(built: Path, dest: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def write_file(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path``; an error (a full disk) names the file it was writing."""
+    try:
+        with open(path, "wb") as file:
+            file.write(content)
+    except OSError as error:
+        if error.filename is None:
+            raise OSError(error.errno, error.strerror, str(path)) from None
+        raise
+
+
 def clean_leftovers(dest: Path) -> None:
     """Remove what builds into ``dest`` that were killed left beside it (their staging,
     old and temporary folders), unless the process that made them is still running."""
     for path in dest.parent.glob(f".{dest.name}.*-*"):
         kind, _, pid = path.name.removeprefix(f".{dest.name}.").rpartition("-")
-        if kind in ("staging", "old", "tmp") and pid.isdigit() and not _running(int(pid)):
+        if kind in ("staging", "old", "tmp") and pid.isdigit() and not process_running(int(pid)):
             shutil.rmtree(path, ignore_errors=True)  # (best effort: a leftover never fails a build)
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
     if pid == os.getpid():
         return False  # a killed process with our number: we have made nothing yet
     try:

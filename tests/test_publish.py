@@ -350,3 +350,20 @@ def test_a_strict_build_between_two_builds_does_not_leave_the_state_behind(site:
     cold = make_site(tmp_path / "cold")
     assert run(cold, "build", "--no-cache") == 0
     assert snapshot(site / "public") == snapshot(cold / "public")
+
+
+def test_a_state_that_cannot_be_saved_after_the_commit_makes_the_next_build_a_full_one(site: Path, capsys) -> None:
+    assert run(site) == 0
+    for saved_html in (site / ".cache/state").glob("*-html.pickle"):  # saved after the output is replaced
+        saved_html.unlink()
+        saved_html.mkdir()
+    edit(site / "content/index.md", "See [the notes]", "Read [the notes]")
+    capsys.readouterr()
+    assert run(site) == 1
+    err = capsys.readouterr().err
+    assert "Is a directory: " in err and "public was built, but not its saved state" in err and err.count("\n") == 1, err
+    assert "Read <a" in (site / "public/index.html").read_text()
+    for saved_html in (site / ".cache/state").glob("*-html.pickle"):
+        saved_html.rmdir()
+    assert run(site) == 0
+    assert "(2 rendered)" in capsys.readouterr().out  # the state was not trusted
