@@ -8,6 +8,7 @@ of constant bytes (so the output stays deterministic).
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 from collections.abc import Iterable
@@ -176,21 +177,22 @@ def write_file(path: Path, content: bytes) -> None:
 def clean_leftovers(dest: Path) -> None:
     """Remove what builds into ``dest`` that were killed left beside it (their staging,
     old and temporary folders), unless the process that made them is still running."""
-    for path in dest.parent.glob(f".{dest.name}.*-*"):
+    for path in dest.parent.glob(f".{glob.escape(dest.name)}.*-*"):
         kind, _, pid = path.name.removeprefix(f".{dest.name}.").rpartition("-")
         if kind in ("staging", "old", "tmp") and pid.isdigit() and not process_running(int(pid)):
             shutil.rmtree(path, ignore_errors=True)  # (best effort: a leftover never fails a build)
 
 
 def process_running(pid: int) -> bool:
+    """Whether the process that named a leftover after itself still runs."""
     if pid == os.getpid():
         return False  # a killed process with our number: we have made nothing yet
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        os.kill(pid, 0)  # (signal 0: only asks)
+    except (ProcessLookupError, OverflowError):
         return False
-    except (PermissionError, OverflowError):
-        return pid < 2**31
+    except PermissionError:
+        return True  # someone else's
     return True
 
 
@@ -233,5 +235,6 @@ def check_destination(dest: Path, root: Path, cache: Path | None) -> None:
                 shown,
                 None,
                 "not an output folder: it is not empty and no Broadsheet build made it (it has no .broadsheet-output)",
-                "a build replaces its output folder whole: move these files away or choose another --out",
+                "a build replaces its output folder whole: move these files away or choose another --out "
+                "(a folder made by a Broadsheet older than this check can simply be deleted)",
             )
