@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -299,6 +300,7 @@ def test_a_build_killed_while_staging_leaves_public_and_is_cleaned_up(tmp_path: 
     build = subprocess.Popen(command, stderr=subprocess.DEVNULL, start_new_session=True)
     while not any(site.glob(".public.staging-*/notes/p*")):
         assert build.poll() is None, "the build ended before it could be killed"
+        time.sleep(0.01)
     os.killpg(build.pid, signal.SIGKILL)  # the build and its workers, as a cancelled CI job is
     build.wait()
     assert snapshot(site / "public") == before and list(site.glob(".public.staging-*"))
