@@ -13,6 +13,8 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+from .output import process_running, write_file
+
 CACHE_DIR = ".cache"
 
 
@@ -61,13 +63,26 @@ class Cache:
         if self.folder is not None:
             self._write(self.folder / "state" / f"{name}.pickle", pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
 
+    def mark_stale(self, name: str) -> None:
+        """Make the object saved under ``name`` a miss until it is saved again (written,
+        not deleted: a cache that cannot be written fails here, before anything else)."""
+        self.save_object(name, "stale", None)
+
     def _write(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")  # one writer per process and file
+        assert self.folder is not None
+        tmp = self.folder / "tmp" / f"{path.name}.tmp-{os.getpid()}"  # one writer per process and file
+        tmp.parent.mkdir(exist_ok=True)
         try:
-            with open(tmp, "wb") as file:
-                file.write(data)
+            write_file(tmp, data)
             os.replace(tmp, path)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+
+    def clean_leftovers(self) -> None:
+        """Remove the half-written entries of builds that were killed (in ``tmp/``)."""
+        for path in (self.folder / "tmp").glob("*.tmp-*") if self.folder is not None else ():
+            pid = path.name.rpartition("-")[2]
+            if pid.isdigit() and not process_running(int(pid)):
+                path.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from .cache import CACHE_DIR, Cache
 from .config import Config, load_config
 from .errors import SiteError
+from .output import check_destination, clean_leftovers
 
 COMMANDS = ("build", "serve", "check", "new")
 
@@ -38,7 +39,6 @@ def parser() -> argparse.ArgumentParser:
         if name == "serve":
             sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
             sub.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-            sub.add_argument("--out", type=Path, default=Path("public"), help="output folder (default: public)")
     return main
 
 
@@ -51,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         return run(args)
     except SiteError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # permissions, a full disk, a file where a folder should be...
+        print(f"error: {os_error(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -68,25 +71,44 @@ def run(args: argparse.Namespace) -> int:
 
         return serve(
             lambda: load_config(root, base_url=args.base_url, drafts=args.drafts),
-            _out(root, args.out),
             cache,
             host=args.host,
             port=args.port,
         )
+    out = _out(root, args.out) if args.command == "build" else None
+    if out is not None:
+        check_destination(out, root, cache.folder)
+        clean_leftovers(out)
+        cache.clean_leftovers()
     config = load_config(root, base_url=args.base_url, drafts=args.drafts)
-    if args.command == "check" or args.strict:
+    if out is None or args.strict:
         from .check import check_site
 
-        return check_site(config, cache, out=_out(root, args.out) if args.command == "build" else None)
-    out = _out(root, args.out)
+        if out is not None:  # it replaces out/ without the state: the next build must not trust it
+            cache.mark_stale(state_key(config, out)[0])
+        return check_site(config, cache, out=out)
     name, key = state_key(config, out)
     state = cache.load_object(name, key) or BuildState()
     state.html_loader = lambda: cache.load_object(name + "-html", key) or {}
-    # after a build with a saved state, write in place: only the files that change
-    result = build_site(config, out, cache, progress=_progress, state=state, in_place=state.outputs is not None)
-    if state.converted >= min(100, len(state.pages) / 10):  # else the saved HTML is nearly all still true
-        cache.save_object(name + "-html", key, state.html_store())
-    cache.save_object(name, key, state)
+    # After a build with a saved state, write in place: only the files that change. The
+    # saved state is marked stale before the first file changes and saved again once all
+    # are written, so a build that dies in between is followed by a full one.
+    result = build_site(
+        config,
+        out,
+        cache,
+        progress=_progress,
+        state=state,
+        in_place=state.outputs is not None,
+        before_commit=lambda: cache.mark_stale(name),
+    )
+    try:
+        if state.converted >= min(100, len(state.pages) / 10):  # else the saved HTML is nearly all still true
+            cache.save_object(name + "-html", key, state.html_store())
+        cache.save_object(name, key, state)
+    except OSError as error:  # (the state stays marked stale: the output is whole and new)
+        print(f"error: {os_error(error)}: {out} was built, but not its saved state: the next build will build everything", file=sys.stderr)
+        return 1
     print(result.summary())
     return 0
 
@@ -99,6 +121,14 @@ def new(dest: Path) -> int:
     print(f"  broadsheet serve --root {dest}    # preview at http://127.0.0.1:8000, rebuilt as you edit")
     print(f"  broadsheet check --root {dest}    # links, alt text, sources")
     return 0
+
+
+def os_error(error: OSError) -> str:
+    """An error of the system as one line: the file, then what went wrong. (Of a rename,
+    the file it would replace: the source is the build's own temporary file.)"""
+    path = error.filename2 if error.filename2 is not None else error.filename
+    reason = error.strerror or str(error)
+    return f"{path}: {reason}" if path is not None else reason
 
 
 def state_key(config: Config, out: Path) -> tuple[str, str]:

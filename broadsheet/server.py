@@ -1,16 +1,19 @@
-"""Preview server: build, serve ``public/``, rebuild what changed, reload the browser.
+"""Preview server: build into memory, serve it, rebuild what changed, reload the browser.
 
 It reuses ``build_site`` with a ``BuildState`` (so only pages whose inputs changed are
-rendered) and the same cache as ``python build.py``. Serving, the WebSocket and the
-injected reload script come from the ``livereload`` package; the file watching is a
-small poll of the site's source folders, so a rebuild starts within ~0.1 s of a save.
-A build error keeps the last good site on screen with the error over it.
+rendered) and the same chart cache as ``python build.py``, but keeps the built site in
+memory: the preview never writes where the build publishes, nor a build state that
+the command line would reuse. The WebSocket and livereload.js come from the
+``livereload`` package; the file watching is a small poll of the site's source folders,
+so a rebuild starts within ~0.1 s of a save. A build error keeps the last good site on
+screen with the error over it.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import mimetypes
 import os
 import re
 import sys
@@ -23,6 +26,7 @@ from typing import Any
 from .cache import Cache
 from .config import CONFIG_FILE, Config
 from .errors import SiteError
+from .output import MemoryOutput
 from .site import BuildResult, BuildState, build_site
 
 WATCHED = ("content", "charts", "data", "templates", "static")
@@ -35,9 +39,9 @@ STATUS_PATH = "/_broadsheet/status"
 class Preview:
     """The site being previewed: its last build, its last error, and what changed."""
 
-    def __init__(self, load_config: Callable[[], Config], out: Path, cache: Cache, log: Callable[[str], None] = print):
+    def __init__(self, load_config: Callable[[], Config], cache: Cache, log: Callable[[str], None] = print):
         self.load_config = load_config
-        self.out = out
+        self.built: dict[str, bytes] = {}  # the built site, by path ("notes/coal/index.html")
         self.cache = cache
         self.log = log
         self.state = BuildState()
@@ -51,7 +55,8 @@ class Preview:
         """Build (incrementally after the first time); remember the result or the error."""
         try:
             config = self.load_config()
-            self.result = build_site(config, self.out, self.cache, state=self.state, fingerprint=False, in_place=True)
+            output = MemoryOutput(self.built)
+            self.result = build_site(config, config.root, self.cache, state=self.state, fingerprint=False, output=output)
             self.error = None
         except SiteError as error:
             self.error = error
@@ -131,73 +136,36 @@ def error_banner(error: SiteError) -> str:
 def make_app(preview: Preview) -> Any:
     """The tornado application: the built site, the reload socket and a status endpoint."""
     from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
-    from livereload.server import LiveScriptInjector
     from tornado import web
 
-    def script() -> bytes:
-        """livereload.js, plus a once-a-second check of the build generation so that a page
-        that was loading while a rebuild finished still catches up."""
-        return (
-            '<script>(function(){var s=document.createElement("script");'
-            's.src="/livereload.js?port="+(window.location.port||(window.location.protocol=="https:"?443:80));'
-            f"document.head.appendChild(s);var g={preview.generation};"
-            f'setInterval(function(){{fetch("{STATUS_PATH}").then(function(r){{return r.json()}})'
-            ".then(function(j){if(j.generation!==g)location.reload()}).catch(function(){})},1000);"
-            "})();</script>"
-        ).encode()
+    class SiteHandler(web.RequestHandler):
+        """Files of the built site, from memory: a path that is not one of them is a 404
+        (nothing is read from disk, so no path can reach outside the site)."""
 
-    class Injector(LiveScriptInjector):
-        """Adds the reload script (only while serving) and, after a failed build, the error."""
+        def get(self, path: str) -> None:
+            self.respond(path, send_body=True)
 
-        def transform_first_chunk(self, status_code: int, headers: Any, chunk: bytes, finishing: bool) -> Any:
-            if "html" not in headers.get("Content-Type", "") or b"</head>" not in chunk:
-                return status_code, headers, chunk
-            extra = b""
-            if preview.error is not None:
-                extra = error_banner(preview.error).encode()
-            chunk = chunk.replace(b"</head>", script() + b"</head>", 1)
-            chunk = re.sub(rb"(<body[^>]*>)", lambda m: m.group(1) + extra, chunk, count=1)
-            if "Content-Length" in headers:
-                headers["Content-Length"] = str(len(chunk))
-            return status_code, headers, chunk
+        def head(self, path: str) -> None:
+            self.respond(path, send_body=False)
 
-    class SiteHandler(web.StaticFileHandler):
-        """Files of the built site only: anything resolving outside it is a 404."""
-
-        def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
-            real_root = os.path.realpath(root)
-            real = os.path.realpath(absolute_path)
-            if real != real_root and not real.startswith(real_root + os.sep):
-                raise web.HTTPError(404)
-            if os.path.isdir(real) and not self.request.path.endswith("/"):
+        def respond(self, path: str, send_body: bool) -> None:
+            files = preview.built
+            rel = path + "index.html" if path == "" or path.endswith("/") else path
+            if rel not in files and f"{rel}/index.html" in files:
                 self.redirect(self.request.path + "/", permanent=False)
-                return None
-            if os.path.isdir(real):
-                real = os.path.join(real, "index.html")
-            if not os.path.isfile(real):
-                raise web.HTTPError(404)
-            return str(real)
-
-        def write_error(self, status_code: int, **kwargs: Any) -> None:
-            page = preview.out / "404.html"
-            self.set_header("Content-Type", "text/html; charset=utf-8")
-            if status_code == 403:  # tornado's own refusal of paths outside the root
-                status_code = 404
-                self.set_status(404)
-            if status_code == 404 and page.is_file():
-                self.finish(page.read_bytes())
-            elif preview.error is not None:
-                self.finish(
-                    f"<!doctype html><html><head><title>Build failed</title></head><body>{error_banner(preview.error)}</body></html>"
-                )
+                return
+            if rel in files:
+                body = files[rel]
             else:
-                self.finish(f"<!doctype html><html><head><title>{status_code}</title></head><body><h1>{status_code}</h1></body></html>")
-
-        def compute_etag(self) -> None:
-            return None  # always send the current file
-
-        def set_extra_headers(self, path: str) -> None:
+                self.set_status(404)
+                rel = "404.html"
+                body = files.get(rel, NOT_FOUND)  # (no 404 page before a first good build)
+            if rel.endswith(".html"):
+                body = with_script(body, preview)
+            self.set_header("Content-Type", content_type(rel))
             self.set_header("Cache-Control", "no-store")
+            self.set_header("Content-Length", str(len(body)))
+            self.finish(body if send_body else None)
 
     class StatusHandler(web.RequestHandler):
         def get(self) -> None:
@@ -212,10 +180,36 @@ def make_app(preview: Preview) -> Any:
             (r"/livereload", LiveReloadHandler),
             (r"/livereload.js", LiveReloadJSHandler),
             (STATUS_PATH, StatusHandler),
-            (r"/(.*)", SiteHandler, {"path": str(preview.out), "default_filename": "index.html"}),
-        ],
-        transforms=[Injector],
+            (r"/(.*)", SiteHandler),
+        ]
     )
+
+
+def with_script(page: bytes, preview: Preview) -> bytes:
+    """A built page with the reload script (only while serving) and, after a failed
+    build, the error over it: the whole page, whatever its size."""
+    script = (
+        '<script>(function(){var s=document.createElement("script");'
+        's.src="/livereload.js?port="+(window.location.port||(window.location.protocol=="https:"?443:80));'
+        f"document.head.appendChild(s);var g={preview.generation};"
+        f'setInterval(function(){{fetch("{STATUS_PATH}").then(function(r){{return r.json()}})'
+        ".then(function(j){if(j.generation!==g)location.reload()}).catch(function(){})},1000);"
+        "})();</script>"
+    ).encode()  # (a once-a-second look at the build generation: a page loading during a rebuild catches up)
+    page = page.replace(b"</head>", script + b"</head>", 1)
+    if preview.error is not None:
+        banner = error_banner(preview.error).encode()
+        page = re.sub(rb"(<body[^>]*>)", lambda m: m.group(1) + banner, page, count=1)
+    return page
+
+
+NOT_FOUND = b"<!doctype html><html><head><title>Not found</title></head><body><h1>Not found</h1></body></html>"
+
+
+def content_type(rel: str) -> str:
+    kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
+    textual = kind.startswith("text/") or kind in ("application/json", "application/javascript", "application/xml", "image/svg+xml")
+    return f"{kind}; charset=utf-8" if textual else kind
 
 
 def watch(preview: Preview) -> None:
@@ -233,17 +227,16 @@ def watch(preview: Preview) -> None:
     LiveReloadHandler.reload_waiters(reload_path(changed) if ok else "*")
 
 
-def serve(load_config: Callable[[], Config], out: Path, cache: Cache, host: str = "127.0.0.1", port: int = 8000) -> int:
+def serve(load_config: Callable[[], Config], cache: Cache, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Build, then serve until interrupted. Build errors are shown, never fatal."""
     from tornado import ioloop
 
-    preview = Preview(load_config, out, cache, log=lambda message: print(message, flush=True))
-    if preview.build() is False and not out.is_dir():
-        out.mkdir(parents=True)
+    preview = Preview(load_config, cache, log=lambda message: print(message, flush=True))
+    preview.build()
     app = make_app(preview)
     app.listen(port, address=host)
     shown = f"[{host}]" if ":" in host else host
-    print(f"Serving {out} at http://{shown}:{port}/ (Ctrl+C to stop)", flush=True)
+    print(f"Serving {preview.root} (built in memory) at http://{shown}:{port}/ (Ctrl+C to stop)", flush=True)
     ioloop.PeriodicCallback(lambda: watch(preview), POLL_MS).start()
     try:
         ioloop.IOLoop.current().start()

@@ -201,6 +201,8 @@ def build_site(
     state: BuildState | None = None,
     fingerprint: bool = True,
     in_place: bool = False,
+    output: Output | None = None,
+    before_commit: Callable[[], None] | None = None,
 ) -> BuildResult:
     """Build the site into ``dest``.
 
@@ -208,7 +210,9 @@ def build_site(
     ``in_place`` (warm builds, the preview server), changed files only, each replaced
     atomically once the whole build has succeeded. With a ``state`` from the previous
     build, pages are read again only if their text changed and rendered again only if
-    one of their inputs changed; unchanged pages are kept from ``dest``.
+    one of their inputs changed; unchanged pages are kept from ``dest``. An ``output``
+    given (the preview's, in memory) is written instead of ``dest``. ``before_commit``
+    runs once everything is ready, just before the first file of ``dest`` changes.
     """
     start = time.perf_counter()
     state = state if state is not None else BuildState()  # a one-off build keeps its own
@@ -218,10 +222,13 @@ def build_site(
     assets = collect_assets(config, cache, needs_runtime=bool(figures), fingerprint=fingerprint)
     template_key = "".join(folder_digest(d, "**/*") for d in config.theme_dirs(TEMPLATES_DIR))
     templates = state.memo("templates", template_key, lambda: template_graph(config))
-    output = Output(dest, in_place=in_place, previous=state.outputs if in_place else None)
+    if output is None:
+        output = Output(dest, in_place=in_place, previous=state.outputs if in_place else None)
     try:
         compiled = cache.folder / "templates" if cache.folder else None
         rendered, keys = write_site(output, site, figures, cards, assets, templates, state, progress, compiled)
+        if before_commit is not None:
+            before_commit()
         output.commit()
     except BaseException:
         output.abort()

@@ -6,7 +6,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from test_server import Server, server  # noqa: F401 (the fixture)
+from test_server import Server, add_big_page, server  # noqa: F401 (the fixture)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
@@ -61,3 +61,13 @@ def test_error_overlay_appears_in_the_open_page(browser, server: Server) -> None
     assert "content/notes/coal.md:4:" in page.inner_text("#broadsheet-error")
     server.after_edit("content/notes/coal.md", "order: two", "order: 2")
     page.wait_for_selector("#broadsheet-error", state="detached", timeout=5000)
+
+
+def test_a_page_of_several_hundred_kb_arrives_whole_in_the_browser(browser, server: Server) -> None:  # noqa: F811
+    add_big_page(server)
+    page = browser.new_page()
+    page.goto(f"http://127.0.0.1:{server.port}/big/")
+    assert page.inner_text("#the-end") == "The end."  # the last element of a page of ~450 KB
+    assert page.locator("main p").count() >= 3000
+    assert page.evaluate("document.documentElement.outerHTML.length") > 400_000
+    page.wait_for_function("() => window.LiveReload !== undefined")  # the reload script still runs

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
+import signal
 import struct
+import subprocess
+import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -15,7 +20,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run, snapshot
+from conftest import REPO, make_site, run, snapshot
 from test_errors import built, edit  # noqa: F401 (fixture)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -193,3 +198,174 @@ def test_deploy_recipes_exist_and_use_the_base_url() -> None:
     workflow = (REPO / ".github/workflows/pages.yml").read_text()
     assert "--base-url" in workflow and "actions/deploy-pages" in workflow and "make site" not in workflow
     assert "build.py" in (REPO / "netlify.toml").read_text()
+
+
+# --- Where a build may write, and what it may delete ------------------------------------------
+
+DEAD_PID = "999999999"  # above any pid_max: the process that left these files is gone
+
+
+def with_repository(site: Path) -> Path:
+    (site / ".git").mkdir()
+    (site / ".git/HEAD").write_text("ref: refs/heads/main\n")
+    return site
+
+
+@pytest.mark.parametrize(
+    ("out", "reason"),
+    [
+        (".", "is the site folder"),
+        ("..", "contains the site folder"),
+        ("content", "is the site's content/"),
+        ("content/notes", "is inside the site's content/"),
+        ("data", "is the site's data/"),
+        ("charts", "is the site's charts/"),
+        ("templates", "is the site's templates/"),
+        ("static", "is the site's static/"),
+        ("site.toml", "is the site's site.toml"),
+        (".git", "is the site's .git/"),
+        (".git/public", "is inside the site's .git/"),
+        (".cache", "is the build cache"),
+        ("content-link", "is the site's content/"),  # a symlink to a source folder
+    ],
+)
+def test_out_aimed_at_the_site_or_its_sources_is_refused_and_nothing_is_lost(out: str, reason: str, site: Path, capsys) -> None:
+    with_repository(site)
+    assert run(site, "build", "--no-cache") == 0
+    (site / "content-link").symlink_to(site / "content", target_is_directory=True)
+    before = snapshot(site)
+    capsys.readouterr()
+    for strict in ((), ("--strict",)):
+        assert run(site, "build", "--out", out, *strict) == 1
+        err = capsys.readouterr().err
+        assert f"not an output folder: it {reason}" in err and "Traceback" not in err, err
+        assert snapshot(site) == before
+
+
+def test_serve_has_no_output_folder_to_aim_at_sources(site: Path) -> None:
+    before = snapshot(site)
+    with pytest.raises(SystemExit) as refused:
+        run(site, "serve", "--out", "data")
+    assert refused.value.code == 2  # an unknown option: the preview writes no folder at all
+    assert snapshot(site) == before
+
+
+def test_a_folder_the_build_did_not_make_is_refused_not_replaced(site: Path, tmp_path: Path, shared_cache: Path, capsys) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("my notes")
+    assert run(site, "build", "--out", str(mine), cache=shared_cache) == 1
+    err = capsys.readouterr().err
+    assert f"{mine}: not an output folder: it is not empty and no Broadsheet build made it" in err, err
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run(site, "build", "--out", str(empty), cache=shared_cache) == 0  # an empty folder is fine
+    assert run(site, "build", "--out", str(empty), cache=shared_cache) == 0  # and, once built, is the build's
+    assert (empty / "index.html").is_file()
+    with_repository(empty)  # e.g. a gh-pages checkout made inside it
+    assert run(site, "build", "--out", str(empty), cache=shared_cache) == 1
+    assert "it contains a repository (.git)" in capsys.readouterr().err
+    assert (empty / ".git/HEAD").is_file()
+    (tmp_path / "a-file").write_text("not a folder")
+    for out in (tmp_path / "a-file", tmp_path / "a-file/public"):
+        assert run(site, "build", "--out", str(out), cache=shared_cache) == 1
+        assert "a-file is a file, not a folder" in capsys.readouterr().err
+    assert (tmp_path / "a-file").read_text() == "not a folder"
+
+
+def test_leftovers_of_a_killed_build_are_cleaned_by_the_next(site: Path, capsys) -> None:
+    assert run(site) == 0
+    for name in (f".public.staging-{DEAD_PID}", f".public.old-{DEAD_PID}", f".public.tmp-{DEAD_PID}"):
+        (site / name / "notes").mkdir(parents=True)
+        (site / name / "notes/index.html").write_text("half a page")
+    (site / f".cache/tmp/abc.json.tmp-{DEAD_PID}").parent.mkdir(parents=True, exist_ok=True)
+    (site / f".cache/tmp/abc.json.tmp-{DEAD_PID}").write_text("half an entry")
+    assert run(site) == 0
+    assert not list(site.glob(".public.*")) and not list((site / ".cache/tmp").iterdir())
+    for leftover in (f".public.staging-{DEAD_PID}", f".public.old-{DEAD_PID}"):  # left by a cold build killed midway
+        (site / leftover).mkdir()
+        shutil.rmtree(site / ".cache")
+        assert run(site) == 0
+        assert not list(site.glob(".public.*"))
+
+
+def test_a_build_killed_while_staging_leaves_public_and_is_cleaned_up(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    assert run(site, "build", "--no-cache") == 0
+    before = snapshot(site / "public")
+    for n in range(600):  # long enough to be caught while it writes its staging folder
+        (site / f"content/notes/p{n:03}.md").write_text(f"---\ntitle: Note {n}\ndescription: A note.\n---\n\nText {n}.\n")
+    command = [sys.executable, str(REPO / "build.py"), "--root", str(site), "--no-cache"]
+    build = subprocess.Popen(command, stderr=subprocess.DEVNULL, start_new_session=True)
+    while not any(site.glob(".public.staging-*/notes/p*")):
+        assert build.poll() is None, "the build ended before it could be killed"
+        time.sleep(0.01)
+    os.killpg(build.pid, signal.SIGKILL)  # the build and its workers, as a cancelled CI job is
+    build.wait()
+    assert snapshot(site / "public") == before and list(site.glob(".public.staging-*"))
+    assert run(site, "build", "--no-cache") == 0
+    assert not list(site.glob(".public.*")) and (site / "public/notes/p599/index.html").is_file()
+
+
+def test_a_build_that_dies_during_its_commit_is_repaired_by_the_next(site: Path, tmp_path: Path, capsys) -> None:
+    # A real fault halfway through replacing files: a folder where robots.txt goes. The
+    # edited page is already replaced; then the edit is reverted. The next build must
+    # not trust the state saved before the failed one and keep the edited page.
+    assert run(site) == 0
+    edit(site / "content/index.md", "See [the notes]", "Read [the notes]")
+    (site / "public/robots.txt").unlink()
+    (site / "public/robots.txt").mkdir()
+    capsys.readouterr()
+    assert run(site) == 1
+    err = capsys.readouterr().err
+    assert "public/robots.txt" in err and "Is a directory" in err and "Traceback" not in err and err.count("\n") == 1, err
+    assert "Read <a" in (site / "public/index.html").read_text()  # (it did die halfway)
+    (site / "public/robots.txt").rmdir()
+    edit(site / "content/index.md", "Read [the notes]", "See [the notes]")
+    assert run(site) == 0
+    cold = make_site(tmp_path / "cold")
+    assert run(cold, "build", "--no-cache") == 0
+    assert snapshot(site / "public") == snapshot(cold / "public")
+
+
+def test_a_state_that_cannot_be_saved_fails_cleanly_before_public_changes(site: Path, capsys) -> None:
+    assert run(site) == 0
+    before = snapshot(site / "public")
+    for state in (site / ".cache/state").glob("*.pickle"):  # a real fault: something in the way
+        state.unlink()
+        state.mkdir()
+    edit(site / "content/index.md", "See [the notes]", "Read [the notes]")
+    capsys.readouterr()
+    assert run(site) == 1
+    err = capsys.readouterr().err
+    assert ".cache/state/" in err and "Traceback" not in err and err.count("\n") == 1, err
+    assert snapshot(site / "public") == before
+
+
+def test_a_strict_build_between_two_builds_does_not_leave_the_state_behind(site: Path, tmp_path: Path) -> None:
+    assert run(site) == 0
+    edit(site / "content/index.md", "See [the notes]", "Read [the notes]")
+    assert run(site, "build", "--strict") == 0  # replaces public/ without the saved state
+    edit(site / "content/index.md", "Read [the notes]", "See [the notes]")
+    assert run(site) == 0
+    cold = make_site(tmp_path / "cold")
+    assert run(cold, "build", "--no-cache") == 0
+    assert snapshot(site / "public") == snapshot(cold / "public")
+
+
+def test_a_state_that_cannot_be_saved_after_the_commit_makes_the_next_build_a_full_one(site: Path, capsys) -> None:
+    assert run(site) == 0
+    for saved_html in (site / ".cache/state").glob("*-html.pickle"):  # saved after the output is replaced
+        saved_html.unlink()
+        saved_html.mkdir()
+    edit(site / "content/index.md", "See [the notes]", "Read [the notes]")
+    capsys.readouterr()
+    assert run(site) == 1
+    err = capsys.readouterr().err
+    assert "Is a directory: " in err and "public was built, but not its saved state" in err and err.count("\n") == 1, err
+    assert "Read <a" in (site / "public/index.html").read_text()
+    for saved_html in (site / ".cache/state").glob("*-html.pickle"):
+        saved_html.rmdir()
+    assert run(site) == 0
+    assert "(2 rendered)" in capsys.readouterr().out  # the state was not trusted

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, make_site, run
+from conftest import REPO, make_site, run, snapshot
 
 
 def free_port() -> int:
@@ -188,3 +188,44 @@ def test_listens_on_loopback_only(server: Server) -> None:
                 if local.endswith(":" + port_hex) and state == "0A":
                     listening.append(local.split(":")[0])
     assert listening and all(addr in ("0100007F", "00000000000000000000000001000000") for addr in listening), listening
+
+
+def big_page(paragraphs: int = 3000) -> str:
+    """A page of several hundred KB (data pages pass 64 KiB easily) that ends with a marker."""
+    body = "\n\n".join(f"Paragraph {n}: {'the quick brown fox jumps over the lazy dog ' * 3}" for n in range(paragraphs))
+    return f'---\ntitle: Big\ndescription: A long page.\n---\n\n{body}\n\n<p id="the-end">The end.</p>\n'
+
+
+def add_big_page(server: Server) -> None:
+    generation = server.status()["generation"]
+    (server.root / "content/big.md").write_text(big_page())
+    assert server.wait_for(lambda s: s["generation"] > generation)["ok"]
+
+
+def test_a_page_of_several_hundred_kb_arrives_whole(server: Server) -> None:
+    add_big_page(server)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("GET", "/big/")
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    assert response.status == 200 and len(body) > 400_000
+    assert int(response.headers["Content-Length"]) == len(body)
+    assert b'<p id="the-end">The end.</p>' in body and body.rstrip().endswith(b"</html>")
+    assert b"/livereload.js" in body and b"Paragraph 2999:" in body
+    assert "Tried to write more data" not in (server.root.parent / "server.log").read_text()
+
+
+def test_preview_never_writes_where_the_build_publishes(server: Server, tmp_path: Path, shared_cache: Path) -> None:
+    public = server.root / "public"
+    built = snapshot(public)
+    server.after_edit("content/notes/coal.md", "## By year", "## Year by year")  # touched while serving
+    assert "Year by year" in server.get("/notes/coal/")[1]
+    assert snapshot(public) == built  # nothing written into public/
+    server.process.terminate()
+    server.process.wait(timeout=10)
+    assert run(server.root, cache=shared_cache) == 0
+    cold = make_site(tmp_path / "cold")
+    (cold / "content/notes/coal.md").write_text((server.root / "content/notes/coal.md").read_text())
+    assert run(cold, "build", "--no-cache") == 0
+    assert snapshot(public) == snapshot(cold / "public")
