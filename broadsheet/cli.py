@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .cache import CACHE_DIR, Cache
-from .config import Config, load_config
+from .config import Config, load_config, relative_url_warning
 from .errors import SiteError
 
 COMMANDS = ("build", "serve", "check")
@@ -70,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
             port=args.port,
         )
     config = load_config(root, base_url=args.base_url, drafts=args.drafts)
+    if relative_url_warning(config):  # (not while serving: a preview's feed is never read)
+        print(relative_url_warning(config), file=sys.stderr)
     if args.command == "check" or args.strict:
         from .check import check_site
 
