@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .errors import SiteError
+from .errors import CONTROL, SiteError, control_problem
 from .yamlmap import FieldSpec, YamlMap, check_fields, parse_mapping
 
 CONTENT_DIR = "content"
@@ -109,6 +109,9 @@ def parse_page(src: str, text: str, converter: Any) -> Page:
 def read_page(src: str, text: str) -> Page:
     """Check a page's front matter and cut out its blocks; leave the body unconverted."""
     check_size(src, text)
+    control = CONTROL.search(text)
+    if control:  # (invalid in the feed's XML and in HTML; fatal to the social-card rasteriser)
+        raise SiteError(src, text.count("\n", 0, control.start()) + 1, str(control_problem(control.group())), "remove it from the file")
     meta, body, body_line = split_front_matter(src, text)
     check_fields(meta, FRONT_MATTER, "front matter")
     if "image" in meta.values and not _SITE_PATH.match(meta.values["image"]):

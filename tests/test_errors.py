@@ -219,7 +219,13 @@ CASES = {
         "content/notes/coal.md",
         "title: Missiles",
         "title: Miss\x1biles",
-        "content/notes/coal.md:2: invalid YAML: control characters are not allowed",
+        "content/notes/coal.md:2: control character U+001B is not allowed in text",
+    ),
+    "body control character": (
+        "content/notes/coal.md",
+        "## By year",
+        "## By\x0c year",
+        "content/notes/coal.md:9: control character U+000C is not allowed in text",
     ),
     "chart title control character": (
         "content/notes/coal.md",
