@@ -166,6 +166,8 @@ def folder_digest(folder: Path, pattern: str) -> str:
             digest.update(b"link\0" + str(path.resolve()).encode() + b"\0")
         if path.is_file():
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        elif not path.is_dir():  # a pipe (never read: it would block) or a dangling link
+            digest.update(b"special\0" + path.relative_to(folder).as_posix().encode() + b"\0")
     return digest.hexdigest()
 
 

@@ -97,6 +97,11 @@ def test_fifo_in_data_does_not_hang(built: Path, shared_cache: Path, capsys) -> 
     fails_with(built, shared_cache, "data/datapackage.yaml:4: data/missiles.csv is not a regular file", capsys)
 
 
+def test_fifo_added_to_data_after_a_build_is_seen(built: Path, shared_cache: Path, capsys) -> None:
+    os.mkfifo(built / "data/extra.csv")  # (the warm build must notice it, as a cold one does)
+    fails_with(built, shared_cache, "data/extra.csv: this CSV is not described", capsys)
+
+
 def test_fifo_in_content_does_not_hang(built: Path, shared_cache: Path, capsys) -> None:
     os.mkfifo(built / "content/pipe.md")
     fails_with(built, shared_cache, "content/pipe.md:1: content/pipe.md is not a regular file", capsys)
