@@ -154,10 +154,12 @@ def read_site_file(root: Path, rel: str, where: str | None = None, line: int | N
     a symlink that leads outside the site. Errors name ``where:line`` (default: ``rel``).
     A missing file raises ``FileNotFoundError`` for the caller to explain."""
     path = root / rel
-    real = path.resolve()
-    info = real.stat()  # (FileNotFoundError for a missing file or a dangling link)
-    if not real.is_relative_to(root.resolve()):
-        raise SiteError(where or rel, line, f"{rel} is a link to a file outside the site", "copy the file into the site instead")
+    info = path.lstat()  # (FileNotFoundError for a missing file)
+    if stat.S_ISLNK(info.st_mode):  # (only links are resolved: a stat per file is what a cold build can afford)
+        path = path.resolve()
+        info = path.stat()  # (FileNotFoundError for a dangling link)
+        if not path.is_relative_to(root.resolve()):
+            raise SiteError(where or rel, line, f"{rel} is a link to a file outside the site", "copy the file into the site instead")
     if not stat.S_ISREG(info.st_mode):
         raise SiteError(where or rel, line, f"{rel} is not a regular file (a pipe, device or folder)")
-    return real.read_bytes()
+    return path.read_bytes()
