@@ -258,13 +258,13 @@ def check_templates(config: Config, pages: tuple[Page, ...]) -> None:
     """Each page's ``template`` names a page template (``templates/NAME.html``, not a
     ``_partial``), reported at its front-matter line rather than when rendering."""
     folders = config.theme_dirs(TEMPLATES_DIR)
-    names = {p.template for p in pages}
-    exists = {name for name in names if _TEMPLATE_NAME.match(name) and any((d / f"{name}.html").is_file() for d in folders)}
+    wanted = {p.template for p in pages}
+    exists = {name for name in wanted if _TEMPLATE_NAME.match(name) and any((d / f"{name}.html").is_file() for d in folders)}
     for page in pages:
         if page.template not in exists:
-            names = {p.stem for d in folders for p in d.glob("*.html") if _TEMPLATE_NAME.match(p.stem)}
+            found = {p.stem for d in folders for p in d.glob("*.html") if _TEMPLATE_NAME.match(p.stem)}
             message = f"template '{page.template}' does not exist in {TEMPLATES_DIR}/"
-            raise SiteError(page.src, page.line_of("template"), message, known(names))
+            raise SiteError(page.src, page.line_of("template"), message, known(found))
 
 
 _TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -302,12 +302,8 @@ def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, .
     by_url: dict[str, Page] = {}
     for page in pages:
         if page.url.split("/")[1] in RESERVED:
-            raise SiteError(
-                page.src,
-                1,
-                f"the page {page.url} would collide with files the build makes under /{page.url.split('/')[1]}/",
-                "these names are the build's own: " + ", ".join(RESERVED),
-            )
+            message = f"the page {page.url} would collide with files the build makes itself"
+            raise SiteError(page.src, 1, message, "move or rename it: these names are the build's own: " + ", ".join(RESERVED))
         if page.url in by_url:
             raise SiteError(page.src, None, f"{by_url[page.url].src} already makes the page {page.url}")
         by_url[page.url] = page
