@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .cache import CACHE_DIR, Cache
-from .config import Config, load_config
+from .config import Config, load_config, relative_url_warning
 from .errors import SiteError
 from .output import check_destination, clean_leftovers
 
@@ -81,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         clean_leftovers(out)
         cache.clean_leftovers()
     config = load_config(root, base_url=args.base_url, drafts=args.drafts)
+    if relative_url_warning(config):  # (not while serving: a preview's feed is never read)
+        print(relative_url_warning(config), file=sys.stderr)
     if out is None or args.strict:
         from .check import check_site
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import SiteError, known
+from .errors import SiteError, control_problem, known
 
 CONFIG_FILE = "site.toml"
 # The default theme: installed, it ships inside the package (broadsheet/theme/); run from a
@@ -72,9 +73,8 @@ class Config:
 
 def load_config(root: Path, *, base_url: str | None = None, drafts: bool = False) -> Config:
     """Read ``site.toml`` under ``root``; every problem is reported with its key and line."""
-    path = root / CONFIG_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        text = decode_utf8(CONFIG_FILE, read_site_file(root, CONFIG_FILE, line=1))
     except FileNotFoundError:
         raise SiteError(CONFIG_FILE, None, "no site.toml in the site folder", "create one with title and description") from None
     try:
@@ -89,6 +89,9 @@ def load_config(root: Path, *, base_url: str | None = None, drafts: bool = False
         kind = _KEYS[key][0]
         if not isinstance(value, kind) or (kind is str and not str(value).strip() and _KEYS[key][1]):
             raise SiteError(CONFIG_FILE, _line_of(text, key), f"'{key}' must be {kind.__name__}, found {value!r}")
+        problem = control_problem(value) if isinstance(value, str) else None
+        if problem:
+            raise SiteError(CONFIG_FILE, _line_of(text, key), f"'{key}': {problem}")
         values[key] = value
     for key, (_, required, default) in _KEYS.items():
         if key not in values:
@@ -96,20 +99,51 @@ def load_config(root: Path, *, base_url: str | None = None, drafts: bool = False
                 raise SiteError(CONFIG_FILE, None, f"site.toml needs '{key}'")
             values[key] = default
     config = Config(root=root, drafts=drafts, **values)  # type: ignore[arg-type]
+    problem = base_url_problem(config.base_url)
+    if problem:
+        raise SiteError(CONFIG_FILE, _line_of(text, "base_url"), f"base_url {config.base_url!r} {problem}")
     if base_url is not None:
+        problem = base_url_problem(base_url)
+        if problem:
+            raise SiteError("--base-url", None, f"{base_url!r} {problem}")
         config = replace(config, base_url=base_url)
-    _check_base_url(config, text)
     return config
 
 
-def _check_base_url(config: Config, text: str) -> None:
-    parts = urlsplit(config.base_url)
-    if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc) or parts.query or parts.fragment:
-        raise SiteError(
-            CONFIG_FILE,
-            _line_of(text, "base_url"),
-            f"base_url {config.base_url!r} must be a path like /nk/ or a URL like https://example.org/nk/",
-        )
+def base_url_problem(value: str) -> str | None:
+    """Why ``value`` can't be a base URL, or None. It ends up inside every link and
+    attribute the site has, so only an absolute http(s) URL or a path qualifies, and
+    nothing that would need escaping."""
+    must = "must be a path like /nk/ or a URL like https://example.org/nk/"
+    if _UNSAFE.search(value):
+        return f"{must}, without spaces, quotes, '<', '>' or backslashes"
+    parts = urlsplit(value)
+    if parts.scheme:
+        ok = parts.scheme in ("http", "https") and parts.netloc and value.startswith(parts.scheme + "://")
+        return None if ok and not (parts.query or parts.fragment) else must
+    return None if value.startswith("/") and not value.startswith("//") and not (parts.query or parts.fragment) else must
+
+
+_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f\"'<>\\`]")
+
+
+def relative_url_warning(config: Config) -> str | None:
+    """A one-line warning when feeds and social cards will carry relative URLs, which
+    feed readers and social sites can't resolve; None when ``base_url`` is absolute."""
+    if config.origin:
+        return None
+    return (
+        f"warning: base_url {config.base_url!r} is a path: feed.xml and social cards get relative URLs; "
+        "set an absolute base_url in site.toml or pass --base-url https://..."
+    )
+
+
+def decode_utf8(path: str, raw: bytes) -> str:
+    """``raw`` as text, or a ``SiteError`` at the line of the first byte that is not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SiteError(path, raw[: exc.start].count(b"\n") + 1, "not valid UTF-8 text", "save the file as UTF-8") from None
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -117,3 +151,20 @@ def _line_of(text: str, key: str) -> int | None:
         if re.match(rf"\s*{re.escape(key)}\s*=", line):
             return number
     return None
+
+
+def read_site_file(root: Path, rel: str, where: str | None = None, line: int | None = None) -> bytes:
+    """The bytes of the site file ``rel``, refusing what would hang the build or publish
+    a file from elsewhere: a FIFO, device or folder (reading a FIFO blocks forever) and
+    a symlink that leads outside the site. Errors name ``where:line`` (default: ``rel``).
+    A missing file raises ``FileNotFoundError`` for the caller to explain."""
+    path = root / rel
+    info = path.lstat()  # (FileNotFoundError for a missing file)
+    if stat.S_ISLNK(info.st_mode):  # (only links are resolved: a stat per file is what a cold build can afford)
+        path = path.resolve()
+        info = path.stat()  # (FileNotFoundError for a dangling link)
+        if not path.is_relative_to(root.resolve()):
+            raise SiteError(where or rel, line, f"{rel} is a link to a file outside the site", "copy the file into the site instead")
+    if not stat.S_ISREG(info.st_mode):
+        raise SiteError(where or rel, line, f"{rel} is not a regular file (a pipe, device or folder)")
+    return path.read_bytes()

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .errors import SiteError
+from .errors import CONTROL, SiteError, control_problem
 from .yamlmap import FieldSpec, YamlMap, check_fields, parse_mapping
 
 CONTENT_DIR = "content"
@@ -81,6 +81,11 @@ class Page:
     lead_chart: str = ""
     corrections: tuple[Correction, ...] = ()  # newest first
     html: str = ""  # the body converted to HTML (``to_html``), once it has been
+    meta_lines: tuple[tuple[str, int], ...] = ()  # the line of each front-matter key
+
+    def line_of(self, key: str) -> int:
+        """The line of front-matter key ``key`` (or of the front matter's start)."""
+        return dict(self.meta_lines).get(key, 2)
 
     def front_matter(self) -> tuple[Any, ...]:
         """What the front matter says (all a feed or sitemap can show of the page)."""
@@ -116,14 +121,71 @@ def parse_page(src: str, text: str, converter: Any) -> Page:
 
 def read_page(src: str, text: str) -> Page:
     """Check a page's front matter and cut out its blocks; leave the body unconverted."""
+    check_size(src, text)
+    control = CONTROL.search(text)
+    if control:  # (invalid in the feed's XML and in HTML; fatal to the social-card rasteriser)
+        raise SiteError(src, text.count("\n", 0, control.start()) + 1, str(control_problem(control.group())), "remove it from the file")
     meta, body, body_line = split_front_matter(src, text)
     check_fields(meta, FRONT_MATTER, "front matter")
+    if "image" in meta.values and not _SITE_PATH.match(meta.values["image"]):
+        raise meta.error("image", f"image {meta.values['image']!r} must be a path on the site, such as /static/cover.png")
+    check_markdown(src, body, body_line)
     source, blocks = extract_blocks(src, body, body_line)
     url = url_of(src)
     values = dict(meta.values)
     values["authors"] = tuple(values.get("authors", ()))
     values["corrections"] = read_corrections(meta)
-    return Page(src=src, url=url, dest=dest_of(url), markdown=source, blocks=blocks, **values)
+    lines = tuple(sorted(meta.lines.items()))
+    return Page(src=src, url=url, dest=dest_of(url), markdown=source, blocks=blocks, meta_lines=lines, **values)
+
+
+# Python-Markdown's time grows with the square of some inputs (a few MB of text, runs of
+# unclosed '[' or '<x'); these limits keep any page to a second or two (measured on the
+# 2-core build machine: 100 KB of plain text 0.3 s, of list items ~2.5 s; 1,000 '['
+# in 1,000 characters 0.2 s, in 11,000 characters 4.5 s; 4,000 unclosed '<x' 3.7 s).
+MAX_PAGE_BYTES = 100_000
+MAX_BRACKET_WORK = 4_000_000  # per page: '[' in a paragraph x the paragraph's length
+MAX_OPEN_TAGS = 500  # per page: '<x' with no '>' before the next '<'
+_OPEN_TAG = re.compile(r"<[A-Za-z/!?][^<>]*(?=<|\Z)")
+_SITE_PATH = re.compile(r"^/(?!/)[^\s\"'<>\\]*$")
+
+
+def check_size(src: str, text: str) -> None:
+    """Refuse a page past ``MAX_PAGE_BYTES``, at the line where it passes the limit."""
+    if len(text) > MAX_PAGE_BYTES // 4 and len(text.encode("utf-8")) > MAX_PAGE_BYTES:
+        cut = len(text.encode("utf-8")[:MAX_PAGE_BYTES].decode("utf-8", "ignore"))
+        raise SiteError(
+            src,
+            text.count("\n", 0, cut) + 1,
+            f"the page is {len(text.encode('utf-8')):,} bytes; a page may have at most {MAX_PAGE_BYTES:,} bytes",
+            "split it into several pages, or put long tables in data/ and show them with a ```table block",
+        )
+
+
+def check_markdown(src: str, markdown: str, first_line: int) -> None:
+    """Refuse the inputs that would keep Python-Markdown busy for minutes: many '['
+    in long paragraphs (each '[' is matched against the rest of its paragraph) and
+    many tags that are never closed."""
+    markdown = _without_code(markdown)  # (code is not parsed for links or tags)
+    work, worst, worst_line = 0, 0, first_line
+    line = first_line
+    for paragraph in re.split(r"\n[ \t]*\n", markdown):
+        cost = paragraph.count("[") * len(paragraph)
+        work += cost
+        if cost > worst:  # (at its first line that is not blank)
+            worst, worst_line = cost, line + paragraph[: len(paragraph) - len(paragraph.lstrip())].count("\n")
+        line += paragraph.count("\n") + 2
+    if work > MAX_BRACKET_WORK:
+        raise SiteError(
+            src,
+            worst_line,
+            "too many '[' for Markdown to convert in reasonable time (this paragraph has the most)",
+            "write a literal bracket as \\[, or split long paragraphs and lists",
+        )
+    open_tags = _OPEN_TAG.findall(markdown)
+    if len(open_tags) > MAX_OPEN_TAGS:
+        where = first_line + markdown.count("\n", 0, markdown.find(open_tags[MAX_OPEN_TAGS]))
+        raise SiteError(src, where, f"more than {MAX_OPEN_TAGS} '<' that start a tag but never close it", "write a literal '<' as &lt;")
 
 
 def read_corrections(meta: YamlMap) -> tuple[Correction, ...]:
@@ -163,7 +225,24 @@ def corrections_log(pages: Sequence[Page]) -> CorrectionsLog:
 def to_html(page: Page, converter: Any) -> str:
     """The page's body as HTML (with the block placeholders)."""
     converter.reset()
-    return str(converter.convert(page.markdown))
+    try:
+        return str(converter.convert(page.markdown))
+    except RecursionError:  # Python-Markdown recurses once per level of nested lists and quotes
+        raise SiteError(page.src, None, "Markdown nested too deeply (lists or quotes inside each other)") from None
+
+
+def _without_code(markdown: str) -> str:
+    """``markdown`` with the lines inside fenced code blocks emptied (lines kept)."""
+    lines = markdown.split("\n")
+    i = 0
+    while i < len(lines):
+        match = _FENCE.match(lines[i])
+        if match:
+            end = _closing_fence(lines, i, match.group("fence"))
+            lines[i : end + 1] = [""] * (min(end, len(lines) - 1) - i + 1)
+            i = end
+        i += 1
+    return "\n".join(lines)
 
 
 def split_front_matter(src: str, text: str) -> tuple[YamlMap, str, int]:

@@ -17,8 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from .errors import SiteError, known
+from .config import decode_utf8, read_site_file
+from .errors import CONTROL, SiteError, known
 from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document
 
 DATA_DIR = "data"
@@ -47,12 +49,32 @@ RESOURCE_KEYS: FieldSpec = {
     "mediatype": ("text", False),
     "encoding": ("text", False),
     "profile": ("text", False),
+    "hash": ("text", False),
 }
-FIELD_KEYS = ("name", "type", "title", "description", "unit", "format", "constraints", "example")
+FIELD_KEYS: FieldSpec = {
+    "name": ("text", True),
+    "type": ("text", False),
+    "title": ("text", False),
+    "description": ("text", False),
+    "unit": ("text", False),
+    "format": ("text", False),
+    "constraints": ("mapping", False),
+    "example": ("any", False),
+}
+SCHEMA_KEYS: FieldSpec = {"fields": ("list", True), "primaryKey": ("any", False), "foreignKeys": ("any", False)}
+CONSTRAINT_KEYS: FieldSpec = {"required": ("boolean", False)}
+SOURCE_KEYS: FieldSpec = {"title": ("text", False), "name": ("text", False), "path": ("text", False), "email": ("text", False)}
 TYPES = ("string", "integer", "number", "date", "year", "boolean")
-_INTEGER = re.compile(r"^-?\d+$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_YEAR = re.compile(r"^\d{4}$")
+# ASCII digits only (re.ASCII): Python's int() and float() also read Arabic-Indic and
+# other digits, and "1_000", which pandas does not; a cell the check passes must load.
+_INTEGER = re.compile(r"^[-+]?[0-9]+$", re.ASCII)
+_NUMBER = re.compile(r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$", re.ASCII)
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
+_YEAR = re.compile(r"^[0-9]{4}$", re.ASCII)
+INT64 = 2**63 - 1
+# Links the engine writes from data: web and mail addresses, and paths on the site.
+URL_SCHEMES = ("http", "https", "mailto")
+HASHES = ("md5", "sha1", "sha256", "sha512")  # Frictionless: "md5" when no "algorithm:" prefix
 
 
 @dataclass(frozen=True)
@@ -103,13 +125,17 @@ class Dataset:
         return next(f for f in self.fields if f.name == name)
 
     def frame(self) -> Any:
-        """A pandas DataFrame typed by the schema (integer -> Int64, date -> datetime64)."""
+        """A pandas DataFrame typed by the schema (integer -> Int64, date -> datetime64).
+
+        Made from the rows ``validate_csv`` checked, not by parsing the file again, so
+        the cells a chart gets are exactly the cells that passed the checks."""
         import pandas as pd
 
-        frame = pd.read_csv(io.BytesIO(self.raw), dtype=str, keep_default_na=False, na_values=[""])
+        frame = pd.DataFrame(list(self.rows), columns=list(self.columns), dtype=str)
+        frame = frame.where(frame != "", float("nan"))  # an empty cell is a missing value (as read_csv has it)
         for f in self.fields:
-            if f.type in ("integer", "year"):
-                frame[f.name] = pd.to_numeric(frame[f.name]).astype("Int64")
+            if f.type in ("integer", "year"):  # exact, even past 2**53
+                frame[f.name] = pd.array([int(c) if isinstance(c, str) else None for c in frame[f.name]], dtype="Int64")
             elif f.type == "number":
                 frame[f.name] = pd.to_numeric(frame[f.name]).astype("float64")
             elif f.type == "date":
@@ -131,17 +157,19 @@ class Package:
 
 def load_package(root: Path) -> Package:
     """Read and validate ``data/datapackage.yaml`` and every CSV it describes."""
-    descriptor = root / PACKAGE_FILE
     csvs = sorted(p.relative_to(root).as_posix() for p in (root / DATA_DIR).glob("*.csv"))
-    if not descriptor.exists():
+    try:
+        raw = read_site_file(root, PACKAGE_FILE, line=1)
+    except FileNotFoundError:
         if csvs:
-            raise SiteError(csvs[0], None, "this CSV is not described", f"describe it in {PACKAGE_FILE}")
+            raise SiteError(csvs[0], None, "this CSV is not described", f"describe it in {PACKAGE_FILE}") from None
         return Package({})
-    text = descriptor.read_text(encoding="utf-8")
-    doc, lists = parse_document(text, PACKAGE_FILE)
+    doc, lists = parse_document(decode_utf8(PACKAGE_FILE, raw).removeprefix("\ufeff"), PACKAGE_FILE)
     check_fields(doc, PACKAGE_KEYS, "the data package")
     if len(lists.get("resources", [])) != len(doc.values["resources"]):
         raise doc.error("resources", "each resource must be a mapping (name, path, title, sources, schema)")
+    _sources(doc, "sources", url_required=False)
+    _sources(doc, "licenses", url_required=False)
     datasets: dict[str, Dataset] = {}
     for entry in lists["resources"]:
         dataset = load_dataset(root, entry)
@@ -162,17 +190,19 @@ def load_dataset(root: Path, entry: YamlMap) -> Dataset:
     if not re.match(r"^[a-z0-9][a-z0-9_-]*$", name):
         raise entry.error("name", f"resource name '{name}' must use lowercase letters, digits, '-' and '_'")
     src = f"{DATA_DIR}/{path}"
-    if "/" in path or not path.endswith(".csv"):
+    if "/" in path or "\\" in path or not path.endswith(".csv") or path.startswith("."):
         raise entry.error("path", f"path '{path}' must name a CSV file in data/")
     try:
-        raw = (root / src).read_bytes()
+        raw = read_site_file(root, src, PACKAGE_FILE, entry.line_of("path"))
     except FileNotFoundError:
         raise entry.error("path", f"resource '{name}' points to {src}, which does not exist") from None
-    sources = _sources(entry, "sources")
+    sources = _sources(entry, "sources", url_required=True)
     if not sources:
         raise entry.error(
             "sources", f"dataset '{name}' has no source", "every dataset needs at least one source with a title and a path (URL)"
         )
+    if "hash" in values:
+        check_hash(entry, name, src, raw)
     fields = _fields(entry)
     rows = validate_csv(src, raw, fields)
     return Dataset(
@@ -181,46 +211,92 @@ def load_dataset(root: Path, entry: YamlMap) -> Dataset:
         title=values["title"],
         description=str(values.get("description", "")).strip(),
         sources=sources,
-        licenses=_sources(entry, "licenses"),
+        licenses=_sources(entry, "licenses", url_required=False),
         fields=fields,
         rows=rows,
         raw=raw,
     )
 
 
-def _sources(entry: YamlMap, key: str) -> tuple[Source, ...]:
+def check_hash(entry: YamlMap, name: str, src: str, raw: bytes) -> None:
+    """Verify the resource's Frictionless ``hash`` (``sha256:<hex>``; plain hex is MD5)."""
+    algorithm, _, expected = str(entry.values["hash"]).rpartition(":")
+    algorithm = algorithm.lower() or "md5"
+    if algorithm not in HASHES:
+        raise entry.error("hash", f"resource '{name}': unknown hash algorithm '{algorithm}'", known(HASHES))
+    actual = hashlib.new(algorithm, raw).hexdigest()
+    if len(expected) != len(actual) or not re.fullmatch("[0-9a-fA-F]+", expected):
+        raise entry.error("hash", f"resource '{name}': hash must be {algorithm}:<{len(actual)} hex digits>, found {expected!r}")
+    if expected.lower() != actual:
+        raise entry.error(
+            "hash",
+            f"resource '{name}': {src} does not match its hash (its {algorithm} is {actual}; 'hash' says {expected.lower()})",
+            "if the file changed on purpose, update 'hash'; otherwise restore the file",
+        )
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` can't become a link on the site, or None: only web and mail
+    addresses and paths on the site itself (``/data/``) may."""
+    if url.startswith("/") and not url.startswith("//"):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in URL_SCHEMES or url != url.strip() or any(c.isspace() for c in url):
+        return "must be an http(s) or mailto: URL, or a path on the site starting with /"
+    if parts.scheme.lower() in ("http", "https") and not parts.netloc:
+        return "must be an http(s) or mailto: URL, or a path on the site starting with /"
+    return None
+
+
+def _sources(entry: YamlMap, key: str, url_required: bool) -> tuple[Source, ...]:
+    """The ``sources`` (or ``licenses``) of a resource, each checked at its own line."""
+    if key not in entry.values:
+        return ()
+    if not isinstance(entry.values[key], list):
+        raise entry.error(key, f"'{key}' must be a list, found {entry.values[key]!r}")
     out = []
-    for item in entry.values.get(key, []) or []:
-        if not isinstance(item, dict) or not isinstance(item.get("title") or item.get("name"), str):
-            raise entry.error(key, f"each of '{key}' needs a title")
-        out.append(Source(title=item.get("title") or item["name"], path=str(item.get("path", ""))))
+    for item in entry.items(key):
+        if not item.values:
+            raise item.error(None, f"each of '{key}' must be a mapping with a title and a path (URL)")
+        check_fields(item, SOURCE_KEYS, f"an item of '{key}'")
+        title = item.values.get("title") or item.values.get("name")
+        if not title:
+            raise item.error(None, f"each of '{key}' needs a title")
+        path = str(item.values.get("path", "")).strip()
+        if url_required and not path:
+            raise item.error(None, f"source '{title}' has no URL", "add 'path: https://...' (where a reader can check the data)")
+        problem = url_problem(path) if path else None
+        if problem:
+            raise item.error("path", f"{key[:-1]} '{title}': path {path!r} {problem}")
+        out.append(Source(title=title, path=path))
     return tuple(out)
 
 
 def _fields(entry: YamlMap) -> tuple[Field, ...]:
-    schema = entry.values["schema"]
-    items = schema.get("fields")
-    if not isinstance(items, list) or not items:
-        raise entry.error("schema", "schema needs a list of fields")
+    schema = entry.child("schema")
+    check_fields(schema, SCHEMA_KEYS, "a schema")
+    items = schema.items("fields")
+    if not items:
+        raise schema.error("fields", "schema needs a list of fields")
     fields = []
     for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise entry.error("schema", f"each field needs a name, found {item!r}")
-        for key in item:
-            if key not in FIELD_KEYS:
-                raise entry.error("schema", f"field '{item['name']}': unknown key '{key}'", known(FIELD_KEYS))
-        kind = item.get("type", "string")
+        if not item.values:
+            raise item.error(None, "each field must be a mapping with a name and a type")
+        check_fields(item, FIELD_KEYS, "a field")
+        name = item.values["name"]
+        kind = item.values.get("type", "string")
         if kind not in TYPES:
-            raise entry.error("schema", f"field '{item['name']}': unknown type '{kind}'", known(TYPES))
-        constraints = item.get("constraints") or {}
+            raise item.error("type", f"field '{name}': unknown type '{kind}'", known(TYPES))
+        constraints = item.child("constraints")
+        check_fields(constraints, CONSTRAINT_KEYS, "constraints")
         fields.append(
             Field(
-                name=item["name"],
+                name=name,
                 type=kind,
-                title=str(item.get("title", "")),
-                description=str(item.get("description", "")),
-                unit=str(item.get("unit", "")),
-                required=bool(constraints.get("required", False)),
+                title=item.values.get("title", ""),
+                description=item.values.get("description", ""),
+                unit=item.values.get("unit", ""),
+                required=constraints.values.get("required", False),
             )
         )
     return tuple(fields)
@@ -233,6 +309,10 @@ def validate_csv(src: str, raw: bytes, fields: tuple[Field, ...]) -> tuple[tuple
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise SiteError(src, line, "not valid UTF-8 text") from None
+    control = CONTROL.search(text)
+    if control:  # (a cell may end up in a chart's SVG, which the social-card rasteriser parses)
+        line = text.count("\n", 0, control.start()) + 1
+        raise SiteError(src, line, f"control character U+{ord(control.group()):04X} is not allowed", "remove it from the file")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -279,19 +359,19 @@ def _check_header(src: str, header: list[str], fields: tuple[Field, ...]) -> Non
 
 
 def _check_integer(cell: str) -> str | None:
-    return None if _INTEGER.match(cell) else "not an integer"
+    if not _INTEGER.fullmatch(cell):
+        return "not an integer"
+    return None if abs(int(cell)) <= INT64 else "an integer too large to store"
 
 
 def _check_number(cell: str) -> str | None:
-    try:
-        value = float(cell)
-    except ValueError:
+    if not _NUMBER.fullmatch(cell):
         return "not a number"
-    return None if math.isfinite(value) else "not a finite number"
+    return None if math.isfinite(float(cell)) else "not a finite number"
 
 
 def _check_date(cell: str) -> str | None:
-    if not _DATE.match(cell):
+    if not _DATE.fullmatch(cell):
         return "not a date (YYYY-MM-DD)"
     try:
         dt.date.fromisoformat(cell)
@@ -301,7 +381,7 @@ def _check_date(cell: str) -> str | None:
 
 
 def _check_year(cell: str) -> str | None:
-    return None if _YEAR.match(cell) else "not a year (YYYY)"
+    return None if _YEAR.fullmatch(cell) else "not a year (YYYY)"
 
 
 def _check_boolean(cell: str) -> str | None:

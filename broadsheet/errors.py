@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 
@@ -34,3 +35,14 @@ class SiteError(Exception):
 def known(names: Iterable[object]) -> str:
     """A hint listing the names a user could have meant, sorted."""
     return "known: " + ", ".join(sorted(str(n) for n in names)) if names else "none defined"
+
+
+# C0 controls but tab, newline and carriage return; DEL and C1 controls; surrogates and
+# the non-characters U+FFFE/U+FFFF: none may appear in XML or reach a rasteriser.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def control_problem(text: str) -> str | None:
+    """Why ``text`` can't be published as it is (a control character), or None."""
+    match = CONTROL.search(text)
+    return None if match is None else f"control character U+{ord(match.group()):04X} is not allowed in text"

@@ -30,7 +30,7 @@ from .charts import (
     renderer_version,
     slugify,
 )
-from .config import Config
+from .config import Config, read_site_file
 from .content import CONTENT_DIR, Block, CorrectionsLog, Page, corrections_log, new_converter, read_page, to_html
 from .data import DATA_DIR, Dataset, Package, load_package
 from .errors import SiteError, known
@@ -172,8 +172,12 @@ def folder_digest(folder: Path, pattern: str) -> str:
     """A hash of the names and bytes of the files matching ``pattern`` under ``folder``."""
     digest = hashlib.sha256()
     for path in sorted(folder.glob(pattern)) if folder.is_dir() else []:
+        if path.is_symlink():  # (a link to the same bytes elsewhere is a change: it may now lead outside)
+            digest.update(b"link\0" + str(path.resolve()).encode() + b"\0")
         if path.is_file():
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        elif not path.is_dir():  # a pipe (never read: it would block) or a dangling link
+            digest.update(b"special\0" + path.relative_to(folder).as_posix().encode() + b"\0")
     return digest.hexdigest()
 
 
@@ -261,8 +265,29 @@ def load_site(config: Config, state: BuildState | None = None) -> Site:
                 _add_chart(charts, item)
     for page in pages:
         if page.lead_chart and page.lead_chart not in charts:
-            raise SiteError(page.src, None, f"lead_chart '{page.lead_chart}' is not a chart on this site", known(charts))
+            message = f"lead_chart '{page.lead_chart}' is not a chart on this site"
+            raise SiteError(page.src, page.line_of("lead_chart"), message, known(charts))
+    check_templates(config, pages)
     return Site(config, pages, package, charts, blocks)
+
+
+def check_templates(config: Config, pages: tuple[Page, ...]) -> None:
+    """Each page's ``template`` names a page template (``templates/NAME.html``, not a
+    ``_partial``), reported at its front-matter line rather than when rendering."""
+    folders = config.theme_dirs(TEMPLATES_DIR)
+    wanted = {p.template for p in pages}
+    exists = {name for name in wanted if _TEMPLATE_NAME.match(name) and any((d / f"{name}.html").is_file() for d in folders)}
+    for page in pages:
+        if page.template not in exists:
+            found = {p.stem for d in folders for p in d.glob("*.html") if _TEMPLATE_NAME.match(p.stem)}
+            message = f"template '{page.template}' does not exist in {TEMPLATES_DIR}/"
+            raise SiteError(page.src, page.line_of("template"), message, known(found))
+
+
+_TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Top-level folders and names the build writes itself: a page there would collide with
+# (or hide behind) a generated file.
+RESERVED = ("embed", "charts", "static", "data", "social", "404", "feed", "sitemap", "robots")
 
 
 def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, ...]:
@@ -276,7 +301,10 @@ def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, .
     for src, stamp in found.items():
         if stamps.get(src) == stamp and src in memo:
             continue
-        raw = (config.root / src).read_bytes()
+        try:
+            raw = read_site_file(config.root, src, line=1)
+        except FileNotFoundError:
+            raise SiteError(src, 1, f"{src} is a link to a file that does not exist") from None
         digest = hashlib.sha256(raw).hexdigest()
         if src not in memo or memo[src][0] != digest:
             memo[src] = (digest, read_page(src, _decode(src, raw)))
@@ -290,6 +318,9 @@ def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, .
     pages = [memo[src][1] for src in found if not memo[src][1].draft or config.drafts]
     by_url: dict[str, Page] = {}
     for page in pages:
+        if page.url.split("/")[1] in RESERVED:
+            message = f"the page {page.url} would collide with files the build makes itself"
+            raise SiteError(page.src, 1, message, "move or rename it: these names are the build's own: " + ", ".join(RESERVED))
         if page.url in by_url:
             raise SiteError(page.src, None, f"{by_url[page.url].src} already makes the page {page.url}")
         by_url[page.url] = page
@@ -313,9 +344,13 @@ def _markdown_files(root: Path, folder: str) -> dict[str, tuple[int, int]]:
             path = f"{rel}/{entry.name}"
             if entry.is_dir(follow_symlinks=False):  # (as Path.rglob: no symlinked folders, no loops)
                 todo.append(path)
-            elif entry.name.endswith(".md") and entry.is_file():
-                info = entry.stat()
-                found.append((path.split("/"), path, (info.st_size, info.st_mtime_ns)))
+            elif entry.name.endswith(".md"):  # (a pipe or a link is refused when read)
+                try:
+                    info = entry.stat()
+                    stamp = (info.st_size, info.st_mtime_ns)
+                except OSError:  # a dangling link
+                    stamp = (-1, 0)
+                found.append((path.split("/"), path, stamp))
     return {path: stamp for _, path, stamp in sorted(found)}
 
 

@@ -123,7 +123,127 @@ CASES = {
         "content/index.md",
         "lead_chart: yields",
         "lead_chart: yeld",
-        "content/index.md: lead_chart 'yeld' is not a chart",
+        "content/index.md:7: lead_chart 'yeld' is not a chart",
+    ),
+    "template unknown": (
+        "content/index.md",
+        "template: home",
+        "template: nope",
+        "content/index.md:6: template 'nope' does not exist",
+    ),
+    "front matter impossible date": (
+        "content/notes/coal.md",
+        "updated: 2026-11-30",
+        "updated: 2026-02-30",
+        "content/notes/coal.md:6: '2026-02-30' is not a calendar date",
+    ),
+    "chart block impossible date": (
+        "content/notes/coal.md",
+        "mark: bar",
+        "mark: bar\nnotes: 2024-02-30",
+        "content/notes/coal.md:14: '2024-02-30' is not a calendar date",
+    ),
+    "data package impossible date": (
+        "data/datapackage.yaml",
+        "name: test-site",
+        "name: test-site\nversion: 2024-02-30",
+        "data/datapackage.yaml:2: '2024-02-30' is not a calendar date",
+    ),
+    "constraints not a mapping": (
+        "data/datapackage.yaml",
+        "          description: Calendar year",
+        "          description: Calendar year\n          constraints: yes",
+        "data/datapackage.yaml:18: 'constraints' must be mapping, found True",
+    ),
+    "constraint not a boolean": (
+        "data/datapackage.yaml",
+        "          description: Calendar year",
+        "          description: Calendar year\n          constraints: {required: maybe}",
+        "data/datapackage.yaml:18: 'required' must be boolean, found 'maybe'",
+    ),
+    "fields not a list": (
+        "data/datapackage.yaml",
+        "      fields:\n        - name: test_number",
+        "      fields: yes\n      primaryKey:\n        - name: test_number",
+        "data/datapackage.yaml:33: 'fields' must be list, found True",
+    ),
+    "field not a mapping": (
+        "data/datapackage.yaml",
+        "        - name: test_number\n          type: integer\n",
+        "        - test_number\n",
+        "data/datapackage.yaml:34: each field must be a mapping",
+    ),
+    "field title not text": (
+        "data/datapackage.yaml",
+        "          description: Calendar year",
+        "          description: [Calendar, year]",
+        "data/datapackage.yaml:17: 'description' must be non-empty text",
+    ),
+    "unknown field type": (
+        "data/datapackage.yaml",
+        "- name: yield_kt_low\n          type: number",
+        "- name: yield_kt_low\n          type: float",
+        "data/datapackage.yaml:42: field 'yield_kt_low': unknown type 'float'",
+    ),
+    "source without URL": (
+        "data/datapackage.yaml",
+        "        path: https://doi.org/10.1785/0220180134\n",
+        "",
+        "data/datapackage.yaml:30: source 'Yao et al. 2018' has no URL",
+    ),
+    "csv number with underscore": (
+        "data/tests.csv",
+        "2,2009-05-25,7.7,",
+        "2,2009-05-25,1_000,",
+        "data/tests.csv:3: column 'yield_kt_central': not a number, found '1_000'",
+    ),
+    "csv Arabic-Indic digits": (
+        "data/missiles.csv",
+        "2015,15,2",
+        "2015,\u0661\u0665,2",
+        "data/missiles.csv:5: column 'missiles': not an integer",
+    ),
+    "csv control character": (
+        "data/missiles.csv",
+        "2015,15,2",
+        "2015,15,2\x0b",
+        "data/missiles.csv:5: control character U+000B is not allowed",
+    ),
+    "title control character escaped": (
+        "content/notes/coal.md",
+        "title: Missiles",
+        'title: "Miss\\x01iles"',
+        "content/notes/coal.md:2: control character U+0001 is not allowed in text",
+    ),
+    "title control character raw": (
+        "content/notes/coal.md",
+        "title: Missiles",
+        "title: Miss\x1biles",
+        "content/notes/coal.md:2: control character U+001B is not allowed in text",
+    ),
+    "body control character": (
+        "content/notes/coal.md",
+        "## By year",
+        "## By\x0c year",
+        "content/notes/coal.md:9: control character U+000C is not allowed in text",
+    ),
+    "chart title control character": (
+        "content/notes/coal.md",
+        "title: Missiles tested a year",
+        'title: "Missiles\\u0007 tested a year"',
+        "content/notes/coal.md:16: control character U+0007",
+    ),
+    "dataset title control character": (
+        "data/datapackage.yaml",
+        "title: Missiles tested by year",
+        'title: "Missiles\\x1f tested by year"',
+        "data/datapackage.yaml:5: control character U+001F",
+    ),
+    "site title control character": (
+        "site.toml",
+        'title = "Test tests"',
+        'title = "Test\\u0001 tests"',
+        "site.toml:1: 'title': control character",
     ),
 }
 
@@ -170,3 +290,73 @@ def test_render_time_error_in_a_warm_build_writes_nothing(built: Path, shared_ca
     edit(built / "templates/page.html", "{{ page.no_such_field }}", "")
     assert run(built, cache=shared_cache) == 0
     assert "Read <a" in (built / "public/index.html").read_text()
+
+
+def test_non_utf8_site_toml(built: Path, shared_cache: Path, capsys) -> None:
+    path = built / "site.toml"
+    path.write_bytes(path.read_bytes().replace(b"Test desk", b"Test d\xe9sk"))
+    fails_with(built, shared_cache, "site.toml:4: not valid UTF-8 text", capsys)
+
+
+def test_non_utf8_data_package(built: Path, shared_cache: Path, capsys) -> None:
+    path = built / "data/datapackage.yaml"
+    path.write_bytes(path.read_bytes().replace(b"Yao et al. 2018 &", b"Yao et al. 2018 \xff&"))
+    fails_with(built, shared_cache, "data/datapackage.yaml:28: not valid UTF-8 text", capsys)
+
+
+# ~450 bytes that expand to 9**9 values under one key: printing the value in an error
+# ("'authors' must be list of text, found ...") took minutes and gigabytes.
+BOMB = "[&a [lol, lol, lol, lol, lol, lol, lol, lol, lol], " + ", ".join(
+    f"&{name} [{', '.join(['*' + previous] * 9)}]" for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
+)
+BOMB += "]"
+
+
+@pytest.mark.parametrize(
+    "path, old, new, line",
+    [
+        ("content/notes/coal.md", "nav_title: Missiles", "authors: BOMB", 5),  # front matter
+        ("data/datapackage.yaml", "name: test-site", "name: BOMB", 1),
+        ("content/notes/coal.md", "mark: bar", "mark: BOMB", 13),  # a chart block
+    ],
+)
+def test_yaml_alias_bomb_is_refused(path: str, old: str, new: str, line: int, built: Path, shared_cache: Path, capsys) -> None:
+    edit(built / path, old, new.replace("BOMB", BOMB))
+    fails_with(built, shared_cache, f"{path}:{line}: this YAML expands to more than 100,000 values", capsys)
+
+
+def test_yaml_alias_that_contains_itself(built: Path, shared_cache: Path, capsys) -> None:
+    edit(built / "content/notes/coal.md", "nav_title: Missiles\n", "nav_title: Missiles\nx: &x {y: *x}\n")
+    fails_with(built, shared_cache, "content/notes/coal.md:6: this YAML value contains itself", capsys)
+
+
+def test_page_over_the_size_limit(built: Path, shared_cache: Path, capsys) -> None:
+    paragraph = "Words of a very long page, and more words. " * 20 + "\n\n"
+    with (built / "content/notes/coal.md").open("a") as page:
+        page.write(paragraph * 3000)  # 2.6 MB
+    err = fails_with(built, shared_cache, "content/notes/coal.md:", capsys)
+    assert "a page may have at most 100,000 bytes" in err
+
+
+def test_page_size_error_names_the_line_past_the_limit(built: Path, shared_cache: Path, capsys) -> None:
+    with (built / "content/notes/coal.md").open("a") as page:
+        page.write("A line of text that is fifty characters long, ok.\n" * 3000)
+    fails_with(built, shared_cache, "content/notes/coal.md:2024: the page is 150,536 bytes", capsys)
+
+
+def test_page_of_brackets(built: Path, shared_cache: Path, capsys) -> None:
+    with (built / "content/notes/coal.md").open("a") as page:
+        page.write("\nText.\n\n" + "[" * 40_000 + "\n")
+    fails_with(built, shared_cache, "content/notes/coal.md:38: too many '[' for Markdown", capsys)
+
+
+def test_page_of_unclosed_tags(built: Path, shared_cache: Path, capsys) -> None:
+    with (built / "content/notes/coal.md").open("a") as page:
+        page.write("\n" + "<x " * 10_000 + "\n")
+    fails_with(built, shared_cache, "content/notes/coal.md:36: more than 500 '<'", capsys)
+
+
+def test_deeply_nested_emphasis(built: Path, shared_cache: Path, capsys) -> None:
+    with (built / "content/notes/coal.md").open("a") as page:
+        page.write("\n" + "*" * 5000 + "a" + "*" * 5000 + "\n")
+    fails_with(built, shared_cache, "content/notes/coal.md: Markdown nested too deeply", capsys)

@@ -99,6 +99,35 @@ def test_any_bytes_as_csv_validate_or_fail_cleanly(raw: bytes) -> None:
         assert location_ok(error, "data/d.csv")
 
 
+# Characters that Python's int() and float() read but pandas does not (or not the same
+# way): Arabic-Indic and full-width digits, "_", surrounding space; plus the plain ones.
+numberish = st.text(alphabet="0123456789-+.eE_ \u0661\u0665\uff11\u0966", min_size=1, max_size=8)
+typed_cells = st.tuples(numberish, numberish, st.sampled_from(["2016-02-29", "", "2015-02-28", "\u0662016-01-01"]), st.text(max_size=4))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(typed_cells, min_size=1, max_size=4))
+def test_a_csv_that_validates_loads_into_pandas_with_the_same_values(rows: list[tuple[str, str, str, str]]) -> None:
+    import csv
+    import io
+
+    import pandas as pd
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([["year", "value", "day", "label"], *rows])
+    raw = out.getvalue().encode()
+    try:
+        checked = validate_csv("data/d.csv", raw, FIELDS)
+    except SiteError:
+        return
+    dataset = Dataset("d", "data/d.csv", "D", "", (Source("S", "https://example.org"),), (), FIELDS, checked, raw)
+    frame = dataset.frame()  # what a chart gets: must not raise
+    for row, (year, value, day, _) in zip(frame.itertuples(index=False), checked, strict=True):
+        assert pd.isna(row.year) if year == "" else row.year == int(year)
+        assert pd.isna(row.value) if value == "" else row.value == float(value)
+        assert pd.isna(row.day) if day == "" else str(row.day)[:10] == day
+
+
 STOCK = new_converter(stock=True)
 # Fragments that exercise every inline pattern (and the block syntax around them).
 markdown_bits = st.sampled_from(

@@ -1,0 +1,145 @@
+"""What the engine publishes, and what it reads, stays inside safe bounds: only web, mail
+and site links; a well-formed base URL; no file from outside the site; no page where the
+build puts its own files; data that is what its ``hash`` says."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from conftest import make_site, run, snapshot
+from test_errors import edit, fails_with
+
+
+@pytest.fixture
+def built(tmp_path: Path, shared_cache: Path) -> Path:
+    site = make_site(tmp_path)
+    assert run(site, cache=shared_cache) == 0
+    return site
+
+
+def fails_with_args(site: Path, cache: Path, args: list[str], expected: str, capsys) -> str:
+    before = snapshot(site / "public")
+    assert run(site, "build", *args, cache=cache) == 1
+    err = capsys.readouterr().err
+    assert expected in err, err
+    assert "Traceback" not in err
+    assert snapshot(site / "public") == before
+    return err
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<b>x</b>", "//evil.example/", "example.org"])
+def test_source_url_must_be_web_mail_or_site_path(url: str, built: Path, shared_cache: Path, capsys) -> None:
+    edit(built / "data/datapackage.yaml", "path: https://doi.org/10.1785/0220180134", f'path: "{url}"')
+    fails_with(built, shared_cache, "data/datapackage.yaml:31: source 'Yao et al. 2018': path", capsys)
+
+
+def test_license_url_is_checked_too(built: Path, shared_cache: Path, capsys) -> None:
+    edit(built / "data/datapackage.yaml", "title: Facts as reported by the source", 'title: Facts\n        path: "javascript:x"')
+    fails_with(built, shared_cache, "data/datapackage.yaml:13: license 'Facts': path 'javascript:x' must be", capsys)
+
+
+@pytest.mark.parametrize("url", ["mailto:desk@example.org", "/data/", "http://example.org/a?b=c"])
+def test_allowed_source_urls(url: str, built: Path, shared_cache: Path) -> None:
+    edit(built / "data/datapackage.yaml", "path: https://doi.org/10.1785/0220180134", f'path: "{url}"')
+    assert run(built, cache=shared_cache) == 0
+    assert f'href="{url}"' in (built / "public/index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "value", ["example.org/sub/", 'https://example.org/"x', "https://example.org/<b>", "/a b/", "ftp://example.org/", "https:///x"]
+)
+def test_bad_base_url_in_site_toml(value: str, built: Path, shared_cache: Path, capsys) -> None:
+    edit(built / "site.toml", 'base_url = "https://example.org/"', f"base_url = '{value}'")
+    fails_with(built, shared_cache, f"site.toml:3: base_url {value!r} must be a path like /nk/ or a URL", capsys)
+
+
+def test_bad_base_url_option(built: Path, shared_cache: Path, capsys) -> None:
+    fails_with_args(built, shared_cache, ["--base-url", "example.org/sub/"], "--base-url: 'example.org/sub/' must be a path", capsys)
+
+
+def test_relative_base_url_warns_once(built: Path, shared_cache: Path, capsys) -> None:
+    capsys.readouterr()
+    assert run(built, "build", "--base-url", "/sub/", cache=shared_cache) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "feed.xml and social cards get relative URLs" in warnings[0]
+    assert run(built, cache=shared_cache) == 0  # absolute in site.toml: no warning
+    assert "warning:" not in capsys.readouterr().err
+
+
+def test_csv_linked_from_outside_the_site_is_refused(built: Path, shared_cache: Path, tmp_path: Path, capsys) -> None:
+    outside = tmp_path / "secret.csv"
+    outside.write_text((built / "data/missiles.csv").read_text())
+    (built / "data/missiles.csv").unlink()
+    (built / "data/missiles.csv").symlink_to(outside)
+    fails_with(built, shared_cache, "data/datapackage.yaml:4: data/missiles.csv is a link to a file outside the site", capsys)
+
+
+def test_link_inside_the_site_is_fine(built: Path, shared_cache: Path) -> None:
+    (built / "shared").mkdir()
+    (built / "data/missiles.csv").rename(built / "shared/missiles.csv")
+    (built / "data/missiles.csv").symlink_to(built / "shared/missiles.csv")
+    assert run(built, cache=shared_cache) == 0
+
+
+def test_page_linked_from_outside_the_site_is_refused(built: Path, shared_cache: Path, tmp_path: Path, capsys) -> None:
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("---\ntitle: T\ndescription: D\n---\nSecret.\n")
+    (built / "content/elsewhere.md").symlink_to(outside)
+    fails_with(built, shared_cache, "content/elsewhere.md:1: content/elsewhere.md is a link to a file outside the site", capsys)
+
+
+def test_fifo_in_data_does_not_hang(built: Path, shared_cache: Path, capsys) -> None:
+    (built / "data/missiles.csv").unlink()
+    os.mkfifo(built / "data/missiles.csv")
+    fails_with(built, shared_cache, "data/datapackage.yaml:4: data/missiles.csv is not a regular file", capsys)
+
+
+def test_fifo_added_to_data_after_a_build_is_seen(built: Path, shared_cache: Path, capsys) -> None:
+    os.mkfifo(built / "data/extra.csv")  # (the warm build must notice it, as a cold one does)
+    fails_with(built, shared_cache, "data/extra.csv: this CSV is not described", capsys)
+
+
+def test_fifo_in_content_does_not_hang(built: Path, shared_cache: Path, capsys) -> None:
+    os.mkfifo(built / "content/pipe.md")
+    fails_with(built, shared_cache, "content/pipe.md:1: content/pipe.md is not a regular file", capsys)
+
+
+def test_fifo_as_data_package_does_not_hang(built: Path, shared_cache: Path, capsys) -> None:
+    (built / "data/datapackage.yaml").unlink()
+    os.mkfifo(built / "data/datapackage.yaml")
+    fails_with(built, shared_cache, "data/datapackage.yaml:1: data/datapackage.yaml is not a regular file", capsys)
+
+
+@pytest.mark.parametrize("src", ["embed/yields.md", "charts/x.md", "static/style.md", "data/missiles.md", "social/card.md", "404.md"])
+def test_page_where_the_build_writes_its_own_files(src: str, built: Path, shared_cache: Path, capsys) -> None:
+    path = built / "content" / src
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("---\ntitle: T\ndescription: D\n---\nText.\n")
+    fails_with(built, shared_cache, f"content/{src}:1: the page /{src.removesuffix('.md')}/ would collide", capsys)
+
+
+def _with_hash(site: Path, value: str) -> None:
+    edit(site / "data/datapackage.yaml", "    path: missiles.csv\n", f'    path: missiles.csv\n    hash: "{value}"\n')
+
+
+@pytest.mark.parametrize("algorithm", ["sha256", "md5", "sha1", "sha512", ""])
+def test_resource_hash_is_verified(algorithm: str, built: Path, shared_cache: Path, capsys) -> None:
+    raw = (built / "data/missiles.csv").read_bytes()
+    digest = hashlib.new(algorithm or "md5", raw).hexdigest()
+    _with_hash(built, f"{algorithm}:{digest}" if algorithm else digest)
+    assert run(built, cache=shared_cache) == 0
+    edit(built / "data/missiles.csv", "2015,15,2", "2015,16,2")
+    fails_with(built, shared_cache, "data/datapackage.yaml:5: resource 'missiles': data/missiles.csv does not match its hash", capsys)
+
+
+def test_resource_hash_with_unknown_algorithm(built: Path, shared_cache: Path, capsys) -> None:
+    _with_hash(built, "crc32:1234abcd")
+    fails_with(built, shared_cache, "data/datapackage.yaml:5: resource 'missiles': unknown hash algorithm 'crc32'", capsys)
+
+
+def test_resource_hash_malformed(built: Path, shared_cache: Path, capsys) -> None:
+    _with_hash(built, "sha256:abc")
+    fails_with(built, shared_cache, "data/datapackage.yaml:5: resource 'missiles': hash must be sha256:<64 hex digits>", capsys)
