@@ -13,7 +13,6 @@ import yaml
 from conftest import REPO, run
 
 
-
 @pytest.fixture(scope="module")
 def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("explainer") / "site"
