@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .content import Block
-from .data import Package
+from .data import Package, chart_arguments
 from .errors import SiteError, known
 from .yamlmap import FieldSpec, check_fields
 
@@ -80,8 +80,9 @@ def chart(id: str, data: list[str] | tuple[str, ...] = ()) -> Callable[[F], F]:
     """Register a function in ``charts/*.py`` as the chart ``id``.
 
     The function receives one pandas DataFrame per dataset named in ``data`` (as keyword
-    arguments named after the datasets) and returns an Altair chart. ``id`` and ``data``
-    must be literals: the build reads them without running the module.
+    arguments named after the datasets, with '-' and '.' as '_') and returns an Altair
+    chart. ``id`` and ``data`` must be literals: the build reads them without running
+    the module.
     """
 
     def mark(fn: F) -> F:
@@ -304,7 +305,7 @@ def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path) -
     if function is None:
         raise SiteError(definition.src, definition.line, f"chart '{definition.id}' is not a function decorated with @chart")
     try:
-        return function(**frames)
+        return function(**chart_arguments(frames))  # (nk-trade -> nk_trade)
     except SiteError:
         raise
     except Exception as exc:

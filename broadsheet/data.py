@@ -1,17 +1,16 @@
 """Datasets: ``data/datapackage.yaml`` (a Frictionless Data Package) and its CSV files.
 
-Every CSV is validated against its schema when loaded; errors point at the CSV row.
-Cells stay strings here (tables and downloads need no pandas); ``frame`` builds a
-typed pandas DataFrame only for charts that need one.
+Every CSV is read with its resource's dialect and validated against its schema when
+loaded; errors point at the CSV row. Cells are kept as canonical text (``schema.py``:
+ISO dates, plain numbers, ``None`` when missing): tables and downloads need no pandas,
+and ``frame`` builds a typed pandas DataFrame only for charts that need one.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,7 +20,10 @@ from urllib.parse import urlsplit
 
 from .config import decode_utf8, read_site_file
 from .errors import CONTROL, SiteError, known
+from .schema import TYPES, CellError, Dialect, Field, read_cell, read_dialect, read_field
 from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document
+
+__all__ = ["TYPES", "Dataset", "Dialect", "Field", "Package", "Source", "load_package", "validate_csv"]
 
 DATA_DIR = "data"
 PACKAGE_FILE = "data/datapackage.yaml"
@@ -50,45 +52,18 @@ RESOURCE_KEYS: FieldSpec = {
     "encoding": ("text", False),
     "profile": ("text", False),
     "hash": ("text", False),
+    "dialect": ("any", False),
 }
-FIELD_KEYS: FieldSpec = {
-    "name": ("text", True),
-    "type": ("text", False),
-    "title": ("text", False),
-    "description": ("text", False),
-    "unit": ("text", False),
-    "format": ("text", False),
-    "constraints": ("mapping", False),
-    "example": ("any", False),
+SCHEMA_KEYS: FieldSpec = {
+    "fields": ("list", True),
+    "primaryKey": ("any", False),
+    "foreignKeys": ("any", False),
+    "missingValues": ("list of text", False),
 }
-SCHEMA_KEYS: FieldSpec = {"fields": ("list", True), "primaryKey": ("any", False), "foreignKeys": ("any", False)}
-CONSTRAINT_KEYS: FieldSpec = {"required": ("boolean", False)}
 SOURCE_KEYS: FieldSpec = {"title": ("text", False), "name": ("text", False), "path": ("text", False), "email": ("text", False)}
-TYPES = ("string", "integer", "number", "date", "year", "boolean")
-# ASCII digits only (re.ASCII): Python's int() and float() also read Arabic-Indic and
-# other digits, and "1_000", which pandas does not; a cell the check passes must load.
-_INTEGER = re.compile(r"^[-+]?[0-9]+$", re.ASCII)
-_NUMBER = re.compile(r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$", re.ASCII)
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
-_YEAR = re.compile(r"^[0-9]{4}$", re.ASCII)
-INT64 = 2**63 - 1
 # Links the engine writes from data: web and mail addresses, and paths on the site.
 URL_SCHEMES = ("http", "https", "mailto")
 HASHES = ("md5", "sha1", "sha256", "sha512")  # Frictionless: "md5" when no "algorithm:" prefix
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    type: str
-    title: str = ""
-    description: str = ""
-    unit: str = ""
-    required: bool = False
-
-    @property
-    def label(self) -> str:
-        return self.title or self.name
 
 
 @dataclass(frozen=True)
@@ -106,12 +81,20 @@ class Dataset:
     sources: tuple[Source, ...]
     licenses: tuple[Source, ...]
     fields: tuple[Field, ...]
-    rows: tuple[tuple[str, ...], ...] = field(repr=False)
+    rows: tuple[tuple[str | None, ...], ...] = field(repr=False)  # canonical cells, None when missing
     raw: bytes = field(repr=False)
+    dialect: Dialect = field(default=Dialect())  # (frozen: one shared default is safe)
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(self.raw).hexdigest()
+        """A hash of what the dataset's rows are made from: the file, and how it is read
+        (the same bytes with another ``format`` or ``missingValues`` are other data)."""
+        return hashlib.sha256(self.raw + repr((self.fields, self.dialect)).encode()).hexdigest()
+
+    @property
+    def parameter(self) -> str:
+        """The name a Python chart's function receives this dataset's frame under."""
+        return parameter_name(self.name)
 
     @property
     def url(self) -> str:
@@ -125,14 +108,15 @@ class Dataset:
         return next(f for f in self.fields if f.name == name)
 
     def frame(self) -> Any:
-        """A pandas DataFrame typed by the schema (integer -> Int64, date -> datetime64).
+        """A pandas DataFrame typed by the schema (integer -> Int64, date and datetime ->
+        datetime64, time -> text "hh:mm:ss", missing values -> NA).
 
-        Made from the rows ``validate_csv`` checked, not by parsing the file again, so
-        the cells a chart gets are exactly the cells that passed the checks."""
+        Made from the canonical cells ``validate_csv`` checked, not by parsing the file
+        again, so the values a chart gets are exactly the values that passed the checks."""
         import pandas as pd
 
-        frame = pd.DataFrame(list(self.rows), columns=list(self.columns), dtype=str)
-        frame = frame.where(frame != "", float("nan"))  # an empty cell is a missing value (as read_csv has it)
+        frame = pd.DataFrame(list(self.rows), columns=list(self.columns), dtype=object)
+        frame = frame.where(frame.notna(), float("nan"))
         for f in self.fields:
             if f.type in ("integer", "year"):  # exact, even past 2**53
                 frame[f.name] = pd.array([int(c) if isinstance(c, str) else None for c in frame[f.name]], dtype="Int64")
@@ -140,6 +124,8 @@ class Dataset:
                 frame[f.name] = pd.to_numeric(frame[f.name]).astype("float64")
             elif f.type == "date":
                 frame[f.name] = pd.to_datetime(frame[f.name], format="%Y-%m-%d")
+            elif f.type == "datetime":  # (UTC when the file gave an offset: see schema._datetime)
+                frame[f.name] = pd.to_datetime(frame[f.name], format="ISO8601")
             elif f.type == "boolean":
                 frame[f.name] = frame[f.name].map({"true": True, "false": False}).astype("boolean")
         return frame
@@ -171,11 +157,19 @@ def load_package(root: Path) -> Package:
     _sources(doc, "sources", url_required=False)
     _sources(doc, "licenses", url_required=False)
     datasets: dict[str, Dataset] = {}
+    parameters: dict[str, str] = {}
     for entry in lists["resources"]:
         dataset = load_dataset(root, entry)
         if dataset.name in datasets:
             raise entry.error("name", f"two resources are named '{dataset.name}'")
+        if dataset.parameter in parameters:
+            raise entry.error(
+                "name",
+                f"resources '{parameters[dataset.parameter]}' and '{dataset.name}' would both reach Python charts as '{dataset.parameter}'",
+                "rename one ('-' and '.' in a name become '_' in a chart function's parameters)",
+            )
         datasets[dataset.name] = dataset
+        parameters[dataset.parameter] = dataset.name
     described = {d.src for d in datasets.values()}
     for src in csvs:
         if src not in described:
@@ -187,8 +181,8 @@ def load_dataset(root: Path, entry: YamlMap) -> Dataset:
     check_fields(entry, RESOURCE_KEYS, "a data resource")
     values = entry.values
     name, path = values["name"], values["path"]
-    if not re.match(r"^[a-z0-9][a-z0-9_-]*$", name):
-        raise entry.error("name", f"resource name '{name}' must use lowercase letters, digits, '-' and '_'")
+    if not re.match(r"^[a-z0-9][a-z0-9._-]*$", name, re.ASCII):
+        raise entry.error("name", f"resource name '{name}' must use lowercase letters, digits, '-', '_' and '.'")
     src = f"{DATA_DIR}/{path}"
     if "/" in path or "\\" in path or not path.endswith(".csv") or path.startswith("."):
         raise entry.error("path", f"path '{path}' must name a CSV file in data/")
@@ -204,7 +198,8 @@ def load_dataset(root: Path, entry: YamlMap) -> Dataset:
     if "hash" in values:
         check_hash(entry, name, src, raw)
     fields = _fields(entry)
-    rows = validate_csv(src, raw, fields)
+    dialect = read_dialect(entry)
+    rows = validate_csv(src, raw, fields, dialect)
     return Dataset(
         name=name,
         src=src,
@@ -215,6 +210,7 @@ def load_dataset(root: Path, entry: YamlMap) -> Dataset:
         fields=fields,
         rows=rows,
         raw=raw,
+        dialect=dialect,
     )
 
 
@@ -278,32 +274,28 @@ def _fields(entry: YamlMap) -> tuple[Field, ...]:
     items = schema.items("fields")
     if not items:
         raise schema.error("fields", "schema needs a list of fields")
-    fields = []
-    for item in items:
-        if not item.values:
-            raise item.error(None, "each field must be a mapping with a name and a type")
-        check_fields(item, FIELD_KEYS, "a field")
-        name = item.values["name"]
-        kind = item.values.get("type", "string")
-        if kind not in TYPES:
-            raise item.error("type", f"field '{name}': unknown type '{kind}'", known(TYPES))
-        constraints = item.child("constraints")
-        check_fields(constraints, CONSTRAINT_KEYS, "constraints")
-        fields.append(
-            Field(
-                name=name,
-                type=kind,
-                title=item.values.get("title", ""),
-                description=item.values.get("description", ""),
-                unit=item.values.get("unit", ""),
-                required=constraints.values.get("required", False),
-            )
-        )
-    return tuple(fields)
+    missing = tuple(schema.values.get("missingValues", [""]))  # (Frictionless: a field's own list replaces it)
+    return tuple(read_field(item, missing) for item in items)
 
 
-def validate_csv(src: str, raw: bytes, fields: tuple[Field, ...]) -> tuple[tuple[str, ...], ...]:
-    """Check header and every cell against the schema; return the rows as strings."""
+def parameter_name(dataset: str) -> str:
+    """``nk-trade`` -> ``nk_trade``: the keyword a chart function gets a dataset's frame
+    under ('-' and '.' can't be part of a Python name)."""
+    return re.sub(r"[-.]", "_", dataset)
+
+
+def chart_arguments(frames: Mapping[str, Any]) -> dict[str, Any]:
+    """A chart function's keyword arguments: each dataset's frame by its parameter name."""
+    return {parameter_name(name): frame for name, frame in frames.items()}
+
+
+Row = tuple[str | None, ...]
+DEFAULT_DIALECT = Dialect()
+
+
+def validate_csv(src: str, raw: bytes, fields: tuple[Field, ...], dialect: Dialect = DEFAULT_DIALECT) -> tuple[Row, ...]:
+    """Read the CSV with ``dialect``, check the header and every cell against the schema;
+    return the rows as canonical cells (``schema.read_cell``)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -313,15 +305,15 @@ def validate_csv(src: str, raw: bytes, fields: tuple[Field, ...]) -> tuple[tuple
     if control:  # (a cell may end up in a chart's SVG, which the social-card rasteriser parses)
         line = text.count("\n", 0, control.start()) + 1
         raise SiteError(src, line, f"control character U+{ord(control.group()):04X} is not allowed", "remove it from the file")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise SiteError(src, 1, "the file is empty", "the first line must name the columns") from None
-    except csv.Error as exc:
-        raise SiteError(src, 1, f"not valid CSV: {exc}") from None
-    _check_header(src, header, fields)
-    checks = [(f, _CELL[f.type]) for f in fields]
+    reader = csv.reader(io.StringIO(text, newline=""), **dialect.reader_options())  # type: ignore[arg-type]
+    if dialect.header:
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise SiteError(src, 1, "the file is empty", "the first line must name the columns") from None
+        except csv.Error as exc:
+            raise SiteError(src, 1, f"not valid CSV: {exc}") from None
+        _check_header(src, header, fields, dialect)
     rows = []
     line = reader.line_num
     try:
@@ -331,23 +323,36 @@ def validate_csv(src: str, raw: bytes, fields: tuple[Field, ...]) -> tuple[tuple
             if not row:
                 continue
             if len(row) != len(fields):
-                raise SiteError(src, row_line, f"expected {len(fields)} cells, found {len(row)}")
-            for cell, (f, check) in zip(row, checks, strict=True):
-                if cell == "":
-                    if f.required:
-                        raise SiteError(src, row_line, f"column '{f.name}': a value is required")
-                    continue
-                problem = check(cell)
-                if problem:
-                    raise SiteError(src, row_line, f"column '{f.name}': {problem}, found {cell!r}")
-            rows.append(tuple(row))
+                raise SiteError(src, row_line, f"expected {len(fields)} cells, found {len(row)}", _delimiter_hint(row, dialect))
+            rows.append(tuple(_cell(src, row_line, f, cell) for f, cell in zip(fields, row, strict=True)))
     except csv.Error as exc:
         raise SiteError(src, reader.line_num, f"not valid CSV: {exc}") from None
     return tuple(rows)
 
 
-def _check_header(src: str, header: list[str], fields: tuple[Field, ...]) -> None:
+def _cell(src: str, line: int, field: Field, cell: str) -> str | None:
+    try:
+        return read_cell(field, cell)
+    except CellError as exc:
+        found = "" if str(exc) == "a value is required" else f", found {cell!r}"
+        raise SiteError(src, line, f"column '{field.name}': {exc}{found}") from None
+
+
+def _delimiter_hint(row: list[str], dialect: Dialect) -> str | None:
+    """A hint when the file seems to use another delimiter than the dialect says."""
+    if len(row) == 1:
+        for other in (";", "\t", "|", ","):
+            if other != dialect.delimiter and other in row[0]:
+                return f"is the file separated by {other!r}? say so in the resource's dialect: {{delimiter: {other!r}}}"
+    return None
+
+
+def _check_header(src: str, header: list[str], fields: tuple[Field, ...], dialect: Dialect) -> None:
     names = [f.name for f in fields]
+    if len(header) == 1 and len(names) > 1:
+        hint = _delimiter_hint(header, dialect)
+        if hint:
+            raise SiteError(src, 1, f"the header has one column, {header[0]!r}; the schema lists {len(names)}", hint)
     for name in names:
         if name not in header:
             raise SiteError(src, 1, f"column '{name}' is missing", f"the schema in {PACKAGE_FILE} lists it")
@@ -356,43 +361,3 @@ def _check_header(src: str, header: list[str], fields: tuple[Field, ...]) -> Non
             raise SiteError(src, 1, f"column '{name}' is not in the schema", f"describe it in {PACKAGE_FILE} or remove it")
     if header != names:
         raise SiteError(src, 1, "columns are not in the schema's order", "expected: " + ", ".join(names))
-
-
-def _check_integer(cell: str) -> str | None:
-    if not _INTEGER.fullmatch(cell):
-        return "not an integer"
-    return None if abs(int(cell)) <= INT64 else "an integer too large to store"
-
-
-def _check_number(cell: str) -> str | None:
-    if not _NUMBER.fullmatch(cell):
-        return "not a number"
-    return None if math.isfinite(float(cell)) else "not a finite number"
-
-
-def _check_date(cell: str) -> str | None:
-    if not _DATE.fullmatch(cell):
-        return "not a date (YYYY-MM-DD)"
-    try:
-        dt.date.fromisoformat(cell)
-    except ValueError:
-        return "not a calendar date"
-    return None
-
-
-def _check_year(cell: str) -> str | None:
-    return None if _YEAR.fullmatch(cell) else "not a year (YYYY)"
-
-
-def _check_boolean(cell: str) -> str | None:
-    return None if cell in ("true", "false") else "not true or false"
-
-
-_CELL = {
-    "string": lambda cell: None,
-    "integer": _check_integer,
-    "number": _check_number,
-    "date": _check_date,
-    "year": _check_year,
-    "boolean": _check_boolean,
-}

@@ -42,9 +42,15 @@ def heading(field: Field) -> str:
     return f"{label} ({field.unit})" if field.unit and field.unit not in label else label
 
 
-def format_cell(field: Field, cell: str) -> str:
-    """Group the digits of large numbers (19600000 -> 19,600,000); keep the source's decimals."""
-    if field.type not in ("integer", "number") or cell == "":
+def format_cell(field: Field, cell: str | None) -> str:
+    """A canonical cell as a reader sees it: missing as empty, the digits of large numbers
+    grouped (19600000 -> 19,600,000; the source's decimals kept), a time of day after its
+    date (2024-03-01 09:30:00)."""
+    if cell is None:
+        return ""
+    if field.type == "datetime":
+        return cell.replace("T", " ")
+    if field.type not in ("integer", "number"):
         return cell
     whole, dot, fraction = cell.partition(".")
     sign = "-" if whole.startswith("-") else ""

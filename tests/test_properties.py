@@ -123,9 +123,9 @@ def test_a_csv_that_validates_loads_into_pandas_with_the_same_values(rows: list[
     dataset = Dataset("d", "data/d.csv", "D", "", (Source("S", "https://example.org"),), (), FIELDS, checked, raw)
     frame = dataset.frame()  # what a chart gets: must not raise
     for row, (year, value, day, _) in zip(frame.itertuples(index=False), checked, strict=True):
-        assert pd.isna(row.year) if year == "" else row.year == int(year)
-        assert pd.isna(row.value) if value == "" else row.value == float(value)
-        assert pd.isna(row.day) if day == "" else str(row.day)[:10] == day
+        assert pd.isna(row.year) if year is None else row.year == int(year)
+        assert pd.isna(row.value) if value is None else row.value == float(value)
+        assert pd.isna(row.day) if day is None else str(row.day)[:10] == day
 
 
 STOCK = new_converter(stock=True)
