@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import CONTROL, SiteError, control_problem
+from .pagefiles import FileRef, find_refs, is_local
 from .yamlmap import FieldSpec, YamlMap, check_fields, parse_mapping
 
 CONTENT_DIR = "content"
@@ -82,6 +83,7 @@ class Page:
     corrections: tuple[Correction, ...] = ()  # newest first
     html: str = ""  # the body converted to HTML (``to_html``), once it has been
     meta_lines: tuple[tuple[str, int], ...] = ()  # the line of each front-matter key
+    refs: tuple[FileRef, ...] = ()  # relative and /static/ paths in the body (images, files)
 
     def line_of(self, key: str) -> int:
         """The line of front-matter key ``key`` (or of the front matter's start)."""
@@ -127,8 +129,10 @@ def read_page(src: str, text: str) -> Page:
         raise SiteError(src, text.count("\n", 0, control.start()) + 1, str(control_problem(control.group())), "remove it from the file")
     meta, body, body_line = split_front_matter(src, text)
     check_fields(meta, FRONT_MATTER, "front matter")
-    if "image" in meta.values and not _SITE_PATH.match(meta.values["image"]):
-        raise meta.error("image", f"image {meta.values['image']!r} must be a path on the site, such as /static/cover.png")
+    image = meta.values.get("image")
+    if image is not None and not (_SITE_PATH.match(image) or (is_local(image) and _SITE_PATH.match("/" + image))):
+        message = f"image {image!r} must be a file on the site, such as cover.png beside the page or /static/cover.png"
+        raise meta.error("image", message)
     check_markdown(src, body, body_line)
     source, blocks = extract_blocks(src, body, body_line)
     url = url_of(src)
@@ -136,7 +140,8 @@ def read_page(src: str, text: str) -> Page:
     values["authors"] = tuple(values.get("authors", ()))
     values["corrections"] = read_corrections(meta)
     lines = tuple(sorted(meta.lines.items()))
-    return Page(src=src, url=url, dest=dest_of(url), markdown=source, blocks=blocks, meta_lines=lines, **values)
+    refs = find_refs(_without_code(body), body_line)
+    return Page(src=src, url=url, dest=dest_of(url), markdown=source, blocks=blocks, meta_lines=lines, refs=refs, **values)
 
 
 # Python-Markdown's time grows with the square of some inputs (a few MB of text, runs of

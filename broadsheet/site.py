@@ -35,6 +35,7 @@ from .content import CONTENT_DIR, Block, CorrectionsLog, Page, corrections_log, 
 from .data import DATA_DIR, Dataset, Package, load_package
 from .errors import SiteError, known
 from .output import Output
+from .pagefiles import FileRef, Resolver, is_published, published_path, rewrite_refs
 from .render import (
     TEMPLATES_DIR,
     THEME_PREFIX,
@@ -102,6 +103,19 @@ class Site:
     package: Package
     charts: Mapping[str, ChartBlock]  # by chart id, first use
     blocks: Mapping[str, tuple[Any, ...]]  # page src -> parsed blocks (ChartBlock, table spec, datasets list)
+    files: tuple[str, ...] = ()  # files beside pages, published as they are (content/img/map.png)
+    links: Mapping[str, PageLinks] = field(default_factory=dict)  # page src -> what its paths resolve to
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """Where a page's relative and ``/static/`` paths lead (``pagefiles.Resolver``)."""
+
+    paths: Mapping[str, str]  # as written -> site path: img/map.png -> /img/map.png
+    image: str = ""  # the front matter's ``image``, resolved: the page's own social card
+
+
+NO_LINKS = PageLinks({})
 
 
 @dataclass
@@ -249,7 +263,8 @@ def build_site(
 
 
 def load_site(config: Config, state: BuildState | None = None) -> Site:
-    pages = load_pages(config, state)
+    files: list[str] = []
+    pages = load_pages(config, state, files)
     package = load_data(config, state)
     registry = (
         state.memo("charts", folder_digest(config.root / CHARTS_DIR, "*.py"), lambda: discover_charts(config.root))
@@ -268,7 +283,39 @@ def load_site(config: Config, state: BuildState | None = None) -> Site:
             message = f"lead_chart '{page.lead_chart}' is not a chart on this site"
             raise SiteError(page.src, page.line_of("lead_chart"), message, known(charts))
     check_templates(config, pages)
-    return Site(config, pages, package, charts, blocks)
+    check_files(files, pages)
+    return Site(config, pages, package, charts, blocks, tuple(files), resolve_links(config, pages, files))
+
+
+def check_files(files: list[str], pages: tuple[Page, ...]) -> None:
+    """A file beside the pages may not be published where the build writes its own."""
+    dests = {page.dest for page in pages}
+    for src in files:
+        dest = src.removeprefix(CONTENT_DIR + "/")
+        top = dest.split("/")[0]
+        if top in RESERVED or top.split(".")[0] in RESERVED or dest == "_headers" or dest in dests:
+            message = f"{src} would be published as /{dest}, where the build writes its own file"
+            raise SiteError(src, None, message, "move or rename it: these names are the build's own: " + ", ".join(RESERVED))
+
+
+def resolve_links(config: Config, pages: tuple[Page, ...], files: list[str]) -> dict[str, PageLinks]:
+    """What each page's paths lead to; a missing image or file stops the build at its line."""
+    if not files and not any(page.refs or page.image for page in pages):
+        return {}
+    folders = [d for d in config.theme_dirs(STATIC_DIR) if d.is_dir()]
+    static = frozenset(p.relative_to(d).as_posix() for d in folders for p in d.rglob("*") if p.is_file())
+    resolver = Resolver(frozenset(files), {page.src: page.url for page in pages}, static)
+    links = {}
+    for page in pages:
+        paths = {}
+        for ref in page.refs:
+            path = resolver.resolve(page.src, ref)
+            if path is not None:
+                paths[ref.target] = path
+        image = resolver.resolve(page.src, FileRef(page.image, page.line_of("image"), True)) if page.image else None
+        if paths or image:
+            links[page.src] = PageLinks(paths, image or "")
+    return links
 
 
 def check_templates(config: Config, pages: tuple[Page, ...]) -> None:
@@ -290,13 +337,14 @@ _TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 RESERVED = ("embed", "charts", "static", "data", "social", "404", "feed", "sitemap", "robots")
 
 
-def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, ...]:
+def load_pages(config: Config, state: BuildState | None = None, files: list[str] | None = None) -> tuple[Page, ...]:
     """Read every page's front matter and blocks (quick); their Markdown is converted
     when they are rendered, in ``write_site``'s workers. With a state, a file whose size
-    and mtime have not changed is not read again."""
+    and mtime have not changed is not read again. ``files`` collects the other files in
+    content/ to publish."""
     memo = state.pages if state is not None else {}
     stamps = state.stamps if state is not None else {}
-    found = _markdown_files(config.root, CONTENT_DIR)
+    found = _markdown_files(config.root, CONTENT_DIR, files)
     recent = time.time_ns() - RACY_NS
     for src, stamp in found.items():
         if stamps.get(src) == stamp and src in memo:
@@ -329,9 +377,10 @@ def load_pages(config: Config, state: BuildState | None = None) -> tuple[Page, .
     return tuple(sorted(pages, key=lambda p: (p.order, p.url)))
 
 
-def _markdown_files(root: Path, folder: str) -> dict[str, tuple[int, int]]:
+def _markdown_files(root: Path, folder: str, others: list[str] | None = None) -> dict[str, tuple[int, int]]:
     """``*.md`` under ``root/folder``, by path relative to ``root`` (in path order), with
-    their size and modification time."""
+    their size and modification time. ``others`` collects the other files to publish
+    (not in a dot-folder, not editor or system junk: ``pagefiles.is_published``)."""
     found: list[tuple[list[str], str, tuple[int, int]]] = []
     todo = [folder]
     while todo:
@@ -351,6 +400,10 @@ def _markdown_files(root: Path, folder: str) -> dict[str, tuple[int, int]]:
                 except OSError:  # a dangling link
                     stamp = (-1, 0)
                 found.append((path.split("/"), path, stamp))
+            elif others is not None and all(is_published(part) for part in path.split("/")[1:]):
+                others.append(path)
+    if others is not None:
+        others.sort(key=lambda path: path.split("/"))
     return {path: stamp for _, path, stamp in sorted(found)}
 
 
@@ -632,12 +685,15 @@ def write_site(
     def page_task(page: Page) -> Task:
         def task() -> tuple[str, str, str]:
             html = page.html or to_html(page, converter)
+            links = site.links.get(page.src, NO_LINKS)
+            body = rewrite_refs(html, links.paths, assets.url)
             context = {
                 "page": page,
-                "content": _markup(render_blocks(env, site, page, html, figures)),
+                "content": _markup(render_blocks(env, site, page, body, figures)),
                 "nav": nav,
                 "has_charts": _has_charts(site, page),
-                "social_image": cards[page.url][0],
+                "social_image": published_path(links.image, assets.url) if links.image else cards[page.url][0],
+                "own_image": bool(links.image),  # (its size is the image's own, not the card's 1200 x 630)
             }
             return page.dest, render_template(env, f"{page.template}.html", context), "" if page.html else html
 
@@ -690,6 +746,8 @@ def write_site(
             output.write(figure.spec_url.lstrip("/"), figure.spec_json)
     for dataset in site.package.datasets.values():
         output.write(dataset.url.lstrip("/"), dataset.raw)
+    for src in site.files:
+        output.write(src.removeprefix(CONTENT_DIR + "/"), read_site_file(config.root, src))
     for dest, data in assets.files.values():
         output.write(dest, data)
     return [page.url for page in todo], keys
@@ -712,7 +770,7 @@ def _last_change(page: Page) -> Any:
 
 def render_key(site: Site, page: Page, figures: Mapping[str, Figure], templates: TemplateGraph, shared: str, state: BuildState) -> str:
     """A hash of everything a page's HTML is made from."""
-    parts: list[Any] = [shared, state.pages.get(page.src, ("", None))[0], page.draft]
+    parts: list[Any] = [shared, state.pages.get(page.src, ("", None))[0], page.draft, site.links.get(page.src)]
     parts.append(templates.closure_digest(frozenset(page_templates(site, page))))
     for item in site.blocks[page.src]:
         if isinstance(item, ChartBlock):

@@ -1,0 +1,161 @@
+"""Files beside pages (content/img/map.png, a PDF), /static/ paths in Markdown and the
+front matter's ``image``: published, resolved (also under a sub-path), missing ones
+caught at their line by the build and by ``check``. Real command line, real output."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from conftest import make_site, run, snapshot
+
+
+def png(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x10\x20\x30" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+STORY = """---
+title: Story
+description: A story with a map.
+image: img/map.png
+---
+
+![The map](img/map.png) and [the report](files/report.pdf#page=2), the [logo](/static/logo.png),
+[the home page](index.md) and <img src="img/map.png" alt="the map again">.
+
+Code is not a reference: `![x](nothere.png)`.
+
+```text
+![in code](missing.png)
+```
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = make_site(tmp_path)
+    (root / "content/img").mkdir()
+    (root / "content/img/map.png").write_bytes(png(4, 3))
+    (root / "content/files").mkdir()
+    (root / "content/files/report.pdf").write_bytes(b"%PDF-1.4\n")
+    (root / "static/logo.png").write_bytes(png(2, 2))
+    (root / "content/story.md").write_text(STORY)
+    return root
+
+
+JUNK = [".story.md.swp", "story.md~", "#story.md#", ".DS_Store", "img/Thumbs.db", ".git/config", "img/.hidden.png", "~$report.docx"]
+
+
+def test_files_beside_pages_are_published_and_paths_resolve(site: Path, shared_cache: Path) -> None:
+    for name in JUNK:
+        (site / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / "content" / name).write_bytes(b"junk")
+    assert run(site, cache=shared_cache) == 0
+    public = site / "public"
+    assert (public / "img/map.png").read_bytes() == (site / "content/img/map.png").read_bytes()
+    assert (public / "files/report.pdf").is_file()
+    logo = next((public / "static").glob("logo.*.png")).name
+    html = (public / "story/index.html").read_text()
+    assert '<img alt="The map" src="/img/map.png">' in html
+    assert '<a href="/files/report.pdf#page=2">the report</a>' in html
+    assert f'<a href="/static/{logo}">logo</a>' in html
+    assert '<a href="/">the home page</a>' in html
+    assert '<img src="/img/map.png" alt="the map again">' in html
+    assert "nothere.png" in html and "missing.png" in html  # code stays as written
+    published = {p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file()}
+    assert not [name for name in JUNK if name in published or name.replace("#", "") in published], published
+    assert not any(p.endswith(".md") for p in published)
+
+
+def test_the_page_image_is_its_social_card(site: Path, shared_cache: Path) -> None:
+    assert run(site, cache=shared_cache) == 0
+    html = (site / "public/story/index.html").read_text()
+    assert '<meta property="og:image" content="https://example.org/img/map.png">' in html
+    assert '<meta name="twitter:image" content="https://example.org/img/map.png">' in html
+    assert 'og:image:width" content="1200"' not in html  # (the image's own size, not the card's)
+    home = (site / "public/index.html").read_text()
+    assert 'og:image:width" content="1200"' in home and "/social/" in home
+
+
+def test_a_static_page_image_gets_the_fingerprinted_url(site: Path, shared_cache: Path) -> None:
+    edit(site / "content/story.md", "image: img/map.png", "image: /static/logo.png")
+    assert run(site, cache=shared_cache) == 0
+    logo = next((site / "public/static").glob("logo.*.png")).name
+    assert f'<meta property="og:image" content="https://example.org/static/{logo}">' in (site / "public/story/index.html").read_text()
+
+
+def test_paths_resolve_under_a_sub_path_and_check_passes(site: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (site / "content/draft.md").unlink()  # (a draft's dataset use is not this test's business)
+    assert run(site, "check", "--base-url", "https://example.org/sub/", cache=shared_cache) == 0, capsys.readouterr().err
+    assert run(site, "build", "--base-url", "https://example.org/sub/", cache=shared_cache) == 0
+    html = (site / "public/story/index.html").read_text()
+    assert '<img alt="The map" src="/sub/img/map.png">' in html
+    assert '<a href="/sub/files/report.pdf#page=2">' in html
+    assert 'href="/sub/static/logo.' in html
+    assert '<meta property="og:image" content="https://example.org/sub/img/map.png">' in html
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+ERRORS = {
+    "missing image": ("(img/map.png)", "(img/map2.png)", "content/story.md:7: image 'img/map2.png' does not exist"),
+    "missing html image": ('<img src="img/map.png"', '<img src="img/gone.png"', "content/story.md:8: image 'img/gone.png' does not exist"),
+    "missing file": ("files/report.pdf#", "files/rapport.pdf#", "content/story.md:7: file 'files/rapport.pdf#page=2' does not exist"),
+    "missing static": ("/static/logo.png", "/static/lgo.png", "content/story.md:7: file '/static/lgo.png' does not exist"),
+    "outside content": ("(img/map.png)", "(../site.toml)", "content/story.md:7: image '../site.toml' is outside content/"),
+    "missing page image": ("image: img/map.png", "image: img/cover.png", "content/story.md:4: image 'img/cover.png' does not exist"),
+    "page image not a path": (
+        "image: img/map.png",
+        "image: https://cdn.example/x.png",
+        "content/story.md:4: image 'https://cdn.example/x.png' must be a file",
+    ),
+}
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+@pytest.mark.parametrize("case", ERRORS)
+def test_a_missing_file_stops_build_and_check_at_its_line(
+    site: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str], case: str, command: str
+) -> None:
+    assert run(site, cache=shared_cache) == 0
+    before = snapshot(site / "public")
+    old, new, expected = ERRORS[case]
+    edit(site / "content/story.md", old, new)
+    capsys.readouterr()
+    assert run(site, command, cache=shared_cache) == 1
+    err = capsys.readouterr().err
+    assert expected in err, err
+    assert "Traceback" not in err
+    assert snapshot(site / "public") == before
+
+
+def test_a_file_where_the_build_writes_its_own_is_refused(site: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (site / "content/data").mkdir()
+    (site / "content/data/tests.csv").write_text("x\n")
+    assert run(site, cache=shared_cache) == 1
+    assert "content/data/tests.csv: content/data/tests.csv would be published as /data/tests.csv" in capsys.readouterr().err
+
+
+def test_a_warm_build_follows_files_added_and_removed(site: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(site, cache=shared_cache) == 0
+    (site / "content/files/annex.pdf").write_bytes(b"%PDF-1.4\n")
+    assert run(site, cache=shared_cache) == 0
+    assert (site / "public/files/annex.pdf").is_file()
+    (site / "content/files/annex.pdf").unlink()
+    assert run(site, cache=shared_cache) == 0
+    assert not (site / "public/files/annex.pdf").exists()
+    (site / "content/img/map.png").unlink()  # the story still shows it
+    capsys.readouterr()
+    assert run(site, cache=shared_cache) == 1
+    assert "content/story.md:7: image 'img/map.png' does not exist" in capsys.readouterr().err
