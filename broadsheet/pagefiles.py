@@ -28,7 +28,7 @@ _JUNK = re.compile(r"^(\.|#|~\$)|(~|\.swp|\.swo|\.swx|\.tmp|\.bak|\.orig)$|^(Thu
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _INLINE = re.compile(r"(!?)\[(?:[^\]\\\n]|\\.)*\]\(\s*(<[^>\n]*>|[^\s()<>]+)")
-_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(<[^>\n]*>|\S+)", re.MULTILINE)
+_DEFINITION = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:\s*(<[^>\n]*>|\S+)", re.MULTILINE)
 _HTML_ATTR = re.compile(r"<(\w+)\b[^>]*?\s(src|href|poster)\s*=\s*[\"']([^\"'\n]+)[\"']", re.IGNORECASE)
 _ATTR = re.compile(r'(\s(?:href|src|poster)=")([^"]*)(")')
 STATIC_PREFIX = "/static/"

@@ -30,7 +30,10 @@ image: img/map.png
 ![The map](img/map.png) and [the report](files/report.pdf#page=2), the [logo](/static/logo.png),
 [the home page](index.md) and <img src="img/map.png" alt="the map again">.
 
-Code is not a reference: `![x](nothere.png)`.
+Code is not a reference: `![x](nothere.png)`, nor is a footnote.[^note] See [the same report][ref].
+
+[^note]: U.S. Department of State, [a release](https://example.org/release).
+[ref]: files/report.pdf
 
 ```text
 ![in code](missing.png)
@@ -68,6 +71,8 @@ def test_files_beside_pages_are_published_and_paths_resolve(site: Path, shared_c
     assert f'<a href="/static/{logo}">logo</a>' in html
     assert '<a href="/">the home page</a>' in html
     assert '<img src="/img/map.png" alt="the map again">' in html
+    assert '<a href="/files/report.pdf">the same report</a>' in html
+    assert "U.S. Department of State" in html
     assert "nothere.png" in html and "missing.png" in html  # code stays as written
     published = {p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file()}
     assert not [name for name in JUNK if name in published or name.replace("#", "") in published], published
@@ -113,6 +118,11 @@ ERRORS = {
     "missing html image": ('<img src="img/map.png"', '<img src="img/gone.png"', "content/story.md:8: image 'img/gone.png' does not exist"),
     "missing file": ("files/report.pdf#", "files/rapport.pdf#", "content/story.md:7: file 'files/rapport.pdf#page=2' does not exist"),
     "missing static": ("/static/logo.png", "/static/lgo.png", "content/story.md:7: file '/static/lgo.png' does not exist"),
+    "missing reference definition": (
+        "[ref]: files/report.pdf",
+        "[ref]: files/gone.pdf",
+        "content/story.md:13: file 'files/gone.pdf' does not exist",
+    ),
     "outside content": ("(img/map.png)", "(../site.toml)", "content/story.md:7: image '../site.toml' is outside content/"),
     "missing page image": ("image: img/map.png", "image: img/cover.png", "content/story.md:4: image 'img/cover.png' does not exist"),
     "page image not a path": (
