@@ -6,6 +6,7 @@ charts. Sites are built with the real command line (tests/sites/dialects)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -204,3 +205,31 @@ def test_a_grouped_number_column_loads_into_pandas_with_the_same_values(
     assert [None if pd.isna(c) else int(c) for c in frame["count"]] == [None if pd.isna(c) else int(c) for c in theirs["count"]]
     expected = [None if w is None else w + (c / 100 if w >= 0 else -c / 100) for w, c in zip(wholes, cents, strict=False)]
     assert [None if pd.isna(v) else round(v, 2) for v in frame["value"]] == [None if e is None else round(e, 2) for e in expected]
+
+
+ZONES = [dt.UTC, dt.timezone(dt.timedelta(hours=9)), dt.timezone(dt.timedelta(hours=-5, minutes=-30))]
+PATTERNS = ["%Y/%m/%d", "%d/%m/%Y", "%m-%d-%Y", "%d.%m.%Y", "%Y%m%d", "%b %d, %Y", "%d %B %Y"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.dates(min_value=dt.date(1000, 1, 1)), min_size=1, max_size=5),
+    st.sampled_from(PATTERNS),
+    st.lists(st.datetimes(min_value=dt.datetime(1900, 1, 1), timezones=st.sampled_from(ZONES)), min_size=5, max_size=5),
+)
+def test_dates_in_a_pattern_and_timestamps_load_as_pandas_reads_them(days: list[dt.date], pattern: str, moments: list[dt.datetime]) -> None:
+    import pandas as pd
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["day", "moment"])
+    stamps = [m.isoformat(timespec="seconds").replace("+00:00", "Z") for m in moments]
+    for day, stamp in zip(days, stamps, strict=False):
+        writer.writerow([day.strftime(pattern), stamp])
+    raw = out.getvalue().encode()
+    fields = (Field("day", "date", format=pattern), Field("moment", "datetime"))
+    rows = validate_csv("data/d.csv", raw, fields)
+    frame = Dataset("d", "data/d.csv", "D", "", (Source("S", "https://example.org"),), (), fields, rows, raw).frame()
+    theirs = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
+    assert list(frame["day"]) == list(pd.to_datetime(theirs["day"], format=pattern))
+    assert list(frame["moment"]) == list(pd.to_datetime(theirs["moment"], format="ISO8601", utc=True).dt.tz_localize(None))
