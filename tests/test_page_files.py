@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_site, run, snapshot
+from test_server import Server, server  # noqa: F401 (the real preview server, as a fixture)
 
 
 def png(width: int, height: int) -> bytes:
@@ -169,3 +170,24 @@ def test_a_warm_build_follows_files_added_and_removed(site: Path, shared_cache: 
     capsys.readouterr()
     assert run(site, cache=shared_cache) == 1
     assert "content/story.md:7: image 'img/map.png' does not exist" in capsys.readouterr().err
+
+
+def test_the_preview_serves_files_beside_pages_and_follows_their_edits(server: Server) -> None:  # noqa: F811 (the fixture)
+    root = server.root
+    (root / "content/img").mkdir()
+    (root / "content/img/map.png").write_bytes(png(4, 3))
+    (root / "content/files").mkdir()
+    (root / "content/files/report.pdf").write_bytes(b"%PDF-1.4\n")
+    (root / "static/logo.png").write_bytes(png(2, 2))
+    (root / "content/story.md").write_text(STORY)
+    server.wait_for(lambda s: s["ok"] and server.get("/story/")[0] == 200)
+    assert server.get("/img/map.png")[0] == 200 and server.get("/files/report.pdf")[0] == 200
+    body = server.get("/story/")[1]
+    assert '<img alt="The map" src="/img/map.png">' in body and 'href="/static/logo.png"' in body  # (the preview keeps plain names)
+    generation = server.status()["generation"]
+    (root / "content/img/map.png").unlink()
+    status = server.wait_for(lambda s: s["generation"] > generation)
+    assert not status["ok"] and status["error"].startswith("content/story.md:7: image 'img/map.png' does not exist"), status
+    (root / "content/img/map.png").write_bytes(png(5, 5))
+    assert server.wait_for(lambda s: s["ok"])["ok"]
+    assert server.get("/img/map.png")[0] == 200
