@@ -130,7 +130,7 @@ def test_a_schema_change_alone_renders_the_chart_again(agency: Path, shared_cach
     edit(agency / PACKAGE, '["", "-"]', '["", "-", "?"]')  # same bytes in the CSV
     capsys.readouterr()
     assert run(agency, cache=shared_cache) == 0
-    assert "1 charts (0 from cache)" in capsys.readouterr().out
+    assert "2 charts (0 from cache)" in capsys.readouterr().out
 
 
 FIELDS = (Field("day", "date"), Field("value", "number"), Field("label", "string"))
