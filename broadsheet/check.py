@@ -8,6 +8,7 @@ duplicate ids; and the site for datasets that no page uses. Problems are reporte
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -152,7 +153,13 @@ def check_output(folder: Path, site: Site) -> Iterator[Problem]:
     for rel, scan in scans.items():
         where = _Locator(site.config.root, sources.get(rel), f"public/{rel}")
         for line, message in scan.problems:
-            yield where.problem(line, message, None)
+            image = _IMAGE.search(message)
+            if image:  # named as the author wrote it: no base path, no fingerprint
+                written = as_written(image.group(1), site.config.base_path)
+                message = message.replace(image.group(0), f"image '{written}'")
+                yield where.problem(line, message, written, image=True)
+            else:
+                yield where.problem(line, message, None)
         for line, ref in scan.refs:
             broken = _broken(folder, rel, ref, scans, site.config.base_path)
             if broken:
@@ -180,6 +187,18 @@ def _broken(folder: Path, rel: str, ref: str, scans: dict[str, PageScan], base: 
     return None
 
 
+_IMAGE = re.compile(r"image '([^']*)'")
+_FINGERPRINT = re.compile(r"\.[0-9a-f]{10}(?=\.[^./]*$)")
+
+
+def as_written(ref: str, base: str) -> str:
+    """A built page's path as its author wrote it: ``/sub/static/logo.0123456789.png``
+    -> ``/static/logo.png``."""
+    if ref.startswith(base) and base != "/":
+        ref = "/" + ref[len(base) :]
+    return _FINGERPRINT.sub("", ref) if ref.startswith("/static/") else ref
+
+
 def _unused_datasets(site: Site) -> Iterator[Problem]:
     used: set[str] = set()
     for items in site.blocks.values():
@@ -202,12 +221,19 @@ class _Locator:
         self.src, self.built = src, built
         self.lines = (root / src).read_text(encoding="utf-8").splitlines() if src else []
 
-    def problem(self, line: int, message: str, ref: str | None) -> Problem:
+    def problem(self, line: int, message: str, ref: str | None, image: bool = False) -> Problem:
         if self.src and ref:
             needle = ref.split("#")[0] if ref.startswith(("/", ".")) and "#" not in ref else ref
-            for number, text in enumerate(self.lines, 1):
-                if needle and needle in text:
-                    return Problem(self.src, number, message)
+            # (a file beside the page, /img/map.png, is written relative to it: img/map.png)
+            for candidate in dict.fromkeys([needle, needle.lstrip("/")]):
+                if not candidate:
+                    continue
+                # an image's line is where it is shown, if that can be told from a link to it
+                pattern = rf"(src\s*=\s*[\"']|!\[[^\]]*\]\(<?)(\.\./|\./)*{re.escape(candidate)}" if image else re.escape(candidate)
+                for wanted in dict.fromkeys([pattern, re.escape(candidate)]):
+                    for number, text in enumerate(self.lines, 1):
+                        if re.search(wanted, text):
+                            return Problem(self.src, number, message)
         if self.src:
             return Problem(self.src, None, f"{message} (built page line {line})")
         return Problem(self.built, line, message)

@@ -191,3 +191,14 @@ def test_the_preview_serves_files_beside_pages_and_follows_their_edits(server: S
     (root / "content/img/map.png").write_bytes(png(5, 5))
     assert server.wait_for(lambda s: s["ok"])["ok"]
     assert server.get("/img/map.png")[0] == 200
+
+
+def test_check_names_an_image_without_alt_text_as_written_at_its_line(
+    site: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (site / "content/img/second.png").write_bytes(png(1, 1))
+    edit(site / "content/story.md", "Code is not", '<img src="/static/logo.png">\n<img src="img/second.png">\n\nCode is not')
+    assert run(site, "check", "--base-url", "https://example.org/sub/", cache=shared_cache) == 1
+    err = capsys.readouterr().err
+    assert "content/story.md:10: image '/static/logo.png' has no alt text" in err, err
+    assert "content/story.md:11: image '/img/second.png' has no alt text" in err, err
