@@ -7,9 +7,13 @@ Output does not depend on the number of workers: results come back in input orde
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from .errors import SiteError
 from .output import Output
 
 MIN_PAGES = 64  # below this, rendering in one process is faster
@@ -75,47 +79,160 @@ def _run(index: int) -> tuple[str, str | None, str]:
     return dest, None, extra
 
 
-class SvgRenderer:
-    """Renders charts to SVG as they are submitted: in spawned worker processes when there
-    are many (vl-convert serialises calls within a process, and it runs threads of its
-    own, so the workers are spawned, not forked), else here, one by one.
+DEFAULT_CHART_TIMEOUT = 60.0  # seconds a chart may take to compile, render and evaluate
+DEFAULT_CHART_MEMORY = 1024  # MB a chart worker may allocate (V8 would take 2.4 GB and 30 s to fail)
+START_TIMEOUT = 120.0  # a worker importing Altair, pandas and vl-convert on a busy machine
 
-    The workers start at once and warm their renderer up (~0.5 s) while the caller is
-    still compiling the charts it will submit. Results come back in submission order."""
 
-    def __init__(self, count: int):
-        workers = min(worker_count(), count // MIN_CHARTS)
-        self.pool: Any = None
-        if workers >= 2:
-            import multiprocessing
+def chart_timeout() -> float:
+    """``$BROADSHEET_CHART_TIMEOUT`` (seconds), else the default."""
+    try:
+        return max(0.1, float(os.environ.get("BROADSHEET_CHART_TIMEOUT", DEFAULT_CHART_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_CHART_TIMEOUT
 
-            self.pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_warm_up)
-        self.pending: list[Any] = []
 
-    def submit(self, spec: dict[str, Any], chart_id: str, description: str) -> None:
-        from .charts import render_svg
+@dataclass(frozen=True)
+class ChartJob:
+    """One chart to make, and where to report its errors."""
 
-        if self.pool is None:
-            self.pending.append(render_svg(spec, chart_id, description))
-        else:
-            self.pending.append(self.pool.apply_async(render_svg, (spec, chart_id, description)))
+    chart: Any  # ChartBlock
+    src: str
+    line: int
 
-    def results(self) -> list[str]:
-        return [job if self.pool is None else job.get() for job in self.pending]
 
-    def __enter__(self) -> SvgRenderer:
+class ChartWorkers:
+    """Compiles, renders and evaluates charts in spawned worker processes, never in the
+    build's own: chart code is the user's (it may call ``sys.exit``, loop forever or
+    exhaust memory) and vl-convert aborts the whole process when V8 runs out of memory.
+    Each chart has a time limit; a worker that overruns or dies is killed and the chart
+    reported at its file and line, so the preview server outlives any chart. The workers
+    run in UTC, so temporal charts are laid out the same on every machine. Several
+    workers when there are many charts (vl-convert serialises calls within a process).
+    Results come back in submission order."""
+
+    def __init__(self, package: Any, root: Path, count: int):
+        self.package, self.root = package, root
+        self.size = max(1, min(worker_count(), count // MIN_CHARTS))
+        self.timeout = chart_timeout()
+        self.procs: list[Any] = []
+
+    def run(self, jobs: Sequence[ChartJob]) -> list[Any]:
+        """Each job's ``RenderedChart``, or the first ``SiteError`` raised."""
+        from multiprocessing.connection import wait
+
+        results: list[Any] = [None] * len(jobs)
+        todo = list(range(len(jobs)))[::-1]
+        idle: list[Any] = []
+        busy: dict[Any, tuple[int, float]] = {}  # connection -> (job, deadline)
+        starting = {self._start(): time.monotonic() + START_TIMEOUT for _ in range(min(self.size, len(jobs)))}
+        while todo or busy:
+            while idle and todo:
+                conn, index = idle.pop(), todo.pop()
+                conn.send(jobs[index].chart)
+                busy[conn] = (index, time.monotonic() + self.timeout)
+            deadline = min([d for _, d in busy.values()] + list(starting.values()))
+            for conn in wait([*busy, *starting], timeout=max(0.0, deadline - time.monotonic())):
+                index = busy.pop(conn)[0] if conn in busy else -1  # (-1: a worker saying it is ready)
+                starting.pop(conn, None)
+                value = self._receive(conn, jobs[index] if index >= 0 else None)
+                if index >= 0:
+                    results[index] = value
+                idle.append(conn)
+            self._check_deadlines(jobs, busy, starting)
+        return results
+
+    def _receive(self, conn: Any, job: ChartJob | None) -> Any:
+        try:
+            kind, value = conn.recv()
+        except (EOFError, OSError):
+            raise self._died(conn, job) from None
+        if kind == "error":
+            raise value
+        return value
+
+    def _check_deadlines(self, jobs: Sequence[ChartJob], busy: Mapping[Any, tuple[int, float]], starting: Mapping[Any, float]) -> None:
+        now = time.monotonic()
+        for index, deadline in busy.values():
+            if now >= deadline:
+                job = jobs[index]
+                raise SiteError(
+                    job.src,
+                    job.line,
+                    f"chart '{job.chart.id}' took longer than {self.timeout:g} s and was stopped",
+                    "an endless loop? (the limit is $BROADSHEET_CHART_TIMEOUT, in seconds)",
+                )
+        if any(now >= d for d in starting.values()):
+            raise SiteError("charts", None, f"the chart renderer did not start within {START_TIMEOUT:g} s")
+
+    def _start(self) -> Any:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        proc = context.Process(target=_serve, args=(child, self.package, str(self.root)), daemon=True)
+        proc.start()
+        child.close()
+        self.procs.append((parent, proc))
+        return parent
+
+    def _died(self, conn: Any, job: ChartJob | None) -> SiteError:
+        proc = next(p for c, p in self.procs if c is conn)
+        proc.join(5)
+        code = proc.exitcode
+        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        if job is None:
+            return SiteError("charts", None, f"the chart renderer could not start ({how})")
+        return SiteError(
+            job.src,
+            job.line,
+            f"chart '{job.chart.id}' could not be rendered: the renderer process died ({how})",
+            "usually memory: too many marks, ticks (tickCount) or rows; or chart code that ended its process",
+        )
+
+    def __enter__(self) -> ChartWorkers:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.terminate()  # (after results(), every job is done)
-            self.pool.join()
+        for conn, proc in self.procs:
+            conn.close()
+            proc.kill()  # (hung or not: nothing of a finished job is lost)
+        for _, proc in self.procs:
+            proc.join()
 
 
-def _warm_up() -> None:
-    """Start a worker's renderer with a one-point chart: its first call costs ~0.5 s."""
-    import vl_convert
+def _serve(conn: Any, package: Any, root: str) -> None:
+    """A chart worker: in UTC, with bounded memory, warmed up, then one chart at a time."""
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    _limit_memory()
+    from .charts import render_chart, warm_up
+    from .errors import SiteError as Error
 
-    from .charts import render_svg  # noqa: F401  (imported now, not with the first job)
+    warm_up()
+    conn.send(("ready", None))
+    frames: dict[str, Any] = {}  # each dataset read into pandas once per worker
+    while True:
+        try:
+            chart = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", render_chart(chart, package, Path(root), frames)))
+        except Error as exc:
+            conn.send(("error", exc))
+        except BaseException as exc:  # an engine bug must still name the chart
+            where = chart.definition or chart
+            conn.send(("error", Error(where.src, where.line, f"chart '{chart.id}' failed: {type(exc).__name__}: {exc}")))
 
-    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}})
+
+def _limit_memory() -> None:
+    """V8 exhausting its heap aborts the process after ~30 s and 2.4 GB; a limit on the
+    data segment makes it fail in seconds (RLIMIT_AS would stop V8 from starting)."""
+    try:
+        import resource
+
+        megabytes = int(os.environ.get("BROADSHEET_CHART_MEMORY", DEFAULT_CHART_MEMORY))
+        resource.setrlimit(resource.RLIMIT_DATA, (megabytes * 2**20, resource.RLIM_INFINITY))
+    except (ImportError, ValueError, OSError):  # not on Linux, or a bad value: no limit
+        pass
