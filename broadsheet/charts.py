@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from .content import Block
 from .data import Package
 from .errors import SiteError, known
-from .plotted import Column, PlottedTable, did_you_mean, escape_fields, plotted_tables, unknown_fields
+from .plotted import Column, PlottedTable, did_you_mean, escape_fields, plotted_tables, pretty, unknown_fields
 from .yamlmap import FieldSpec, check_fields
 
 CHARTS_DIR = "charts"
@@ -413,7 +413,7 @@ def render_chart(chart_block: ChartBlock, package: Package, root: Path, frames: 
     columns: dict[str, Column] = {}
     for name in chart_block.datasets:
         for f in package.datasets[name].fields:
-            columns.setdefault(f.name, Column(f.label, f.unit, f.type))
+            columns.setdefault(f.name, Column(f.title or pretty(f.name), f.unit, f.type))  # (as in dataset tables)
     try:
         tables = plotted_tables(spec, chart_block.title, columns)
     except Exception as exc:  # drawn by vl-convert but not evaluated: say so rather than publish a wrong table

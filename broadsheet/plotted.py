@@ -247,10 +247,13 @@ def _heading(definition: Mapping[str, Any], columns: Mapping[str, Column], bin_e
 
 
 def _label(name: str, columns: Mapping[str, Column]) -> str:
-    column = columns.get(name)
-    if column is None:
-        return name
-    return f"{column.label} ({column.unit})" if column.unit else column.label
+    column = columns.get(name, Column(pretty(name), ""))
+    return f"{column.label} ({column.unit})" if column.unit and column.unit not in column.label else column.label
+
+
+def pretty(name: str) -> str:
+    """A column's heading when the schema gives no title: ``coal_tonnes`` -> ``Coal tonnes``."""
+    return name.replace("_", " ").capitalize()
 
 
 def _kind(name: str, rows: list[dict[str, Any]]) -> str:
@@ -275,13 +278,15 @@ def _cell(value: Any, column: _Plotted) -> str:
 
 
 def number(value: float) -> str:
-    """Thousands separated; up to two decimals (three significant digits below 1)."""
+    """Up to two decimals (three significant digits below 1); digits grouped from 10,000
+    (as in dataset tables: 2016 stays a year)."""
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
+    group = "," if abs(value) >= 10_000 else ""
     if float(value).is_integer():
-        return f"{int(value):,}"
+        return f"{int(value):{group}}"
     places = 2 if abs(value) >= 1 else min(6, 2 - math.floor(math.log10(abs(value))))
-    return f"{value:,.{places}f}".rstrip("0").rstrip(".")
+    return f"{value:{group}.{places}f}".rstrip("0").rstrip(".")
 
 
 def _time(value: Any, unit: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +101,15 @@ class ChartJob:
     line: int
 
 
+@dataclass(frozen=True)
+class _Worker:
+    conn: Any  # the parent's end of the pipe
+    proc: Any
+
+
+_idle: list[_Worker] = []  # workers left warm by the last build (the preview server's next rebuild reuses them)
+
+
 class ChartWorkers:
     """Compiles, renders and evaluates charts in spawned worker processes, never in the
     build's own: chart code is the user's (it may call ``sys.exit``, loop forever or
@@ -108,14 +117,16 @@ class ChartWorkers:
     Each chart has a time limit; a worker that overruns or dies is killed and the chart
     reported at its file and line, so the preview server outlives any chart. The workers
     run in UTC, so temporal charts are laid out the same on every machine. Several
-    workers when there are many charts (vl-convert serialises calls within a process).
+    workers when there are many charts (vl-convert serialises calls within a process);
+    workers that finished cleanly stay warm for the next build in this process.
     Results come back in submission order."""
 
     def __init__(self, package: Any, root: Path, count: int):
         self.package, self.root = package, root
         self.size = max(1, min(worker_count(), count // MIN_CHARTS))
         self.timeout = chart_timeout()
-        self.procs: list[Any] = []
+        self.workers: dict[Any, _Worker] = {}  # by connection
+        self.idle: list[Any] = []
 
     def run(self, jobs: Sequence[ChartJob]) -> list[Any]:
         """Each job's ``RenderedChart``, or the first ``SiteError`` raised."""
@@ -123,13 +134,12 @@ class ChartWorkers:
 
         results: list[Any] = [None] * len(jobs)
         todo = list(range(len(jobs)))[::-1]
-        idle: list[Any] = []
         busy: dict[Any, tuple[int, float]] = {}  # connection -> (job, deadline)
-        starting = {self._start(): time.monotonic() + START_TIMEOUT for _ in range(min(self.size, len(jobs)))}
+        starting = {self._start(): time.monotonic() + START_TIMEOUT for _ in range(min(self.size, len(jobs)) - self._reuse())}
         while todo or busy:
-            while idle and todo:
-                conn, index = idle.pop(), todo.pop()
-                conn.send(jobs[index].chart)
+            while self.idle and todo:
+                conn, index = self.idle.pop(), todo.pop()
+                conn.send((jobs[index].chart, self._data_of(jobs[index].chart), str(self.root)))
                 busy[conn] = (index, time.monotonic() + self.timeout)
             deadline = min([d for _, d in busy.values()] + list(starting.values()))
             for conn in wait([*busy, *starting], timeout=max(0.0, deadline - time.monotonic())):
@@ -138,9 +148,23 @@ class ChartWorkers:
                 value = self._receive(conn, jobs[index] if index >= 0 else None)
                 if index >= 0:
                     results[index] = value
-                idle.append(conn)
+                self.idle.append(conn)
             self._check_deadlines(jobs, busy, starting)
         return results
+
+    def _data_of(self, chart: Any) -> Any:
+        """The datasets one chart reads (each worker keeps the DataFrames it made, by digest)."""
+        return replace(self.package, datasets={name: self.package.datasets[name] for name in chart.datasets})
+
+    def _reuse(self) -> int:
+        while _idle and len(self.idle) < self.size:
+            worker = _idle.pop()
+            if worker.proc.is_alive():
+                self.workers[worker.conn] = worker
+                self.idle.append(worker.conn)
+            else:
+                worker.conn.close()
+        return len(self.idle)
 
     def _receive(self, conn: Any, job: ChartJob | None) -> Any:
         try:
@@ -170,14 +194,14 @@ class ChartWorkers:
 
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
-        proc = context.Process(target=_serve, args=(child, self.package, str(self.root)), daemon=True)
+        proc = context.Process(target=_serve, args=(child,), daemon=True)
         proc.start()
         child.close()
-        self.procs.append((parent, proc))
+        self.workers[parent] = _Worker(parent, proc)
         return parent
 
     def _died(self, conn: Any, job: ChartJob | None) -> SiteError:
-        proc = next(p for c, p in self.procs if c is conn)
+        proc = self.workers[conn].proc
         proc.join(5)
         code = proc.exitcode
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
@@ -194,15 +218,20 @@ class ChartWorkers:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for conn, proc in self.procs:
-            conn.close()
-            proc.kill()  # (hung or not: nothing of a finished job is lost)
-        for _, proc in self.procs:
-            proc.join()
+        for conn, worker in self.workers.items():
+            if conn in self.idle and worker.proc.is_alive():
+                _idle.append(worker)  # between charts: safe to reuse
+            else:  # hung, dead, or still starting
+                conn.close()
+                worker.proc.kill()
+                worker.proc.join()
 
 
-def _serve(conn: Any, package: Any, root: str) -> None:
+def _serve(conn: Any) -> None:
     """A chart worker: in UTC, with bounded memory, warmed up, then one chart at a time."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is for the parent
     os.environ["TZ"] = "UTC"
     time.tzset()
     _limit_memory()
@@ -211,14 +240,21 @@ def _serve(conn: Any, package: Any, root: str) -> None:
 
     warm_up()
     conn.send(("ready", None))
-    frames: dict[str, Any] = {}  # each dataset read into pandas once per worker
+    frames: dict[tuple[str, Any], Any] = {}  # (CSV digest, schema) -> DataFrame, read into pandas once per worker
     while True:
         try:
-            chart = conn.recv()
+            chart, package, root = conn.recv()
         except (EOFError, OSError):
             return
+        if len(frames) > 64:  # (a long preview session: forget old versions of the data)
+            frames.clear()
         try:
-            conn.send(("ok", render_chart(chart, package, Path(root), frames)))
+            for dataset in package.datasets.values():
+                if (dataset.digest, dataset.fields) not in frames:
+                    frames[dataset.digest, dataset.fields] = dataset.frame()
+            mine = {d.name: frames[d.digest, d.fields] for d in package.datasets.values()}
+            made = render_chart(chart, package, Path(root), mine)
+            conn.send(("ok", made))
         except Error as exc:
             conn.send(("error", exc))
         except BaseException as exc:  # an engine bug must still name the chart

@@ -104,12 +104,12 @@ def test_table_shows_aggregated_and_computed_values(tmp_path: Path, shared_cache
     html = (site / "public/extra/index.html").read_text()
     # missiles.csv: 2012-2017 -> two periods of three years; their means, not the six raw rows
     [periods] = tables(html, "mean-by-decade")
-    assert periods == [["Period", "Mean of missiles (count)"], ["Before 2015", "9"], ["2015 on", "20"]]
+    assert periods == [["Period", "Mean of Missiles (count)"], ["Before 2015", "9"], ["2015 on", "20"]]
     [share] = tables(html, "failure-share")
-    assert share[0] == ["year", "Failed (%)"]
+    assert share[0] == ["Year", "Failed (%)"]
     assert all(re.fullmatch(r"[\d.]*", row[1]) for row in share[1:]) and any(row[1] for row in share[1:])
     [faceted] = tables(html, "by-year-and-month")
-    assert faceted[0] == ["date_utc (month)", "date_utc (year)", "Sum of yield_kt_central (kt)"]
+    assert faceted[0] == ["Date utc (month)", "Date utc (year)", "Sum of Yield kt central"]
     assert ["September", "2017", "109.4"] in faceted[1:] and len(faceted) == 7
     assert "Download the data (CSV)" in html
 
@@ -119,8 +119,8 @@ def test_layered_chart_has_a_table_per_layer_with_units(tmp_path: Path, shared_c
     assert run(site, cache=shared_cache) == 0
     html = (site / "public/index.html").read_text()
     rules, points = tables(html, "yields")
-    assert rules[0] == ["Test date", "Yield (kt)", "yield_kt_high (kt)"]
-    assert points[0] == ["Test date", "yield_kt_central (kt)"]
+    assert rules[0] == ["Test date", "Yield (kt)", "Yield kt high"]
+    assert points[0] == ["Test date", "Yield kt central"]
     assert rules[1][0] == "2009-05-25" and points[1] == ["2006-10-09", "0.48"] and points[-1][1] == "109.4"
 
 
@@ -161,7 +161,7 @@ def test_dotted_column_names_are_drawn(tmp_path: Path, shared_cache: Path) -> No
     html = (site / "public/rates/index.html").read_text()
     for figure_id in ("declared-rates", "rates-py"):
         [table] = tables(html, figure_id)
-        assert table == [["year", "rate.pct (%)"], ["2020", "1.5"], ["2021", "2.5"]], table
+        assert table == [["Year", "Rate.pct (%)"], ["2020", "1.5"], ["2021", "2.5"]], table
         figure = html[html.index(f'id="{figure_id}"') :]
         marks = re.search(r'class="mark-rect role-mark[^"]*"[^>]*>(.*?)</g>', figure, re.S)
         assert marks and marks.group(1).count("<path") == 2, "both bars are drawn"
@@ -227,3 +227,59 @@ def test_same_bytes_in_any_time_zone(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         outputs.append(snapshot(site / "public"))
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_preview_server_survives_chart_faults_and_recovers(tmp_path: Path, shared_cache: Path) -> None:
+    from test_server import Server, free_port
+
+    site = make_site(tmp_path)
+    port = free_port()
+    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 (closed in finally)
+    env = {**os.environ, "BROADSHEET_CHART_TIMEOUT": "3"}
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(site), "--port", str(port), "--cache-dir", str(shared_cache)]
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, text=True)
+    server = Server(site, port, process)
+    try:
+        _answers(server)
+        server.wait_for(lambda s: s["generation"] >= 1, timeout=120)
+        loop, leave = "    while True:\n        pass\n", "    import sys\n    sys.exit(0)\n"
+        ticks = "x: {field: year, type: quantitative, axis: {tickCount: 100000000}}"
+        faults = [
+            ("charts/yields.py", "    base = ", loop + "    base = ", "charts/yields.py:6: chart 'yields' took longer than 3 s"),
+            ("charts/yields.py", "    base = ", leave + "    base = ", "charts/yields.py:9: chart 'yields' called sys.exit(0)"),
+            ("content/notes/coal.md", "x: year:O", ticks, "content/notes/coal.md:11: chart 'missiles-tested-a-year' could not be rendered"),
+        ]
+        for path, old, new, expected in faults:
+            status = _edit_and_wait(server, path, old, new)
+            assert not status["ok"] and status["error"].startswith(expected), status
+            assert process.poll() is None and server.get("/")[0] == 200, "the server still answers"
+            status = _edit_and_wait(server, path, new, old)
+            assert status["ok"], status
+            assert "broadsheet-error" not in server.get("/")[1]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _answers(server) -> bool:
+    import time
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            server.status()
+            return True
+        except OSError:
+            assert server.process.poll() is None, "server died"
+            time.sleep(0.2)
+    raise AssertionError("server did not start")
+
+
+def _edit_and_wait(server, path: str, old: str, new: str) -> dict:
+    generation = server.status()["generation"]
+    file = server.root / path
+    text = file.read_text()
+    assert old in text
+    file.write_text(text.replace(old, new, 1))
+    return server.wait_for(lambda s: s["generation"] > generation, timeout=120)
