@@ -41,6 +41,7 @@ TIME_UNIT_FORMATS = {
     "yearmonthdatehours": "%Y-%m-%d %H:00",
 }
 VIEW_MARKS = re.compile(r"^(bsv\d+)_(?:child_)?marks$")
+ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d([T ]|$)")
 ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?$")
 
 
@@ -92,6 +93,8 @@ def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Co
     import vl_convert
 
     named = copy.deepcopy(dict(spec))
+    for records in named.get("datasets", {}).values():
+        _empty_dates_to_null(records)
     views: list[View] = []
     _name_views(named, {}, views)
     vega = vl_convert.vegalite_to_vega(named)
@@ -108,26 +111,51 @@ def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Co
     return tables
 
 
+def _empty_dates_to_null(records: list[Any]) -> None:
+    """Altair writes a missing date (NaT) as ""; Vega reads it as no date, VegaFusion fails."""
+    if not records or not isinstance(records[0], dict):
+        return
+    for key in records[0]:
+        values = [r.get(key) for r in records if isinstance(r, dict)]
+        texts = [v for v in values if isinstance(v, str) and v]
+        if "" in values and texts and all(ISO_DATE.match(v) for v in texts):
+            for record in records:
+                if record.get(key) == "":
+                    record[key] = None
+
+
 def _part(table: PlottedTable, number: int, count: int) -> PlottedTable:
     return PlottedTable(f"{table.caption} (part {number} of {count})", table.headings, table.numeric, table.rows)
 
 
-def _name_views(spec: dict[str, Any], inherited: Mapping[str, Any], views: list[View]) -> None:
-    """Name every unit view (``bsv0``, ``bsv1``...) so its marks can be found in the Vega."""
+def _name_views(spec: dict[str, Any], inherited: Mapping[str, Any], views: list[View], details: tuple[Any, ...] = ()) -> None:
+    """Name every unit view (``bsv0``, ``bsv1``...) so its marks can be found in the Vega.
+
+    A facet operator is turned into a plain view that draws its facet fields as ``detail``:
+    VegaFusion evaluates only the data outside facet cells, and the rows (grouped the same
+    way) are the same."""
+    if isinstance(spec.get("spec"), dict) and "facet" in spec:
+        channels = _facet_channels(spec.pop("facet"))
+        inner = spec.pop("spec")
+        for key in ("columns", "spacing", "align", "center", "bounds"):
+            spec.pop(key, None)
+        transforms = list(spec.pop("transform", [])) + list(inner.pop("transform", []))
+        spec.update(inner, **({"transform": transforms} if transforms else {}))
+        facets = tuple({k: v for k, v in d.items() if k in ("field", "type", "timeUnit", "bin")} for d in channels.values())
+        inherited, details = {**inherited, **channels}, details + facets
     encoding = {**inherited, **spec.get("encoding", {})}
     if isinstance(spec.get("layer"), list):
         for child in spec["layer"]:
-            _name_views(child, encoding, views)
+            _name_views(child, encoding, views, details)
     elif any(isinstance(spec.get(k), list) for k in ("hconcat", "vconcat", "concat")):
         for key in ("hconcat", "vconcat", "concat"):
             for child in spec.get(key, []):
                 _name_views(child, {}, views)
-    elif isinstance(spec.get("spec"), dict):  # facet (or repeat)
-        facet = spec.get("facet", {})
-        channels = {"facet": facet} if "field" in facet else dict(facet) if isinstance(facet, dict) else {}
-        _name_views(spec["spec"], {**encoding, **channels}, views)
     elif "mark" in spec:
         spec["name"] = f"bsv{len(views)}"
+        for channel in ("detail", "tooltip") if details else ():  # detail: grouped by; tooltip: kept by VegaFusion
+            own = spec.setdefault("encoding", {}).get(channel, [])
+            spec["encoding"][channel] = [*(own if isinstance(own, list) else [own] if own else []), *details]
         mark = spec["mark"]["type"] if isinstance(spec["mark"], dict) else str(spec["mark"])
         views.append(View(spec["name"], mark, encoding))
 
@@ -173,6 +201,12 @@ class _Plotted:
 
 def _table(view: View, rows: list[dict[str, Any]], columns: Mapping[str, Column], title: str) -> PlottedTable:
     names = list(dict.fromkeys(k for row in rows for k in row))
+    for name in [n.removesuffix("_end") for n in names if n.endswith("_end")]:
+        if name not in names and f"{name}_start" in names:  # a stacked value: the length of its segment
+            names.append(name)
+            for row in rows:
+                start, end = row.get(f"{name}_start"), row.get(f"{name}_end")
+                row[name] = round(end - start, 12) if isinstance(start, int | float) and isinstance(end, int | float) else None
     plotted = [p for p in (_plotted(n, names, view, columns, rows) for n in names) if p is not None]
     plotted.sort(key=lambda p: p.rank)
     cells = tuple(tuple(_cell(row.get(p.name), p) for p in plotted) for row in rows)
@@ -180,8 +214,12 @@ def _table(view: View, rows: list[dict[str, Any]], columns: Mapping[str, Column]
 
 
 def _plotted(name: str, names: list[str], view: View, columns: Mapping[str, Column], rows: list[dict[str, Any]]) -> _Plotted | None:
+    if name.endswith("_sort_index"):  # Vega-Lite's, for a custom sort order
+        return None
+    encoded = {unescape(d.get("field")) for _, d in _definitions(view.encoding)}
     for suffix in ("_end", "_start"):  # the other edge of a time unit, a stack, a bin
-        if name.endswith(suffix) and name.removesuffix(suffix) in names and not name.startswith("bin_"):
+        base = name.removesuffix(suffix)
+        if name.endswith(suffix) and (base in names or base in encoded) and not name.startswith("bin_"):
             return None
     for rank, (_channel, definition) in enumerate(_definitions(view.encoding)):
         match = _matches(name, definition)
@@ -370,22 +408,46 @@ def unknown_fields(spec: Mapping[str, Any]) -> Iterator[UnknownField]:
         if "data" in view:
             columns = known = columns_of(view["data"])
         known = _after_transforms(view.get("transform", []), known)
-        if known is not None and columns is not None:
-            channels = dict(view.get("encoding", {}))
-            facet = view.get("facet")
-            if isinstance(facet, dict):
-                channels.update({"facet": facet} if "field" in facet else facet)
+        channels, allowed = dict(view.get("encoding", {})), known
+        if isinstance(view.get("spec"), dict):  # a facet: its fields may be made by transforms inside it
+            channels, below = _facet_channels(view.get("facet")), _made_below(view["spec"])
+            allowed = known | below if known is not None and below is not None else None
+        if allowed is not None and columns is not None:
             for _, definition in _definitions(channels):
                 for named in _fields_named(definition):
-                    if named not in known and named.split(".")[0] not in known:
-                        yield UnknownField(named, known, columns)
-        for key in ("layer", "hconcat", "vconcat", "concat"):
-            for child in view.get(key, []) if isinstance(view.get(key), list) else []:
+                    if named not in allowed and named.split(".")[0] not in allowed:
+                        yield UnknownField(named, allowed, columns)
+        for key in ("layer", "hconcat", "vconcat", "concat", "spec"):
+            children = view.get(key)
+            for child in children if isinstance(children, list) else [children] if isinstance(children, dict) else []:
                 yield from walk(child, columns, known)
-        if isinstance(view.get("spec"), dict):
-            yield from walk(view["spec"], columns, known)
 
     yield from walk(spec, None, None)
+
+
+def _made_below(spec: Any) -> frozenset[str] | None:
+    """Every field the transforms anywhere inside ``spec`` make (None: cannot tell)."""
+    made: frozenset[str] = frozenset()
+    if isinstance(spec, dict):
+        if isinstance(spec.get("transform"), list):
+            after = _after_transforms(spec["transform"], frozenset())
+            if after is None:
+                return None
+            made |= after
+        for key in ("layer", "hconcat", "vconcat", "concat", "spec"):
+            children = spec.get(key)
+            for child in children if isinstance(children, list) else [children] if isinstance(children, dict) else []:
+                inner = _made_below(child)
+                if inner is None:
+                    return None
+                made |= inner
+    return made
+
+
+def _facet_channels(facet: Any) -> dict[str, Any]:
+    if not isinstance(facet, dict):
+        return {}
+    return {"facet": facet} if "field" in facet else {k: v for k, v in facet.items() if k in ("row", "column")}
 
 
 def _fields_named(definition: Mapping[str, Any]) -> Iterator[str]:
