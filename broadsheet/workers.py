@@ -105,6 +105,17 @@ class ChartJob:
 class _Worker:
     conn: Any  # the parent's end of the pipe
     proc: Any
+    log: int  # a file descriptor: the worker's stderr (Python tracebacks, V8's fatal errors)
+
+    def stop(self) -> None:
+        self.conn.close()
+        self.proc.kill()
+        self.proc.join()
+        os.close(self.log)
+
+    def last_words(self) -> str:
+        size = os.fstat(self.log).st_size
+        return os.pread(self.log, 65536, max(0, size - 65536)).decode("utf-8", "replace")
 
 
 _idle: list[_Worker] = []  # workers left warm by the last build (the preview server's next rebuild reuses them)
@@ -163,7 +174,7 @@ class ChartWorkers:
                 self.workers[worker.conn] = worker
                 self.idle.append(worker.conn)
             else:
-                worker.conn.close()
+                worker.stop()
         return len(self.idle)
 
     def _receive(self, conn: Any, job: ChartJob | None) -> Any:
@@ -191,20 +202,25 @@ class ChartWorkers:
 
     def _start(self) -> Any:
         import multiprocessing
+        import tempfile
 
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
-        proc = context.Process(target=_serve, args=(child,), daemon=True)
+        log, log_path = tempfile.mkstemp(prefix="broadsheet-chart-", suffix=".log")
+        proc = context.Process(target=_serve, args=(child, log_path), daemon=True)
         proc.start()
         child.close()
-        self.workers[parent] = _Worker(parent, proc)
+        self.workers[parent] = _Worker(parent, proc, log)
         return parent
 
     def _died(self, conn: Any, job: ChartJob | None) -> SiteError:
-        proc = self.workers[conn].proc
-        proc.join(5)
-        code = proc.exitcode
+        worker = self.workers[conn]
+        worker.proc.join(5)
+        code = worker.proc.exitcode
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        words = worker.last_words()
+        if "out of memory" in words or "MemoryError" in words:
+            how = f"out of memory, {how}"
         if job is None:
             return SiteError("charts", None, f"the chart renderer could not start ({how})")
         return SiteError(
@@ -222,16 +238,19 @@ class ChartWorkers:
             if conn in self.idle and worker.proc.is_alive():
                 _idle.append(worker)  # between charts: safe to reuse
             else:  # hung, dead, or still starting
-                conn.close()
-                worker.proc.kill()
-                worker.proc.join()
+                worker.stop()
 
 
-def _serve(conn: Any) -> None:
-    """A chart worker: in UTC, with bounded memory, warmed up, then one chart at a time."""
+def _serve(conn: Any, log_path: str) -> None:
+    """A chart worker: in UTC, with bounded memory, warmed up, then one chart at a time.
+    Its stderr goes to a file only the parent reads (and only if the worker dies)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is for the parent
+    log = os.open(log_path, os.O_WRONLY | os.O_APPEND)
+    os.dup2(log, 2)
+    os.close(log)
+    os.unlink(log_path)  # (the parent keeps it open)
     os.environ["TZ"] = "UTC"
     time.tzset()
     _limit_memory()
