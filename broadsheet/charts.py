@@ -47,7 +47,6 @@ DECLARATIVE_KEYS: FieldSpec = {
 }
 ENCODINGS = ("x", "y", "color")
 CHART_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # what slugify makes: safe in a URL, a file name and an SVG id
-TABLES_VERSION = "1"  # the format of the plotted tables: part of every cache key
 ALTAIR_DEFAULT_SIZE = 300  # Altair's default theme writes this size into every spec
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
@@ -440,13 +439,13 @@ def render_svg(spec: Mapping[str, Any], chart_block: ChartBlock) -> str:
 
 
 def renderer_version() -> str:
-    """Versions that change rendered output: part of every cache key."""
+    """Versions that change rendered output (and the code that makes the tables): part of every cache key."""
     from importlib.metadata import version
 
-    return (
-        f"vl-convert {version('vl-convert-python')}; altair {version('altair')}; vegafusion {version('vegafusion')}; "
-        f"tables {TABLES_VERSION}; theme {_digest(json.dumps(THEME, sort_keys=True))[:12]}"
-    )
+    tables = _digest((Path(__file__).parent / "plotted.py").read_bytes())[:12]
+    theme = _digest(json.dumps(THEME, sort_keys=True))[:12]
+    libraries = "; ".join(f"{name} {version(name)}" for name in ("vl-convert-python", "altair", "vegafusion"))
+    return f"{libraries}; tables {tables}; theme {theme}"
 
 
 def _attr(text: str) -> str:

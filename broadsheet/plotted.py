@@ -40,6 +40,7 @@ TIME_UNIT_FORMATS = {
     "hours": "%H:00",
     "yearmonthdatehours": "%Y-%m-%d %H:00",
 }
+UNENCODED = 10_000  # the rank of a column no channel shows
 VIEW_MARKS = re.compile(r"^(bsv\d+)_(?:child_)?marks$")
 ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d([T ]|$)")
 ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?$")
@@ -208,6 +209,8 @@ def _table(view: View, rows: list[dict[str, Any]], columns: Mapping[str, Column]
                 start, end = row.get(f"{name}_start"), row.get(f"{name}_end")
                 row[name] = round(end - start, 12) if isinstance(start, int | float) and isinstance(end, int | float) else None
     plotted = [p for p in (_plotted(n, names, view, columns, rows) for n in names) if p is not None]
+    if any(p.rank < UNENCODED for p in plotted):  # columns no channel shows (VegaFusion keeps some) are left out
+        plotted = [p for p in plotted if p.rank < UNENCODED]
     plotted.sort(key=lambda p: p.rank)
     cells = tuple(tuple(_cell(row.get(p.name), p) for p in plotted) for row in rows)
     return PlottedTable(title, tuple(p.heading for p in plotted), tuple(p.kind == "number" for p in plotted), cells)
@@ -229,7 +232,7 @@ def _plotted(name: str, names: list[str], view: View, columns: Mapping[str, Colu
             if kind == "number" and (definition.get("type") in ("ordinal", "nominal") or columns.get(name, NO_COLUMN).type == "year"):
                 kind = "label"  # a year or a category: 2016, not 2,016
             return _Plotted(name, heading, kind, _time_unit(definition), rank)
-    return _Plotted(name, _label(name, columns), _kind(name, rows), "", 10_000)
+    return _Plotted(name, _label(name, columns), _kind(name, rows), "", UNENCODED)
 
 
 def _definitions(encoding: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
