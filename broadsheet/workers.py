@@ -247,6 +247,7 @@ def _serve(conn: Any, log_path: str) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is for the parent
+    _die_with_parent()
     log = os.open(log_path, os.O_WRONLY | os.O_APPEND)
     os.dup2(log, 2)
     os.close(log)
@@ -279,6 +280,17 @@ def _serve(conn: Any, log_path: str) -> None:
         except BaseException as exc:  # an engine bug must still name the chart
             where = chart.definition or chart
             conn.send(("error", Error(where.src, where.line, f"chart '{chart.id}' failed: {type(exc).__name__}: {exc}")))
+
+
+def _die_with_parent() -> None:
+    """A worker busy with an endless chart would outlive a killed build; Linux can kill it."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not on Linux
+        pass
 
 
 def _limit_memory() -> None:
