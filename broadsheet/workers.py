@@ -79,7 +79,7 @@ def _run(index: int) -> tuple[str, str | None, str]:
     return dest, None, extra
 
 
-DEFAULT_CHART_TIMEOUT = 60.0  # seconds a chart may take to compile, render and evaluate
+DEFAULT_CHART_TIMEOUT = 30.0  # seconds a chart may take to compile, render and evaluate
 DEFAULT_CHART_MEMORY = 1024  # MB a chart worker may allocate (V8 would take 2.4 GB and 30 s to fail)
 START_TIMEOUT = 120.0  # a worker importing Altair, pandas and vl-convert on a busy machine
 
