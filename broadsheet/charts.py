@@ -351,6 +351,8 @@ def import_chart_module(root: Path, definition: ChartDef) -> Any:
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    for stale in [n for n, m in sys.modules.items() if Path(getattr(m, "__file__", None) or "/").parent == path.parent]:
+        del sys.modules[stale]  # sibling modules imported for an earlier chart may have changed since
     sys.path.insert(0, folder)
     try:
         spec.loader.exec_module(module)

@@ -90,6 +90,7 @@ def tables(html: str, figure_id: str) -> list[list[list[str]]]:
 
 def fails(site: Path, cache: Path, capfd, *args: str) -> str:
     before = snapshot(site / "public") if (site / "public").exists() else None
+    capfd.readouterr()  # (what earlier builds printed)
     assert run(site, *args, cache=cache) == 1
     err = capfd.readouterr().err  # (capfd: what worker processes print too)
     assert "Traceback" not in err and "Fatal" not in err and len(err.splitlines()) <= 3, err
@@ -296,3 +297,15 @@ def test_warm_build_reads_tables_from_the_cache(tmp_path: Path, monkeypatch) -> 
     assert run(site, cache=cache) == 0
     after = (site / "public/index.html").read_text()
     assert 'data-x="1"' in after and tables(after, "yields") == tables(before, "yields")
+
+
+def test_an_edited_helper_module_is_used_by_the_next_build(tmp_path: Path, shared_cache: Path, capfd) -> None:
+    site = make_site(tmp_path)
+    (site / "charts/helpers.py").write_text('CENTRAL = "yield_kt_central:Q"\n')
+    path = site / "charts/yields.py"
+    code = path.read_text().replace('y="yield_kt_central:Q"', "y=CENTRAL")
+    path.write_text(code.replace("from broadsheet import chart\n", "from broadsheet import chart\nfrom helpers import CENTRAL\n"))
+    assert run(site, cache=shared_cache) == 0  # (the chart workers stay warm for the next build)
+    (site / "charts/helpers.py").write_text('CENTRAL = "yield_kt_centre:Q"\n')
+    err = fails(site, shared_cache, capfd)
+    assert "chart 'yields': field 'yield_kt_centre' is not in dataset 'tests'" in err, err
