@@ -410,7 +410,12 @@ def unknown_fields(spec: Mapping[str, Any]) -> Iterator[UnknownField]:
     def walk(view: Mapping[str, Any], columns: frozenset[str] | None, known: frozenset[str] | None) -> Iterator[UnknownField]:
         if "data" in view:
             columns = known = columns_of(view["data"])
-        known = _after_transforms(view.get("transform", []), known)
+        for transform in view.get("transform", []):
+            if known is not None and columns is not None:
+                for named in _transform_fields(transform):
+                    if named not in known and named.split(".")[0] not in known:
+                        yield UnknownField(named, known, columns)
+            known = _after_transforms([transform], known)
         channels, allowed = dict(view.get("encoding", {})), known
         if isinstance(view.get("spec"), dict):  # a facet: its fields may be made by transforms inside it
             channels, below = _facet_channels(view.get("facet")), _made_below(view["spec"])
@@ -451,6 +456,23 @@ def _facet_channels(facet: Any) -> dict[str, Any]:
     if not isinstance(facet, dict):
         return {}
     return {"facet": facet} if "field" in facet else {k: v for k, v in facet.items() if k in ("row", "column")}
+
+
+def _transform_fields(transform: Any) -> Iterator[str]:
+    """The fields a transform reads by name (not those inside expressions)."""
+    if not isinstance(transform, dict):
+        return
+    for key in ("groupby", "fold", "flatten"):
+        for name in transform.get(key, []) if isinstance(transform.get(key), list) else []:
+            yield unescape(name)
+    for key in ("aggregate", "joinaggregate", "window"):
+        for item in transform.get(key, []) if isinstance(transform.get(key), list) else []:
+            if isinstance(item, dict) and isinstance(item.get("field"), str) and item.get("op") != "count":
+                yield unescape(item["field"])
+    if ("timeUnit" in transform or "bin" in transform) and isinstance(transform.get("field"), str):
+        yield unescape(transform["field"])
+    if isinstance(transform.get("stack"), str):
+        yield unescape(transform["stack"])
 
 
 def _fields_named(definition: Mapping[str, Any]) -> Iterator[str]:

@@ -309,3 +309,11 @@ def test_an_edited_helper_module_is_used_by_the_next_build(tmp_path: Path, share
     (site / "charts/helpers.py").write_text('CENTRAL = "yield_kt_centre:Q"\n')
     err = fails(site, shared_cache, capfd)
     assert "chart 'yields': field 'yield_kt_centre' is not in dataset 'tests'" in err, err
+
+
+def test_misspelt_field_in_a_transform(tmp_path: Path, shared_cache: Path, capfd) -> None:
+    site = extra_site(
+        tmp_path, EXTRA_CHARTS.replace('y="mean(missiles):Q")', 'y="m:Q").transform_aggregate(m="mean(misiles)", groupby=["period"])')
+    )
+    err = fails(site, shared_cache, capfd)
+    assert "charts/extra.py:6: chart 'mean-by-decade': field 'misiles' is not in dataset 'missiles'" in err, err
