@@ -227,7 +227,9 @@ class ChartWorkers:
             job.src,
             job.line,
             f"chart '{job.chart.id}' could not be rendered: the renderer process died ({how})",
-            "usually memory: too many marks, ticks (tickCount) or rows; or chart code that ended its process",
+            "usually memory: too many marks, ticks (tickCount) or rows (each chart worker may use "
+            f"{os.environ.get('BROADSHEET_CHART_MEMORY', DEFAULT_CHART_MEMORY)} MB: $BROADSHEET_CHART_MEMORY); "
+            "or chart code that ended its process",
         )
 
     def __enter__(self) -> ChartWorkers:
