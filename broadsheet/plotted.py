@@ -40,6 +40,7 @@ TIME_UNIT_FORMATS = {
     "hours": "%H:00",
     "yearmonthdatehours": "%Y-%m-%d %H:00",
 }
+FACET_CHANNELS = frozenset({"row", "column", "facet", "detail"})
 UNENCODED = 10_000  # the rank of a column no channel shows
 VIEW_MARKS = re.compile(r"^(bsv\d+)_(?:child_)?marks$")
 ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d([T ]|$)")
@@ -134,7 +135,10 @@ def _name_views(spec: dict[str, Any], inherited: Mapping[str, Any], views: list[
 
     A facet operator is turned into a plain view that draws its facet fields as ``detail``:
     VegaFusion evaluates only the data outside facet cells, and the rows (grouped the same
-    way) are the same."""
+    way) are the same. Sizes go: they shape no data, and a step height is invalid once
+    the facet's layers are flattened."""
+    for key in ("width", "height"):
+        spec.pop(key, None)
     if isinstance(spec.get("spec"), dict) and "facet" in spec:
         channels = _facet_channels(spec.pop("facet"))
         inner = spec.pop("spec")
@@ -142,6 +146,8 @@ def _name_views(spec: dict[str, Any], inherited: Mapping[str, Any], views: list[
             spec.pop(key, None)
         transforms = list(spec.pop("transform", [])) + list(inner.pop("transform", []))
         spec.update(inner, **({"transform": transforms} if transforms else {}))
+        for key in ("width", "height"):
+            spec.pop(key, None)
         facets = tuple({k: v for k, v in d.items() if k in ("field", "type", "timeUnit", "bin")} for d in channels.values())
         inherited, details = {**inherited, **channels}, details + facets
     encoding = {**inherited, **spec.get("encoding", {})}
@@ -212,6 +218,9 @@ def _table(view: View, rows: list[dict[str, Any]], columns: Mapping[str, Column]
     if any(p.rank < UNENCODED for p in plotted):  # columns no channel shows (VegaFusion keeps some) are left out
         plotted = [p for p in plotted if p.rank < UNENCODED]
     plotted.sort(key=lambda p: p.rank)
+    channels = [c for c, _ in _definitions(view.encoding)]
+    if not any(p.rank < UNENCODED and channels[p.rank] not in FACET_CHANNELS for p in plotted):
+        plotted = []  # a constant rule or label (repeated in each panel): no data of its own
     cells = tuple(tuple(_cell(row.get(p.name), p) for p in plotted) for row in rows)
     return PlottedTable(title, tuple(p.heading for p in plotted), tuple(p.kind == "number" for p in plotted), cells)
 

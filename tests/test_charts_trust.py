@@ -317,3 +317,33 @@ def test_misspelt_field_in_a_transform(tmp_path: Path, shared_cache: Path, capfd
     )
     err = fails(site, shared_cache, capfd)
     assert "charts/extra.py:6: chart 'mean-by-decade': field 'misiles' is not in dataset 'missiles'" in err, err
+
+
+FACETED_LAYERS = """\
+import altair as alt
+
+from broadsheet import chart
+
+
+@chart("panels", data=["missiles"])
+def panels(missiles):
+    base = alt.Chart().encode(y=alt.Y("year:N"))
+    bars = base.mark_bar().encode(x="missiles:Q")
+    reference = alt.Chart().transform_aggregate(n="count()", groupby=["period"]).mark_rule().encode(x=alt.datum(10))
+    return (
+        alt.layer(reference, bars, data=missiles)
+        .transform_calculate(period="datum.year < 2015 ? 'Before 2015' : '2015 on'")
+        .properties(width=300, height=alt.Step(14))
+        .facet(row="period:N")
+    )
+"""
+
+
+def test_faceted_layers_with_a_step_height_and_a_constant_rule(tmp_path: Path, shared_cache: Path) -> None:
+    """A facet of layers sized by step, with a rule at a constant in each panel (as the
+    explainer's yield chart): one table, the bars' values, and none for the rule."""
+    page = EXTRA_PAGE.split("```chart")[0] + "```chart\nid: panels\ntitle: Panels\ndescription: Bars in two panels.\n```\n"
+    site = extra_site(tmp_path, FACETED_LAYERS, page)
+    assert run(site, cache=shared_cache) == 0
+    [bars] = tables((site / "public/extra/index.html").read_text(), "panels")
+    assert "Missiles (count)" in bars[0] and len(bars) == 7, bars
