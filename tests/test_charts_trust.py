@@ -263,6 +263,35 @@ def test_preview_server_survives_chart_faults_and_recovers(tmp_path: Path, share
         log.close()
 
 
+def test_preview_serves_the_last_good_site_while_a_slow_chart_builds(tmp_path: Path, shared_cache: Path) -> None:
+    """The rebuild runs beside the server: a page asked for while a chart loops arrives
+    (before the build has ended), and is the last good one."""
+    from test_server import Server, free_port
+
+    site = make_site(tmp_path)
+    port = free_port()
+    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 (closed in finally)
+    env = {**os.environ, "BROADSHEET_CHART_TIMEOUT": "20"}
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(site), "--port", str(port), "--cache-dir", str(shared_cache)]
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, text=True)
+    server = Server(site, port, process)
+    try:
+        _answers(server)
+        server.wait_for(lambda s: s["generation"] >= 1, timeout=120)
+        chart = site / "charts/yields.py"
+        chart.write_text(chart.read_text().replace("    base = ", "    while True:\n        pass\n    base = ", 1))
+        server.wait_for(lambda s: s["building"], timeout=30)
+        code, page = server.get("/")
+        assert code == 200 and "broadsheet-error" not in page and "<h1>" in page
+        assert server.status()["building"], "the page was served while the build was still running"
+        status = server.wait_for(lambda s: not s["building"], timeout=120)
+        assert not status["ok"] and "took longer than 20 s" in status["error"]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
 def _answers(server) -> bool:
     import time
 
