@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from .content import Block
 from .data import Package, chart_arguments
 from .errors import SiteError, known
+from .plotted import Column, PlottedTable, did_you_mean, escape_fields, plotted_tables, pretty, unknown_fields
 from .yamlmap import FieldSpec, check_fields
 
 CHARTS_DIR = "charts"
@@ -45,6 +46,7 @@ DECLARATIVE_KEYS: FieldSpec = {
     **_TEXT_KEYS,
 }
 ENCODINGS = ("x", "y", "color")
+CHART_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # what slugify makes: safe in a URL, a file name and an SVG id
 ALTAIR_DEFAULT_SIZE = 300  # Altair's default theme writes this size into every spec
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
@@ -166,6 +168,13 @@ def _chart_decorators(tree: ast.Module, src: str, digest: str) -> Iterator[Chart
                     "@chart needs a literal id and a literal list of dataset names",
                     'write @chart("my-chart", data=["dataset"])',
                 )
+            if not CHART_ID.match(chart_id) or len(chart_id) > 100:
+                raise SiteError(
+                    src,
+                    deco.lineno,
+                    f"chart id {chart_id!r} must be lowercase letters, digits and hyphens",
+                    f'write @chart("{slugify(chart_id)}", ...)',
+                )
             yield ChartDef(chart_id, tuple(data), src, deco.lineno, digest)
 
 
@@ -265,12 +274,31 @@ def compile_spec(chart_block: ChartBlock, package: Package, root: Path, frames: 
         raise SiteError(
             where.src if where else chart_block.src, where.line if where else chart_block.line, f"invalid chart: {_first_line(exc)}"
         ) from None
+    columns = frozenset(c for name in chart_block.datasets for c in package.datasets[name].columns)
+    spec = escape_fields(spec, columns)
+    if chart_block.definition:
+        _check_fields(spec, chart_block.definition, [package.datasets[name] for name in chart_block.datasets])
     config = spec.get("config", {})
     view = config.get("view", {})
     if view.get("continuousWidth") == ALTAIR_DEFAULT_SIZE and view.get("continuousHeight") == ALTAIR_DEFAULT_SIZE:
         config["view"] = {k: v for k, v in view.items() if k not in ("continuousWidth", "continuousHeight")}
     spec["config"] = _merge(THEME, config)
     return spec
+
+
+def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[Any]) -> None:
+    """A misspelt field draws nothing, silently: report it at the chart function."""
+    for unknown in unknown_fields(spec):
+        dataset = next((d for d in datasets if frozenset(d.columns) == unknown.columns), None)
+        where = f"dataset '{dataset.name}'" if dataset else "the chart's data"
+        made = sorted(unknown.known - unknown.columns)
+        also = f" nor made by a transform ({', '.join(made)})" if made else ""
+        raise SiteError(
+            definition.src,
+            definition.line,
+            f"chart '{definition.id}': field '{unknown.field}' is not in {where}{also}",
+            did_you_mean(unknown.field, unknown.known),
+        )
 
 
 def _declarative(chart_block: ChartBlock, frame: Any) -> Any:
@@ -308,7 +336,9 @@ def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path) -
         return function(**chart_arguments(frames))  # (nk-trade -> nk_trade)
     except SiteError:
         raise
-    except Exception as exc:
+    except SystemExit as exc:  # would end the build (or the preview server) with no error
+        raise SiteError(definition.src, _user_line(exc, definition), f"chart '{definition.id}' called sys.exit({exc.code!r})") from None
+    except BaseException as exc:
         raise SiteError(
             definition.src, _user_line(exc, definition), f"chart '{definition.id}' failed: {type(exc).__name__}: {_first_line(exc)}"
         ) from None
@@ -322,12 +352,14 @@ def import_chart_module(root: Path, definition: ChartDef) -> Any:
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    for stale in [n for n, m in sys.modules.items() if Path(getattr(m, "__file__", None) or "/").parent == path.parent]:
+        del sys.modules[stale]  # sibling modules imported for an earlier chart may have changed since
     sys.path.insert(0, folder)
     try:
         spec.loader.exec_module(module)
     except SiteError:
         raise
-    except Exception as exc:
+    except BaseException as exc:  # (SystemExit too: a module must not end the build)
         raise SiteError(
             definition.src, _user_line(exc, definition), f"importing the module failed: {type(exc).__name__}: {_first_line(exc)}"
         ) from None
@@ -348,8 +380,10 @@ def _user_line(exc: BaseException, definition: ChartDef) -> int:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    """The message's first line that says something (vl-convert's first is only a preamble)."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    lines = [line for line in lines if not line.endswith(" failed:")] or lines
+    return lines[0] if lines else type(exc).__name__
 
 
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -359,14 +393,46 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
     return merged
 
 
-def render_svg(spec: Mapping[str, Any], chart_id: str, description: str) -> str:
+@dataclass(frozen=True)
+class RenderedChart:
+    """What a chart worker returns: the Vega-Lite spec (JSON), the SVG and the plotted data."""
+
+    spec: str
+    svg: str
+    tables: tuple[PlottedTable, ...]
+
+
+def chart_location(chart_block: ChartBlock) -> tuple[str, int]:
+    """Where a chart's errors are reported: its function, or its block."""
+    where = chart_block.definition
+    return (where.src, where.line) if where else (chart_block.src, chart_block.line)
+
+
+def render_chart(chart_block: ChartBlock, package: Package, root: Path, frames: dict[str, Any]) -> RenderedChart:
+    """Everything a chart's cache entry holds, made from its block and data (in a worker)."""
+    spec = compile_spec(chart_block, package, root, frames)
+    svg = render_svg(spec, chart_block)
+    columns: dict[str, Column] = {}
+    for name in chart_block.datasets:
+        for f in package.datasets[name].fields:
+            columns.setdefault(f.name, Column(f.title or pretty(f.name), f.unit, f.type))  # (as in dataset tables)
+    try:
+        tables = plotted_tables(spec, chart_block.title, columns)
+    except Exception as exc:  # drawn by vl-convert but not evaluated: say so rather than publish a wrong table
+        reason = f"chart '{chart_block.id}': its data could not be evaluated: {_first_line(exc)}"
+        raise SiteError(*chart_location(chart_block), reason) from None
+    return RenderedChart(json.dumps(spec, sort_keys=True, separators=(",", ":")), svg, tuple(tables))
+
+
+def render_svg(spec: Mapping[str, Any], chart_block: ChartBlock) -> str:
     """Render Vega-Lite to a static, accessible SVG whose ids are unique on the page."""
     import vl_convert
 
+    chart_id, description = chart_block.id, chart_block.description
     try:
         svg = vl_convert.vegalite_to_svg(dict(spec))
     except Exception as exc:  # a spec Altair accepted but Vega cannot draw
-        raise SiteError(CHARTS_DIR, None, f"chart '{chart_id}' could not be rendered: {_first_line(exc)}") from None
+        raise SiteError(*chart_location(chart_block), f"chart '{chart_id}' could not be rendered: {_first_line(exc)}") from None
     prefix = f"c-{chart_id}-"
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
@@ -375,26 +441,14 @@ def render_svg(spec: Mapping[str, Any], chart_id: str, description: str) -> str:
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(description)}" focusable="false" ', 1)
 
 
-def plotted_fields(spec: Any) -> set[str]:
-    """Every ``field`` named in an encoding anywhere in a Vega-Lite spec."""
-    found: set[str] = set()
-    if isinstance(spec, dict):
-        for key, value in spec.items():
-            if key == "field" and isinstance(value, str):
-                found.add(value.split(".")[0])
-            elif key != "datasets":
-                found |= plotted_fields(value)
-    elif isinstance(spec, list):
-        for item in spec:
-            found |= plotted_fields(item)
-    return found
-
-
 def renderer_version() -> str:
-    """Versions that change rendered output: part of every cache key."""
+    """Versions that change rendered output (and the code that makes the tables): part of every cache key."""
     from importlib.metadata import version
 
-    return f"vl-convert {version('vl-convert-python')}; altair {version('altair')}; theme {_digest(json.dumps(THEME, sort_keys=True))[:12]}"
+    tables = _digest((Path(__file__).parent / "plotted.py").read_bytes())[:12]
+    theme = _digest(json.dumps(THEME, sort_keys=True))[:12]
+    libraries = "; ".join(f"{name} {version(name)}" for name in ("vl-convert-python", "altair", "vegafusion"))
+    return f"{libraries}; tables {tables}; theme {theme}"
 
 
 def _attr(text: str) -> str:
@@ -403,3 +457,14 @@ def _attr(text: str) -> str:
 
 def _digest(data: str | bytes) -> str:
     return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+def warm_up() -> None:
+    """Import what a chart needs and start the renderer with a one-point chart (~0.5 s),
+    in a worker, before its first chart arrives."""
+    import altair  # noqa: F401
+    import pandas  # noqa: F401
+    import vegafusion  # noqa: F401
+    import vl_convert
+
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}})

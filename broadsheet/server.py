@@ -17,6 +17,7 @@ import mimetypes
 import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -50,13 +51,17 @@ class Preview:
         self.generation = 0
         self.root = load_config().root
         self.files = scan(self.root)
+        self.building = False  # a rebuild runs in its own thread: pages are served meanwhile
 
     def build(self) -> bool:
-        """Build (incrementally after the first time); remember the result or the error."""
+        """Build (incrementally after the first time); remember the result or the error.
+        The built files are swapped in whole, so a request during a build gets the last
+        good site, never a half-written one."""
         try:
             config = self.load_config()
-            output = MemoryOutput(self.built)
+            output = MemoryOutput(dict(self.built))
             self.result = build_site(config, config.root, self.cache, state=self.state, fingerprint=False, output=output)
+            self.built = output.files
             self.error = None
         except SiteError as error:
             self.error = error
@@ -90,6 +95,7 @@ class Preview:
             "error": str(self.error) if self.error else None,
             "rendered": list(self.result.rendered) if self.result else [],
             "seconds": round(self.result.seconds, 4) if self.result else None,
+            "building": self.building,
         }
 
 
@@ -212,19 +218,29 @@ def content_type(rel: str) -> str:
     return f"{kind}; charset=utf-8" if textual else kind
 
 
-def watch(preview: Preview) -> None:
-    """One poll: rebuild if a source file changed, then tell the browsers."""
-    from livereload.handlers import LiveReloadHandler
-
+def watch(preview: Preview, loop: Any) -> None:
+    """One poll: if a source file changed, rebuild in a thread (a slow chart must not stop
+    the server answering), then tell the browsers from the server's own loop."""
+    if preview.building:
+        return  # (the next poll after this build sees what changed meanwhile)
     changed = preview.changes()
     if not changed:
         return
-    started = time.perf_counter()
-    ok = preview.build()
-    preview.log(
-        f"  {len(changed)} changed ({', '.join(changed[:3])}{'...' if len(changed) > 3 else ''}) -> {time.perf_counter() - started:.3f} s"
-    )
-    LiveReloadHandler.reload_waiters(reload_path(changed) if ok else "*")
+    preview.building = True
+    threading.Thread(target=rebuild, args=(preview, changed, loop), daemon=True).start()
+
+
+def rebuild(preview: Preview, changed: list[str], loop: Any) -> None:
+    from livereload.handlers import LiveReloadHandler
+
+    started, ok = time.perf_counter(), False
+    try:
+        ok = preview.build()
+        elapsed = time.perf_counter() - started
+        preview.log(f"  {len(changed)} changed ({', '.join(changed[:3])}{'...' if len(changed) > 3 else ''}) -> {elapsed:.3f} s")
+    finally:
+        preview.building = False
+        loop.add_callback(LiveReloadHandler.reload_waiters, reload_path(changed) if ok else "*")
 
 
 def serve(load_config: Callable[[], Config], cache: Cache, host: str = "127.0.0.1", port: int = 8000) -> int:
@@ -237,7 +253,8 @@ def serve(load_config: Callable[[], Config], cache: Cache, host: str = "127.0.0.
     app.listen(port, address=host)
     shown = f"[{host}]" if ":" in host else host
     print(f"Serving {preview.root} (built in memory) at http://{shown}:{port}/ (Ctrl+C to stop)", flush=True)
-    ioloop.PeriodicCallback(lambda: watch(preview), POLL_MS).start()
+    loop = ioloop.IOLoop.current()
+    ioloop.PeriodicCallback(lambda: watch(preview, loop), POLL_MS).start()
     try:
         ioloop.IOLoop.current().start()
     except KeyboardInterrupt:

@@ -23,10 +23,9 @@ from .charts import (
     CHARTS_DIR,
     ChartBlock,
     ChartDef,
-    compile_spec,
+    chart_location,
     discover_charts,
     parse_chart_block,
-    plotted_fields,
     renderer_version,
     slugify,
 )
@@ -36,18 +35,18 @@ from .data import DATA_DIR, Dataset, Package, load_package
 from .errors import SiteError, known
 from .output import Output
 from .pagefiles import FileRef, Resolver, is_published, published_path, rewrite_refs
+from .plotted import PlottedTable
 from .render import (
     TEMPLATES_DIR,
     THEME_PREFIX,
     LazyEnvironment,
-    Table,
     fill_blocks,
     make_table,
     new_environment,
     render_template,
     rewrite_links,
 )
-from .workers import BLOCK_WEIGHT, SvgRenderer, Task, run_tasks
+from .workers import BLOCK_WEIGHT, ChartJob, ChartWorkers, Task, run_tasks
 from .yamlmap import FieldSpec, check_fields
 
 STATIC_DIR = "static"
@@ -66,15 +65,14 @@ DATASETS_KEYS: FieldSpec = {"names": ("list of text", False)}
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart ready to publish: its block, Vega-Lite spec and static SVG.
+    """A chart ready to publish: its block, Vega-Lite spec, static SVG and plotted data.
 
-    The spec and SVG are read from the cache on first use (``load``): a warm build that
-    renders no page with the chart never reads them."""
+    The spec, SVG and tables are read from the cache on first use (``load``): a warm
+    build that renders no page with the chart never reads them."""
 
     chart: ChartBlock
     spec_digest: str  # the first 10 hex digits of the spec's hash
     svg_digest: str
-    fields: frozenset[str]  # the data fields the chart plots
     load: Callable[[], dict[str, Any]] = field(compare=False, repr=False)
 
     @property
@@ -92,6 +90,11 @@ class Figure:
     @property
     def svg(self) -> str:
         return str(self.entry["svg"])
+
+    @property
+    def tables(self) -> list[PlottedTable]:
+        """The data each view plots, after its transforms (computed when rendered)."""
+        return [PlottedTable.from_json(t) for t in self.entry["tables"]]
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ class BuildState:
     outputs: frozenset[str] | None = None  # the files the last build wrote, once one has
     memos: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (input hash, value)
     # chart cache key -> (spec hash, SVG hash, fields): what a warm build needs of a cached chart
-    figure_index: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
+    figure_index: dict[str, tuple[str, str]] = field(default_factory=dict)
     converted: int = 0  # pages converted to HTML since their HTML was last saved
     html_loader: Callable[[], dict[str, tuple[str, str]]] | None = None  # reads the saved HTML: src -> (digest, html)
     _html: dict[str, tuple[str, str]] | None = None  # what it read
@@ -495,43 +498,36 @@ def build_figures(
             index[key] = _index_entry(done)
         else:
             index[key] = state.figure_index[key]
-        spec_digest, svg_digest, fields = index[key]
+        spec_digest, svg_digest = index[key]
         load = partial(_same, done) if done is not None else partial(_load_entry, cache, key, partial(render_now, chart_id))
-        figures[chart_id] = Figure(chart, spec_digest, svg_digest, frozenset(fields), load)
+        figures[chart_id] = Figure(chart, spec_digest, svg_digest, load)
     state.figure_index = index
     return figures, rendered
 
 
 def _render_entries(site: Site, cache: Cache, keys: Mapping[str, str]) -> dict[str, dict[str, Any]]:
-    """Compile and render the charts ``keys`` names (id -> cache key); cache them."""
-    specs: dict[str, dict[str, Any]] = {}
-    frames: dict[str, Any] = {}  # each dataset read into pandas once
-    with SvgRenderer(len(keys)) as renderer:  # rendering starts while the next chart compiles
-        for chart_id in keys:
-            specs[chart_id] = compile_spec(site.charts[chart_id], site.package, site.config.root, frames)
-            renderer.submit(specs[chart_id], chart_id, site.charts[chart_id].description)
-        svgs = renderer.results()
+    """Compile, render and evaluate the charts ``keys`` names (id -> cache key), in
+    worker processes; cache them."""
+    if not keys:
+        return {}
+    jobs = [ChartJob(site.charts[chart_id], *chart_location(site.charts[chart_id])) for chart_id in keys]
+    with ChartWorkers(site.package, site.config.root, len(jobs)) as workers:
+        done = workers.run(jobs)
     entries = {}
-    for chart_id, svg in zip(keys, svgs, strict=True):
-        spec = specs[chart_id]
-        entries[chart_id] = entry = {
-            "spec": json.dumps(spec, sort_keys=True, separators=(",", ":")),
-            "svg": svg,
-            "fields": sorted(plotted_fields(spec)),
-        }
+    for chart_id, made in zip(keys, done, strict=True):
+        entries[chart_id] = entry = {"spec": made.spec, "svg": made.svg, "tables": [t.to_json() for t in made.tables]}
         cache.put("chart", keys[chart_id], entry)
     return entries
 
 
 def _valid_entry(entry: Any) -> dict[str, Any] | None:
-    ok = isinstance(entry, dict) and isinstance(entry.get("spec"), str) and isinstance(entry.get("svg"), str)
+    ok = isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in (("spec", str), ("svg", str), ("tables", list)))
     return entry if ok else None
 
 
-def _index_entry(entry: dict[str, Any]) -> tuple[str, str, tuple[str, ...]]:
+def _index_entry(entry: dict[str, Any]) -> tuple[str, str]:
     spec_digest = hashlib.sha256(entry["spec"].encode()).hexdigest()[:10]
-    fields = entry.get("fields") or plotted_fields(json.loads(entry["spec"]))  # (entries made before "fields")
-    return spec_digest, hashlib.sha256(entry["svg"].encode()).hexdigest(), tuple(sorted(fields))
+    return spec_digest, hashlib.sha256(entry["svg"].encode()).hexdigest()
 
 
 def _load_entry(cache: Cache, key: str, render_now: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -885,14 +881,13 @@ def render_blocks(env: Any, site: Site, page: Page, body: str, figures: Mapping[
 def figure_context(site: Site, figure: Figure, chart: ChartBlock) -> dict[str, Any]:
     """What ``_figure.html`` gets: the chart (as written on this page) and its data."""
     datasets = _datasets_of(site, figure.chart)
-    tables = [_plotted_table(d, figure.fields) for d in datasets]
     return {
         "chart": chart,
         "figure": figure,
         "svg": _markup(figure.svg),
         "datasets": datasets,
         "sources": _unique_sources(datasets),
-        "tables": [t for t in tables if t is not None],
+        "tables": figure.tables,
         "embed_url": site.config.absolute_url(f"/embed/{figure.chart.id}/"),
         "embed_height": round(_svg_height(figure.svg)) + 280,
     }
@@ -901,11 +896,6 @@ def figure_context(site: Site, figure: Figure, chart: ChartBlock) -> dict[str, A
 def _svg_height(svg: str) -> float:
     match = re.search(r'height="([\d.]+)"', svg[: svg.find(">")])
     return float(match.group(1)) if match else 400.0
-
-
-def _plotted_table(dataset: Dataset, fields: frozenset[str]) -> Table | None:
-    columns = {name: "" for name in dataset.columns if name in fields}
-    return make_table(dataset, columns) if columns else None
 
 
 def make_table_of_fields(dataset: Dataset) -> list[tuple[str, str, str, str]]:

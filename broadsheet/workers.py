@@ -7,9 +7,13 @@ Output does not depend on the number of workers: results come back in input orde
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
+from .errors import SiteError
 from .output import Output
 
 MIN_PAGES = 64  # below this, rendering in one process is faster
@@ -75,47 +79,229 @@ def _run(index: int) -> tuple[str, str | None, str]:
     return dest, None, extra
 
 
-class SvgRenderer:
-    """Renders charts to SVG as they are submitted: in spawned worker processes when there
-    are many (vl-convert serialises calls within a process, and it runs threads of its
-    own, so the workers are spawned, not forked), else here, one by one.
+DEFAULT_CHART_TIMEOUT = 30.0  # seconds a chart may take to compile, render and evaluate
+DEFAULT_CHART_MEMORY = 1024  # MB a chart worker may allocate (V8 would take 2.4 GB and 30 s to fail)
+START_TIMEOUT = 120.0  # a worker importing Altair, pandas and vl-convert on a busy machine
 
-    The workers start at once and warm their renderer up (~0.5 s) while the caller is
-    still compiling the charts it will submit. Results come back in submission order."""
 
-    def __init__(self, count: int):
-        workers = min(worker_count(), count // MIN_CHARTS)
-        self.pool: Any = None
-        if workers >= 2:
-            import multiprocessing
+def chart_timeout() -> float:
+    """``$BROADSHEET_CHART_TIMEOUT`` (seconds), else the default."""
+    try:
+        return max(0.1, float(os.environ.get("BROADSHEET_CHART_TIMEOUT", DEFAULT_CHART_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_CHART_TIMEOUT
 
-            self.pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_warm_up)
-        self.pending: list[Any] = []
 
-    def submit(self, spec: dict[str, Any], chart_id: str, description: str) -> None:
-        from .charts import render_svg
+@dataclass(frozen=True)
+class ChartJob:
+    """One chart to make, and where to report its errors."""
 
-        if self.pool is None:
-            self.pending.append(render_svg(spec, chart_id, description))
-        else:
-            self.pending.append(self.pool.apply_async(render_svg, (spec, chart_id, description)))
+    chart: Any  # ChartBlock
+    src: str
+    line: int
 
-    def results(self) -> list[str]:
-        return [job if self.pool is None else job.get() for job in self.pending]
 
-    def __enter__(self) -> SvgRenderer:
+@dataclass(frozen=True)
+class _Worker:
+    conn: Any  # the parent's end of the pipe
+    proc: Any
+    log: int  # a file descriptor: the worker's stderr (Python tracebacks, V8's fatal errors)
+
+    def stop(self) -> None:
+        self.conn.close()
+        self.proc.kill()
+        self.proc.join()
+        os.close(self.log)
+
+    def last_words(self) -> str:
+        size = os.fstat(self.log).st_size
+        return os.pread(self.log, 65536, max(0, size - 65536)).decode("utf-8", "replace")
+
+
+_idle: list[_Worker] = []  # workers left warm by the last build (the preview server's next rebuild reuses them)
+
+
+class ChartWorkers:
+    """Compiles, renders and evaluates charts in spawned worker processes, never in the
+    build's own: chart code is the user's (it may call ``sys.exit``, loop forever or
+    exhaust memory) and vl-convert aborts the whole process when V8 runs out of memory.
+    Each chart has a time limit; a worker that overruns or dies is killed and the chart
+    reported at its file and line, so the preview server outlives any chart. The workers
+    run in UTC, so temporal charts are laid out the same on every machine. Several
+    workers when there are many charts (vl-convert serialises calls within a process);
+    workers that finished cleanly stay warm for the next build in this process.
+    Results come back in submission order."""
+
+    def __init__(self, package: Any, root: Path, count: int):
+        self.package, self.root = package, root
+        self.size = max(1, min(worker_count(), count // MIN_CHARTS))
+        self.timeout = chart_timeout()
+        self.workers: dict[Any, _Worker] = {}  # by connection
+        self.idle: list[Any] = []
+
+    def run(self, jobs: Sequence[ChartJob]) -> list[Any]:
+        """Each job's ``RenderedChart``, or the first ``SiteError`` raised."""
+        from multiprocessing.connection import wait
+
+        results: list[Any] = [None] * len(jobs)
+        todo = list(range(len(jobs)))[::-1]
+        busy: dict[Any, tuple[int, float]] = {}  # connection -> (job, deadline)
+        starting = {self._start(): time.monotonic() + START_TIMEOUT for _ in range(min(self.size, len(jobs)) - self._reuse())}
+        while todo or busy:
+            while self.idle and todo:
+                conn, index = self.idle.pop(), todo.pop()
+                conn.send((jobs[index].chart, self._data_of(jobs[index].chart), str(self.root)))
+                busy[conn] = (index, time.monotonic() + self.timeout)
+            deadline = min([d for _, d in busy.values()] + list(starting.values()))
+            for conn in wait([*busy, *starting], timeout=max(0.0, deadline - time.monotonic())):
+                index = busy.pop(conn)[0] if conn in busy else -1  # (-1: a worker saying it is ready)
+                starting.pop(conn, None)
+                value = self._receive(conn, jobs[index] if index >= 0 else None)
+                if index >= 0:
+                    results[index] = value
+                self.idle.append(conn)
+            self._check_deadlines(jobs, busy, starting)
+        return results
+
+    def _data_of(self, chart: Any) -> Any:
+        """The datasets one chart reads (each worker keeps the DataFrames it made, by digest)."""
+        return replace(self.package, datasets={name: self.package.datasets[name] for name in chart.datasets})
+
+    def _reuse(self) -> int:
+        while _idle and len(self.idle) < self.size:
+            worker = _idle.pop()
+            if worker.proc.is_alive():
+                self.workers[worker.conn] = worker
+                self.idle.append(worker.conn)
+            else:
+                worker.stop()
+        return len(self.idle)
+
+    def _receive(self, conn: Any, job: ChartJob | None) -> Any:
+        try:
+            kind, value = conn.recv()
+        except (EOFError, OSError):
+            raise self._died(conn, job) from None
+        if kind == "error":
+            raise value
+        return value
+
+    def _check_deadlines(self, jobs: Sequence[ChartJob], busy: Mapping[Any, tuple[int, float]], starting: Mapping[Any, float]) -> None:
+        now = time.monotonic()
+        for index, deadline in busy.values():
+            if now >= deadline:
+                job = jobs[index]
+                raise SiteError(
+                    job.src,
+                    job.line,
+                    f"chart '{job.chart.id}' took longer than {self.timeout:g} s and was stopped",
+                    "an endless loop? (the limit is $BROADSHEET_CHART_TIMEOUT, in seconds)",
+                )
+        if any(now >= d for d in starting.values()):
+            raise SiteError("charts", None, f"the chart renderer did not start within {START_TIMEOUT:g} s")
+
+    def _start(self) -> Any:
+        import multiprocessing
+        import tempfile
+
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        log, log_path = tempfile.mkstemp(prefix="broadsheet-chart-", suffix=".log")
+        proc = context.Process(target=_serve, args=(child, log_path), daemon=True)
+        proc.start()
+        child.close()
+        self.workers[parent] = _Worker(parent, proc, log)
+        return parent
+
+    def _died(self, conn: Any, job: ChartJob | None) -> SiteError:
+        worker = self.workers[conn]
+        worker.proc.join(5)
+        code = worker.proc.exitcode
+        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        words = worker.last_words()
+        if "out of memory" in words or "MemoryError" in words:
+            how = f"out of memory, {how}"
+        if job is None:
+            return SiteError("charts", None, f"the chart renderer could not start ({how})")
+        return SiteError(
+            job.src,
+            job.line,
+            f"chart '{job.chart.id}' could not be rendered: the renderer process died ({how})",
+            "usually memory: too many marks, ticks (tickCount) or rows (each chart worker may use "
+            f"{os.environ.get('BROADSHEET_CHART_MEMORY', DEFAULT_CHART_MEMORY)} MB: $BROADSHEET_CHART_MEMORY); "
+            "or chart code that ended its process",
+        )
+
+    def __enter__(self) -> ChartWorkers:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.terminate()  # (after results(), every job is done)
-            self.pool.join()
+        for conn, worker in self.workers.items():
+            if conn in self.idle and worker.proc.is_alive():
+                _idle.append(worker)  # between charts: safe to reuse
+            else:  # hung, dead, or still starting
+                worker.stop()
 
 
-def _warm_up() -> None:
-    """Start a worker's renderer with a one-point chart: its first call costs ~0.5 s."""
-    import vl_convert
+def _serve(conn: Any, log_path: str) -> None:
+    """A chart worker: in UTC, with bounded memory, warmed up, then one chart at a time.
+    Its stderr goes to a file only the parent reads (and only if the worker dies)."""
+    import signal
 
-    from .charts import render_svg  # noqa: F401  (imported now, not with the first job)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is for the parent
+    _die_with_parent()
+    log = os.open(log_path, os.O_WRONLY | os.O_APPEND)
+    os.dup2(log, 2)
+    os.close(log)
+    os.unlink(log_path)  # (the parent keeps it open)
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    _limit_memory()
+    from .charts import render_chart, warm_up
+    from .errors import SiteError as Error
 
-    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}})
+    warm_up()
+    conn.send(("ready", None))
+    frames: dict[tuple[str, Any], Any] = {}  # (CSV digest, schema) -> DataFrame, read into pandas once per worker
+    while True:
+        try:
+            chart, package, root = conn.recv()
+        except (EOFError, OSError):
+            return
+        if len(frames) > 64:  # (a long preview session: forget old versions of the data)
+            frames.clear()
+        try:
+            for dataset in package.datasets.values():
+                if (dataset.digest, dataset.fields) not in frames:
+                    frames[dataset.digest, dataset.fields] = dataset.frame()
+            mine = {d.name: frames[d.digest, d.fields] for d in package.datasets.values()}
+            made = render_chart(chart, package, Path(root), mine)
+            conn.send(("ok", made))
+        except Error as exc:
+            conn.send(("error", exc))
+        except BaseException as exc:  # an engine bug must still name the chart
+            where = chart.definition or chart
+            conn.send(("error", Error(where.src, where.line, f"chart '{chart.id}' failed: {type(exc).__name__}: {exc}")))
+
+
+def _die_with_parent() -> None:
+    """A worker busy with an endless chart would outlive a killed build; Linux can kill it."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not on Linux
+        pass
+
+
+def _limit_memory() -> None:
+    """V8 exhausting its heap aborts the process after ~30 s and 2.4 GB; a limit on the
+    data segment makes it fail in seconds (RLIMIT_AS would stop V8 from starting)."""
+    try:
+        import resource
+
+        megabytes = int(os.environ.get("BROADSHEET_CHART_MEMORY", DEFAULT_CHART_MEMORY))
+        resource.setrlimit(resource.RLIMIT_DATA, (megabytes * 2**20, resource.RLIM_INFINITY))
+    except (ImportError, ValueError, OSError):  # not on Linux, or a bad value: no limit
+        pass

@@ -20,7 +20,7 @@ def test_build_publishes_figures_with_inline_svg_sources_and_data(site: Path, sh
     assert '<svg role="img" aria-label="Point chart. The sixth test, in 2017, was by far the largest."' in figure
     assert '<a href="https://doi.org/10.1785/0220180134" rel="external noopener">Yao et al. 2018</a>' in figure
     assert '<a href="/data/tests.csv" download>Download the data (CSV)</a>' in figure
-    assert "<caption>Nuclear tests and yields</caption>" in figure  # the accessible data table
+    assert "<caption>Estimated yields (part 1 of 2)</caption>" in figure  # the plotted data, one table per layer
     assert (site / "public/data/tests.csv").read_bytes() == (site / "data/tests.csv").read_bytes()
     spec_url = re.search(r'data-spec="(/charts/yields\.[0-9a-f]{10}\.json)"', figure).group(1)
     assert (site / "public" / spec_url.lstrip("/")).exists()

@@ -1,0 +1,545 @@
+"""What a chart plots: its data after its transforms, as tables; and the fields it names.
+
+The tables are evaluated by VegaFusion (what Altair's ``transformed_data()`` uses): the
+Vega-Lite spec is compiled to Vega by vl-convert, every view is named so its marks can
+be found, and VegaFusion's ``pre_transform_spec`` evaluates the transforms and writes the
+results into the spec as JSON (so pyarrow is not needed). Times are evaluated in UTC,
+like the renderer. Runs in the chart worker processes (see ``workers``).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+# Channels in the order their columns appear in a table: facets first, then position.
+CHANNEL_ORDER = ("row", "column", "facet", "x", "x2", "y", "y2", "theta", "theta2", "radius", "latitude", "longitude")
+TIME_UNIT_NAMES = {
+    "yearmonth": "month",
+    "yearquarter": "quarter",
+    "yearmonthdate": "day",
+    "monthdate": "day of the year",
+    "date": "day of the month",
+    "day": "day of the week",
+    "hours": "hour",
+}
+TIME_UNIT_FORMATS = {
+    "year": "%Y",
+    "yearmonth": "%B %Y",
+    "month": "%B",
+    "yearmonthdate": "%Y-%m-%d",
+    "monthdate": "%B %-d",
+    "date": "%-d",
+    "day": "%A",
+    "hours": "%H:00",
+    "yearmonthdatehours": "%Y-%m-%d %H:00",
+}
+FACET_CHANNELS = frozenset({"row", "column", "facet", "detail"})
+UNENCODED = 10_000  # the rank of a column no channel shows
+VIEW_MARKS = re.compile(r"^(bsv\d+)_(?:child_)?marks$")
+ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d([T ]|$)")
+ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?$")
+
+
+@dataclass(frozen=True)
+class Column:
+    """What the data package says about a column: a heading and a unit."""
+
+    label: str
+    unit: str
+    type: str = ""  # the schema's: integer, number, year...
+
+
+NO_COLUMN = Column("", "")
+
+
+@dataclass(frozen=True)
+class PlottedTable:
+    """One view's data as plotted: headings and formatted cells (``numeric``: right-aligned)."""
+
+    caption: str
+    headings: tuple[str, ...]
+    numeric: tuple[bool, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"caption": self.caption, "headings": self.headings, "numeric": self.numeric, "rows": self.rows}
+
+    @staticmethod
+    def from_json(value: Mapping[str, Any]) -> PlottedTable:
+        rows = tuple(tuple(row) for row in value["rows"])
+        return PlottedTable(value["caption"], tuple(value["headings"]), tuple(value["numeric"]), rows)
+
+
+@dataclass(frozen=True)
+class View:
+    """A unit view of a chart: its name in the compiled Vega and its effective encoding."""
+
+    name: str
+    mark: str
+    encoding: Mapping[str, Any]
+
+
+# ---------------------------------------------------------------- plotted tables
+
+
+def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Column]) -> list[PlottedTable]:
+    """The data each view of a Vega-Lite ``spec`` draws, after its transforms."""
+    import vegafusion
+    import vl_convert
+
+    named = copy.deepcopy(dict(spec))
+    for records in named.get("datasets", {}).values():
+        _empty_dates_to_null(records)
+    views: list[View] = []
+    _name_views(named, {}, views)
+    vega = vl_convert.vegalite_to_vega(named)
+    evaluated, _ = vegafusion.runtime.pre_transform_spec(vega, local_tz="UTC", default_input_tz="UTC", preserve_interactivity=False)
+    values = _mark_values(evaluated)
+    found: list[tuple[View, list[dict[str, Any]]]] = [(v, values[v.name]) for v in views if v.name in values]
+    tables: list[PlottedTable] = []
+    for view, rows in found:
+        table = _table(view, rows, columns, title)
+        if table.headings and all(t.headings != table.headings or t.rows != table.rows for t in tables):
+            tables.append(table)
+    if len(tables) > 1:
+        tables = [_part(t, i, len(tables)) for i, t in enumerate(tables, 1)]
+    return tables
+
+
+def _empty_dates_to_null(records: list[Any]) -> None:
+    """Altair writes a missing date (NaT) as ""; Vega reads it as no date, VegaFusion fails."""
+    if not records or not isinstance(records[0], dict):
+        return
+    for key in records[0]:
+        values = [r.get(key) for r in records if isinstance(r, dict)]
+        texts = [v for v in values if isinstance(v, str) and v]
+        if "" in values and texts and all(ISO_DATE.match(v) for v in texts):
+            for record in records:
+                if record.get(key) == "":
+                    record[key] = None
+
+
+def _part(table: PlottedTable, number: int, count: int) -> PlottedTable:
+    return PlottedTable(f"{table.caption} (part {number} of {count})", table.headings, table.numeric, table.rows)
+
+
+def _name_views(spec: dict[str, Any], inherited: Mapping[str, Any], views: list[View], details: tuple[Any, ...] = ()) -> None:
+    """Name every unit view (``bsv0``, ``bsv1``...) so its marks can be found in the Vega.
+
+    A facet operator is turned into a plain view that draws its facet fields as ``detail``:
+    VegaFusion evaluates only the data outside facet cells, and the rows (grouped the same
+    way) are the same. Sizes go: they shape no data, and a step height is invalid once
+    the facet's layers are flattened."""
+    for key in ("width", "height"):
+        spec.pop(key, None)
+    if isinstance(spec.get("spec"), dict) and "facet" in spec:
+        channels = _facet_channels(spec.pop("facet"))
+        inner = spec.pop("spec")
+        for key in ("columns", "spacing", "align", "center", "bounds"):
+            spec.pop(key, None)
+        transforms = list(spec.pop("transform", [])) + list(inner.pop("transform", []))
+        spec.update(inner, **({"transform": transforms} if transforms else {}))
+        for key in ("width", "height"):
+            spec.pop(key, None)
+        facets = tuple({k: v for k, v in d.items() if k in ("field", "type", "timeUnit", "bin")} for d in channels.values())
+        inherited, details = {**inherited, **channels}, details + facets
+    encoding = {**inherited, **spec.get("encoding", {})}
+    if isinstance(spec.get("layer"), list):
+        for child in spec["layer"]:
+            _name_views(child, encoding, views, details)
+    elif any(isinstance(spec.get(k), list) for k in ("hconcat", "vconcat", "concat")):
+        for key in ("hconcat", "vconcat", "concat"):
+            for child in spec.get(key, []):
+                _name_views(child, {}, views)
+    elif "mark" in spec:
+        spec["name"] = f"bsv{len(views)}"
+        for channel in ("detail", "tooltip") if details else ():  # detail: grouped by; tooltip: kept by VegaFusion
+            own = spec.setdefault("encoding", {}).get(channel, [])
+            spec["encoding"][channel] = [*(own if isinstance(own, list) else [own] if own else []), *details]
+        mark = spec["mark"]["type"] if isinstance(spec["mark"], dict) else str(spec["mark"])
+        views.append(View(spec["name"], mark, encoding))
+
+
+def _mark_values(vega: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """View name -> the rows its marks are drawn from, in the evaluated Vega spec."""
+    data: dict[str, Mapping[str, Any]] = {}
+    marks: list[tuple[Mapping[str, Any], Mapping[str, str]]] = []
+
+    def walk(group: Mapping[str, Any], aliases: Mapping[str, str]) -> None:
+        for item in group.get("data", []):
+            data[item["name"]] = item
+        for mark in group.get("marks", []):
+            facet = mark.get("from", {}).get("facet")
+            inner = {**aliases, facet["name"]: facet["data"]} if isinstance(facet, dict) else aliases
+            marks.append((mark, aliases))
+            if mark.get("type") == "group":
+                walk(mark, inner)
+
+    walk(vega, {})
+    found: dict[str, list[dict[str, Any]]] = {}
+    for mark, aliases in marks:
+        view = VIEW_MARKS.match(str(mark.get("name", "")))  # bsv0_marks; bsv0_child_marks in a facet
+        source = mark.get("from", {}).get("data")
+        if view is None or not isinstance(source, str):
+            continue
+        dataset = data.get(aliases.get(source, source), {})
+        if isinstance(dataset.get("values"), list):  # (not evaluated: no table rather than a wrong one)
+            found.setdefault(view.group(1), dataset["values"])
+    return found
+
+
+@dataclass(frozen=True)
+class _Plotted:
+    """A column of the evaluated data and the encoding that plots it."""
+
+    name: str
+    heading: str
+    kind: str  # "number", "time", "label" (a number as a category) or "text"
+    time_unit: str
+    rank: int
+
+
+def _table(view: View, rows: list[dict[str, Any]], columns: Mapping[str, Column], title: str) -> PlottedTable:
+    names = list(dict.fromkeys(k for row in rows for k in row))
+    for name in [n.removesuffix("_end") for n in names if n.endswith("_end")]:
+        if name not in names and f"{name}_start" in names:  # a stacked value: the length of its segment
+            names.append(name)
+            for row in rows:
+                start, end = row.get(f"{name}_start"), row.get(f"{name}_end")
+                row[name] = round(end - start, 12) if isinstance(start, int | float) and isinstance(end, int | float) else None
+    plotted = [p for p in (_plotted(n, names, view, columns, rows) for n in names) if p is not None]
+    if any(p.rank < UNENCODED for p in plotted):  # columns no channel shows (VegaFusion keeps some) are left out
+        plotted = [p for p in plotted if p.rank < UNENCODED]
+    plotted.sort(key=lambda p: p.rank)
+    channels = [c for c, _ in _definitions(view.encoding)]
+    if not any(p.rank < UNENCODED and channels[p.rank] not in FACET_CHANNELS for p in plotted):
+        plotted = []  # a constant rule or label (repeated in each panel): no data of its own
+    cells = tuple(tuple(_cell(row.get(p.name), p) for p in plotted) for row in rows)
+    return PlottedTable(title, tuple(p.heading for p in plotted), tuple(p.kind == "number" for p in plotted), cells)
+
+
+def _plotted(name: str, names: list[str], view: View, columns: Mapping[str, Column], rows: list[dict[str, Any]]) -> _Plotted | None:
+    if name.endswith("_sort_index"):  # Vega-Lite's, for a custom sort order
+        return None
+    encoded = {unescape(d.get("field")) for _, d in _definitions(view.encoding)}
+    for suffix in ("_end", "_start"):  # the other edge of a time unit, a stack, a bin
+        base = name.removesuffix(suffix)
+        if name.endswith(suffix) and (base in names or base in encoded) and not name.startswith("bin_"):
+            return None
+    for rank, (_channel, definition) in enumerate(_definitions(view.encoding)):
+        match = _matches(name, definition)
+        if match is not None:
+            heading = _heading(definition, columns, match)
+            kind = "time" if definition.get("type") == "temporal" or definition.get("timeUnit") else _kind(name, rows)
+            if kind == "number" and (definition.get("type") in ("ordinal", "nominal") or columns.get(name, NO_COLUMN).type == "year"):
+                kind = "label"  # a year or a category: 2016, not 2,016
+            return _Plotted(name, heading, kind, _time_unit(definition), rank)
+    return _Plotted(name, _label(name, columns), _kind(name, rows), "", UNENCODED)
+
+
+def _definitions(encoding: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    order = {c: i for i, c in enumerate(CHANNEL_ORDER)}
+    found: list[tuple[str, Mapping[str, Any]]] = []
+    for channel in sorted(encoding, key=lambda c: order.get(c, len(order))):
+        value = encoding[channel]
+        for definition in value if isinstance(value, list) else [value]:
+            if isinstance(definition, dict):
+                found.append((channel, definition))
+    return found
+
+
+def _matches(name: str, definition: Mapping[str, Any]) -> str | None:
+    """How ``definition`` makes the column ``name``: "" (plainly), "from"/"to" (a bin), or None."""
+    field = unescape(definition.get("field")) if isinstance(definition.get("field"), str) else ""
+    aggregate, unit = definition.get("aggregate"), _time_unit(definition)
+    if aggregate == "count":
+        return "" if name == "__count" else None
+    if isinstance(aggregate, str):
+        return "" if name == f"{aggregate}_{field}" else None
+    if unit:
+        return "" if name == f"{unit}_{field}" else None
+    if definition.get("bin") and name.startswith("bin_"):
+        return "from" if name.endswith(f"_{field}") else "to" if name.endswith(f"_{field}_end") else None
+    return "" if name == field else None
+
+
+def _time_unit(definition: Mapping[str, Any]) -> str:
+    unit = definition.get("timeUnit")
+    if isinstance(unit, dict):
+        return ("utc" if unit.get("utc") else "") + str(unit.get("unit", ""))
+    return unit if isinstance(unit, str) else ""
+
+
+def _heading(definition: Mapping[str, Any], columns: Mapping[str, Column], bin_edge: str) -> str:
+    title = definition.get("title")
+    if isinstance(title, list):
+        title = " ".join(str(t) for t in title)
+    field = unescape(str(definition.get("field", "")))
+    aggregate, unit = definition.get("aggregate"), _time_unit(definition).removeprefix("utc")
+    if isinstance(title, str) and title:
+        heading = title
+    elif aggregate == "count":
+        heading = "Count of records"
+    elif isinstance(aggregate, str):
+        heading = f"{aggregate.capitalize()} of {_label(field, columns)}"
+    elif unit:
+        heading = f"{_label(field, columns)} ({TIME_UNIT_NAMES.get(unit, unit)})"
+    else:
+        heading = _label(field, columns)
+    return f"{heading} ({bin_edge})" if bin_edge else heading
+
+
+def _label(name: str, columns: Mapping[str, Column]) -> str:
+    column = columns.get(name, Column(pretty(name), ""))
+    return f"{column.label} ({column.unit})" if column.unit and column.unit not in column.label else column.label
+
+
+def pretty(name: str) -> str:
+    """A column's heading when the schema gives no title: ``coal_tonnes`` -> ``Coal tonnes``."""
+    return name.replace("_", " ").capitalize()
+
+
+def _kind(name: str, rows: list[dict[str, Any]]) -> str:
+    values = [row.get(name) for row in rows if row.get(name) is not None]
+    if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return "number"
+    if values and all(isinstance(v, str) and ISO_TIME.match(v) for v in values):
+        return "time"
+    return "text"
+
+
+def _cell(value: Any, column: _Plotted) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if column.kind == "time":
+        return _time(value, column.time_unit)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return number(value) if column.kind == "number" else str(int(value)) if float(value).is_integer() else str(value)
+    return str(value)
+
+
+def number(value: float) -> str:
+    """Up to two decimals (three significant digits below 1); digits grouped from 10,000
+    (as in dataset tables: 2016 stays a year)."""
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    group = "," if abs(value) >= 10_000 else ""
+    if float(value).is_integer():
+        return f"{int(value):{group}}"
+    places = 2 if abs(value) >= 1 else min(6, 2 - math.floor(math.log10(abs(value))))
+    return f"{value:{group}.{places}f}".rstrip("0").rstrip(".")
+
+
+def _time(value: Any, unit: str) -> str:
+    if isinstance(value, int | float):
+        moment = datetime.fromtimestamp(value / 1000, tz=UTC)
+    elif isinstance(value, str) and ISO_TIME.match(value):
+        moment = datetime.fromisoformat(value.removesuffix("Z"))
+    else:
+        return str(value)
+    unit = unit.removeprefix("utc")
+    if unit in TIME_UNIT_FORMATS:
+        return moment.strftime(TIME_UNIT_FORMATS[unit])
+    if unit in ("quarter", "yearquarter"):
+        quarter = f"Q{(moment.month - 1) // 3 + 1}"
+        return f"{moment.year} {quarter}" if unit == "yearquarter" else quarter
+    if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
+        return moment.strftime("%Y-%m-%d")
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+# ---------------------------------------------------------------- field names
+
+
+SPECIAL = re.compile(r"[.\[\]]")
+
+
+def escape_fields(spec: Any, columns: frozenset[str]) -> Any:
+    """Escape the columns whose names Vega-Lite would read as paths (``rate.pct``) wherever
+    the spec names a field, so they are read as the flat columns they are."""
+    special = {c for c in columns if SPECIAL.search(c)}
+    if not special:
+        return spec
+
+    def escape(name: Any) -> Any:
+        return SPECIAL.sub(lambda m: "\\" + m.group(0), name) if isinstance(name, str) and name in special else name
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for key, value in node.items():
+            if key in ("datasets", "values"):
+                out[key] = value
+            elif key == "field":
+                out[key] = escape(value)
+            elif key in ("groupby", "fold") and isinstance(value, list):
+                out[key] = [escape(v) for v in value]
+            else:
+                out[key] = walk(value)
+        return out
+
+    return walk(spec)
+
+
+def unescape(name: Any) -> str:
+    return re.sub(r"\\(.)", r"\1", str(name))
+
+
+@dataclass(frozen=True)
+class UnknownField:
+    field: str
+    known: frozenset[str]  # the data's columns and the fields its transforms make
+    columns: frozenset[str]  # the data's columns only
+
+
+def unknown_fields(spec: Mapping[str, Any]) -> Iterator[UnknownField]:
+    """Every field an encoding names that is neither a column of its data nor made by a
+    transform before it. Views whose fields cannot be known (data by URL, a pivot) are skipped."""
+    datasets = spec.get("datasets", {})
+
+    def columns_of(data: Any) -> frozenset[str] | None:
+        records = datasets.get(data.get("name")) if isinstance(data, dict) and "name" in data else None
+        records = data.get("values") if records is None and isinstance(data, dict) else records
+        if isinstance(records, list) and records and isinstance(records[0], dict):
+            return frozenset(k for r in records for k in r)
+        return None
+
+    def walk(view: Mapping[str, Any], columns: frozenset[str] | None, known: frozenset[str] | None) -> Iterator[UnknownField]:
+        if "data" in view:
+            columns = known = columns_of(view["data"])
+        for transform in view.get("transform", []):
+            if known is not None and columns is not None:
+                for named in _transform_fields(transform):
+                    if named not in known and named.split(".")[0] not in known:
+                        yield UnknownField(named, known, columns)
+            known = _after_transforms([transform], known)
+        channels, allowed = dict(view.get("encoding", {})), known
+        if isinstance(view.get("spec"), dict):  # a facet: its fields may be made by transforms inside it
+            channels, below = _facet_channels(view.get("facet")), _made_below(view["spec"])
+            allowed = known | below if known is not None and below is not None else None
+        if allowed is not None and columns is not None:
+            for _, definition in _definitions(channels):
+                for named in _fields_named(definition):
+                    if named not in allowed and named.split(".")[0] not in allowed:
+                        yield UnknownField(named, allowed, columns)
+        for key in ("layer", "hconcat", "vconcat", "concat", "spec"):
+            children = view.get(key)
+            for child in children if isinstance(children, list) else [children] if isinstance(children, dict) else []:
+                yield from walk(child, columns, known)
+
+    yield from walk(spec, None, None)
+
+
+def _made_below(spec: Any) -> frozenset[str] | None:
+    """Every field the transforms anywhere inside ``spec`` make (None: cannot tell)."""
+    made: frozenset[str] = frozenset()
+    if isinstance(spec, dict):
+        if isinstance(spec.get("transform"), list):
+            after = _after_transforms(spec["transform"], frozenset())
+            if after is None:
+                return None
+            made |= after
+        for key in ("layer", "hconcat", "vconcat", "concat", "spec"):
+            children = spec.get(key)
+            for child in children if isinstance(children, list) else [children] if isinstance(children, dict) else []:
+                inner = _made_below(child)
+                if inner is None:
+                    return None
+                made |= inner
+    return made
+
+
+def _facet_channels(facet: Any) -> dict[str, Any]:
+    if not isinstance(facet, dict):
+        return {}
+    return {"facet": facet} if "field" in facet else {k: v for k, v in facet.items() if k in ("row", "column")}
+
+
+def _transform_fields(transform: Any) -> Iterator[str]:
+    """The fields a transform reads by name (not those inside expressions)."""
+    if not isinstance(transform, dict):
+        return
+    for key in ("groupby", "fold", "flatten"):
+        for name in transform.get(key, []) if isinstance(transform.get(key), list) else []:
+            yield unescape(name)
+    for key in ("aggregate", "joinaggregate", "window"):
+        for item in transform.get(key, []) if isinstance(transform.get(key), list) else []:
+            if isinstance(item, dict) and isinstance(item.get("field"), str) and item.get("op") != "count":
+                yield unescape(item["field"])
+    if ("timeUnit" in transform or "bin" in transform) and isinstance(transform.get("field"), str):
+        yield unescape(transform["field"])
+    if isinstance(transform.get("stack"), str):
+        yield unescape(transform["stack"])
+
+
+def _fields_named(definition: Mapping[str, Any]) -> Iterator[str]:
+    field = definition.get("field")
+    if isinstance(field, str) and field != "*":
+        yield unescape(field)
+    condition = definition.get("condition")
+    for item in condition if isinstance(condition, list) else [condition]:
+        if isinstance(item, dict) and isinstance(item.get("field"), str):
+            yield unescape(item["field"])
+
+
+def _as(value: Any, default: list[str]) -> list[str]:
+    if value is None:
+        return default
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def _after_transforms(transforms: list[Any], known: frozenset[str] | None) -> frozenset[str] | None:
+    """The fields that exist after ``transforms`` (None: cannot tell)."""
+    for t in transforms:
+        if known is None or not isinstance(t, dict):
+            return None
+        made: list[str]
+        if "calculate" in t or "timeUnit" in t or "bin" in t:
+            made = _as(t.get("as"), [])
+        elif "aggregate" in t:
+            known = frozenset(unescape(g) for g in t.get("groupby", []))
+            made = [a["as"] for a in t["aggregate"] if "as" in a]
+        elif "joinaggregate" in t:
+            made = [a["as"] for a in t["joinaggregate"] if "as" in a]
+        elif "window" in t:
+            made = [a["as"] for a in t["window"] if "as" in a]
+        elif "fold" in t:
+            made = _as(t.get("as"), ["key", "value"])
+        elif "stack" in t or "flatten" in t:
+            made = _as(t.get("as"), [str(t.get("stack", "")) + "_start", str(t.get("stack", "")) + "_end"])
+            made += [str(f) for f in t.get("flatten", [])]
+        elif "density" in t:
+            known = frozenset(t.get("groupby", []))
+            made = _as(t.get("as"), ["value", "density"])
+        elif "quantile" in t:
+            known = frozenset(t.get("groupby", []))
+            made = _as(t.get("as"), ["prob", "value"])
+        elif "regression" in t or "loess" in t:
+            known = frozenset([*t.get("groupby", []), str(t.get("on", "")), str(t.get("regression", t.get("loess", "")))])
+            made = _as(t.get("as"), [])
+        elif "lookup" in t and (t.get("as") or t.get("from", {}).get("fields")):
+            made = _as(t.get("as"), []) + [str(f) for f in t.get("from", {}).get("fields", [])]
+        elif any(k in t for k in ("filter", "sample", "impute", "extent")):
+            made = []
+        else:  # pivot and anything else: the fields depend on the data
+            return None
+        known = known | {unescape(m) for m in made}
+    return known
+
+
+def did_you_mean(name: str, known: frozenset[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    listed = "known: " + ", ".join(sorted(known))
+    return f"did you mean '{close[0]}'? {listed}" if close else listed

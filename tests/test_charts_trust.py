@@ -1,0 +1,378 @@
+"""Charts an editor can trust: the data table is what the chart plots, misspelt and dotted
+fields, chart code that exits, hangs or crashes the renderer, chart ids, time zones."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+
+import pytest
+from conftest import REPO, make_site, run, snapshot
+
+EXTRA_CHARTS = """\
+import altair as alt
+
+from broadsheet import chart
+
+
+@chart("mean-by-decade", data=["missiles"])
+def mean_by_decade(missiles):
+    return (
+        alt.Chart(missiles)
+        .transform_calculate(period="datum.year < 2015 ? 'Before 2015' : '2015 on'")
+        .mark_bar()
+        .encode(x=alt.X("period:N", title="Period"), y="mean(missiles):Q")
+    )
+
+
+@chart("failure-share", data=["missiles"])
+def failure_share(missiles):
+    return (
+        alt.Chart(missiles)
+        .transform_calculate(share="datum.failures / datum.missiles * 100")
+        .mark_line()
+        .encode(x="year:O", y=alt.Y("share:Q", title="Failed (%)"))
+    )
+
+
+@chart("by-year-and-month", data=["tests"])
+def by_year_and_month(tests):
+    return alt.Chart(tests).mark_point().encode(x="year(date_utc):O", y="sum(yield_kt_central):Q", column="month(date_utc):O")
+"""
+
+EXTRA_PAGE = """\
+---
+title: Extra
+description: Python charts with transforms.
+---
+
+```chart
+id: mean-by-decade
+title: Mean by decade
+description: Bar chart of the mean count of missiles a decade.
+```
+
+```chart
+id: failure-share
+title: Failure share
+description: Line chart of the share of failed missiles.
+```
+
+```chart
+id: by-year-and-month
+title: By year and month
+description: Faceted point chart.
+```
+"""
+
+
+def extra_site(tmp_path: Path, charts: str = EXTRA_CHARTS, page: str = EXTRA_PAGE) -> Path:
+    site = make_site(tmp_path)
+    (site / "charts/extra.py").write_text(charts)
+    (site / "content/extra.md").write_text(page)
+    return site
+
+
+def tables(html: str, figure_id: str) -> list[list[list[str]]]:
+    """The data tables of one figure: rows of cells, the heading row first."""
+    figure = html[html.index(f'<figure class="chart" id="{figure_id}"') :]
+    figure = figure[: figure.index("</figure>")]
+    found = []
+    for table in re.findall(r"<table>(.*?)</table>", figure, re.S):
+        rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        found.append([[unescape(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)] for row in rows])
+    return found
+
+
+def fails(site: Path, cache: Path, capfd, *args: str) -> str:
+    before = snapshot(site / "public") if (site / "public").exists() else None
+    capfd.readouterr()  # (what earlier builds printed)
+    assert run(site, *args, cache=cache) == 1
+    err = capfd.readouterr().err  # (capfd: what worker processes print too)
+    assert "Traceback" not in err and "Fatal" not in err and len(err.splitlines()) <= 3, err
+    if before is not None:
+        assert snapshot(site / "public") == before
+    return err
+
+
+def test_table_shows_aggregated_and_computed_values(tmp_path: Path, shared_cache: Path) -> None:
+    site = extra_site(tmp_path)
+    assert run(site, cache=shared_cache) == 0
+    html = (site / "public/extra/index.html").read_text()
+    # missiles.csv: 2012-2017 -> two periods of three years; their means, not the six raw rows
+    [periods] = tables(html, "mean-by-decade")
+    assert periods == [["Period", "Mean of Missiles (count)"], ["Before 2015", "9"], ["2015 on", "20"]]
+    [share] = tables(html, "failure-share")
+    assert share[0] == ["Year", "Failed (%)"]
+    assert all(re.fullmatch(r"[\d.]*", row[1]) for row in share[1:]) and any(row[1] for row in share[1:])
+    [faceted] = tables(html, "by-year-and-month")
+    assert faceted[0] == ["Date utc (month)", "Date utc (year)", "Sum of Yield kt central"]
+    assert ["September", "2017", "109.4"] in faceted[1:] and len(faceted) == 7
+    assert "Download the data (CSV)" in html
+
+
+def test_layered_chart_has_a_table_per_layer_with_units(tmp_path: Path, shared_cache: Path) -> None:
+    site = make_site(tmp_path)
+    assert run(site, cache=shared_cache) == 0
+    html = (site / "public/index.html").read_text()
+    rules, points = tables(html, "yields")
+    assert rules[0] == ["Test date", "Yield (kt)", "Yield kt high"]
+    assert points[0] == ["Test date", "Yield kt central"]
+    assert rules[1][0] == "2009-05-25" and points[1] == ["2006-10-09", "0.48"] and points[-1][1] == "109.4"
+
+
+def test_misspelt_field_in_a_python_chart_names_the_function(tmp_path: Path, shared_cache: Path, capfd) -> None:
+    site = extra_site(tmp_path, EXTRA_CHARTS.replace('y="mean(missiles):Q"', 'y="mean(missles):Q"'))
+    err = fails(site, shared_cache, capfd)
+    assert "charts/extra.py:6: chart 'mean-by-decade': field 'missles' is not in dataset 'missiles'" in err, err
+    assert "did you mean 'missiles'" in err
+
+
+def test_misspelt_field_in_a_layer(tmp_path: Path, shared_cache: Path, capfd) -> None:
+    site = make_site(tmp_path)
+    edit = site / "charts/yields.py"
+    edit.write_text(edit.read_text().replace('y="yield_kt_central:Q"', 'y="yield_kt_centrl:Q"'))
+    err = fails(site, shared_cache, capfd)
+    assert "charts/yields.py:6: chart 'yields': field 'yield_kt_centrl' is not in dataset 'tests'" in err, err
+
+
+def test_dotted_column_names_are_drawn(tmp_path: Path, shared_cache: Path) -> None:
+    site = make_site(tmp_path)
+    (site / "data/rates.csv").write_text("year,rate.pct\n2020,1.5\n2021,2.5\n")
+    package = site / "data/datapackage.yaml"
+    package.write_text(
+        package.read_text()
+        + "  - name: rates\n    path: rates.csv\n    title: Rates\n    description: Rates.\n"
+        + '    sources: [{title: Somebody, path: "https://example.org/"}]\n'
+        + '    schema:\n      fields:\n        - {name: year, type: integer}\n        - {name: rate.pct, type: number, unit: "%"}\n'
+    )
+    (site / "charts/rates.py").write_text(
+        'import altair as alt\n\nfrom broadsheet import chart\n\n\n@chart("rates-py", data=["rates"])\n'
+        'def rates(rates):\n    return alt.Chart(rates).mark_bar().encode(x="year:O", y="rate.pct:Q")\n'
+    )
+    (site / "content/rates.md").write_text(
+        "---\ntitle: Rates\ndescription: Rates.\n---\n\n```chart\ndata: rates\nmark: bar\nx: year:O\ny: rate.pct:Q\n"
+        "title: Declared rates\ndescription: Bar chart.\n```\n\n```chart\nid: rates-py\ntitle: Rates\ndescription: Bar chart.\n```\n"
+    )
+    assert run(site, cache=shared_cache) == 0
+    html = (site / "public/rates/index.html").read_text()
+    for figure_id in ("declared-rates", "rates-py"):
+        [table] = tables(html, figure_id)
+        assert table == [["Year", "Rate.pct (%)"], ["2020", "1.5"], ["2021", "2.5"]], table
+        figure = html[html.index(f'id="{figure_id}"') :]
+        marks = re.search(r'class="mark-rect role-mark[^"]*"[^>]*>(.*?)</g>', figure, re.S)
+        assert marks and marks.group(1).count("<path") == 2, "both bars are drawn"
+
+
+@pytest.mark.parametrize("bad_id", ["../../../x", 'a"b', "Upper"])
+def test_python_chart_ids_must_be_slugs(bad_id: str, tmp_path: Path, shared_cache: Path, capfd) -> None:
+    site = make_site(tmp_path)
+    edit = site / "charts/yields.py"
+    edit.write_text(edit.read_text().replace('@chart("yields"', f"@chart({bad_id!r}"))
+    err = fails(site, shared_cache, capfd)
+    assert "charts/yields.py:6: chart id " in err and "lowercase letters, digits and hyphens" in err, err
+    assert not (tmp_path / "x.json").exists()
+
+
+CHART_BODIES = {
+    "sys.exit": ("import sys\n", "    sys.exit(0)\n", "charts/yields.py:9: chart 'yields' called sys.exit(0)"),
+    "loop": ("", "    while True:\n        pass\n", "charts/yields.py:6: chart 'yields' took longer than 2 s"),
+}
+
+
+@pytest.mark.parametrize("case", CHART_BODIES)
+def test_chart_code_that_exits_or_hangs_is_an_error(case: str, tmp_path: Path, shared_cache: Path, capfd, monkeypatch) -> None:
+    monkeypatch.setenv("BROADSHEET_CHART_TIMEOUT", "2")
+    site = make_site(tmp_path)
+    assert run(site, cache=shared_cache) == 0
+    head, body, expected = CHART_BODIES[case]
+    path = site / "charts/yields.py"
+    text = head + path.read_text()
+    path.write_text(text.replace("    base = ", body + "    base = ", 1))
+    err = fails(site, shared_cache, capfd)
+    assert expected in err, err
+
+
+RENDERER_FAULTS = {
+    "an error": ("scale: {domain: x}", r"could not be rendered: \S"),
+    "out of memory": ("axis: {tickCount: 100000000}", r"could not be rendered: the renderer process died \(out of memory"),
+}
+
+
+@pytest.mark.parametrize("case", RENDERER_FAULTS)
+def test_renderer_failure_names_the_chart_with_a_reason(case: str, tmp_path: Path, shared_cache: Path, capfd) -> None:
+    site = make_site(tmp_path)
+    option, expected = RENDERER_FAULTS[case]
+    page = site / "content/notes/coal.md"
+    page.write_text(page.read_text().replace("x: year:O", f"x: {{field: year, type: quantitative, {option}}}"))
+    err = fails(site, shared_cache, capfd)
+    assert re.search(r"content/notes/coal.md:11: chart 'missiles-tested-a-year' " + expected, err), err
+
+
+def test_same_bytes_in_any_time_zone(tmp_path: Path) -> None:
+    outputs = []
+    for zone in ("UTC", "America/New_York", "Asia/Tokyo"):
+        site = make_site(tmp_path / zone.replace("/", "-"))
+        env = {**os.environ, "TZ": zone}
+        done = subprocess.run(
+            [sys.executable, str(REPO / "build.py"), "--root", str(site), "--no-cache"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append(snapshot(site / "public"))
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_preview_server_survives_chart_faults_and_recovers(tmp_path: Path, shared_cache: Path) -> None:
+    from test_server import Server, free_port
+
+    site = make_site(tmp_path)
+    port = free_port()
+    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 (closed in finally)
+    env = {**os.environ, "BROADSHEET_CHART_TIMEOUT": "3"}
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(site), "--port", str(port), "--cache-dir", str(shared_cache)]
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, text=True)
+    server = Server(site, port, process)
+    try:
+        _answers(server)
+        server.wait_for(lambda s: s["generation"] >= 1, timeout=120)
+        loop, leave = "    while True:\n        pass\n", "    import sys\n    sys.exit(0)\n"
+        ticks = "x: {field: year, type: quantitative, axis: {tickCount: 100000000}}"
+        faults = [
+            ("charts/yields.py", "    base = ", loop + "    base = ", "charts/yields.py:6: chart 'yields' took longer than 3 s"),
+            ("charts/yields.py", "    base = ", leave + "    base = ", "charts/yields.py:9: chart 'yields' called sys.exit(0)"),
+            ("content/notes/coal.md", "x: year:O", ticks, "content/notes/coal.md:11: chart 'missiles-tested-a-year' could not be rendered"),
+        ]
+        for path, old, new, expected in faults:
+            status = _edit_and_wait(server, path, old, new)
+            assert not status["ok"] and status["error"].startswith(expected), status
+            assert process.poll() is None and server.get("/")[0] == 200, "the server still answers"
+            status = _edit_and_wait(server, path, new, old)
+            assert status["ok"], status
+            assert "broadsheet-error" not in server.get("/")[1]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def test_preview_serves_the_last_good_site_while_a_slow_chart_builds(tmp_path: Path, shared_cache: Path) -> None:
+    """The rebuild runs beside the server: a page asked for while a chart loops arrives
+    (before the build has ended), and is the last good one."""
+    from test_server import Server, free_port
+
+    site = make_site(tmp_path)
+    port = free_port()
+    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 (closed in finally)
+    env = {**os.environ, "BROADSHEET_CHART_TIMEOUT": "20"}
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(site), "--port", str(port), "--cache-dir", str(shared_cache)]
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, text=True)
+    server = Server(site, port, process)
+    try:
+        _answers(server)
+        server.wait_for(lambda s: s["generation"] >= 1, timeout=120)
+        chart = site / "charts/yields.py"
+        chart.write_text(chart.read_text().replace("    base = ", "    while True:\n        pass\n    base = ", 1))
+        server.wait_for(lambda s: s["building"], timeout=30)
+        code, page = server.get("/")
+        assert code == 200 and "broadsheet-error" not in page and "<h1>" in page
+        assert server.status()["building"], "the page was served while the build was still running"
+        status = server.wait_for(lambda s: not s["building"], timeout=120)
+        assert not status["ok"] and "took longer than 20 s" in status["error"]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _answers(server) -> bool:
+    import time
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            server.status()
+            return True
+        except OSError:
+            assert server.process.poll() is None, "server died"
+            time.sleep(0.2)
+    raise AssertionError("server did not start")
+
+
+def _edit_and_wait(server, path: str, old: str, new: str) -> dict:
+    generation = server.status()["generation"]
+    file = server.root / path
+    text = file.read_text()
+    assert old in text
+    file.write_text(text.replace(old, new, 1))
+    return server.wait_for(lambda s: s["generation"] > generation, timeout=120)
+
+
+def test_warm_build_reads_tables_from_the_cache(tmp_path: Path, monkeypatch) -> None:
+    site = make_site(tmp_path)
+    cache = tmp_path / "cache"
+    assert run(site, cache=cache) == 0
+    before = (site / "public/index.html").read_text()
+    figure = site / "templates/_figure.html"
+    figure.write_text(figure.read_text().replace('<div class="chart-head">', '<div class="chart-head" data-x="1">'))
+    monkeypatch.setenv("BROADSHEET_CHART_MEMORY", "1")  # a chart worker could not even start
+    assert run(site, cache=cache) == 0
+    after = (site / "public/index.html").read_text()
+    assert 'data-x="1"' in after and tables(after, "yields") == tables(before, "yields")
+
+
+def test_an_edited_helper_module_is_used_by_the_next_build(tmp_path: Path, shared_cache: Path, capfd) -> None:
+    site = make_site(tmp_path)
+    (site / "charts/helpers.py").write_text('CENTRAL = "yield_kt_central:Q"\n')
+    path = site / "charts/yields.py"
+    code = path.read_text().replace('y="yield_kt_central:Q"', "y=CENTRAL")
+    path.write_text(code.replace("from broadsheet import chart\n", "from broadsheet import chart\nfrom helpers import CENTRAL\n"))
+    assert run(site, cache=shared_cache) == 0  # (the chart workers stay warm for the next build)
+    (site / "charts/helpers.py").write_text('CENTRAL = "yield_kt_centre:Q"\n')
+    err = fails(site, shared_cache, capfd)
+    assert "chart 'yields': field 'yield_kt_centre' is not in dataset 'tests'" in err, err
+
+
+def test_misspelt_field_in_a_transform(tmp_path: Path, shared_cache: Path, capfd) -> None:
+    site = extra_site(
+        tmp_path, EXTRA_CHARTS.replace('y="mean(missiles):Q")', 'y="m:Q").transform_aggregate(m="mean(misiles)", groupby=["period"])')
+    )
+    err = fails(site, shared_cache, capfd)
+    assert "charts/extra.py:6: chart 'mean-by-decade': field 'misiles' is not in dataset 'missiles'" in err, err
+
+
+FACETED_LAYERS = """\
+import altair as alt
+
+from broadsheet import chart
+
+
+@chart("panels", data=["missiles"])
+def panels(missiles):
+    base = alt.Chart().encode(y=alt.Y("year:N"))
+    bars = base.mark_bar().encode(x="missiles:Q")
+    reference = alt.Chart().transform_aggregate(n="count()", groupby=["period"]).mark_rule().encode(x=alt.datum(10))
+    return (
+        alt.layer(reference, bars, data=missiles)
+        .transform_calculate(period="datum.year < 2015 ? 'Before 2015' : '2015 on'")
+        .properties(width=300, height=alt.Step(14))
+        .facet(row="period:N")
+    )
+"""
+
+
+def test_faceted_layers_with_a_step_height_and_a_constant_rule(tmp_path: Path, shared_cache: Path) -> None:
+    """A facet of layers sized by step, with a rule at a constant in each panel (as the
+    explainer's yield chart): one table, the bars' values, and none for the rule."""
+    page = EXTRA_PAGE.split("```chart")[0] + "```chart\nid: panels\ntitle: Panels\ndescription: Bars in two panels.\n```\n"
+    site = extra_site(tmp_path, FACETED_LAYERS, page)
+    assert run(site, cache=shared_cache) == 0
+    [bars] = tables((site / "public/extra/index.html").read_text(), "panels")
+    assert "Missiles (count)" in bars[0] and len(bars) == 7, bars
