@@ -278,6 +278,8 @@ def _bare(field: Field, cell: str, problem: str) -> str:
         around = cell[:first] + cell[last + 1 :]
         if any(c.isdigit() or c.isnumeric() for c in around):  # (digits of other scripts are not decoration)
             raise CellError(problem)
+        if "(" in cell[:first] and ")" in cell[last + 1 :]:  # an accountant's (35) is -35: never read it as 35
+            raise CellError(f"{problem} (a negative in parentheses: write -35)")
         text = cell[first : last + 1]
     if field.group_char and field.group_char in text:
         sign = text[0] if text[:1] in ("+", "-") else ""

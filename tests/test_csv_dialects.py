@@ -55,6 +55,7 @@ ERRORS = {
     "digits of another script": (CSV, "2012/02/01", "\u0662012/02/01", f"{CSV}:3: column 'month': not a date"),
     "bad grouping": (CSV, "35,361", "35,36", f"{CSV}:2: column 'exports_usd': not an integer (groups of three digits separated by ',')"),
     "decimal in an integer": (CSV, "35,361", "35.361", f"{CSV}:2: column 'exports_usd': not an integer, found '35.361'"),
+    "accounting negative": (CSV, "7.5%", "(7.5%)", f"{CSV}:4: column 'share': not a number (a negative in parentheses: write -35)"),
     "two numbers in one cell": (CSV, "7.5%", "7 to 8%", f"{CSV}:4: column 'share': not a number, found '7 to 8%'"),
     "missing value not listed": (CSV, "n/a", "N/A", f"{CSV}:3: column 'exports_usd': not an integer, found 'N/A'"),
     "timestamp without time": (CSV, "2012-02-03T09:30:00Z", "2012-02-03", f"{CSV}:2: column 'reported_at': not a date and time"),
