@@ -1,0 +1,344 @@
+"""Chart layouts: the wide rendering for a desktop column and the narrow one for a phone.
+
+Every chart is drawn twice at build time. The wide layout is the chart as its author made
+it, with every text at least ``WIDE_MIN_TEXT`` px and no wider than the desktop column,
+so that nothing is scaled down at 1280 px. The narrow layout is laid out again for a
+340 px column, as a graphics desk would: views stacked in one column, fewer ticks,
+legends on top, shorter labels and 12 px text. CSS shows the one that fits.
+
+These are pure functions from a compiled Vega-Lite spec (a dict) to a new spec; ``fit``
+is the one that renders, through the function it is given, to shrink a chart that came
+out wider than its column.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Literal
+
+Layout = Literal["wide", "narrow"]
+LAYOUTS: tuple[Layout, ...] = ("wide", "narrow")
+
+WIDE_WIDTH = 686  # px: the chart column at 1280 px (and any screen over 60rem)
+NARROW_WIDTH = 340  # px: a 375 px phone's column is 335 px; the narrow SVG is drawn to fill it
+WIDE_MIN_TEXT = 11  # px: the smallest text of a wide chart, shown at its own size
+WIDE_TEXT = 12  # px: axes, legends and facet headers unless the spec says otherwise
+NARROW_TEXT = 12  # px: axis, legend and header text of a narrow chart
+NARROW_MIN_TEXT = 11  # px: the smallest annotation of a narrow chart
+NARROW_TICKS = 4  # ticks on a continuous x axis: about one per 80 px
+NARROW_LABEL_LIMIT = 120  # px: longer axis labels are cut with an ellipsis
+NARROW_TEXT_LIMIT = 0.55  # of the width: a longer annotation is cut with an ellipsis rather than run off the chart
+LINE = 28  # characters: facet labels on top and legend entries start where the plot does, after the axis labels
+# Vega expression: break a label into lines of at most LINE characters, at spaces.
+WRAP_LABEL = f"split(trim(replace(datum.label, regexp('(.{{1,{LINE}}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
+MAX_OVERHANG = 0.45  # of the width: a narrow chart's axis labels are shorter than the wide one's
+GUESS_OVERHANG = 0.22  # of the width, for a composition: about 75 px for an axis and its labels
+DEFAULT_WIDTH = 640  # Vega-Lite's continuousWidth where a spec has no config
+MIN_PLOT_WIDTH = 80  # px: ``fit`` never shrinks a view below this
+SLACK = 0.04  # a drawing this much wider than its column is shown 4% smaller: 11 px text at 10.6 px
+
+FONT_KEYS = ("fontSize", "labelFontSize", "titleFontSize")
+COLOR_CHANNELS = ("color", "fill", "stroke")
+LEGEND_CHANNELS = (*COLOR_CHANNELS, "shape", "size", "opacity", "strokeDash")
+SKIP = ("data", "datasets", "transform", "params", "selection")  # no layout inside these
+
+
+# ---------------------------------------------------------------- the two layouts
+
+
+def wide(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The chart as its author laid it out, with no text under ``WIDE_MIN_TEXT`` px."""
+    out = copy.deepcopy(dict(spec))
+    fonts = {"labelFontSize": WIDE_TEXT, "titleFontSize": WIDE_TEXT}  # Vega-Lite's defaults are 10 and 11 px
+    defaults = {"axis": fonts, "legend": fonts, "header": fonts, "text": {"fontSize": WIDE_TEXT}}
+    out["config"] = _merge(defaults, out.get("config", {}))
+    raise_fonts(out, WIDE_MIN_TEXT)
+    return out
+
+
+def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = False, overhang: float | None = None) -> dict[str, Any]:
+    """The chart laid out again for a ``width`` px column.
+
+    Views side by side are stacked and facets wrap to one column. Each view's plot is
+    ``width`` less ``overhang`` (what the wide drawing needed beyond its plot: axis labels,
+    annotations past the edge; see ``overhang``), or a guess; ``fit`` corrects it after
+    rendering. Unless ``authored`` (the chart function drew its own narrow layout), axes
+    get fewer ticks and shorter labels, legends move on top and long annotations are cut.
+    Text is never under ``NARROW_MIN_TEXT`` px either way. Explicit tick ``values`` are
+    kept: they are data.
+    """
+    out = copy.deepcopy(dict(spec))
+    _stack(out)
+    margin = min(overhang, width * MAX_OVERHANG) if overhang is not None else width * GUESS_OVERHANG
+    _size(out, round(width - margin))
+    if not authored:
+        for node in _views(out):
+            _restyle_encoding(node, width)
+        out["config"] = _merge(out.get("config", {}), _narrow_config(width))
+    raise_fonts(out, NARROW_MIN_TEXT)
+    return out
+
+
+def overhang(spec: Mapping[str, Any], svg: str) -> float | None:
+    """How much wider than its plot a single or layered chart was drawn (None for others)."""
+    plot = _plot_width(spec)
+    return max(0.0, svg_width(svg) - plot) if _is_view(spec) and plot is not None else None
+
+
+def laid_out(spec: Mapping[str, Any], layout: Layout, authored: bool = False, overhang: float | None = None) -> dict[str, Any]:
+    """``wide(spec)`` or ``narrow(spec)`` by name."""
+    return narrow(spec, authored=authored, overhang=overhang) if layout == "narrow" else wide(spec)
+
+
+def target_width(layout: Layout) -> int:
+    return NARROW_WIDTH if layout == "narrow" else WIDE_WIDTH
+
+
+def _narrow_config(width: int) -> dict[str, Any]:
+    fonts = {"labelFontSize": NARROW_TEXT, "titleFontSize": NARROW_TEXT}
+    return {
+        "axis": {**fonts, "labelLimit": NARROW_LABEL_LIMIT, "titleLimit": width - 20, "labelOverlap": True},
+        "legend": {
+            **fonts,
+            "orient": "top",
+            "direction": "vertical",
+            "layout": {"top": {"direction": "vertical", "anchor": "start"}},  # several legends: one under another
+            "labelLimit": width - 60,
+            "titleLimit": width - 20,
+            "gradientLength": min(200, width - 60),
+        },
+        "header": {**fonts, "labelLimit": width - 10},
+        "text": {"fontSize": NARROW_TEXT},
+        "view": {"continuousWidth": width, "discreteWidth": width},
+    }
+
+
+# ---------------------------------------------------------------- structure and size
+
+
+def _stack(node: dict[str, Any]) -> None:
+    """Views side by side go one under another; facets and repeats wrap to one column."""
+    if "hconcat" in node:
+        node["vconcat"] = node.pop("hconcat")
+    if "concat" in node or "repeat" in node or (isinstance(node.get("facet"), dict) and "field" in node["facet"]):
+        node["columns"] = 1
+    if isinstance(node.get("repeat"), dict) and "column" in node["repeat"]:
+        node["repeat"]["row"] = node["repeat"].pop("column")
+    facet = node.get("facet")
+    if isinstance(facet, dict) and "column" in facet:
+        if "row" in facet:  # a grid: keep its rows, wrap the columns under them would mislead
+            pass
+        else:
+            facet["row"] = facet.pop("column")
+    if isinstance(facet, dict) and "row" in facet:
+        _header_on_top(facet["row"])
+    encoding = node.get("encoding")
+    if isinstance(encoding, dict) and "column" in encoding and "row" not in encoding:
+        encoding["row"] = encoding.pop("column")
+        _header_on_top(encoding["row"])
+    for child in _children(node):
+        _stack(child)
+
+
+def _header_on_top(row: Any) -> None:
+    """A row facet's label above its panel, left-aligned, rather than beside it: the
+    width goes to the plot."""
+    if isinstance(row, dict):
+        header = row.get("header") or {}
+        on_top = {"labelOrient": "top", "labelAngle": 0, "labelAlign": "left", "labelAnchor": "start", "labelExpr": WRAP_LABEL}
+        row["header"] = {**{k: v for k, v in header.items() if k != "labelBaseline"}, **on_top}
+
+
+def _size(node: dict[str, Any], plot: int) -> None:
+    """Every view's plot ``plot`` px wide, unless its width is a step per category."""
+    node.pop("autosize", None)
+    for view in _inner_views(node):
+        if not _is_step(view.get("width")):
+            for layer in _layers(view):
+                layer.pop("width", None)
+            view["width"] = plot
+
+
+def fit(spec: Mapping[str, Any], target: int, render: Callable[[dict[str, Any]], str], tries: int = 3) -> tuple[dict[str, Any], str]:
+    """Render ``spec`` (``render`` returns SVG text); while the drawing is wider than
+    ``target`` px, shrink its views by the excess and render again. Most charts need one
+    rendering; one whose axis labels or annotations were wider than guessed needs two."""
+    current = dict(spec)
+    svg = render(current)
+    for _ in range(tries):
+        drawn = svg_width(svg)
+        smaller = refit(current, drawn, target)
+        if smaller is None:
+            break
+        smaller_svg = render(smaller)
+        if svg_width(smaller_svg) > drawn - min((drawn - target) / 4, 2):  # what overflows is not the plot: stop shrinking it
+            break
+        current, svg = smaller, smaller_svg
+    return current, svg
+
+
+def refit(spec: Mapping[str, Any], drawn: float, target: int) -> dict[str, Any] | None:
+    """A spec whose views are narrower by what the drawing (``drawn`` px wide) exceeds
+    ``target``, or None when it fits (within ``SLACK``). Views side by side share the excess."""
+    excess = drawn - target
+    if drawn <= target * (1 + SLACK):
+        return None
+    out = copy.deepcopy(dict(spec))
+    across = _views_across(out)
+    changed = False
+    for view in _inner_views(out):
+        size = view.get("width")
+        plot = size if isinstance(size, (int, float)) else _default_width(out) if size is None else None
+        if plot is not None:
+            view["width"] = max(MIN_PLOT_WIDTH, round(plot - excess / across))
+        elif isinstance(size, dict) and "step" in size:
+            view["width"] = {**size, "step": max(4.0, round(size["step"] * target / drawn, 2))}
+        changed = changed or view.get("width") != size
+    return out if changed else None
+
+
+def _plot_width(view: Mapping[str, Any]) -> float | None:
+    size = view.get("width", _default_width(view))
+    return float(size) if isinstance(size, (int, float)) else None
+
+
+def _default_width(spec: Mapping[str, Any]) -> float:
+    """A view without a width is as wide as the config says (the theme: 640 px)."""
+    return float(spec.get("config", {}).get("view", {}).get("continuousWidth", DEFAULT_WIDTH))
+
+
+def svg_width(svg: str) -> float:
+    """The width attribute of an SVG's root element."""
+    match = re.search(r"<svg\b[^>]*?\swidth=\"([0-9.]+)\"", svg)
+    return float(match.group(1)) if match else 0.0
+
+
+def _views_across(node: Mapping[str, Any]) -> int:
+    """How many views sit side by side in the widest row (a guess for facets)."""
+    if "hconcat" in node:
+        return sum(_views_across(child) for child in node["hconcat"])
+    if "vconcat" in node:
+        return max((_views_across(child) for child in node["vconcat"]), default=1)
+    columns = node.get("columns")
+    if "concat" in node:
+        return min(len(node["concat"]), columns or len(node["concat"]))
+    facet = node.get("facet", {})
+    if isinstance(facet, dict) and ("column" in facet or "field" in facet):
+        return columns or 3
+    return 1
+
+
+# ---------------------------------------------------------------- axes, legends, text
+
+
+def _restyle_encoding(node: dict[str, Any], width: int) -> None:
+    encoding = node.get("encoding")
+    if isinstance(encoding, dict):
+        x = encoding.get("x")
+        if isinstance(x, dict) and x.get("type") in ("quantitative", "temporal"):
+            _fewer_ticks(x)
+        for channel in ("x", "y"):
+            axis = encoding.get(channel, {}).get("axis") if isinstance(encoding.get(channel), dict) else None
+            if isinstance(axis, dict):
+                _shorter_labels(axis, width)
+        for channel in LEGEND_CHANNELS:
+            definition = encoding.get(channel)
+            if isinstance(definition, dict) and "field" in definition and definition.get("legend", {}) is not None:
+                definition["legend"] = _legend_on_top(definition.get("legend", {}), width)
+    mark = node.get("mark")
+    if mark == "text" or (isinstance(mark, dict) and mark.get("type") == "text"):
+        mark = node["mark"] = mark if isinstance(mark, dict) else {"type": "text"}
+        mark["limit"] = min(mark.get("limit") or width, round(width * NARROW_TEXT_LIMIT))
+
+
+def _fewer_ticks(x: dict[str, Any]) -> None:
+    axis = x.get("axis", {})
+    count = (axis or {}).get("tickCount", NARROW_TICKS)
+    if axis is None or "values" in axis or not isinstance(count, (int, float)):  # no axis, or ticks the author chose
+        return
+    x["axis"] = {**axis, "tickCount": min(count, NARROW_TICKS)}
+
+
+def _shorter_labels(axis: dict[str, Any], width: int) -> None:
+    if isinstance(axis.get("labelLimit"), (int, float)) and axis["labelLimit"] > NARROW_LABEL_LIMIT:
+        axis["labelLimit"] = NARROW_LABEL_LIMIT
+    if axis.get("labelOverlap") is False:  # the author's ticks may not all fit in a third of the width
+        axis["labelOverlap"] = True
+
+
+def _legend_on_top(legend: dict[str, Any], width: int) -> dict[str, Any]:
+    """One entry a line above the plot, long series names wrapped rather than cut."""
+    kept = {k: v for k, v in legend.items() if k not in ("orient", "direction", "columns", "legendX", "legendY", "labelLimit")}
+    return {"labelExpr": WRAP_LABEL, **kept}
+
+
+def raise_fonts(node: Any, minimum: float) -> None:
+    """Every font size in the spec (marks, axes, legends, headers, config) at least ``minimum``."""
+    if isinstance(node, list):
+        for item in node:
+            raise_fonts(item, minimum)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key in SKIP:
+            continue
+        if key in FONT_KEYS and isinstance(value, (int, float)) and value < minimum:
+            node[key] = minimum
+        else:
+            raise_fonts(value, minimum)
+
+
+# ---------------------------------------------------------------- walking a spec
+
+
+def _children(node: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        yield from (child for child in node.get(key, []) if isinstance(child, dict))
+    if isinstance(node.get("spec"), dict):
+        yield node["spec"]
+
+
+def _is_view(node: Mapping[str, Any]) -> bool:
+    """A single view or a layered one (no facet, no concatenation)."""
+    if "mark" in node:
+        return not any(k in node.get("encoding", {}) for k in ("row", "column", "facet"))
+    return "layer" in node
+
+
+def _layers(view: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield view
+    for child in view.get("layer", []):
+        if isinstance(child, dict):
+            yield from _layers(child)
+
+
+def _inner_views(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The single or layered views inside a composition, outermost first."""
+    if _is_view(node):
+        yield node
+        return
+    if "mark" in node:  # a unit with row/column encodings: sized like a view
+        yield node
+        return
+    for child in _children(node):
+        yield from _inner_views(child)
+
+
+def _views(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield node
+    for child in _children(node):
+        yield from _views(child)
+
+
+def _is_step(size: Any) -> bool:
+    return isinstance(size, dict) and "step" in size
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = _merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+    return merged

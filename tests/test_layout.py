@@ -1,0 +1,125 @@
+"""The wide and narrow layouts of a chart: pure transforms of its Vega-Lite spec, and the
+renders that check a drawing fits its column (vl-convert, as the build uses it)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import vl_convert
+
+from broadsheet import layout
+
+ROWS = [{"country": f"A rather long country name {i}", "year": 2000 + i, "value": i * 3.5, "series": "GACC"} for i in range(8)]
+
+
+def bars(**extra: Any) -> dict[str, Any]:
+    """A horizontal bar chart with long labels and a small annotation, as an author writes it."""
+    return {
+        "data": {"values": ROWS},
+        "width": 640,
+        "layer": [
+            {
+                "mark": "bar",
+                "encoding": {
+                    "y": {"field": "country", "type": "nominal", "axis": {"labelLimit": 300}},
+                    "x": {"field": "value", "type": "quantitative"},
+                    "color": {"field": "series", "type": "nominal", "legend": {"orient": "bottom", "columns": 3}},
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 8, "align": "left", "dx": 4},
+                "encoding": {
+                    "y": {"field": "country", "type": "nominal"},
+                    "x": {"field": "value", "type": "quantitative"},
+                    "text": {"field": "value"},
+                },
+            },
+        ],
+        "config": {"axis": {"labelFontSize": 9}},
+        **extra,
+    }
+
+
+def smallest_font(svg: str) -> float:
+    return min(float(size) for size in re.findall(r'font-size="([0-9.]+)px"', svg))
+
+
+def render(spec: dict[str, Any]) -> str:
+    return vl_convert.vegalite_to_svg(spec)
+
+
+def test_wide_keeps_the_authors_layout_and_raises_small_text() -> None:
+    spec = layout.wide(bars())
+    assert spec["width"] == 640 and spec["layer"][0]["encoding"]["color"]["legend"]["orient"] == "bottom"
+    assert spec["layer"][1]["mark"]["fontSize"] == layout.WIDE_MIN_TEXT
+    assert spec["config"]["axis"]["labelFontSize"] == layout.WIDE_MIN_TEXT
+    assert spec["config"]["header"] == {"labelFontSize": 12, "titleFontSize": 12}  # Vega-Lite's own defaults are 10 and 11 px
+    assert spec["config"]["legend"] == {"labelFontSize": 12, "titleFontSize": 12}
+
+
+def test_the_input_spec_is_not_changed() -> None:
+    spec = bars()
+    layout.narrow(spec)
+    layout.wide(spec)
+    assert spec == bars()
+
+
+def test_narrow_moves_legends_on_top_and_shortens_labels() -> None:
+    spec = layout.narrow(bars())
+    bar = spec["layer"][0]["encoding"]
+    assert "orient" not in bar["color"]["legend"] and "columns" not in bar["color"]["legend"]
+    assert spec["config"]["legend"]["orient"] == "top"
+    assert bar["y"]["axis"]["labelLimit"] <= layout.NARROW_LABEL_LIMIT
+    assert bar["x"]["axis"]["tickCount"] == layout.NARROW_TICKS
+    assert spec["layer"][1]["mark"]["fontSize"] == layout.NARROW_MIN_TEXT
+    assert spec["layer"][1]["mark"]["limit"] < layout.NARROW_WIDTH
+    assert spec["config"]["axis"]["labelFontSize"] == layout.NARROW_TEXT
+
+
+def test_narrow_keeps_tick_values_the_author_chose() -> None:
+    spec = bars()
+    spec["layer"][0]["encoding"]["x"]["axis"] = {"values": [0, 10, 20], "labelOverlap": False}
+    x = layout.narrow(spec)["layer"][0]["encoding"]["x"]
+    assert x["axis"]["values"] == [0, 10, 20] and "tickCount" not in x["axis"]
+    assert x["axis"]["labelOverlap"] is True  # kept values may still collide in a third of the width
+
+
+def test_an_authored_narrow_layout_keeps_its_style_but_not_small_text() -> None:
+    spec = layout.narrow(bars(), authored=True)
+    assert spec["layer"][0]["encoding"]["color"]["legend"]["orient"] == "bottom"
+    assert spec["layer"][1]["mark"]["fontSize"] == layout.NARROW_MIN_TEXT
+    assert spec["width"] < layout.NARROW_WIDTH
+
+
+def test_narrow_stacks_views_side_by_side_and_wraps_facets() -> None:
+    side_by_side = {"hconcat": [bars(), bars()]}
+    stacked = layout.narrow(side_by_side)
+    assert "hconcat" not in stacked and len(stacked["vconcat"]) == 2
+    assert all(view["width"] < layout.NARROW_WIDTH for view in stacked["vconcat"])
+
+    facets = {"data": {"values": ROWS}, "facet": {"column": {"field": "series"}}, "spec": {"mark": "point", "width": 500}}
+    wrapped = layout.narrow(facets)
+    assert "column" not in wrapped["facet"] and wrapped["facet"]["row"]["header"]["labelOrient"] == "top"
+    wrapped = layout.narrow({**facets, "facet": {"field": "series"}, "columns": 3})
+    assert wrapped["columns"] == 1
+
+
+@pytest.mark.parametrize("variant", layout.LAYOUTS)
+def test_a_drawing_fits_its_column_with_text_at_its_minimum(variant: layout.Layout) -> None:
+    wide, wide_svg = layout.fit(layout.wide(bars()), layout.WIDE_WIDTH, render)
+    spec = wide if variant == "wide" else layout.narrow(bars(), overhang=layout.overhang(wide, wide_svg))
+    _, svg = layout.fit(spec, layout.target_width(variant), render)
+    assert layout.svg_width(svg) <= layout.target_width(variant) * (1 + layout.SLACK)
+    assert smallest_font(svg) >= (layout.WIDE_MIN_TEXT if variant == "wide" else layout.NARROW_MIN_TEXT)
+
+
+def test_refit_leaves_a_drawing_that_fits_alone() -> None:
+    assert layout.refit(bars(), layout.WIDE_WIDTH, layout.WIDE_WIDTH) is None
+    smaller = layout.refit(bars(), layout.WIDE_WIDTH + 100, layout.WIDE_WIDTH)
+    assert smaller is not None and smaller["width"] == 540
+
+
+def test_svg_width_reads_the_root_element() -> None:
+    assert layout.svg_width('<svg xmlns="http://www.w3.org/2000/svg" width="340.5" height="20"><rect width="9"/></svg>') == 340.5
