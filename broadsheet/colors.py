@@ -1,0 +1,130 @@
+"""Series colours: one colour per named series across the site, and a palette that reads on
+both backgrounds.
+
+A site declares colours once (``[colors]`` in ``site.toml``: ``"China customs (GACC)" =
+"#0072B2"``). ``apply_series_colors`` is a pure transform of a compiled Vega-Lite spec: every
+colour scale (``color``, ``fill``, ``stroke``) whose domain holds a declared name gets that
+colour for it, in declarative and Python charts alike; the other series keep the palette,
+without the colours taken by declared series in the same chart.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+LIGHT = "#ffffff"  # the page background, light scheme
+DARK = "#121212"  # the page background, dark scheme (static/style.css)
+MIN_CONTRAST = 3.0  # WCAG 2.1 1.4.11: graphical objects against what is next to them
+
+# Okabe & Ito (2008), in the theme's order, with the three colours that are under 3:1 on
+# white made darker (orange #E69F00 -> #C28000, sky blue #56B4E9 -> #3D94CF, yellow
+# #F0E442 -> #9C8B00) and black made a mid grey, so that every colour clears 3:1 on the
+# light and the dark background (tests/test_colors.py checks).
+PALETTE = ("#0072B2", "#C28000", "#009E73", "#CC79A7", "#3D94CF", "#D55E00", "#9C8B00", "#767676")
+HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+CHANNELS = ("color", "fill", "stroke")
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _luminance(color: str) -> float:
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def color_problem(value: Any) -> str | None:
+    """Why ``value`` cannot be a series colour, or None: ``#rrggbb`` with 3:1 on both backgrounds."""
+    if not isinstance(value, str) or not HEX.match(value):
+        return f"{value!r} is not a colour written #rrggbb"
+    for name, background in (("white", LIGHT), ("the dark background #121212", DARK)):
+        ratio = contrast(value, background)
+        if ratio < MIN_CONTRAST:
+            return f"{value} has a contrast of {ratio:.1f}:1 on {name}; marks need {MIN_CONTRAST:.0f}:1"
+    return None
+
+
+def apply_series_colors(spec: Mapping[str, Any], colors: Mapping[str, str]) -> dict[str, Any]:
+    """``spec`` with the site's series colours on every colour scale whose domain names them.
+
+    The domain is the scale's own, or else the values of the field in the view's inline
+    data (Vega-Lite sorts them, as it would). A spec with no declared name is returned
+    unchanged, so charts that name no series are drawn as before.
+    """
+    out = copy.deepcopy(dict(spec))
+    if not colors:
+        return out
+    palette = tuple(out.get("config", {}).get("range", {}).get("category") or PALETTE)
+    datasets = out.get("datasets", {})
+    for view, rows in _views_with_data(out, datasets, None):
+        for channel in CHANNELS:
+            definition = view.get("encoding", {}).get(channel)
+            if isinstance(definition, dict):
+                _color_scale(definition, rows, colors, palette)
+    return out
+
+
+def _color_scale(definition: dict[str, Any], rows: list[Any] | None, colors: Mapping[str, str], palette: tuple[str, ...]) -> None:
+    if "field" not in definition or definition.get("type") not in ("nominal", "ordinal") or definition.get("scale", {}) is None:
+        return
+    scale = definition.get("scale", {})
+    domain = scale.get("domain")
+    if not isinstance(domain, list):
+        domain = _data_domain(definition, rows)
+    if domain is None or not any(str(name) in colors for name in domain):
+        return
+    authored = scale.get("range") if isinstance(scale.get("range"), list) else None
+    taken = {colors[str(name)].lower() for name in domain if str(name) in colors}
+    spare = iter([c for c in palette if c.lower() not in taken] or list(palette))
+    scale_range = []
+    for i, name in enumerate(domain):
+        if str(name) in colors:
+            scale_range.append(colors[str(name)])
+        elif authored and i < len(authored):
+            scale_range.append(authored[i])
+        else:
+            scale_range.append(next(spare, palette[i % len(palette)]))
+    definition["scale"] = {**{k: v for k, v in scale.items() if k != "scheme"}, "domain": domain, "range": scale_range}
+
+
+def _data_domain(definition: Mapping[str, Any], rows: list[Any] | None) -> list[Any] | None:
+    """The field's distinct values in the view's data, in Vega-Lite's default (ascending)
+    order or the encoding's own list; None when the data is not in the spec."""
+    if rows is None or not isinstance(definition["field"], str):
+        return None
+    field = definition["field"]
+    values = {row[field] for row in rows if isinstance(row, dict) and row.get(field) is not None}
+    if not values:
+        return None
+    order = definition.get("sort")
+    if isinstance(order, list):
+        return [v for v in order if v in values] + sorted(v for v in values if v not in order)
+    if order not in (None, "ascending"):
+        return None  # sorted by another field or descending: leave the scale to Vega-Lite
+    return sorted(values, key=str)
+
+
+def _views_with_data(
+    node: dict[str, Any], datasets: Mapping[str, Any], rows: list[Any] | None
+) -> Iterator[tuple[dict[str, Any], list[Any] | None]]:
+    """Every view with the rows it draws (inherited from its parents), or None where a
+    transform may change them (a filter drops values from the domain)."""
+    data = node.get("data")
+    if isinstance(data, dict):
+        rows = data.get("values") if isinstance(data.get("values"), list) else datasets.get(data.get("name", ""))
+    if node.get("transform"):
+        rows = None
+    yield node, rows
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for child in node.get(key, []):
+            if isinstance(child, dict):
+                yield from _views_with_data(child, datasets, rows)
+    if isinstance(node.get("spec"), dict):
+        yield from _views_with_data(node["spec"], datasets, rows)

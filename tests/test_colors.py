@@ -1,0 +1,70 @@
+"""Site-wide series colours and the palette's contrast on both backgrounds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from broadsheet import colors
+
+SITE = {"China customs (GACC)": "#0072B2", "UN 1718 Committee": "#D55E00"}
+ROWS = [{"source": s, "tonnes": n} for s, n in (("KOTRA", 1), ("China customs (GACC)", 2), ("UN 1718 Committee", 3))]
+
+
+def bars(color: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "data": {"name": "d"},
+        "datasets": {"d": ROWS},
+        "mark": "bar",
+        "encoding": {"x": {"field": "tonnes", "type": "quantitative"}, "color": color},
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("color", colors.PALETTE)
+def test_every_palette_colour_clears_3_to_1_on_white_and_on_the_dark_background(color: str) -> None:
+    assert colors.color_problem(color) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("#E69F00", "#E69F00 has a contrast of 2.3:1 on white; marks need 3:1"),
+        ("#000000", "#000000 has a contrast of 1.1:1 on the dark background #121212; marks need 3:1"),
+        ("blue", "'blue' is not a colour written #rrggbb"),
+    ],
+)
+def test_a_colour_that_does_not_read_is_refused_with_its_reason(value: str, problem: str) -> None:
+    assert colors.color_problem(value) == problem
+
+
+def test_a_scale_with_its_own_domain_gets_the_site_colours() -> None:
+    scale = {"domain": ["China customs (GACC)", "KOTRA"], "range": ["#009E73", "#555555"]}
+    spec = colors.apply_series_colors(bars({"field": "source", "type": "nominal", "scale": scale}), SITE)
+    assert spec["encoding"]["color"]["scale"] == {"domain": ["China customs (GACC)", "KOTRA"], "range": ["#0072B2", "#555555"]}
+
+
+def test_a_scale_without_a_domain_gets_one_from_the_data_in_vega_lites_order() -> None:
+    spec = colors.apply_series_colors(bars({"field": "source", "type": "nominal"}), SITE)
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["China customs (GACC)", "KOTRA", "UN 1718 Committee"]
+    assert scale["range"][0] == "#0072B2" and scale["range"][2] == "#D55E00"
+    assert scale["range"][1] not in ("#0072B2", "#D55E00")  # an undeclared series never takes a declared colour
+
+
+def test_layers_inherit_their_data_and_a_filter_leaves_the_scale_alone() -> None:
+    layered = {"data": {"values": ROWS}, "layer": [{"mark": "bar", "encoding": {"color": {"field": "source", "type": "nominal"}}}]}
+    assert colors.apply_series_colors(layered, SITE)["layer"][0]["encoding"]["color"]["scale"]["range"][0] == "#0072B2"
+    filtered = {**layered, "transform": [{"filter": "datum.tonnes > 2"}]}
+    assert colors.apply_series_colors(filtered, SITE) == filtered
+
+
+def test_charts_that_name_no_declared_series_are_unchanged() -> None:
+    for spec in (
+        bars({"field": "source", "type": "nominal"}, datasets={"d": [{"source": "KOTRA", "tonnes": 1}]}),
+        bars({"field": "source", "type": "nominal", "scale": None}),  # the values are colours themselves
+        bars({"field": "tonnes", "type": "quantitative"}),
+        bars({"value": "#0072B2"}),
+    ):
+        assert colors.apply_series_colors(spec, SITE) == spec
