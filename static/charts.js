@@ -5,6 +5,8 @@
 // fetched before that, so a page costs its HTML and CSS until the reader reaches for a
 // chart. Once the runtime is here, the other charts of the page become interactive as
 // they come near the viewport. Without JavaScript, the static SVG stays.
+// A chart drawn in two layouts (data-spec and data-spec-narrow) goes live in the one its
+// container shows (the same 40rem rule as style.css) and changes layout with the container.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -19,6 +21,13 @@
   var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)");
   var runtime = null;
   var observer = null;
+  var NARROW_BELOW = 40;  // rem: style.css shows the narrow drawing in a container narrower than this
+
+  function layoutOf(container) {
+    if (!container.getAttribute("data-spec-narrow")) return "wide";
+    var rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    return container.clientWidth < NARROW_BELOW * rem ? "narrow" : "wide";
+  }
 
   function loadRuntime() {
     if (!runtime) {
@@ -88,14 +97,18 @@
     if (observer) observer.unobserve(container);
     var isDark = Boolean(dark && dark.matches);
     var target = document.createElement("div");
-    Promise.all([loadRuntime(), loadSpec(container.getAttribute("data-spec"))]).then(function (loaded) {
+    var layout = layoutOf(container);
+    var spec = container.getAttribute(layout === "narrow" ? "data-spec-narrow" : "data-spec");
+    Promise.all([loadRuntime(), loadSpec(spec)]).then(function (loaded) {
       container.appendChild(target);
+      container.setAttribute("data-layout", layout);
       return loaded[0](target, themed(loaded[1], isDark), {
         actions: false,
         renderer: "svg",
         tooltip: { theme: isDark ? "dark" : "light" }
       });
     }).then(function (result) {
+      container.liveChart = { result: result, target: target, layout: layout };
       var showTooltip = result.view.tooltip();
       result.view.tooltip(function (handler, event, item, value) {
         return showTooltip.call(this, handler, event, item, withoutMissing(value));
@@ -117,6 +130,29 @@
       container.classList.remove("is-live");  // keep the static chart
       if (target.parentNode) target.parentNode.removeChild(target);
       container.setAttribute("data-enhanced", "failed");
+    });
+  }
+
+  // A live chart whose container crossed 40rem (a phone turned, a window resized) is drawn
+  // again from the other layout's spec; until it is, the static drawing of that layout shows.
+  function relayout(container) {
+    var live = container.liveChart;
+    if (!live || layoutOf(container) === live.layout) return;
+    container.liveChart = null;
+    live.result.finalize();
+    if (live.target.parentNode) live.target.parentNode.removeChild(live.target);
+    container.classList.remove("is-live");
+    container.removeAttribute("data-layout");
+    container.removeAttribute("data-enhanced");
+    enhance(container);
+  }
+
+  if ("ResizeObserver" in window) {
+    var resized = new ResizeObserver(function (entries) {
+      entries.forEach(function (entry) { relayout(entry.target); });
+    });
+    charts.forEach(function (chart) {
+      if (chart.getAttribute("data-spec-narrow")) resized.observe(chart);
     });
   }
 
