@@ -29,7 +29,7 @@ NARROW_TEXT = 12  # px: axis, legend and header text of a narrow chart
 NARROW_MIN_TEXT = 11  # px: the smallest annotation of a narrow chart
 NARROW_TICKS = 4  # ticks on a continuous x axis: about one per 80 px
 NARROW_LABEL_LIMIT = 120  # px: longer axis labels are cut with an ellipsis
-NARROW_TEXT_LIMIT = 0.55  # of the width: a longer annotation is cut with an ellipsis rather than run off the chart
+NARROW_TEXT_LIMIT = 0.4  # of the width: a longer annotation is cut with an ellipsis rather than run off the chart
 LINE = 28  # characters: facet labels on top and legend entries start where the plot does, after the axis labels
 # Vega expression: break a label into lines of at most LINE characters, at spaces.
 WRAP_LABEL = f"split(trim(replace(datum.label, regexp('(.{{1,{LINE}}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"

@@ -1,0 +1,156 @@
+"""Chart text a reader can read, measured in Chromium: on a 375 px phone and a 1280 px
+desktop, without JavaScript (the static SVG the browser picks) and with it (the live chart,
+after the pointer enters the figure), the smallest text of every chart renders at 10 px
+or more. Over the explainer and over a site of every chart shape (tests/sites/layouts:
+layered, faceted, wrapped, side by side, repeated and declarative charts).
+
+Rendered size is the text's computed font size times the scale its SVG is drawn at on
+screen (``getScreenCTM``): a 640 px drawing squeezed into a 335 px column halves it.
+"""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, SITES
+
+from broadsheet.cli import main
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+WIDTHS = (375, 1280)
+SMALLEST = 10.0  # px, the issue's floor for any chart text
+TIMEOUT = 20_000  # ms: the runtime and a spec load from the local server in well under a second
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass(frozen=True)
+class Built:
+    public: Path
+    urls: tuple[str, ...]  # pages with at least one chart
+
+
+BUILT = pytest.StashKey[dict[str, Built]]()
+
+
+def build(config: pytest.Config, name: str) -> Built:
+    """Build the explainer (``name`` "explainer") or ``tests/sites/NAME`` once per session."""
+    stash = config.stash.setdefault(BUILT, {})
+    if name not in stash:
+        folder = tempfile.TemporaryDirectory(prefix=f"broadsheet-phone-{name}-")
+        config.add_cleanup(folder.cleanup)
+        root = Path(folder.name) / "site"
+        source = REPO if name == "explainer" else SITES / name
+        ignore = shutil.ignore_patterns("public", ".cache", ".git", ".venv", "tests", "__pycache__", "node_modules", "bench")
+        shutil.copytree(source, root, ignore=ignore)
+        for theme in ("templates", "static"):
+            if not (root / theme).exists():
+                shutil.copytree(REPO / theme, root / theme)
+        assert main(["build", "--root", str(root)]) == 0
+        public = root / "public"
+        pages = [
+            p for p in public.rglob("index.html") if "embed" not in p.relative_to(public).parts[:1] and 'class="chart"' in p.read_text()
+        ]
+        urls = sorted("/" if p.parent == public else f"/{p.parent.relative_to(public).as_posix()}/" for p in pages)
+        stash[name] = Built(public, tuple(urls))
+    return stash[name]
+
+
+SITE_NAMES = ("explainer", "layouts")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "page_url" in metafunc.fixturenames:
+        cases = [(name, url) for name in SITE_NAMES for url in build(metafunc.config, name).urls]
+        metafunc.parametrize(("site_name", "page_url"), cases, ids=[f"{n}{u}" for n, u in cases])
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+        pass
+
+
+@pytest.fixture(scope="module")
+def origins(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """Each built site on its own real HTTP server: name -> http://127.0.0.1:PORT."""
+    servers, found = [], {}
+    for name in SITE_NAMES:
+        handler = partial(QuietHandler, directory=str(build(request.config, name).public))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        found[name] = f"http://127.0.0.1:{server.server_address[1]}"
+    yield found
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+# The smallest text each chart shows, as drawn on screen. Text in a hidden layout (the
+# narrow drawing on a desktop) or behind the live chart does not count; empty text neither.
+SMALLEST_TEXT = """() => Array.from(document.querySelectorAll("figure.chart")).map(figure => {
+  let smallest = Infinity, what = "", count = 0;
+  for (const text of figure.querySelectorAll(".chart-graphic svg text")) {
+    if (!text.textContent.trim() || !text.getClientRects().length) continue;
+    let hidden = false;
+    for (let el = text; el && el !== figure; el = el.parentElement) {
+      const style = getComputedStyle(el);
+      if (style.display === "none" || style.visibility === "hidden" || style.opacity === "0") { hidden = true; break; }
+    }
+    if (hidden) continue;
+    const m = text.getScreenCTM();
+    const px = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
+    count += 1;
+    if (px < smallest) { smallest = px; what = text.textContent.trim().slice(0, 40); }
+  }
+  const graphic = figure.querySelector(".chart-graphic");
+  return {id: figure.id, smallest, what, count, state: graphic.getAttribute("data-enhanced") || "static"};
+})"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("javascript", [False, True], ids=["static", "live"])
+def test_every_chart_text_is_at_least_10_px(
+    browser: Any, origins: dict[str, str], site_name: str, page_url: str, width: int, javascript: bool
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        page.goto(origins[site_name] + page_url, wait_until="load")
+        if javascript:
+            for figure in page.locator("figure.chart").all():
+                figure.scroll_into_view_if_needed()
+                figure.hover()
+                graphic = figure.locator(".chart-graphic")
+                page.wait_for_function("el => ['live', 'failed'].includes(el.getAttribute('data-enhanced'))", arg=graphic.element_handle())
+        charts = page.evaluate(SMALLEST_TEXT)
+    finally:
+        context.close()
+    assert charts, f"{page_url} has no chart"
+    if javascript:
+        assert [c["id"] for c in charts if c["state"] != "live"] == [], "charts that did not go live"
+    assert [c["id"] for c in charts if not c["count"]] == [], "charts with no visible text"
+    small = [f"{c['id']}: {c['smallest']:.1f} px ('{c['what']}')" for c in charts if c["smallest"] < SMALLEST]
+    assert not small, f"chart text under {SMALLEST} px at {width} px:\n" + "\n".join(small)
