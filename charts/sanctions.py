@@ -227,7 +227,7 @@ def council_votes(unsc_resolutions: pd.DataFrame, unsc_votes: pd.DataFrame) -> a
     squares = alt.Chart().mark_rect(stroke="#555555", strokeWidth=1).encode(x=x, y=y, color=colour, tooltip=tooltip)
     words = alt.Chart().mark_text(fontSize=10, fontWeight="bold").encode(x=x, y=y, text="mark:N", color=alt.value("#000000"))
     return (
-        alt.layer(squares, words, data=cells)
+        alt.LayerChart(layer=[squares, words], data=cells)
         .properties(width=alt.Step(31), height=alt.Step(28))
         .facet(
             row=alt.Row(
