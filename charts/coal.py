@@ -8,10 +8,9 @@ used stay empty: they are shaded and labelled as a gap, never drawn as zero.
 
 from __future__ import annotations
 
-from typing import Any
-
 import altair as alt
 import pandas as pd
+from altair.typing import ChannelColor
 
 from broadsheet import chart
 
@@ -57,6 +56,9 @@ def _tonnage_rows(monthly: pd.DataFrame, series: list[str]) -> pd.DataFrame:
     1718 Committee figure the right half, so both stay visible and apart.
     """
     rows = monthly[monthly["data_series"].isin(series) & monthly["coal_tonnes"].notna()].copy()
+    # Days of the month: one pair for every row, or a pair per row when two series share the month.
+    first_day: pd.Series[int] | int
+    last_day: pd.Series[int] | int
     if len(series) > 1:
         is_customs = rows["data_series"] == GACC
         first_day = is_customs.map({True: 2, False: 16})
@@ -130,7 +132,7 @@ def _annotations(markers: list[dict[str, object]], top: float) -> alt.LayerChart
 
 
 def _gap_layer(gaps: pd.DataFrame) -> alt.Chart:
-    return (
+    layer: alt.Chart = (  # named with its type: mypy reads altair's mark_* methods as returning Any
         alt.Chart(gaps)
         .mark_rect(opacity=0.18)
         .encode(
@@ -148,6 +150,7 @@ def _gap_layer(gaps: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
+    return layer
 
 
 def _tonnage_tooltip() -> list[alt.Tooltip]:
@@ -161,7 +164,7 @@ def _tonnage_tooltip() -> list[alt.Tooltip]:
     ]
 
 
-def _label_color(series: list[str]) -> Any:
+def _label_color(series: list[str]) -> ChannelColor:
     """The colour of a value label: the text colour of its series (no scale, no legend)."""
     if len(series) < 2:
         return alt.value(TEXT_COLORS[series[0]])
@@ -474,4 +477,6 @@ def pressure_and_coal(china_nk_coal_monthly: pd.DataFrame, timeline: pd.DataFram
     bar_rules = alt.Chart(ruled).mark_rule(strokeDash=[4, 3], color=MARKER_COLOR).encode(x="date:T", tooltip=tooltip)
     layers = _tonnage_layers(rows, _customs_gaps(china_nk_coal_monthly), 2.6, [GACC])
     bars = alt.LayerChart(layer=[*layers, bar_rules]).properties(height=260)
-    return alt.vconcat(strip, bars, spacing=4).resolve_scale(x="shared", color="independent")
+    # named with its type: mypy reads altair's resolve_scale as returning Any
+    stacked: alt.VConcatChart = alt.vconcat(strip, bars, spacing=4).resolve_scale(x="shared", color="independent")
+    return stacked

@@ -139,7 +139,7 @@ def yield_estimates(nuclear_test_yield_estimates: pd.DataFrame, nuclear_tests: p
         .encode(x=alt.datum(HIROSHIMA_KT, scale=x_scale), y=alt.value(0), text=alt.value("Hiroshima bomb, about 15 kt"))
     )
     layered = alt.LayerChart(layer=[hiroshima, hiroshima_label, ranges, ends, centres, lower, values], data=df)
-    return (
+    panels: alt.FacetChart = (  # named with its type: mypy reads altair's resolve_scale as returning Any
         layered.properties(width=460, height=alt.Step(17))
         .facet(
             row=alt.Row(
@@ -154,6 +154,7 @@ def yield_estimates(nuclear_test_yield_estimates: pd.DataFrame, nuclear_tests: p
         )
         .resolve_scale(y="independent")
     )
+    return panels
 
 
 def _trigger_dates(text: object) -> list[pd.Timestamp]:
@@ -234,9 +235,9 @@ FAILURE_LABEL_YEAR = 2016
 
 def _outcome_labels(frame: pd.DataFrame) -> pd.DataFrame:
     """Direct labels for the two main outcomes: text at (tx, ty), a leader line to its segment at (ex, ey)."""
-    by_year = frame.set_index("year")
-    ok = by_year.loc[SUCCESS_LABEL_YEAR]
-    bad = by_year.loc[FAILURE_LABEL_YEAR]
+    # One row each (a Series): .loc on a year would give a DataFrame if the year repeated.
+    ok = frame[frame["year"] == SUCCESS_LABEL_YEAR].iloc[0]
+    bad = frame[frame["year"] == FAILURE_LABEL_YEAR].iloc[0]
     ok_y = float(ok["success_count"]) * 0.75
     bad_top = float(bad["missiles_tested_count"])
     return pd.DataFrame(

@@ -189,7 +189,7 @@ def timeline_by_phase(timeline: pd.DataFrame) -> alt.FacetChart:
         ),
     )
     labels = base.mark_text(align="left", fontSize=12).encode(x=alt.value(104), text="label:N")
-    return (
+    phases: alt.FacetChart = (  # named with its type: mypy reads altair's resolve_scale as returning Any
         alt.LayerChart(layer=[dates, dots, labels], data=events)
         .properties(width=370, height=alt.Step(19))
         .facet(
@@ -205,3 +205,4 @@ def timeline_by_phase(timeline: pd.DataFrame) -> alt.FacetChart:
         )
         .resolve_scale(y="independent")
     )
+    return phases

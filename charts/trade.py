@@ -50,8 +50,11 @@ def _colour() -> alt.Color:
 
 
 def _note(x_pos: float, y: float, text: str, field: str, **mark: Any) -> alt.Chart:
+    """A text label at (x_pos, y); ``mark`` is any text-mark properties (fontSize, color, dy...), Any as their types differ by name."""
     frame = pd.DataFrame({"x_pos": [x_pos], field: [y], "text": [text]})
-    return alt.Chart(frame).mark_text(**{"fontSize": 12, **mark}).encode(x=_x(), y=alt.Y(f"{field}:Q"), text="text:N")
+    # named with its type: mypy reads altair's mark_* methods as returning Any
+    note: alt.Chart = alt.Chart(frame).mark_text(**{"fontSize": 12, **mark}).encode(x=_x(), y=alt.Y(f"{field}:Q"), text="text:N")
+    return note
 
 
 @chart("trade-totals", data=["china_nk_trade"])
