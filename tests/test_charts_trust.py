@@ -400,6 +400,7 @@ def test_published_specs_are_strict_json_with_missing_values_as_null(tmp_path: P
     page = EXTRA_PAGE.split("```chart")[0] + "```chart\nid: with-gaps\ntitle: Gaps\ndescription: Bars with gaps in their notes.\n```\n"
     site = extra_site(tmp_path, NAN_CHART, page)
     assert run(site, cache=shared_cache) == 0
+
     def refuse(constant: str) -> None:
         raise AssertionError(f"not JSON: {constant}")
 
