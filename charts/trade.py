@@ -16,6 +16,7 @@ from broadsheet import chart
 
 FIRST_YEAR, LAST_YEAR = 2012, 2025
 STATS_KOREA_GREEN = "#009E73"
+STATS_KOREA_TEXT = "#007A5A"  # the same green, dark enough for text (5.3:1 on white)
 COMPILER_COLOURS = {GACC: GACC_BLUE, "KOTRA": KOTRA_GREY, "Statistics Korea": STATS_KOREA_GREEN}
 # Where two compilers give a figure for the same year, KOTRA sits a little left of the
 # year and China customs a little right, so neither hides the other.
@@ -136,7 +137,7 @@ def trade_components(china_nk_trade: pd.DataFrame) -> alt.LayerChart:
         _note(2018.2, 2.22, "imports from China", field, align="left"),
         _note(2017.8, 0.213, "exports to China", field, align="right"),
         _note(2012.0, 3.85, "KOTRA", field, color=KOTRA_GREY, fontWeight="bold"),
-        _note(2015.5, 3.85, "Statistics Korea", field, color=STATS_KOREA_GREEN, fontWeight="bold"),
+        _note(2015.5, 3.85, "Statistics Korea", field, color=STATS_KOREA_TEXT, fontWeight="bold"),
         _note(2018.0, 2.6, "China customs", field, color=GACC_BLUE, fontWeight="bold"),
         alt.Chart(no_split).mark_text(fontSize=10, angle=0, color=KOTRA_GREY).encode(x=x, y=alt.Y(f"{field}:Q"), text="text:N"),
     ]
