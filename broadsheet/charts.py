@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .config import read_site_file
 from .content import Block
 from .data import Package, chart_arguments
 from .errors import SiteError, known
@@ -131,7 +132,8 @@ class ChartBlock:
 def discover_charts(root: Path) -> dict[str, ChartDef]:
     """Find every ``@chart("id", data=[...])`` in ``charts/*.py`` by reading the source."""
     folder = root / CHARTS_DIR
-    sources = {p.stem: p.read_bytes() for p in sorted(folder.glob("*.py"))} if folder.is_dir() else {}
+    files = sorted(folder.glob("*.py")) if folder.is_dir() else []
+    sources = {p.stem: read_site_file(root, f"{CHARTS_DIR}/{p.name}") for p in files}  # (no pipe, no link out of the site)
     found: dict[str, ChartDef] = {}
     for stem, raw in sources.items():
         src = f"{CHARTS_DIR}/{stem}.py"

@@ -118,6 +118,8 @@ def base_url_problem(value: str) -> str | None:
     if _UNSAFE.search(value):
         return f"{must}, without spaces, quotes, '<', '>' or backslashes"
     parts = urlsplit(value)
+    if "/../" in value + "/" or "/./" in value + "/" or parts.username or parts.password:
+        return must  # (a path that climbs, or a URL with credentials, is a mistake at best)
     if parts.scheme:
         ok = parts.scheme in ("http", "https") and parts.netloc and value.startswith(parts.scheme + "://")
         return None if ok and not (parts.query or parts.fragment) else must

@@ -584,7 +584,7 @@ class Assets:
 def collect_assets(config: Config, cache: Cache, needs_runtime: bool, fingerprint: bool = True) -> Assets:
     sources: dict[str, bytes] = {}
     for folder in reversed(config.theme_dirs(STATIC_DIR)):  # the site's own files win
-        sources.update({p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()})
+        sources.update({p.relative_to(folder).as_posix(): theme_file(config, p) for p in sorted(folder.rglob("*")) if not p.is_dir()})
     if needs_runtime:
         sources[RUNTIME_ASSET] = chart_runtime(cache).encode()
     files: dict[str, tuple[str, bytes]] = {}
@@ -594,6 +594,14 @@ def collect_assets(config: Config, cache: Cache, needs_runtime: bool, fingerprin
             data = _rewrite_css(data, files, config)
         files[name] = (_fingerprint(name, data) if fingerprint else f"{STATIC_DIR}/{name}", data)
     return Assets(files)
+
+
+def theme_file(config: Config, path: Path) -> bytes:
+    """A template or static file: the site's own are read as every site file is (no pipe,
+    no link to a file outside the site); the default theme's are the engine's."""
+    if path.is_relative_to(config.root):
+        return read_site_file(config.root, path.relative_to(config.root).as_posix())
+    return path.read_bytes()
 
 
 def _fingerprint(name: str, data: bytes) -> str:
@@ -851,10 +859,10 @@ def template_graph(config: Config) -> TemplateGraph:
     folders += [("", folder) for folder in reversed(config.theme_dirs(TEMPLATES_DIR))]  # the site's own files win
     for prefix, folder in folders:
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            if not path.is_file():
+            if path.is_dir():
                 continue
             name = prefix + path.relative_to(folder).as_posix()
-            text = path.read_bytes()
+            text = theme_file(config, path)
             digests[name] = hashlib.sha256(text).hexdigest()
             try:
                 refs = jinja2.meta.find_referenced_templates(env.parse(text.decode("utf-8")))
