@@ -1,84 +1,28 @@
-"""Parallel work for cold builds: pages (Markdown and templates) and chart SVGs on every core.
+"""The chart renderer: worker processes that compile, render and evaluate charts.
 
-Small jobs stay in the calling process (starting workers costs more than it saves).
-Output does not depend on the number of workers: results come back in input order.
+Chart code is the user's, so it never runs in the build's own process (see
+``ChartWorkers``). In a worker, ``render_chart`` makes everything a chart's cache entry
+holds: the Vega-Lite spec, a static accessible SVG, and the plotted data as tables.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .charts import ChartBlock, chart_location, compile_spec, first_line
+from .data import Package
 from .errors import SiteError
-from .output import Output
+from .plotted import Column, PlottedTable, plotted_tables, pretty
+from .pool import worker_count
 
-MIN_PAGES = 64  # below this, rendering in one process is faster
-BLOCK_WEIGHT = 8  # a chart or table (its data table, notes, sources) costs about as much as 8 pages
 MIN_CHARTS = 6  # below this, a renderer's warm-up (~0.8 s) costs more than it saves
-Task = Callable[[], tuple[str, str, str]]  # -> (file to write, its content, an extra result)
-_job: tuple[Sequence[Task], Output, bool] | None = None  # what forked workers inherit
-
-
-def worker_count() -> int:
-    """The cores this process may use, or ``$BROADSHEET_WORKERS`` if set (1: no workers)."""
-    if os.environ.get("BROADSHEET_WORKERS", "").isdigit():
-        return max(1, int(os.environ["BROADSHEET_WORKERS"]))
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def run_tasks(tasks: Sequence[Task], work: int, output: Output) -> list[str]:
-    """Run rendering tasks and write what they make to ``output``, in parallel when
-    ``work`` (about one unit per plain page) is large. Return each task's extra result
-    (a page's HTML converted on the way, or "").
-
-    The workers are forked once everything a task needs is known (navigation, charts,
-    templates, the Markdown converter): they inherit it, so nothing is sent to them but
-    task numbers. They write into a staging folder themselves; in place, the output
-    gets the files back (it writes nothing before the whole build has succeeded)."""
-    global _job
-    workers = min(worker_count(), work // MIN_PAGES)
-    if workers < 2:
-        extras = []
-        for task in tasks:
-            dest, content, extra = task()
-            output.write(dest, content)
-            extras.append(extra)
-        return extras
-    _job = (tasks, output, output.in_place)
-    try:
-        import multiprocessing  # (here: a build that needs no workers does not import it)
-
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_run, range(len(tasks)), chunksize=max(1, len(tasks) // (workers * 8)))
-    finally:
-        _job = None
-    for dest, sent, _ in results:
-        if sent is None:
-            output.produced.add(dest)  # written by the worker
-        else:
-            output.write(dest, sent)
-    return [extra for _, _, extra in results]
-
-
-def _run(index: int) -> tuple[str, str | None, str]:
-    """Task ``index`` of the job: (its file, its content if the parent must write it
-    else None, its extra result)."""
-    assert _job is not None
-    tasks, output, send_back = _job
-    dest, content, extra = tasks[index]()
-    if send_back:
-        return dest, content, extra
-    output.write(dest, content)
-    return dest, None, extra
-
-
 DEFAULT_CHART_TIMEOUT = 30.0  # seconds a chart may take to compile, render and evaluate
 DEFAULT_CHART_MEMORY = 1024  # MB a chart worker may allocate (V8 would take 2.4 GB and 30 s to fail)
 START_TIMEOUT = 120.0  # a worker importing Altair, pandas and vl-convert on a busy machine
@@ -257,7 +201,6 @@ def _serve(conn: Any, log_path: str) -> None:
     os.environ["TZ"] = "UTC"
     time.tzset()
     _limit_memory()
-    from .charts import render_chart, warm_up
     from .errors import SiteError as Error
 
     warm_up()
@@ -305,3 +248,60 @@ def _limit_memory() -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (megabytes * 2**20, resource.RLIM_INFINITY))
     except (ImportError, ValueError, OSError):  # not on Linux, or a bad value: no limit
         pass
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    """What a chart worker returns: the Vega-Lite spec (JSON), the SVG and the plotted data."""
+
+    spec: str
+    svg: str
+    tables: tuple[PlottedTable, ...]
+
+
+def render_chart(chart_block: ChartBlock, package: Package, root: Path, frames: dict[str, Any]) -> RenderedChart:
+    """Everything a chart's cache entry holds, made from its block and data (in a worker)."""
+    spec = compile_spec(chart_block, package, root, frames)
+    svg = render_svg(spec, chart_block)
+    columns: dict[str, Column] = {}
+    for name in chart_block.datasets:
+        for f in package.datasets[name].fields:
+            columns.setdefault(f.name, Column(f.title or pretty(f.name), f.unit, f.type))  # (as in dataset tables)
+    try:
+        tables = plotted_tables(spec, chart_block.title, columns)
+    except Exception as exc:  # drawn by vl-convert but not evaluated: say so rather than publish a wrong table
+        reason = f"chart '{chart_block.id}': its data could not be evaluated: {first_line(exc)}"
+        raise SiteError(*chart_location(chart_block), reason) from None
+    return RenderedChart(json.dumps(spec, sort_keys=True, separators=(",", ":")), svg, tuple(tables))
+
+
+def render_svg(spec: Mapping[str, Any], chart_block: ChartBlock) -> str:
+    """Render Vega-Lite to a static, accessible SVG whose ids are unique on the page."""
+    import vl_convert
+
+    chart_id, description = chart_block.id, chart_block.description
+    try:
+        svg = vl_convert.vegalite_to_svg(dict(spec))
+    except Exception as exc:  # a spec Altair accepted but Vega cannot draw
+        raise SiteError(*chart_location(chart_block), f"chart '{chart_id}' could not be rendered: {first_line(exc)}") from None
+    prefix = f"c-{chart_id}-"
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
+    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r'\s(aria-[a-z]+|role)="[^"]*"', "", svg)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(description)}" focusable="false" ', 1)
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def warm_up() -> None:
+    """Import what a chart needs and start the renderer with a one-point chart (~0.5 s),
+    in a worker, before its first chart arrives."""
+    import altair  # noqa: F401
+    import pandas  # noqa: F401
+    import vegafusion  # noqa: F401
+    import vl_convert
+
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}})
