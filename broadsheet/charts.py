@@ -268,7 +268,7 @@ def compile_spec(chart_block: ChartBlock, package: Package, root: Path, frames: 
     else:
         altair_chart = _declarative(chart_block, frames[chart_block.datasets[0]])
     try:  # a declarative chart was checked field by field already: skip Altair's (slow) validation
-        spec = altair_chart.to_dict(validate=chart_block.definition is not None)
+        spec: dict[str, Any] = altair_chart.to_dict(validate=chart_block.definition is not None)
     except Exception as exc:  # Altair's schema errors are the user's to fix
         where = chart_block.definition
         raise SiteError(

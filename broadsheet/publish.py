@@ -33,6 +33,8 @@ from .render import LazyEnvironment, fill_blocks, new_environment, render_templa
 from .state import BuildState
 
 if TYPE_CHECKING:  # (site imports this module to run it)
+    from jinja2 import Environment
+
     from .site import Site
 
 UNORDERED = 1000  # pages without `order` (or `nav_title`) stay out of the navigation
@@ -119,8 +121,8 @@ def environment(config: Config, templates: TemplateGraph, assets: Assets, state:
     """The Jinja environment, made on first use, kept in the state while the templates
     and the config stay the same. ``compiled``: where Jinja may keep compiled templates."""
 
-    def make() -> Any:
-        env = state.memo("environment", repr(config) + templates.signature, lambda: new_environment(config, compiled))
+    def make() -> Environment:
+        env: Environment = state.memo("environment", repr(config) + templates.signature, lambda: new_environment(config, compiled))
         env.globals["asset"] = lambda name: config.url(assets.url(name))
         return env
 
@@ -195,7 +197,7 @@ def _copied_files(site: Site, renderer: Renderer) -> list[Planned]:
     planned = [Planned(dest, "", partial(Made, dest, data)) for dest, data in files]
     for figure in renderer.figures.values():  # (a spec is read from the cache only if its file is made)
         dest = figure.spec_url.lstrip("/")
-        planned.append(Planned(dest, figure.spec_url, lambda figure=figure, dest=dest: Made(dest, figure.spec_json)))
+        planned.append(Planned(dest, figure.spec_url, partial(_spec_file, figure, dest)))
     for dataset in site.package.datasets.values():
         dest = dataset.url.lstrip("/")
         planned.append(Planned(dest, "", partial(Made, dest, dataset.raw)))
@@ -205,12 +207,16 @@ def _copied_files(site: Site, renderer: Renderer) -> list[Planned]:
     return planned + [Planned(a.dest, "", partial(Made, a.dest, a.data)) for a in renderer.assets.files.values()]
 
 
+def _spec_file(figure: Figure, dest: str) -> Made:
+    return Made(dest, figure.spec_json)
+
+
 def _site_file(config: Config, dest: str, src: str) -> Made:
     return Made(dest, read_site_file(config.root, src))
 
 
-def _last_change(page: Page) -> date | None:
-    return page.updated or page.date
+def _last_change(page: Page) -> date:
+    return page.updated or page.date or date.min  # (only dated pages are asked)
 
 
 def publish(planned: Sequence[Planned], renderer: Renderer, output: Output, progress: Progress | None = None) -> Published:

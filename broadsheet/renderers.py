@@ -14,13 +14,17 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .charts import ChartBlock, chart_location, compile_spec, first_line
 from .data import Package
 from .errors import SiteError
 from .plotted import Column, PlottedTable, plotted_tables, pretty
 from .pool import worker_count
+
+if TYPE_CHECKING:  # (imported when workers start: a build that renders no chart does not)
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 MIN_CHARTS = 6  # below this, a renderer's warm-up (~0.8 s) costs more than it saves
 DEFAULT_CHART_TIMEOUT = 30.0  # seconds a chart may take to compile, render and evaluate
@@ -40,15 +44,15 @@ def chart_timeout() -> float:
 class ChartJob:
     """One chart to make, and where to report its errors."""
 
-    chart: Any  # ChartBlock
+    chart: ChartBlock
     src: str
     line: int
 
 
 @dataclass(frozen=True)
 class _Worker:
-    conn: Any  # the parent's end of the pipe
-    proc: Any
+    conn: Connection  # the parent's end of the pipe
+    proc: BaseProcess
     log: int  # a file descriptor: the worker's stderr (Python tracebacks, V8's fatal errors)
 
     def stop(self) -> None:
@@ -76,20 +80,20 @@ class ChartWorkers:
     workers that finished cleanly stay warm for the next build in this process.
     Results come back in submission order."""
 
-    def __init__(self, package: Any, root: Path, count: int):
+    def __init__(self, package: Package, root: Path, count: int):
         self.package, self.root = package, root
         self.size = max(1, min(worker_count(), count // MIN_CHARTS))
         self.timeout = chart_timeout()
-        self.workers: dict[Any, _Worker] = {}  # by connection
-        self.idle: list[Any] = []
+        self.workers: dict[Connection, _Worker] = {}  # by connection
+        self.idle: list[Connection] = []
 
-    def run(self, jobs: Sequence[ChartJob]) -> list[Any]:
+    def run(self, jobs: Sequence[ChartJob]) -> list[RenderedChart]:
         """Each job's ``RenderedChart``, or the first ``SiteError`` raised."""
         from multiprocessing.connection import wait
 
-        results: list[Any] = [None] * len(jobs)
+        results: list[RenderedChart | None] = [None] * len(jobs)
         todo = list(range(len(jobs)))[::-1]
-        busy: dict[Any, tuple[int, float]] = {}  # connection -> (job, deadline)
+        busy: dict[Connection, tuple[int, float]] = {}  # connection -> (job, deadline)
         starting = {self._start(): time.monotonic() + START_TIMEOUT for _ in range(min(self.size, len(jobs)) - self._reuse())}
         while todo or busy:
             while self.idle and todo:
@@ -97,7 +101,8 @@ class ChartWorkers:
                 conn.send((jobs[index].chart, self._data_of(jobs[index].chart), str(self.root)))
                 busy[conn] = (index, time.monotonic() + self.timeout)
             deadline = min([d for _, d in busy.values()] + list(starting.values()))
-            for conn in wait([*busy, *starting], timeout=max(0.0, deadline - time.monotonic())):
+            for ready in wait([*busy, *starting], timeout=max(0.0, deadline - time.monotonic())):
+                conn = cast("Connection", ready)
                 index = busy.pop(conn)[0] if conn in busy else -1  # (-1: a worker saying it is ready)
                 starting.pop(conn, None)
                 value = self._receive(conn, jobs[index] if index >= 0 else None)
@@ -105,9 +110,9 @@ class ChartWorkers:
                     results[index] = value
                 self.idle.append(conn)
             self._check_deadlines(jobs, busy, starting)
-        return results
+        return [result for result in results if result is not None]  # (every job has one)
 
-    def _data_of(self, chart: Any) -> Any:
+    def _data_of(self, chart: ChartBlock) -> Package:
         """The datasets one chart reads (each worker keeps the DataFrames it made, by digest)."""
         return replace(self.package, datasets={name: self.package.datasets[name] for name in chart.datasets})
 
@@ -121,16 +126,19 @@ class ChartWorkers:
                 worker.stop()
         return len(self.idle)
 
-    def _receive(self, conn: Any, job: ChartJob | None) -> Any:
+    def _receive(self, conn: Connection, job: ChartJob | None) -> RenderedChart | None:
         try:
             kind, value = conn.recv()
         except (EOFError, OSError):
             raise self._died(conn, job) from None
         if kind == "error":
             raise value
-        return value
+        made: RenderedChart | None = value  # (None: a worker saying it is ready)
+        return made
 
-    def _check_deadlines(self, jobs: Sequence[ChartJob], busy: Mapping[Any, tuple[int, float]], starting: Mapping[Any, float]) -> None:
+    def _check_deadlines(
+        self, jobs: Sequence[ChartJob], busy: Mapping[Connection, tuple[int, float]], starting: Mapping[Connection, float]
+    ) -> None:
         now = time.monotonic()
         for index, deadline in busy.values():
             if now >= deadline:
@@ -144,7 +152,7 @@ class ChartWorkers:
         if any(now >= d for d in starting.values()):
             raise SiteError("charts", None, f"the chart renderer did not start within {START_TIMEOUT:g} s")
 
-    def _start(self) -> Any:
+    def _start(self) -> Connection:
         import multiprocessing
         import tempfile
 
@@ -157,7 +165,7 @@ class ChartWorkers:
         self.workers[parent] = _Worker(parent, proc, log)
         return parent
 
-    def _died(self, conn: Any, job: ChartJob | None) -> SiteError:
+    def _died(self, conn: Connection, job: ChartJob | None) -> SiteError:
         worker = self.workers[conn]
         worker.proc.join(5)
         code = worker.proc.exitcode
@@ -187,7 +195,7 @@ class ChartWorkers:
                 worker.stop()
 
 
-def _serve(conn: Any, log_path: str) -> None:
+def _serve(conn: Connection, log_path: str) -> None:
     """A chart worker: in UTC, with bounded memory, warmed up, then one chart at a time.
     Its stderr goes to a file only the parent reads (and only if the worker dies)."""
     import signal
