@@ -1,8 +1,8 @@
-"""Charts: ```chart blocks, the registry of Python chart functions, and rendering.
+"""Charts: ```chart blocks, the registry of Python chart functions, and compiling.
 
-A chart is compiled in three steps, each cached by the caller (``site``):
-``compile_spec`` (Altair -> Vega-Lite dict), ``render_svg`` (vl-convert), and the
-figure HTML (``render``). Discovery of Python charts reads ``charts/*.py`` as source
+``compile_spec`` turns a chart into a Vega-Lite dict (Altair), in a chart worker
+(``renderers``, which also draws the SVG and evaluates the plotted data; ``figures``
+caches the result). Discovery of Python charts reads ``charts/*.py`` as source
 (``ast``), so a build that needs no new chart never imports Altair or pandas.
 """
 

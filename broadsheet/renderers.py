@@ -209,7 +209,6 @@ def _serve(conn: Connection, log_path: str) -> None:
     os.environ["TZ"] = "UTC"
     time.tzset()
     _limit_memory()
-    from .errors import SiteError as Error
 
     warm_up()
     conn.send(("ready", None))
@@ -228,11 +227,11 @@ def _serve(conn: Connection, log_path: str) -> None:
             mine = {d.name: frames[d.digest, d.fields] for d in package.datasets.values()}
             made = render_chart(chart, package, Path(root), mine)
             conn.send(("ok", made))
-        except Error as exc:
+        except SiteError as exc:
             conn.send(("error", exc))
         except BaseException as exc:  # an engine bug must still name the chart
             where = chart.definition or chart
-            conn.send(("error", Error(where.src, where.line, f"chart '{chart.id}' failed: {type(exc).__name__}: {exc}")))
+            conn.send(("error", SiteError(where.src, where.line, f"chart '{chart.id}' failed: {type(exc).__name__}: {exc}")))
 
 
 def _die_with_parent() -> None:
