@@ -53,10 +53,18 @@ class BuildResult:
     seconds: float
     rendered: tuple[str, ...] = ()  # URLs of the pages rendered by this build
 
+    @property
+    def pages(self) -> int:
+        return len(self.site.pages)
+
+    @property
+    def datasets(self) -> int:
+        return len(self.site.package.datasets)
+
     def summary(self) -> str:
         return (
-            f"Built {len(self.site.pages)} pages ({len(self.rendered)} rendered), {self.charts} charts ({self.cached} from cache), "
-            f"{len(self.site.package.datasets)} datasets in {self.seconds:.2f} s"
+            f"Built {self.pages} pages ({len(self.rendered)} rendered), {self.charts} charts ({self.cached} from cache), "
+            f"{self.datasets} datasets in {self.seconds:.2f} s"
         )
 
 
