@@ -155,6 +155,14 @@ def _line_of(text: str, key: str) -> int | None:
     return None
 
 
+def read_theme_file(config: Config, path: Path) -> bytes:
+    """A template or static file: the site's own are read as every site file is (no pipe,
+    no link to a file outside the site); the default theme's are the engine's."""
+    if path.is_relative_to(config.root):
+        return read_site_file(config.root, path.relative_to(config.root).as_posix())
+    return path.read_bytes()
+
+
 def read_site_file(root: Path, rel: str, where: str | None = None, line: int | None = None) -> bytes:
     """The bytes of the site file ``rel``, refusing what would hang the build or publish
     a file from elsewhere: a FIFO, device or folder (reading a FIFO blocks forever) and
