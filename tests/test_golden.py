@@ -62,7 +62,11 @@ CASES = [
     Case("embeds", ("embed/yields/index.html", "embed/missiles-tested-a-year/index.html")),
     Case("python-chart", (Part("index.html", "yields"),)),
     Case("tables-and-datasets", tuple(Part("notes/coal/index.html", id) for id in ("table-the-numbers", "data-missiles", "data-tests"))),
-    Case("corrections", (Part("notes/coal/index.html", "corrections"), Part("index.html", "corrections-log", attr="class")), edit=add_corrections),
+    Case(
+        "corrections",
+        (Part("notes/coal/index.html", "corrections"), Part("index.html", "corrections-log", attr="class")),
+        edit=add_corrections,
+    ),
 ]
 FILES = [(case, file) for case in CASES for file in case.files]
 
