@@ -184,7 +184,7 @@ CHART_BODIES = {
 }
 
 
-@pytest.mark.parametrize("case", CHART_BODIES)
+@pytest.mark.parametrize("case", [pytest.param(case, marks=[pytest.mark.slow] if case == "loop" else []) for case in CHART_BODIES])
 def test_chart_code_that_exits_or_hangs_is_an_error(case: str, tmp_path: Path, shared_cache: Path, capfd, monkeypatch) -> None:
     monkeypatch.setenv("BROADSHEET_CHART_TIMEOUT", "2")
     site = make_site(tmp_path)
@@ -203,7 +203,9 @@ RENDERER_FAULTS = {
 }
 
 
-@pytest.mark.parametrize("case", RENDERER_FAULTS)
+@pytest.mark.parametrize(
+    "case", [pytest.param(case, marks=[pytest.mark.slow] if case == "out of memory" else []) for case in RENDERER_FAULTS]
+)
 def test_renderer_failure_names_the_chart_with_a_reason(case: str, tmp_path: Path, shared_cache: Path, capfd) -> None:
     site = make_site(tmp_path)
     option, expected = RENDERER_FAULTS[case]
@@ -213,6 +215,7 @@ def test_renderer_failure_names_the_chart_with_a_reason(case: str, tmp_path: Pat
     assert re.search(r"content/notes/coal.md:11: chart 'missiles-tested-a-year' " + expected, err), err
 
 
+@pytest.mark.slow
 def test_same_bytes_in_any_time_zone(tmp_path: Path) -> None:
     outputs = []
     for zone in ("UTC", "America/New_York", "Asia/Tokyo"):
@@ -230,6 +233,7 @@ def test_same_bytes_in_any_time_zone(tmp_path: Path) -> None:
     assert outputs[0] == outputs[1] == outputs[2]
 
 
+@pytest.mark.slow
 def test_preview_server_survives_chart_faults_and_recovers(tmp_path: Path, shared_cache: Path) -> None:
     from test_server import Server, free_port
 
@@ -263,6 +267,7 @@ def test_preview_server_survives_chart_faults_and_recovers(tmp_path: Path, share
         log.close()
 
 
+@pytest.mark.slow
 def test_preview_serves_the_last_good_site_while_a_slow_chart_builds(tmp_path: Path, shared_cache: Path) -> None:
     """The rebuild runs beside the server: a page asked for while a chart loops arrives
     (before the build has ended), and is the last good one."""
