@@ -320,9 +320,9 @@ def _edit_and_wait(server, path: str, old: str, new: str) -> dict:
     return server.wait_for(lambda s: s["generation"] > generation, timeout=120)
 
 
-def test_warm_build_reads_tables_from_the_cache(tmp_path: Path, monkeypatch) -> None:
+def test_warm_build_reads_tables_from_the_cache(tmp_path: Path, shared_cache: Path, monkeypatch) -> None:
     site = make_site(tmp_path)
-    cache = tmp_path / "cache"
+    cache = shared_cache
     assert run(site, cache=cache) == 0
     before = (site / "public/index.html").read_text()
     figure = site / "templates/_figure.html"

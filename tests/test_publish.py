@@ -222,9 +222,11 @@ def with_repository(site: Path) -> Path:
         ("content-link", "is the site's content/"),  # a symlink to a source folder
     ],
 )
-def test_out_aimed_at_the_site_or_its_sources_is_refused_and_nothing_is_lost(out: str, reason: str, site: Path, capsys) -> None:
+def test_out_aimed_at_the_site_or_its_sources_is_refused_and_nothing_is_lost(
+    out: str, reason: str, site: Path, shared_cache: Path, capsys
+) -> None:
     with_repository(site)
-    assert run(site, "build", "--no-cache") == 0
+    assert run(site, cache=shared_cache) == 0
     (site / "content-link").symlink_to(site / "content", target_is_directory=True)
     before = snapshot(site)
     capsys.readouterr()
