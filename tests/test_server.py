@@ -270,16 +270,14 @@ def test_a_page_of_several_hundred_kb_arrives_whole(preview: Server) -> None:
     assert "Tried to write more data" not in (preview.root.parent / "server.log").read_text()
 
 
-def test_preview_never_writes_where_the_build_publishes(server: Server, tmp_path: Path, shared_cache: Path) -> None:
-    public = server.root / "public"
+def test_preview_never_writes_where_the_build_publishes(preview: Server, tmp_path: Path, shared_cache: Path) -> None:
+    public = preview.root / "public"
     built = snapshot(public)
-    server.after_edit("content/notes/coal.md", "## By year", "## Year by year")  # touched while serving
-    assert "Year by year" in server.get("/notes/coal/")[1]
+    preview.after_edit("content/notes/coal.md", "## By year", "## Year by year")  # touched while serving
+    assert "Year by year" in preview.get("/notes/coal/")[1]
     assert snapshot(public) == built  # nothing written into public/
-    server.process.terminate()
-    server.process.wait(timeout=10)
-    assert run(server.root, cache=shared_cache) == 0
+    assert run(preview.root, cache=shared_cache) == 0
     cold = make_site(tmp_path / "cold")
-    (cold / "content/notes/coal.md").write_text((server.root / "content/notes/coal.md").read_text())
+    (cold / "content/notes/coal.md").write_text((preview.root / "content/notes/coal.md").read_text())
     assert run(cold, "build", "--no-cache") == 0
     assert snapshot(public) == snapshot(cold / "public")
