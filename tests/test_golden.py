@@ -78,17 +78,19 @@ def normalise(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Callable[[Case], Path]:
-    """Each case's output folder, built once for the module (the charts from the session's cache)."""
-    folders: dict[str, Path] = {}
+    """Each case's output folder, built once for the module (the charts from the session's
+    cache); cases that differ only in the files they compare share one build."""
+    folders: dict[tuple[tuple[str, ...], Callable[[Path], None] | None], Path] = {}
 
     def build(case: Case) -> Path:
-        if case.name not in folders:
+        key = (case.args, case.edit)
+        if key not in folders:
             site = make_site(tmp_path_factory.mktemp(f"golden-{case.name}"))
             if case.edit:
                 case.edit(site)
             assert run(site, "build", *case.args, cache=shared_cache) == 0
-            folders[case.name] = site / "public"
-        return folders[case.name]
+            folders[key] = site / "public"
+        return folders[key]
 
     return build
 
