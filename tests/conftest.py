@@ -15,7 +15,16 @@ from broadsheet.cli import main
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: a long end-to-end run (a looping chart, builds in subprocesses); not in `make fast`")
+    config.addinivalue_line("markers", "slow: a long end-to-end run (the explainer, a looping chart, subprocesses); not in `make fast`")
+
+
+@pytest.hookimpl(tryfirst=True)  # (before -m deselects)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that needs the built explainer is slow: its cold build (every chart of the
+    publication) costs more than the rest of the fast tests together."""
+    for item in items:
+        if "explainer" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 REPO = Path(__file__).resolve().parent.parent
