@@ -186,7 +186,7 @@ CHART_BODIES = {
 }
 
 
-@pytest.mark.parametrize("case", CHART_BODIES)
+@pytest.mark.parametrize("case", [pytest.param(case, marks=[pytest.mark.slow] if case == "loop" else []) for case in CHART_BODIES])
 def test_chart_code_that_exits_or_hangs_is_an_error(case: str, tmp_path: Path, shared_cache: Path, capfd, monkeypatch) -> None:
     monkeypatch.setenv("BROADSHEET_CHART_TIMEOUT", "2")
     site = make_site(tmp_path)
@@ -205,7 +205,9 @@ RENDERER_FAULTS = {
 }
 
 
-@pytest.mark.parametrize("case", RENDERER_FAULTS)
+@pytest.mark.parametrize(
+    "case", [pytest.param(case, marks=[pytest.mark.slow] if case == "out of memory" else []) for case in RENDERER_FAULTS]
+)
 def test_renderer_failure_names_the_chart_with_a_reason(case: str, tmp_path: Path, shared_cache: Path, capfd) -> None:
     site = make_site(tmp_path)
     option, expected = RENDERER_FAULTS[case]
@@ -215,6 +217,7 @@ def test_renderer_failure_names_the_chart_with_a_reason(case: str, tmp_path: Pat
     assert re.search(r"content/notes/coal.md:11: chart 'missiles-tested-a-year' " + expected, err), err
 
 
+@pytest.mark.slow
 def test_same_bytes_in_any_time_zone(tmp_path: Path) -> None:
     outputs = []
     for zone in ("UTC", "America/New_York", "Asia/Tokyo"):
@@ -232,6 +235,7 @@ def test_same_bytes_in_any_time_zone(tmp_path: Path) -> None:
     assert outputs[0] == outputs[1] == outputs[2]
 
 
+@pytest.mark.slow
 def test_preview_server_survives_chart_faults_and_recovers(tmp_path: Path, shared_cache: Path) -> None:
     from test_server import Server, free_port
 
@@ -266,6 +270,7 @@ def test_preview_server_survives_chart_faults_and_recovers(tmp_path: Path, share
         log.close()
 
 
+@pytest.mark.slow
 def test_preview_serves_the_last_good_site_while_a_slow_chart_builds(tmp_path: Path, shared_cache: Path) -> None:
     """The rebuild runs beside the server: a page asked for while a chart loops arrives
     (before the build has ended), and is the last good one."""
@@ -318,9 +323,9 @@ def _edit_and_wait(server, path: str, old: str, new: str) -> dict:
     return server.wait_for(lambda s: s["generation"] > generation, timeout=120)
 
 
-def test_warm_build_reads_tables_from_the_cache(tmp_path: Path, monkeypatch) -> None:
+def test_warm_build_reads_tables_from_the_cache(tmp_path: Path, shared_cache: Path, monkeypatch) -> None:
     site = make_site(tmp_path)
-    cache = tmp_path / "cache"
+    cache = shared_cache
     assert run(site, cache=cache) == 0
     before = (site / "public/index.html").read_text()
     figure = site / "templates/_figure.html"
