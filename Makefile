@@ -54,4 +54,4 @@ clean:
 
 runtime: $(STAMP)         ## regenerate the shipped chart runtime after upgrading vl-convert
 	rm -f broadsheet/vendor/vega-runtime-*.js
-	$(PY) -c "from broadsheet.site import generate_runtime, runtime_file; runtime_file().write_text(generate_runtime(), encoding='utf-8')"
+	$(PY) -c "from broadsheet.assets import generate_runtime, runtime_file; runtime_file().write_text(generate_runtime(), encoding='utf-8')"
