@@ -297,7 +297,7 @@ def hover_until_tooltip(page: Any, figure: Any) -> str:
     graphic = figure.query_selector(".chart-graphic")
     graphic.scroll_into_view_if_needed()
     box = graphic.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + min(box["height"] / 2, 100))  # (inside the viewport, tall charts too)
     page.wait_for_function("g => g.classList.contains('is-live') && g.querySelector('.vega-embed svg')", arg=graphic)
     points = page.evaluate(HOVER_POINTS, figure)
     assert points, f"no mark with a tooltip in the live chart {figure.get_attribute('id')}"
