@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import declarative
 from .config import read_site_file
 from .content import Block
 from .data import Package, chart_arguments
@@ -27,7 +28,6 @@ from .fields import did_you_mean, escape_fields, unknown_fields
 from .yamlmap import FieldSpec, check_fields
 
 CHARTS_DIR = "charts"
-MARKS = ("bar", "line", "point", "area", "rule", "text", "tick", "circle", "square")
 _TEXT_KEYS: FieldSpec = {
     "title": ("text", True),
     "subtitle": ("text", False),
@@ -35,18 +35,7 @@ _TEXT_KEYS: FieldSpec = {
     "notes": ("text", False),
 }
 PYTHON_KEYS: FieldSpec = {"id": ("text", True), **_TEXT_KEYS}
-DECLARATIVE_KEYS: FieldSpec = {
-    "data": ("text", True),
-    "mark": ("text", True),
-    "x": ("text or mapping", False),
-    "y": ("text or mapping", False),
-    "color": ("text or mapping", False),
-    "tooltip": ("text or list", False),
-    "width": ("integer", False),
-    "height": ("integer", False),
-    **_TEXT_KEYS,
-}
-ENCODINGS = ("x", "y", "color")
+DECLARATIVE_KEYS: FieldSpec = {**declarative.KEYS, **_TEXT_KEYS}
 CHART_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # what slugify makes: safe in a URL, a file name and an SVG id
 ALTAIR_DEFAULT_SIZE = 300  # Altair's default theme writes this size into every spec
 
@@ -203,7 +192,7 @@ def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: P
     """Validate a ```chart block against the registry and the data package."""
     spec = block.spec
     values = spec.values
-    if "id" in values:
+    if "id" in values and "data" not in values:
         check_fields(spec, PYTHON_KEYS, "a chart block (Python form: id)")
         definition = registry.get(values["id"])
         if definition is None:
@@ -217,13 +206,12 @@ def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: P
         check_fields(spec, DECLARATIVE_KEYS, "a chart block (declarative form: data, mark, x, y)")
         definition = None
         dataset = package.get(values["data"], spec.path, spec.line_of("data"))
-        if values["mark"] not in MARKS:
-            raise spec.error("mark", f"unknown mark '{values['mark']}'", known(MARKS))
-        for key in (*ENCODINGS, "tooltip"):
-            for field in _fields_of(values.get(key)):
-                if field not in dataset.columns:
-                    raise spec.error(key, f"column '{field}' is not in dataset '{dataset.name}'", known(dataset.columns))
-        chart_id, datasets = slugify(values["title"]), (dataset.name,)
+        declarative.check(spec, dataset)
+        chart_id, datasets = values.get("id") or slugify(values["title"]), (dataset.name,)
+        if not CHART_ID.match(chart_id):  # (it names the embed page and the files of the chart)
+            raise spec.error(
+                "id", f"chart id {chart_id!r} must be lowercase letters, digits and hyphens", f"for example '{slugify(chart_id)}'"
+            )
     return ChartBlock(
         id=chart_id,
         title=values["title"].strip(),
@@ -236,19 +224,6 @@ def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: P
         definition=definition,
         spec={k: v for k, v in values.items() if k not in _TEXT_KEYS},
     )
-
-
-def _fields_of(encoding: Any) -> list[str]:
-    if encoding is None:
-        return []
-    if isinstance(encoding, list):
-        return [f for item in encoding for f in _fields_of(item)]
-    if isinstance(encoding, dict):
-        return [encoding["field"]] if isinstance(encoding.get("field"), str) else []
-    field = str(encoding).split(":")[0]
-    match = re.match(r"^\w+\((.*)\)$", field)  # aggregate shorthand: sum(tonnes)
-    field = match.group(1) if match else field
-    return [field] if field and field != "*" else []
 
 
 def slugify(text: str) -> str:
@@ -268,9 +243,12 @@ def compile_spec(chart_block: ChartBlock, package: Package, root: Path, frames: 
     if chart_block.definition:
         altair_chart = _call_definition(chart_block.definition, frames, root)
     else:
-        altair_chart = _declarative(chart_block, frames[chart_block.datasets[0]])
+        name = chart_block.datasets[0]
+        altair_chart = declarative.build(chart_block.spec, frames[name], package.datasets[name])
     try:  # a declarative chart was checked field by field already: skip Altair's (slow) validation
-        spec: dict[str, Any] = altair_chart.to_dict(validate=chart_block.definition is not None)
+        spec: dict[str, Any] = _to_dict(altair_chart, chart_block)
+    except SiteError:
+        raise
     except Exception as exc:  # Altair's schema errors are the user's to fix
         where = chart_block.definition
         raise SiteError(
@@ -303,27 +281,25 @@ def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[
         )
 
 
-def _declarative(chart_block: ChartBlock, frame: Any) -> Any:
+def _to_dict(altair_chart: Any, chart_block: ChartBlock) -> dict[str, Any]:
+    """The chart's Vega-Lite spec. Altair embeds at most 5,000 rows of data by default (a
+    page carries every row); a declarative block's ``max_rows`` raises the limit on purpose."""
     import altair as alt
 
-    spec = chart_block.spec
-    mark_options: dict[str, Any] = {"tooltip": True}
-    if spec["mark"] in ("line", "area"):
-        mark_options["invalid"] = "break-paths-show-domains"  # a missing value is a gap
-    if spec["mark"] in ("line", "point"):
-        mark_options["point"] = spec["mark"] == "line"
-    base = alt.Chart(frame)
-    mark = getattr(base, f"mark_{spec['mark']}")(**mark_options)
-    channels = {"x": alt.X, "y": alt.Y, "color": alt.Color}
-    encoding = {key: _channel(channels[key], spec[key]) for key in ENCODINGS if key in spec}
-    tooltip = spec.get("tooltip") or [spec[key] for key in ENCODINGS if key in spec]
-    encoding["tooltip"] = [_channel(alt.Tooltip, t) for t in (tooltip if isinstance(tooltip, list) else [tooltip])]
-    sized = {k: spec[k] for k in ("width", "height") if k in spec}
-    return mark.encode(**encoding).properties(**sized)
-
-
-def _channel(kind: Any, value: Any) -> Any:
-    return kind(**value) if isinstance(value, dict) else kind(value)
+    max_rows = chart_block.spec.get("max_rows", 5000) if not chart_block.definition else 5000
+    try:
+        with alt.data_transformers.enable("default", max_rows=max_rows):
+            return dict(altair_chart.to_dict(validate=chart_block.definition is not None))
+    except alt.MaxRowsError:
+        where = chart_block.definition
+        hint = "aggregate in pandas first (monthly totals, not daily rows), or filter the rows the chart needs"
+        hint += "; a declarative block may set max_rows: N if every row must be drawn" if not where else ""
+        raise SiteError(
+            where.src if where else chart_block.src,
+            where.line if where else chart_block.line,
+            f"chart '{chart_block.id}' would embed more than {max_rows:,} rows of data in the page",
+            hint,
+        ) from None
 
 
 def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path) -> Any:
