@@ -1,0 +1,275 @@
+"""```scrolly blocks: parsing with path:line errors, and each step's chart state as a
+pure transform of a compiled Vega-Lite spec (rendered by vl-convert to check it draws)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import pytest
+
+from broadsheet.errors import SiteError
+from broadsheet.scrolly import Annotation, Predicate, StepState, apply_state, parse_scrolly
+from broadsheet.yamlmap import parse_mapping
+
+SRC = "content/coal.md"
+CHARTS = ("coal-monthly", "tests-by-year")
+GOOD = """\
+chart: coal-monthly
+steps:
+  - text: |
+      Resolution 2270 banned coal exports in March 2016, with an exemption.
+    alt: Bars for 2016 stand out; the rest are faint.
+    highlight: {field: month_start, range: [2016-03-01, 2016-12-31]}
+  - text: China suspended imports on 19 February 2017.
+    alt: A line marks 19 February 2017.
+    annotate: {x: 2017-02-19, text: China suspends imports}
+    zoom: {x: [2016-12-01, 2017-12-31]}
+  - text: Only China's customs figures.
+    alt: Blue bars only.
+    filter: {field: series, equal: China customs (GACC)}
+  - text: The UN's figures.
+    alt: Vermilion bars stand out.
+    highlight: {series: UN 1718 Committee reports}
+"""
+
+
+def parse(text: str, first_line: int = 10) -> Any:
+    return parse_scrolly(parse_mapping(text, SRC, first_line), CHARTS)
+
+
+def test_parses_steps_into_records() -> None:
+    scrolly = parse(GOOD)
+    assert scrolly.chart == "coal-monthly"
+    assert (scrolly.src, scrolly.line) == (SRC, 10)
+    assert len(scrolly.steps) == 4
+    first, second, third, fourth = scrolly.steps
+    assert first.text.startswith("Resolution 2270") and first.line == 12
+    assert first.alt == "Bars for 2016 stand out; the rest are faint."
+    assert first.state.highlight == Predicate("month_start", range=(dt.date(2016, 3, 1), dt.date(2016, 12, 31)), line=15)
+    assert second.state.annotations == (Annotation(x=dt.date(2017, 2, 19), text="China suspends imports", line=18),)
+    assert second.state.zoom_x == (dt.date(2016, 12, 1), dt.date(2017, 12, 31))
+    assert third.state.filter == Predicate("series", one_of=("China customs (GACC)",), line=22)
+    assert fourth.state.highlight == Predicate("", one_of=("UN 1718 Committee reports",), line=25)
+    assert isinstance(first.state, StepState) and first.state.filter is None
+    assert scrolly.title == ""
+    assert parse(GOOD.replace("steps:", "title: Coal in five steps\nsteps:", 1)).title == "Coal in five steps"
+
+
+ERRORS = {
+    # name: (edit to GOOD, expected path:line: message)
+    "unknown chart": (("chart: coal-monthly", "chart: coal-montly"), "content/coal.md:10: unknown chart 'coal-montly'"),
+    "unknown block key": (("chart: coal-monthly", "chart: coal-monthly\ntitel: x"), "content/coal.md:11: unknown key 'titel'"),
+    "unknown step key": (("    zoom:", "    zoon:"), "content/coal.md:19: unknown key 'zoon' in a scrolly step"),
+    "step without text": (
+        ("  - text: Only China's customs figures.\n    alt:", "  - alt:"),
+        "content/coal.md:20: a scrolly step needs 'text'",
+    ),
+    "step without alt": (("    alt: Blue bars only.\n", ""), "content/coal.md:20: a scrolly step needs 'alt'"),
+    "no steps": (("steps:", "stops:"), "content/coal.md:11: unknown key 'stops'"),
+    "impossible date": (("2016-12-31]", "2016-02-30]"), "content/coal.md:15: '2016-02-30' is not a calendar date"),
+    "range of one": (("range: [2016-03-01, 2016-12-31]", "range: [2016-03-01]"), "content/coal.md:15: 'range' must be two values"),
+    "range backwards": (
+        ("range: [2016-03-01, 2016-12-31]", "range: [2016-12-31, 2016-03-01]"),
+        "content/coal.md:15: 'range' must go from low to high",
+    ),
+    "range of mixed kinds": (("range: [2016-03-01, 2016-12-31]", "range: [2016-03-01, 5]"), "content/coal.md:15: 'range' must be two"),
+    "annotation at a list": (("x: 2017-02-19,", "x: [1, 2],"), "content/coal.md:18: 'x' must be a date (YYYY-MM-DD), a number or text"),
+    "highlight without field": (("{series: UN 1718 Committee reports}", "{equal: x}"), "content/coal.md:25: 'highlight' needs 'field'"),
+    "highlight with two tests": (
+        (
+            "{field: month_start, range: [2016-03-01, 2016-12-31]}",
+            "{field: month_start, equal: 2016-03-01, range: [2016-03-01, 2016-12-31]}",
+        ),
+        "content/coal.md:15: 'highlight' takes one of equal, oneOf, range",
+    ),
+    "annotation without text": (
+        ("{x: 2017-02-19, text: China suspends imports}", "{x: 2017-02-19}"),
+        "content/coal.md:18: an annotation needs 'text'",
+    ),
+    "zoom on z": (("zoom: {x:", "zoom: {z:"), "content/coal.md:19: unknown key 'z' in 'zoom'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS))
+def test_errors_say_where(name: str) -> None:
+    (old, new), expected = ERRORS[name]
+    assert old in GOOD, old
+    with pytest.raises(SiteError) as caught:
+        parse(GOOD.replace(old, new, 1))
+    assert str(caught.value).startswith(expected), str(caught.value)
+
+
+def test_a_block_needs_two_steps() -> None:
+    text = GOOD.split("  - text: China suspended")[0]
+    with pytest.raises(SiteError, match="content/coal.md:11: a scrolly block needs at least two steps"):
+        parse(text)
+
+
+# --- step states on a spec shaped like the explainer's coal-monthly chart -------------
+
+
+def layered_spec() -> dict[str, Any]:
+    """Bars by month and series with a shaded gap layer and a marker layer, as Altair compiles them."""
+    bars = [
+        {"month_start": "2016-08-01T00:00:00", "million_tonnes": 2.465, "series": "China customs (GACC)"},
+        {"month_start": "2017-01-01T00:00:00", "million_tonnes": 1.45, "series": "China customs (GACC)"},
+        {"month_start": "2017-01-01T00:00:00", "million_tonnes": 1.44, "series": "UN 1718 Committee reports"},
+        {"month_start": "2017-03-01T00:00:00", "million_tonnes": 0.0, "series": "China customs (GACC)"},
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "config": {"view": {"continuousWidth": 640, "continuousHeight": 320}},
+        "datasets": {"bars": bars, "gaps": [{"month_start": "2016-12-01T00:00:00", "month_end": "2017-01-01T00:00:00"}]},
+        "layer": [
+            {
+                "data": {"name": "gaps"},
+                "mark": {"type": "rect", "opacity": 0.18},
+                "encoding": {"x": {"field": "month_start", "type": "temporal"}, "x2": {"field": "month_end"}},
+            },
+            {
+                "data": {"name": "bars"},
+                "mark": {"type": "bar"},
+                "encoding": {
+                    "x": {"field": "month_start", "type": "temporal", "scale": {"domain": ["2016-01-01T00:00:00", "2018-01-01"]}},
+                    "y": {"field": "million_tonnes", "type": "quantitative"},
+                    "color": {"field": "series", "type": "nominal"},
+                },
+            },
+            {
+                "data": {"name": "bars"},
+                "transform": [{"calculate": "format(datum.million_tonnes, '.2f')", "as": "label"}],
+                "mark": "text",
+                "encoding": {
+                    "x": {"field": "month_start", "type": "temporal"},
+                    "y": {"field": "million_tonnes", "type": "quantitative"},
+                    "text": {"field": "label"},
+                },
+            },
+        ],
+    }
+
+
+def state(**values: Any) -> StepState:
+    return StepState(src=SRC, line=30, **values)
+
+
+def bar_opacity(spec: dict[str, Any]) -> Any:
+    return spec["layer"][1]["encoding"]["opacity"]
+
+
+def draw(spec: dict[str, Any]) -> str:
+    import vl_convert
+
+    return str(vl_convert.vegalite_to_svg(spec))
+
+
+def bar_paths(svg: str) -> list[str]:
+    return re.findall(r'<path[^>]*aria-roledescription="bar"[^>]*>', svg) or re.findall(r"<path [^>]*fill=\"#[0-9a-f]{6}\"[^>]*>", svg)
+
+
+def test_state_is_pure() -> None:
+    spec = layered_spec()
+    before = json.dumps(spec, sort_keys=True)
+    apply_state(spec, state(highlight=Predicate("series", one_of=("China customs (GACC)",), line=31)))
+    assert json.dumps(spec, sort_keys=True) == before
+
+
+def test_empty_state_changes_nothing() -> None:
+    assert apply_state(layered_spec(), state()) == layered_spec()
+
+
+def test_highlight_a_period_dims_the_other_marks() -> None:
+    period = Predicate("month_start", range=(dt.date(2016, 1, 1), dt.date(2016, 12, 31)), line=31)
+    spec = apply_state(layered_spec(), state(highlight=period))
+    opacity = bar_opacity(spec)
+    assert opacity["condition"]["value"] == 1 and opacity["value"] < 0.5
+    gap = spec["layer"][0]["encoding"]["opacity"]  # keeps its own faintness, dimmed further outside
+    assert gap["condition"]["value"] == 0.18 and gap["value"] < 0.18
+    svg = draw(spec)
+    opacities = re.findall(r'fill-opacity="([\d.]+)"', svg) + re.findall(r'opacity="([\d.]+)"', svg)
+    assert any(float(o) < 0.5 for o in opacities), "some marks are dimmed"
+
+
+def test_highlight_a_series_uses_the_colour_field() -> None:
+    spec = apply_state(layered_spec(), state(highlight=Predicate("", one_of=("UN 1718 Committee reports",), line=31)))
+    assert '"series"' in bar_opacity(spec)["condition"]["test"]
+    draw(spec)
+
+
+def test_filter_keeps_matching_rows() -> None:
+    spec = apply_state(layered_spec(), state(filter=Predicate("series", one_of=("China customs (GACC)",), line=31)))
+    assert {"filter": spec["layer"][1]["transform"][0]["filter"]} == spec["layer"][1]["transform"][0]
+    assert "transform" not in spec["layer"][0]  # the gap layer has no 'series'
+    wide = draw(layered_spec())
+    narrowed = draw(spec)
+    assert narrowed.count("<path") < wide.count("<path")
+
+
+def test_filter_by_date_range_draws_fewer_bars() -> None:
+    spec = apply_state(layered_spec(), state(filter=Predicate("month_start", range=(dt.date(2017, 1, 1), dt.date(2017, 12, 31)), line=31)))
+    assert draw(spec).count("<path") < draw(layered_spec()).count("<path")
+
+
+def test_annotation_adds_a_rule_and_a_label() -> None:
+    spec = apply_state(layered_spec(), state(annotations=(Annotation(dt.date(2017, 2, 19), "China suspends imports", line=31),)))
+    added = spec["layer"][3:]
+    assert [layer["mark"]["type"] for layer in added] == ["rule", "text"]
+    assert added[0]["encoding"]["x"] == {"datum": {"year": 2017, "month": 2, "date": 19}, "type": "temporal"}
+    assert "China suspends imports" in draw(spec)
+
+
+def test_annotation_on_a_single_view_chart() -> None:
+    spec = layered_spec()
+    unit = {**spec["layer"][1], "$schema": spec["$schema"], "datasets": spec["datasets"], "config": spec["config"], "width": 400}
+    out = apply_state(unit, state(annotations=(Annotation(dt.date(2017, 2, 19), "here", line=31),)))
+    assert out["width"] == 400 and len(out["layer"]) == 3 and "mark" not in out
+    assert "here" in draw(out)
+
+
+def test_zoom_sets_the_domain_and_clips() -> None:
+    zoom = (dt.date(2016, 12, 1), dt.date(2017, 12, 31))
+    spec = apply_state(layered_spec(), state(zoom_x=zoom))
+    for layer in spec["layer"]:
+        assert layer["encoding"]["x"]["scale"]["domain"] == [
+            {"year": 2016, "month": 12, "date": 1},
+            {"year": 2017, "month": 12, "date": 31},
+        ]
+        assert layer["mark"]["clip"] is True
+    spec = apply_state(layered_spec(), state(zoom_y=(0, 1.5)))
+    assert spec["layer"][1]["encoding"]["y"]["scale"] == {"domain": [0, 1.5]}
+    draw(spec)
+
+
+STATE_ERRORS = {
+    "unknown field": (
+        {"highlight": Predicate("month", range=(dt.date(2016, 1, 1), dt.date(2016, 2, 1)), line=33)},
+        "content/coal.md:33: field 'month' is not in the data of chart 'coal-monthly'",
+    ),
+    "date against numbers": (
+        {"filter": Predicate("million_tonnes", range=(dt.date(2016, 1, 1), dt.date(2016, 2, 1)), line=34)},
+        "content/coal.md:34: field 'million_tonnes' holds numbers, not dates",
+    ),
+    "zoom with numbers on a time axis": ({"zoom_x": (1, 2)}, "content/coal.md:30: the x axis of chart 'coal-monthly' shows dates"),
+    "annotation text on a time axis": (
+        {"annotations": (Annotation("spring", "x", line=35),)},
+        "content/coal.md:35: the x axis of chart 'coal-monthly' shows dates",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STATE_ERRORS))
+def test_state_errors_say_where(name: str) -> None:
+    values, expected = STATE_ERRORS[name]
+    with pytest.raises(SiteError) as caught:
+        apply_state(layered_spec(), state(**values), chart_id="coal-monthly")
+    assert str(caught.value).startswith(expected), str(caught.value)
+
+
+def test_series_shorthand_needs_a_colour_field() -> None:
+    spec = layered_spec()
+    del spec["layer"][1]["encoding"]["color"]
+    with pytest.raises(SiteError, match="content/coal.md:31: chart 'coal-monthly' has no colour field"):
+        apply_state(spec, state(highlight=Predicate("", one_of=("x",), line=31)), chart_id="coal-monthly")
