@@ -273,3 +273,66 @@ def test_series_shorthand_needs_a_colour_field() -> None:
     del spec["layer"][1]["encoding"]["color"]
     with pytest.raises(SiteError, match="content/coal.md:31: chart 'coal-monthly' has no colour field"):
         apply_state(spec, state(highlight=Predicate("", one_of=("x",), line=31)), chart_id="coal-monthly")
+
+
+# --- the explainer's own scrolly section ------------------------------------------------
+
+
+def explainer_block() -> tuple[Any, int]:
+    """The ```scrolly block of content/coal.md, parsed, and the line its YAML starts on."""
+    from conftest import REPO
+
+    lines = (REPO / "content" / "coal.md").read_text().split("\n")
+    start = lines.index("```scrolly") + 1
+    end = lines.index("```", start)
+    return parse_scrolly(parse_mapping("\n".join(lines[start:end]), SRC, start + 1), ["coal-monthly"]), start + 1
+
+
+def test_explainer_steps_trace_every_tonnage_to_the_data() -> None:
+    import csv
+
+    from conftest import REPO
+
+    tonnes = set()
+    for name in ("china_nk_coal_monthly.csv", "china_nk_coal_annual.csv"):
+        with (REPO / "data" / name).open() as rows:
+            tonnes |= {float(row["coal_tonnes"]) for row in csv.DictReader(rows) if row["coal_tonnes"]}
+    scrolly, _ = explainer_block()
+    assert len(scrolly.steps) >= 5
+    for step in scrolly.steps:
+        for amount in re.findall(r"(\d[\d.]*) million tonnes", step.text):
+            assert float(amount) * 1e6 in tonnes or any(abs(float(amount) * 1e6 - t) <= 0.05e6 for t in tonnes), amount
+        for amount in re.findall(r"(\d{1,3}(?:,\d{3})+) tonnes", step.text):
+            assert float(amount.replace(",", "")) in tonnes, amount
+
+
+@pytest.fixture(scope="module")
+def explainer_specs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """The explainer's compiled charts, built by the real command line."""
+    import shutil
+
+    from conftest import REPO, run
+
+    root = tmp_path_factory.mktemp("explainer") / "site"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("public", ".cache", ".git", ".venv", "node_modules", "tests", "__pycache__"))
+    assert run(root) == 0
+    return {p.name.split(".")[0]: json.loads(p.read_text()) for p in (root / "public" / "charts").glob("*.json")}
+
+
+def test_explainer_steps_draw_on_the_real_chart(explainer_specs: dict[str, dict[str, Any]]) -> None:
+    scrolly, _ = explainer_block()
+    base = explainer_specs[scrolly.chart]
+    drawn = {draw(apply_state(base, step.state, scrolly.chart)) for step in scrolly.steps}
+    assert len(drawn) == len(scrolly.steps), "every step draws something different"
+
+
+def test_states_on_a_concatenated_chart(explainer_specs: dict[str, dict[str, Any]]) -> None:
+    """The home page's lead (a strip above the bars): an annotation rules both panels, labels one."""
+    spec = explainer_specs["pressure-and-coal"]
+    step = state(
+        annotations=(Annotation(dt.date(2017, 2, 19), "Suspension", line=31),),
+        highlight=Predicate("month_start", range=(dt.date(2017, 1, 1), dt.date(2017, 12, 31)), line=31),
+        zoom_x=(dt.date(2016, 6, 1), dt.date(2017, 12, 31)),
+    )
+    out = apply_state(spec, step, "pressure-and-coal")
+    assert draw(out).count("Suspension") == 1
