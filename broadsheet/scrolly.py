@@ -56,7 +56,7 @@ ANNOTATION_KEYS: FieldSpec = {"x": ("any", True), "text": ("text", True), "y": (
 ZOOM_KEYS: FieldSpec = {"x": ("list", False), "y": ("list", False)}
 
 DIM = 0.2  # the opacity of marks outside a highlight, as a share of their own
-ANNOTATION_COLOR = "#1a1a1a"
+ANNOTATION_COLOR = "#000000"  # (the dark colour scheme draws pure black in the page's ink)
 
 
 @dataclass(frozen=True)
@@ -348,14 +348,17 @@ def _literal(value: Value) -> str:
 
 
 def _dim_outside(unit: _Unit, test: str) -> None:
-    """Marks outside the highlight keep a fifth of their opacity; marks with their own
-    opacity encoding are left as they are."""
+    """Marks outside the highlight keep a fifth of their opacity, and text outside it is
+    hidden: faded text would be unreadable (under the 4.5:1 contrast WCAG asks of text).
+    Marks with their own opacity encoding are left as they are."""
     encoding = unit.spec.setdefault("encoding", {})
     if "opacity" in encoding:
         return
     mark = unit.spec["mark"]
+    kind = mark.get("type") if isinstance(mark, dict) else mark
     base = mark.get("opacity", 1) if isinstance(mark, dict) else 1
-    encoding["opacity"] = {"condition": {"test": test, "value": base}, "value": round(base * DIM, 4)}
+    outside = 0 if kind == "text" else round(base * DIM, 4)
+    encoding["opacity"] = {"condition": {"test": test, "value": base}, "value": outside}
 
 
 def _zoom_axis(units: list[_Unit], axis: str, domain: tuple[Value, Value], where: _Where) -> None:

@@ -188,6 +188,7 @@ def test_highlight_a_period_dims_the_other_marks() -> None:
     assert opacity["condition"]["value"] == 1 and opacity["value"] < 0.5
     gap = spec["layer"][0]["encoding"]["opacity"]  # keeps its own faintness, dimmed further outside
     assert gap["condition"]["value"] == 0.18 and gap["value"] < 0.18
+    assert spec["layer"][2]["encoding"]["opacity"]["value"] == 0, "faded text would be unreadable: it is hidden"
     svg = draw(spec)
     opacities = re.findall(r'fill-opacity="([\d.]+)"', svg) + re.findall(r'opacity="([\d.]+)"', svg)
     assert any(float(o) < 0.5 for o in opacities), "some marks are dimmed"
