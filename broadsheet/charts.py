@@ -12,6 +12,7 @@ import ast
 import hashlib
 import importlib.util
 import json
+import math
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -421,7 +422,26 @@ def render_chart(chart_block: ChartBlock, package: Package, root: Path, frames: 
     except Exception as exc:  # drawn by vl-convert but not evaluated: say so rather than publish a wrong table
         reason = f"chart '{chart_block.id}': its data could not be evaluated: {_first_line(exc)}"
         raise SiteError(*chart_location(chart_block), reason) from None
-    return RenderedChart(json.dumps(spec, sort_keys=True, separators=(",", ":")), svg, tuple(tables))
+    return RenderedChart(spec_json(spec), svg, tuple(tables))
+
+
+def spec_json(spec: Mapping[str, Any]) -> str:
+    """The spec as strict JSON, which browsers parse: a NaN or infinity a chart left in its
+    data (a computed column, an object column) becomes null, Vega's missing value."""
+    try:
+        return json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(spec), sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 def render_svg(spec: Mapping[str, Any], chart_block: ChartBlock) -> str:

@@ -13,6 +13,7 @@ import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from html import escape as html_escape
 from typing import Any
 
 from .errors import CONTROL, SiteError, control_problem
@@ -227,11 +228,30 @@ def corrections_log(pages: Sequence[Page]) -> CorrectionsLog:
     return CorrectionsLog(tuple(sorted(entries, key=lambda e: (e.correction.date, e.page_url), reverse=True)))
 
 
+_TABLE = re.compile(r"<table(?:\s[^>]*)?>.*?</table>", re.S)
+_LABEL = re.compile(r"<caption[^>]*>(.*?)</caption>|<h[2-6][^>]*>(.*?)</h[2-6]>", re.S)
+
+
+def scrollable_tables(html: str) -> str:
+    """Each table of the body in a focusable region that scrolls sideways, as the engine's
+    own tables are: a wide table must not make a phone's page scroll. The region is
+    labelled by the table's caption, else by the heading above it."""
+
+    def wrap(match: re.Match[str]) -> str:
+        own = _LABEL.search(match.group(0))
+        above = [m for m in _LABEL.finditer(html, 0, match.start()) if m.group(2)]
+        found = own.group(1) if own and own.group(1) else above[-1].group(2) if above else "Table"
+        label = html_escape(re.sub(r"<[^>]+>", "", found).strip() or "Table", quote=True)
+        return f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">{match.group(0)}</div>'
+
+    return _TABLE.sub(wrap, html) if "<table" in html else html
+
+
 def to_html(page: Page, converter: Any) -> str:
     """The page's body as HTML (with the block placeholders)."""
     converter.reset()
     try:
-        return str(converter.convert(page.markdown))
+        return scrollable_tables(str(converter.convert(page.markdown)))
     except RecursionError:  # Python-Markdown recurses once per level of nested lists and quotes
         raise SiteError(page.src, None, "Markdown nested too deeply (lists or quotes inside each other)") from None
 

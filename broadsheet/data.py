@@ -128,6 +128,8 @@ class Dataset:
                 frame[f.name] = pd.to_datetime(frame[f.name], format="ISO8601")
             elif f.type == "boolean":
                 frame[f.name] = frame[f.name].map({"true": True, "false": False}).astype("boolean")
+            else:  # text: pandas' string type, as read_csv gives (Altair writes its missing values as null, not NaN)
+                frame[f.name] = frame[f.name].astype("str")
         return frame
 
 

@@ -260,3 +260,13 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen_after_a_recent_change(tmp_pat
     os.utime(index, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert run(site) == 0
     assert "Saw <a" in (site / "public/index.html").read_text()
+
+
+def test_a_markdown_table_scrolls_in_its_own_labelled_region(site: Path, shared_cache: Path) -> None:
+    """A wide table in the text must not make a phone's page scroll sideways: it scrolls in
+    a focusable region (keyboard users can scroll it), labelled by the heading above it."""
+    page = site / "content" / "notes" / "coal.md"
+    page.write_text(page.read_text() + "\n## Coverage by year\n\n| Dataset | Years |\n|---|---|\n| coal | 2016-2017 |\n")
+    assert run(site, cache=shared_cache) == 0
+    html = (site / "public" / "notes" / "coal" / "index.html").read_text()
+    assert '<div class="table-scroll" tabindex="0" role="region" aria-label="Coverage by year"><table>' in html

@@ -376,3 +376,36 @@ def test_faceted_layers_with_a_step_height_and_a_constant_rule(tmp_path: Path, s
     assert run(site, cache=shared_cache) == 0
     [bars] = tables((site / "public/extra/index.html").read_text(), "panels")
     assert "Missiles (count)" in bars[0] and len(bars) == 7, bars
+
+
+NAN_CHART = """\
+import altair as alt
+import pandas as pd
+
+from broadsheet import chart
+
+
+@chart("with-gaps", data=["missiles"])
+def with_gaps(missiles):
+    frame = missiles.assign(note=pd.Series(["x", float("nan")] * 3, dtype=object), share=missiles["failures"] / 0)
+    return alt.Chart(frame).mark_bar().encode(x="year:O", y="missiles:Q", tooltip=["note:N", "share:Q"])
+"""
+
+
+def test_published_specs_are_strict_json_with_missing_values_as_null(tmp_path: Path, shared_cache: Path) -> None:
+    """Browsers refuse NaN in JSON: a chart whose data holds NaN or infinity (an object
+    column, a division by zero) still gets a spec the live chart can load."""
+    import json
+
+    page = EXTRA_PAGE.split("```chart")[0] + "```chart\nid: with-gaps\ntitle: Gaps\ndescription: Bars with gaps in their notes.\n```\n"
+    site = extra_site(tmp_path, NAN_CHART, page)
+    assert run(site, cache=shared_cache) == 0
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"not JSON: {constant}")
+
+    for path in (site / "public/charts").glob("*.json"):
+        spec = json.loads(path.read_text(), parse_constant=refuse)
+        if path.name.startswith("with-gaps."):
+            rows = next(iter(spec["datasets"].values()))
+            assert [r["note"] for r in rows[:2]] == ["x", None]
