@@ -1,8 +1,8 @@
-"""Charts: ```chart blocks, the registry of Python chart functions, and rendering.
+"""Charts: ```chart blocks, the registry of Python chart functions, and compiling.
 
-A chart is compiled in three steps, each cached by the caller (``site``):
-``compile_spec`` (Altair -> Vega-Lite dict), ``render_svg`` (vl-convert), and the
-figure HTML (``render``). Discovery of Python charts reads ``charts/*.py`` as source
+``compile_spec`` turns a chart into a Vega-Lite dict (Altair), in a chart worker
+(``renderers``, which also draws the SVG and evaluates the plotted data; ``figures``
+caches the result). Discovery of Python charts reads ``charts/*.py`` as source
 (``ast``), so a build that needs no new chart never imports Altair or pandas.
 """
 
@@ -12,7 +12,6 @@ import ast
 import hashlib
 import importlib.util
 import json
-import math
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -20,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .config import read_site_file
 from .content import Block
 from .data import Package, chart_arguments
 from .errors import SiteError, known
-from .plotted import Column, PlottedTable, did_you_mean, escape_fields, plotted_tables, pretty, unknown_fields
+from .fields import did_you_mean, escape_fields, unknown_fields
 from .yamlmap import FieldSpec, check_fields
 
 CHARTS_DIR = "charts"
@@ -131,7 +131,8 @@ class ChartBlock:
 def discover_charts(root: Path) -> dict[str, ChartDef]:
     """Find every ``@chart("id", data=[...])`` in ``charts/*.py`` by reading the source."""
     folder = root / CHARTS_DIR
-    sources = {p.stem: p.read_bytes() for p in sorted(folder.glob("*.py"))} if folder.is_dir() else {}
+    files = sorted(folder.glob("*.py")) if folder.is_dir() else []
+    sources = {p.stem: read_site_file(root, f"{CHARTS_DIR}/{p.name}") for p in files}  # (no pipe, no link out of the site)
     found: dict[str, ChartDef] = {}
     for stem, raw in sources.items():
         src = f"{CHARTS_DIR}/{stem}.py"
@@ -269,11 +270,11 @@ def compile_spec(chart_block: ChartBlock, package: Package, root: Path, frames: 
     else:
         altair_chart = _declarative(chart_block, frames[chart_block.datasets[0]])
     try:  # a declarative chart was checked field by field already: skip Altair's (slow) validation
-        spec = altair_chart.to_dict(validate=chart_block.definition is not None)
+        spec: dict[str, Any] = altair_chart.to_dict(validate=chart_block.definition is not None)
     except Exception as exc:  # Altair's schema errors are the user's to fix
         where = chart_block.definition
         raise SiteError(
-            where.src if where else chart_block.src, where.line if where else chart_block.line, f"invalid chart: {_first_line(exc)}"
+            where.src if where else chart_block.src, where.line if where else chart_block.line, f"invalid chart: {first_line(exc)}"
         ) from None
     columns = frozenset(c for name in chart_block.datasets for c in package.datasets[name].columns)
     spec = escape_fields(spec, columns)
@@ -341,7 +342,7 @@ def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path) -
         raise SiteError(definition.src, _user_line(exc, definition), f"chart '{definition.id}' called sys.exit({exc.code!r})") from None
     except BaseException as exc:
         raise SiteError(
-            definition.src, _user_line(exc, definition), f"chart '{definition.id}' failed: {type(exc).__name__}: {_first_line(exc)}"
+            definition.src, _user_line(exc, definition), f"chart '{definition.id}' failed: {type(exc).__name__}: {first_line(exc)}"
         ) from None
 
 
@@ -362,7 +363,7 @@ def import_chart_module(root: Path, definition: ChartDef) -> Any:
         raise
     except BaseException as exc:  # (SystemExit too: a module must not end the build)
         raise SiteError(
-            definition.src, _user_line(exc, definition), f"importing the module failed: {type(exc).__name__}: {_first_line(exc)}"
+            definition.src, _user_line(exc, definition), f"importing the module failed: {type(exc).__name__}: {first_line(exc)}"
         ) from None
     finally:
         sys.path.remove(folder)
@@ -380,7 +381,7 @@ def _user_line(exc: BaseException, definition: ChartDef) -> int:
     return line
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     """The message's first line that says something (vl-convert's first is only a preamble)."""
     lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
     lines = [line for line in lines if not line.endswith(" failed:")] or lines
@@ -394,97 +395,34 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
     return merged
 
 
-@dataclass(frozen=True)
-class RenderedChart:
-    """What a chart worker returns: the Vega-Lite spec (JSON), the SVG and the plotted data."""
-
-    spec: str
-    svg: str
-    tables: tuple[PlottedTable, ...]
-
-
 def chart_location(chart_block: ChartBlock) -> tuple[str, int]:
     """Where a chart's errors are reported: its function, or its block."""
     where = chart_block.definition
     return (where.src, where.line) if where else (chart_block.src, chart_block.line)
 
 
-def render_chart(chart_block: ChartBlock, package: Package, root: Path, frames: dict[str, Any]) -> RenderedChart:
-    """Everything a chart's cache entry holds, made from its block and data (in a worker)."""
-    spec = compile_spec(chart_block, package, root, frames)
-    svg = render_svg(spec, chart_block)
-    columns: dict[str, Column] = {}
-    for name in chart_block.datasets:
-        for f in package.datasets[name].fields:
-            columns.setdefault(f.name, Column(f.title or pretty(f.name), f.unit, f.type))  # (as in dataset tables)
-    try:
-        tables = plotted_tables(spec, chart_block.title, columns)
-    except Exception as exc:  # drawn by vl-convert but not evaluated: say so rather than publish a wrong table
-        reason = f"chart '{chart_block.id}': its data could not be evaluated: {_first_line(exc)}"
-        raise SiteError(*chart_location(chart_block), reason) from None
-    return RenderedChart(spec_json(spec), svg, tuple(tables))
-
-
-def spec_json(spec: Mapping[str, Any]) -> str:
-    """The spec as strict JSON, which browsers parse: a NaN or infinity a chart left in its
-    data (a computed column, an object column) becomes null, Vega's missing value."""
-    try:
-        return json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    except ValueError:
-        return json.dumps(_finite(spec), sort_keys=True, separators=(",", ":"), allow_nan=False)
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    return value
-
-
-def render_svg(spec: Mapping[str, Any], chart_block: ChartBlock) -> str:
-    """Render Vega-Lite to a static, accessible SVG whose ids are unique on the page."""
-    import vl_convert
-
-    chart_id, description = chart_block.id, chart_block.description
-    try:
-        svg = vl_convert.vegalite_to_svg(dict(spec))
-    except Exception as exc:  # a spec Altair accepted but Vega cannot draw
-        raise SiteError(*chart_location(chart_block), f"chart '{chart_id}' could not be rendered: {_first_line(exc)}") from None
-    prefix = f"c-{chart_id}-"
-    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
-    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
-    svg = re.sub(r'\s(aria-[a-z]+|role)="[^"]*"', "", svg)
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(description)}" focusable="false" ', 1)
-
-
 def renderer_version() -> str:
-    """Versions that change rendered output (and the code that makes the tables): part of every cache key."""
+    """Versions that change rendered output: part of every cache key, and of the names of
+    social cards (so a new renderer or theme gets new names, which browsers fetch again)."""
     from importlib.metadata import version
 
-    tables = _digest((Path(__file__).parent / "plotted.py").read_bytes())[:12]
     theme = _digest(json.dumps(THEME, sort_keys=True))[:12]
     libraries = "; ".join(f"{name} {version(name)}" for name in ("vl-convert-python", "altair", "vegafusion"))
-    return f"{libraries}; tables {tables}; theme {theme}"
+    return f"{libraries}; tables {TABLES_LABEL}; theme {theme}"
 
 
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+# The version string once held a digest of the table code, which made every social
+# card's name change with any edit to that code (cards do not depend on it). Frozen at
+# its last value, so published card names stay; the table code's own digest keys the
+# chart cache (``tables_code_digest``).
+TABLES_LABEL = "e71f9aec2a2e"
+
+
+def tables_code_digest() -> str:
+    """A hash of the code that evaluates a chart's plotted data: part of its cache key."""
+    engine = Path(__file__).parent
+    return _digest(b"".join((engine / name).read_bytes() for name in ("plotted.py", "fields.py")))[:12]
 
 
 def _digest(data: str | bytes) -> str:
     return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
-
-
-def warm_up() -> None:
-    """Import what a chart needs and start the renderer with a one-point chart (~0.5 s),
-    in a worker, before its first chart arrives."""
-    import altair  # noqa: F401
-    import pandas  # noqa: F401
-    import vegafusion  # noqa: F401
-    import vl_convert
-
-    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}})

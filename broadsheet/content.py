@@ -18,7 +18,7 @@ from typing import Any
 
 from .errors import CONTROL, SiteError, control_problem
 from .pagefiles import FileRef, find_refs, is_local
-from .yamlmap import FieldSpec, YamlMap, check_fields, parse_mapping
+from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document, parse_mapping
 
 CONTENT_DIR = "content"
 BLOCK_KINDS = ("chart", "table", "datasets", "corrections")
@@ -139,7 +139,7 @@ def read_page(src: str, text: str) -> Page:
     url = url_of(src)
     values = dict(meta.values)
     values["authors"] = tuple(values.get("authors", ()))
-    values["corrections"] = read_corrections(meta)
+    values["corrections"] = read_corrections(meta, "\n".join(text.removeprefix("\ufeff").split("\n")[1 : body_line - 2]))
     lines = tuple(sorted(meta.lines.items()))
     refs = find_refs(_without_code(body), body_line)
     return Page(src=src, url=url, dest=dest_of(url), markdown=source, blocks=blocks, meta_lines=lines, refs=refs, **values)
@@ -194,18 +194,20 @@ def check_markdown(src: str, markdown: str, first_line: int) -> None:
         raise SiteError(src, where, f"more than {MAX_OPEN_TAGS} '<' that start a tag but never close it", "write a literal '<' as &lt;")
 
 
-def read_corrections(meta: YamlMap) -> tuple[Correction, ...]:
-    """The front matter's ``corrections`` list, each entry checked, newest first."""
-    entries = []
-    for item in meta.values.get("corrections", ()):
+def read_corrections(meta: YamlMap, front_matter: str) -> tuple[Correction, ...]:
+    """The front matter's ``corrections`` list, each entry checked at its own lines,
+    newest first. (``front_matter``: its text, read again for the entries' lines.)"""
+    listed = meta.values.get("corrections", ())
+    for item in listed:
         if not isinstance(item, dict):
             raise meta.error("corrections", f"each correction must be a mapping (date, text, source), found {item!r}")
-        entry = YamlMap(item, {}, meta.path, meta.line_of("corrections"))
+    entries = []
+    for entry in parse_document(front_matter, meta.path, 2)[1].get("corrections", []) if listed else []:
         check_fields(entry, CORRECTION_KEYS, "a correction")
-        source = item.get("source", "")
+        source = entry.values.get("source", "")
         if source and not source.startswith(("https://", "http://")):
-            raise meta.error("corrections", f"a correction's source must be an http(s) address, found {source!r}")
-        entries.append(Correction(item["date"], item["text"].strip(), source))
+            raise entry.error("source", f"a correction's source must be an http(s) address, found {source!r}")
+        entries.append(Correction(entry.values["date"], entry.values["text"].strip(), source))
     return tuple(sorted(entries, key=lambda c: c.date, reverse=True))
 
 

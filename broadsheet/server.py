@@ -28,7 +28,8 @@ from .cache import Cache
 from .config import CONFIG_FILE, Config
 from .errors import SiteError
 from .output import MemoryOutput
-from .site import BuildResult, BuildState, build_site
+from .site import BuildResult, build_site
+from .state import BuildState
 
 WATCHED = ("content", "charts", "data", "templates", "static")
 POLL_MS = 50
@@ -45,7 +46,7 @@ class Preview:
         self.built: dict[str, bytes] = {}  # the built site, by path ("notes/coal/index.html")
         self.cache = cache
         self.log = log
-        self.state = BuildState()
+        self.state = BuildState()  # (kept in memory, never saved: see ``state``)
         self.error: SiteError | None = None
         self.result: BuildResult | None = None
         self.generation = 0
@@ -60,7 +61,7 @@ class Preview:
         try:
             config = self.load_config()
             output = MemoryOutput(dict(self.built))
-            self.result = build_site(config, config.root, self.cache, state=self.state, fingerprint=False, output=output)
+            self.result = build_site(config, output, self.cache, state=self.state, fingerprint=False)
             self.built = output.files
             self.error = None
         except SiteError as error:

@@ -240,7 +240,7 @@ def test_template_change_renders_every_page_again_from_saved_html_or_from_source
 
 
 def test_shipped_chart_runtime_is_what_the_pinned_vl_convert_generates() -> None:
-    from broadsheet.site import generate_runtime, runtime_file
+    from broadsheet.assets import generate_runtime, runtime_file
 
     shipped = runtime_file()
     assert shipped.is_file(), "run `make runtime` after changing vl-convert's version"
