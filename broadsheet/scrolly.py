@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import SiteError, known
-from .plotted import did_you_mean
+from .fields import did_you_mean
 from .yamlmap import FieldSpec, YamlMap, check_fields
 
 Value = dt.date | int | float | str  # what a step compares with: a date, a number or text
@@ -91,6 +91,7 @@ class StepState:
     annotations: tuple[Annotation, ...] = ()
     zoom_x: tuple[Value, Value] | None = None
     zoom_y: tuple[Value, Value] | None = None
+    chart: str = ""  # the chart's id (for messages)
 
 
 @dataclass(frozen=True)
@@ -124,11 +125,11 @@ def parse_scrolly(spec: YamlMap, chart_ids: Collection[str]) -> Scrolly:
     items = spec.items("steps")
     if len(items) < 2:
         raise spec.error("steps", "a scrolly block needs at least two steps", "list them under 'steps:', each starting with '- text:'")
-    steps = tuple(_step(item, value) for item, value in zip(items, spec.values["steps"], strict=True))
+    steps = tuple(_step(item, value, chart) for item, value in zip(items, spec.values["steps"], strict=True))
     return Scrolly(chart, steps, spec.path, spec.line, spec.values.get("title", "").strip())
 
 
-def _step(item: YamlMap, value: Any) -> Step:
+def _step(item: YamlMap, value: Any, chart: str) -> Step:
     if not isinstance(value, dict):
         raise item.error(None, f"a scrolly step must be a mapping (text, alt, highlight, ...), found {value!r}")
     check_fields(item, STEP_KEYS, "a scrolly step")
@@ -141,6 +142,7 @@ def _step(item: YamlMap, value: Any) -> Step:
         annotations=_annotations(item),
         zoom_x=_zoom(item, "x"),
         zoom_y=_zoom(item, "y"),
+        chart=chart,
     )
     return Step(values["text"].strip(), values["alt"].strip(), state, item.line)
 
@@ -236,7 +238,7 @@ def apply_state(spec: Mapping[str, Any], state: StepState, chart_id: str = "") -
     """The compiled Vega-Lite ``spec`` as it looks at one step (``spec`` is not changed)."""
     out = copy.deepcopy(dict(spec))
     units = list(_units(out, out.get("datasets", {}), frozenset()))
-    where = _Where(state.src, chart_id)
+    where = _Where(state.src, chart_id or state.chart)
     if state.filter:
         predicate = _resolve(state.filter, units, where)
         for unit in _with_field(units, predicate.field):

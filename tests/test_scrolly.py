@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -337,3 +338,91 @@ def test_states_on_a_concatenated_chart(explainer_specs: dict[str, dict[str, Any
     )
     out = apply_state(spec, step, "pressure-and-coal")
     assert draw(out).count("Suspension") == 1
+
+
+# --- the block in a real build (the command line, on a copy of the basic test site) ---------
+
+SITE_BLOCK = """
+```scrolly
+chart: yields
+title: Yields, step by step
+steps:
+  - text: The first test, in **2006**, was [the smallest](#yields).
+    alt: Every test, the 2006 one highlighted.
+    highlight: {field: date_utc, range: [2006-01-01, 2006-12-31]}
+  - text: The sixth, in 2017, was by far the largest.
+    alt: Tests from 2013, with a line at the sixth.
+    zoom: {x: [2013-01-01, 2018-01-01]}
+    annotate: {x: 2017-09-03, text: Sixth test}
+```
+"""
+
+
+def with_block(site: Path, block: str = SITE_BLOCK) -> Path:
+    page = site / "content" / "index.md"
+    page.write_text(page.read_text() + block)
+    return page
+
+
+def test_a_scrolly_block_publishes_each_step_with_its_own_chart(site: Path, shared_cache: Path) -> None:
+    from conftest import run
+
+    with_block(site)
+    assert run(site, cache=shared_cache) == 0
+    html = (site / "public" / "index.html").read_text()
+    section = html[html.index('<section class="scrolly"') : html.index("</section>", html.index('<section class="scrolly"'))]
+    steps = section.split('<li class="scrolly-step"')[1:]
+    assert len(steps) == 2
+    assert "<strong>2006</strong>" in steps[0] and 'href="#yields"' in steps[0]
+    labels = [re.search(r'<svg role="img" aria-label="([^"]*)"', step).group(1) for step in steps]
+    assert labels == ["Every test, the 2006 one highlighted.", "Tests from 2013, with a line at the sixth."]
+    assert "Sixth test" in steps[1] and "Sixth test" not in steps[0]
+    ids = re.findall(r'\bid="(c-[^"]+)"', section)
+    assert len(ids) == len(set(ids)), "SVG ids stay unique on the page"
+    assert re.search(r'<script src="/static/scrolly\.[0-9a-f]{10}\.js" defer></script>', html)
+    assert "Yields, step by step" in section and 'class="chart-source"' in section
+    published = [p.name for folder in ("embed", "charts") for p in (site / "public" / folder).iterdir()]
+    assert published and not [name for name in published if "-step-" in name], "steps get no embed page nor spec file"
+    other = (site / "public" / "notes" / "coal" / "index.html").read_text()
+    assert "scrolly" not in other, "the script only on pages with a scrolly section"
+
+
+def test_a_second_build_takes_every_step_from_the_cache(site: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import run
+
+    with_block(site)
+    assert run(site, cache=shared_cache) == 0
+    capsys.readouterr()
+    (site / "public").rename(site / "old")
+    assert run(site, cache=shared_cache) == 0
+    summary = capsys.readouterr().out
+    charts = re.search(r"(\d+) charts \((\d+) from cache\)", summary)
+    assert charts and charts.group(1) == charts.group(2) and int(charts.group(1)) >= 4, summary
+
+
+BUILD_ERRORS = {
+    "field not in the data": (
+        "highlight: {field: date_utc,",
+        "highlight: {field: date,",
+        "content/index.md:32: field 'date' is not in the data of chart 'yields'",
+    ),
+    "unknown chart": ("chart: yields", "chart: yeilds", "content/index.md:27: unknown chart 'yeilds'"),
+    "step without alt": ("    alt: Every test, the 2006 one highlighted.\n", "", "content/index.md:30: a scrolly step needs 'alt'"),
+    "bad date": ("2013-01-01", "2013-02-30", "content/index.md:35: '2013-02-30' is not a calendar date"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BUILD_ERRORS))
+def test_scrolly_errors_stop_the_build_at_their_line(name: str, site: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import run, snapshot
+
+    old, new, expected = BUILD_ERRORS[name]
+    assert run(site, cache=shared_cache) == 0
+    before = snapshot(site / "public")
+    assert old in SITE_BLOCK
+    with_block(site, SITE_BLOCK.replace(old, new, 1))
+    capsys.readouterr()
+    assert run(site, cache=shared_cache) == 1
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err, err
+    assert snapshot(site / "public") == before
