@@ -426,3 +426,16 @@ def test_scrolly_errors_stop_the_build_at_their_line(name: str, site: Path, shar
     err = capsys.readouterr().err
     assert expected in err and "Traceback" not in err, err
     assert snapshot(site / "public") == before
+
+
+def test_a_declarative_chart_on_another_page_can_be_told_in_steps(site: Path, shared_cache: Path) -> None:
+    from conftest import run
+
+    block = SITE_BLOCK.replace("chart: yields", "chart: missiles-tested-a-year")
+    block = block.replace("highlight: {field: date_utc, range: [2006-01-01, 2006-12-31]}", "highlight: {field: year, equal: 2016}")
+    block = block.replace("    zoom: {x: [2013-01-01, 2018-01-01]}\n    annotate: {x: 2017-09-03, text: Sixth test}\n", "")
+    with_block(site, block)
+    assert run(site, cache=shared_cache) == 0
+    html = (site / "public" / "index.html").read_text()
+    assert 'The full chart: <a href="/notes/coal/#missiles-tested-a-year">Missiles tested a year</a>' in html
+    assert html.count('<li class="scrolly-step"') == 2
