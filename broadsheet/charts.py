@@ -24,7 +24,7 @@ from .content import Block
 from .data import Package, chart_arguments
 from .errors import SiteError, known
 from .fields import did_you_mean, escape_fields, unknown_fields
-from .scrolly import StepState, apply_state
+from .scrolly import StepState, apply_state, transform_digest
 from .yamlmap import FieldSpec, check_fields
 
 CHARTS_DIR = "charts"
@@ -127,7 +127,7 @@ class ChartBlock:
     def key(self) -> str:
         """Hash of everything the chart's Vega-Lite spec is made from, except data."""
         code = self.definition.code_digest if self.definition else ""
-        step = [repr(self.state)] if self.state else []  # (a chart's key stays what it was)
+        step = [repr(self.state), transform_digest()] if self.state else []  # (a chart's key stays what it was)
         return _digest(json.dumps([dict(self.spec), code, *step], sort_keys=True, default=str))
 
     @property

@@ -24,9 +24,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
+import hashlib
 import json
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .errors import SiteError, known
@@ -226,6 +229,13 @@ def _zoom(step: YamlMap, axis: str) -> tuple[Value, Value] | None:
 # --- step states -----------------------------------------------------------------------
 
 
+@functools.cache
+def transform_digest() -> str:
+    """A hash of this module: part of a step chart's cache key, so a change in how states
+    are drawn renders the steps again."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class _Unit:
     """A single-mark view inside a spec, and the fields its data has there."""
@@ -373,6 +383,9 @@ def _zoom_axis(units: list[_Unit], axis: str, domain: tuple[Value, Value], where
         definition["scale"] = {**definition.get("scale", {}), "domain": [_datum(v) for v in domain]}
         mark = unit.spec["mark"]
         unit.spec["mark"] = {**(mark if isinstance(mark, dict) else {"type": mark}), "clip": True}
+        if unit.spec["mark"]["type"] == "text" and "field" in definition:  # a label cut in half says nothing: drop it
+            outside = _test(Predicate(str(definition["field"]), range=domain), unit, where)
+            unit.spec["transform"] = [*unit.spec.get("transform", []), {"filter": outside}]
 
 
 def _check_axis(definition: Mapping[str, Any], value: Value, axis: str, where: _Where) -> None:

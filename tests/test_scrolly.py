@@ -240,6 +240,9 @@ def test_zoom_sets_the_domain_and_clips() -> None:
             {"year": 2017, "month": 12, "date": 31},
         ]
         assert layer["mark"]["clip"] is True
+    assert spec["layer"][2]["transform"][-1] == {
+        "filter": 'inrange(time(datum["month_start"]), [time(datetime(2016, 11, 1)), time(datetime(2017, 11, 31))])'
+    }, "labels outside the zoomed domain are dropped, not cut in half"
     spec = apply_state(layered_spec(), state(zoom_y=(0, 1.5)))
     assert spec["layer"][1]["encoding"]["y"]["scale"] == {"domain": [0, 1.5]}
     draw(spec)
