@@ -431,14 +431,16 @@ def test_scrolly_errors_stop_the_build_at_their_line(name: str, site: Path, shar
     assert snapshot(site / "public") == before
 
 
-def test_a_declarative_chart_on_another_page_can_be_told_in_steps(site: Path, shared_cache: Path) -> None:
+def test_a_declarative_chart_on_another_page_can_be_told_in_steps_under_a_sub_path(site: Path, shared_cache: Path) -> None:
     from conftest import run
 
     block = SITE_BLOCK.replace("chart: yields", "chart: missiles-tested-a-year")
     block = block.replace("highlight: {field: date_utc, range: [2006-01-01, 2006-12-31]}", "highlight: {field: year, equal: 2016}")
     block = block.replace("    zoom: {x: [2013-01-01, 2018-01-01]}\n    annotate: {x: 2017-09-03, text: Sixth test}\n", "")
-    with_block(site, block)
-    assert run(site, cache=shared_cache) == 0
+    with_block(site, block.replace("The sixth, in 2017,", "The sixth, in 2017 ([notes](/notes/coal/)),"))
+    assert run(site, "build", "--base-url", "https://example.org/news/", cache=shared_cache) == 0
     html = (site / "public" / "index.html").read_text()
-    assert 'The full chart: <a href="/notes/coal/#missiles-tested-a-year">Missiles tested a year</a>' in html
+    assert 'The full chart: <a href="/news/notes/coal/#missiles-tested-a-year">Missiles tested a year</a>' in html
     assert html.count('<li class="scrolly-step"') == 2
+    assert '<a href="/news/notes/coal/">notes</a>' in html, "links in step text follow the base path"
+    assert re.search(r'<script src="/news/static/scrolly\.[0-9a-f]{10}\.js" defer>', html)
