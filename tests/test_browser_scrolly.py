@@ -173,6 +173,14 @@ def test_on_a_phone_the_graphic_stays_above_the_active_step_without_covering_it(
     assert axe_violations(page) == []
 
 
+def test_a_page_opened_halfway_through_starts_at_that_step(open_page: Any, origin: str) -> None:
+    page = open_page(viewport=DESKTOP)
+    third = page.query_selector_all("section.scrolly .scrolly-step")[2]
+    page.evaluate("s => window.scrollTo(0, s.getBoundingClientRect().top + window.scrollY - window.innerHeight * 0.4)", third)
+    page.reload()
+    page.wait_for_function("() => document.querySelector('.scrolly-graphic').dataset.step === '3'")
+
+
 def test_keyboard_moves_through_the_steps(open_page: Any) -> None:
     page = open_page(viewport=DESKTOP)
     steps = page.query_selector_all("section.scrolly .scrolly-step")
