@@ -11,14 +11,16 @@
   if (!sections.length || !("IntersectionObserver" in window)) return;
   var reduced = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : null;
 
-  // The copy gets ids of its own: the step's chart, still in the page, keeps the originals.
-  function copyOf(svg) {
-    return svg.outerHTML
+  // A copy of a step's drawing (every layout of it: style.css shows the one that fits).
+  // It gets ids of its own (the step's chart, still in the page, keeps the originals)
+  // and no text alternative: the copy is decoration, the step's chart is read out.
+  function copyOf(drawing) {
+    return drawing.innerHTML
       .replace(/\bid="([^"]+)"/g, 'id="$1-live"')
       .replace(/url\(#([^)]+)\)/g, "url(#$1-live)")
       .replace(/href="#([^"]+)"/g, 'href="#$1-live"')
-      .replace(/\srole="img"/, "")
-      .replace(/\saria-label="[^"]*"/, "");
+      .replace(/\srole="img"/g, "")
+      .replace(/\saria-label="[^"]*"/g, "");
   }
 
   function enhance(section) {
@@ -31,8 +33,8 @@
       if (index === active) return;
       active = index;
       steps.forEach(function (step, i) { step.classList.toggle("is-active", i === index); });
-      var svg = steps[index].querySelector(".scrolly-figure svg");
-      graphic.innerHTML = svg ? copyOf(svg) : "";
+      var drawing = steps[index].querySelector(".scrolly-figure .chart-graphic");
+      graphic.innerHTML = drawing ? copyOf(drawing) : "";
       graphic.setAttribute("data-step", String(index + 1));
       if (reduced && reduced.matches) return;
       graphic.classList.remove("is-changing");
