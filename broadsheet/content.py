@@ -17,7 +17,7 @@ from html import escape as html_escape
 from typing import Any
 
 from .errors import CONTROL, SiteError, control_problem
-from .pagefiles import FileRef, find_refs, is_local
+from .pagefiles import FileRef, find_refs, is_local, script_link
 from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document, parse_mapping
 
 CONTENT_DIR = "content"
@@ -142,6 +142,9 @@ def read_page(src: str, text: str) -> Page:
     values["corrections"] = read_corrections(meta, "\n".join(text.removeprefix("\ufeff").split("\n")[1 : body_line - 2]))
     lines = tuple(sorted(meta.lines.items()))
     refs = find_refs(_without_code(body), body_line)
+    script = script_link(_without_code(body), body_line)
+    if script is not None:
+        raise SiteError(src, script[1], f"link '{script[0]}' would run a script", "links may go to web, mail or site addresses only")
     return Page(src=src, url=url, dest=dest_of(url), markdown=source, blocks=blocks, meta_lines=lines, refs=refs, **values)
 
 

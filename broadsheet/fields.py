@@ -37,6 +37,8 @@ def escape_fields(spec: Any, columns: frozenset[str]) -> Any:
                 out[key] = value
             elif key == "field":
                 out[key] = escape(value)
+                if isinstance(value, str) and value in special and "type" in node and "title" not in node:
+                    out["title"] = default_title(value, node)  # (Vega-Lite's own would show the backslash)
             elif key in ("groupby", "fold") and isinstance(value, list):
                 out[key] = [escape(v) for v in value]
             else:
@@ -44,6 +46,16 @@ def escape_fields(spec: Any, columns: frozenset[str]) -> Any:
         return out
 
     return walk(spec)
+
+
+def default_title(field: str, definition: Mapping[str, Any]) -> str:
+    """The title Vega-Lite gives an encoding by default, for a field written as it is."""
+    aggregate, unit = definition.get("aggregate"), definition.get("timeUnit")
+    if isinstance(aggregate, str) and aggregate != "count":
+        return f"{aggregate.capitalize()} of {field}"
+    if isinstance(unit, str):
+        return f"{field} ({unit})"
+    return f"{field} (binned)" if definition.get("bin") else field
 
 
 def unescape(name: Any) -> str:
@@ -135,12 +147,38 @@ def _transform_fields(transform: Any) -> Iterator[str]:
         yield unescape(transform["field"])
     if isinstance(transform.get("stack"), str):
         yield unescape(transform["stack"])
+    if isinstance(transform.get("lookup"), str):
+        yield unescape(transform["lookup"])
+    for key in ("filter", "calculate"):
+        yield from _read_by(transform.get(key))
+
+
+# In a Vega expression: datum.name or datum['name'] / datum["name"]
+_DATUM = re.compile(r"""\bdatum\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(['"])((?:\\.|(?!\2).)*)\2\s*\])""")
+
+
+def _read_by(test: Any) -> Iterator[str]:
+    """The fields a filter or calculate reads: ``datum.x`` in an expression, ``field`` in
+    a predicate (and inside and/or/not). A selection parameter reads none we can name."""
+    if isinstance(test, str):
+        for match in _DATUM.finditer(test):
+            yield match.group(1) or re.sub(r"\\(.)", r"\1", match.group(3))
+    elif isinstance(test, dict):
+        if isinstance(test.get("field"), str):
+            yield unescape(test["field"])
+        for key in ("and", "or"):
+            for item in test.get(key, []) if isinstance(test.get(key), list) else []:
+                yield from _read_by(item)
+        yield from _read_by(test.get("not"))
 
 
 def _fields_named(definition: Mapping[str, Any]) -> Iterator[str]:
     field = definition.get("field")
     if isinstance(field, str) and field != "*":
         yield unescape(field)
+    sort = definition.get("sort")
+    if isinstance(sort, dict) and isinstance(sort.get("field"), str):
+        yield unescape(sort["field"])
     condition = definition.get("condition")
     for item in condition if isinstance(condition, list) else [condition]:
         if isinstance(item, dict) and isinstance(item.get("field"), str):

@@ -41,6 +41,7 @@ TIME_UNIT_FORMATS = {
 }
 FACET_CHANNELS = frozenset({"row", "column", "facet", "detail"})
 UNENCODED = 10_000  # the rank of a column no channel shows
+TIME_COLUMN = "time:"  # the type of a column a timeunit transform makes: "time:month"
 VIEW_MARKS = re.compile(r"^(bsv\d+)_(?:child_)?marks$")
 ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d([T ]|$)")
 ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?$")
@@ -93,6 +94,7 @@ def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Co
     import vegafusion
     import vl_convert
 
+    columns = {**columns, **_made_by_time_units(spec)}
     named = copy.deepcopy(dict(spec))
     for records in named.get("datasets", {}).values():
         _empty_dates_to_null(records)
@@ -110,6 +112,22 @@ def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Co
     if len(tables) > 1:
         tables = [_part(t, i, len(tables)) for i, t in enumerate(tables, 1)]
     return tables
+
+
+def _made_by_time_units(spec: Any) -> dict[str, Column]:
+    """Columns a ``timeunit`` transform makes (``month(date) as mon``): shown by their unit
+    ("January"), not as the placeholder date Vega gives them."""
+    found: dict[str, Column] = {}
+    if isinstance(spec, dict):
+        for t in spec.get("transform", []) if isinstance(spec.get("transform"), list) else []:
+            if isinstance(t, dict) and isinstance(t.get("as"), str) and "timeUnit" in t:
+                found[unescape(t["as"])] = Column(pretty(unescape(t["as"])), "", TIME_COLUMN + _time_unit(t))
+        for value in spec.values():
+            found.update(_made_by_time_units(value))
+    elif isinstance(spec, list):
+        for item in spec:
+            found.update(_made_by_time_units(item))
+    return found
 
 
 def _empty_dates_to_null(records: list[Any]) -> None:
@@ -236,11 +254,17 @@ def _plotted(name: str, names: list[str], view: View, columns: Mapping[str, Colu
         match = _matches(name, definition)
         if match is not None:
             heading = _heading(definition, columns, match)
-            kind = "time" if definition.get("type") == "temporal" or definition.get("timeUnit") else _kind(name, rows)
+            made_unit = columns.get(name, NO_COLUMN).type.removeprefix(TIME_COLUMN) if _made_as_time(name, columns) else ""
+            timed = definition.get("type") == "temporal" or definition.get("timeUnit") or made_unit
+            kind = "time" if timed else _kind(name, rows)
             if kind == "number" and (definition.get("type") in ("ordinal", "nominal") or columns.get(name, NO_COLUMN).type == "year"):
                 kind = "label"  # a year or a category: 2016, not 2,016
-            return _Plotted(name, heading, kind, _time_unit(definition), rank)
+            return _Plotted(name, heading, kind, _time_unit(definition) or made_unit, rank)
     return _Plotted(name, _label(name, columns), _kind(name, rows), "", UNENCODED)
+
+
+def _made_as_time(name: str, columns: Mapping[str, Column]) -> bool:
+    return columns.get(name, NO_COLUMN).type.startswith(TIME_COLUMN)
 
 
 def _matches(name: str, definition: Mapping[str, Any]) -> str | None:
@@ -272,7 +296,7 @@ def _heading(definition: Mapping[str, Any], columns: Mapping[str, Column], bin_e
     field = unescape(str(definition.get("field", "")))
     aggregate, unit = definition.get("aggregate"), _time_unit(definition).removeprefix("utc")
     if isinstance(title, str) and title:
-        heading = title
+        heading = title if aggregate == "count" else _with_unit(title, field, columns)
     elif aggregate == "count":
         heading = "Count of records"
     elif isinstance(aggregate, str):
@@ -282,6 +306,12 @@ def _heading(definition: Mapping[str, Any], columns: Mapping[str, Column], bin_e
     else:
         heading = _label(field, columns)
     return f"{heading} ({bin_edge})" if bin_edge else heading
+
+
+def _with_unit(title: str, field: str, columns: Mapping[str, Column]) -> str:
+    """An author's axis title, with the column's unit when the title does not say it."""
+    unit = columns.get(field, NO_COLUMN).unit
+    return f"{title} ({unit})" if unit and unit.lower() not in title.lower() else title
 
 
 def _label(name: str, columns: Mapping[str, Column]) -> str:

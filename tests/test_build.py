@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import REPO, make_site, run, snapshot
 
 
@@ -239,6 +240,7 @@ def test_template_change_renders_every_page_again_from_saved_html_or_from_source
         assert snapshot(site / "public") == snapshot(fresh / "public")
 
 
+@pytest.mark.slow
 def test_shipped_chart_runtime_is_what_the_pinned_vl_convert_generates() -> None:
     from broadsheet.assets import generate_runtime, runtime_file
 

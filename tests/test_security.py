@@ -166,3 +166,13 @@ def test_theme_and_chart_files_linked_from_outside_the_site_are_refused(
     (built / rel).unlink(missing_ok=True)
     (built / rel).symlink_to(outside)
     fails_with(built, shared_cache, f"{rel}: {rel} is a link to a file outside the site", capsys)
+
+
+@pytest.mark.parametrize(
+    "link", ["[click](javascript:alert(1))", "[click][x]\n\n[x]: JavaScript:alert(1)", '<a href="javascript:alert(1)">click</a>']
+)
+def test_a_page_cannot_link_to_a_script(link: str, built: Path, shared_cache: Path, capsys) -> None:
+    page = built / "content/notes/coal.md"
+    page.write_text(page.read_text() + "\n\nSee " + link + "\n")
+    line = page.read_text().split("\n").index(next(x for x in page.read_text().split("\n") if "avaScript:" in x or "avascript:" in x)) + 1
+    fails_with(built, shared_cache, f"content/notes/coal.md:{line}: link ", capsys)
