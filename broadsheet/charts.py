@@ -25,6 +25,7 @@ from .content import Block
 from .data import Package, chart_arguments
 from .errors import SiteError, known
 from .fields import did_you_mean, escape_fields, unknown_fields
+from .scrolly import StepState, apply_state, transform_digest
 from .yamlmap import FieldSpec, check_fields
 
 CHARTS_DIR = "charts"
@@ -109,12 +110,19 @@ class ChartBlock:
     line: int
     definition: ChartDef | None  # Python form
     spec: Mapping[str, Any]  # the block's YAML (declarative form: data, mark, encodings)
+    state: StepState | None = None  # a ```scrolly step: the chart as it looks at that step
 
     @property
     def key(self) -> str:
         """Hash of everything the chart's Vega-Lite spec is made from, except data."""
         code = self.definition.code_digest if self.definition else ""
-        return _digest(json.dumps([dict(self.spec), code], sort_keys=True, default=str))
+        step = [repr(self.state), transform_digest()] if self.state else []  # (a chart's key stays what it was)
+        return _digest(json.dumps([dict(self.spec), code, *step], sort_keys=True, default=str))
+
+    @property
+    def embeddable(self) -> bool:
+        """Whether the chart gets an embed page and a published spec (a step's does not)."""
+        return self.state is None
 
 
 def discover_charts(root: Path) -> dict[str, ChartDef]:
@@ -263,7 +271,7 @@ def compile_spec(chart_block: ChartBlock, package: Package, root: Path, frames: 
     if view.get("continuousWidth") == ALTAIR_DEFAULT_SIZE and view.get("continuousHeight") == ALTAIR_DEFAULT_SIZE:
         config["view"] = {k: v for k, v in view.items() if k not in ("continuousWidth", "continuousHeight")}
     spec["config"] = _merge(THEME, config)
-    return spec
+    return apply_state(spec, chart_block.state) if chart_block.state else spec
 
 
 def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[Any]) -> None:

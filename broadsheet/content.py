@@ -21,7 +21,7 @@ from .pagefiles import FileRef, find_refs, is_local, script_link
 from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document, parse_mapping
 
 CONTENT_DIR = "content"
-BLOCK_KINDS = ("chart", "table", "datasets", "corrections")
+BLOCK_KINDS = ("chart", "table", "datasets", "corrections", "scrolly")
 
 FRONT_MATTER: FieldSpec = {
     "title": ("text", True),
@@ -310,7 +310,7 @@ def extract_blocks(src: str, body: str, first_line: int) -> tuple[str, tuple[Blo
             raise SiteError(src, first_line + i, f"```{kind} block is not closed", "end it with a line of ```")
         yaml_text = "\n".join(lines[i + 1 : end])
         spec = parse_mapping(yaml_text, src, first_line + i + 1, empty_ok=kind in ("datasets", "corrections"))
-        spec = YamlMap(spec.values, spec.lines, src, first_line + i)
+        spec = replace(spec, path=src, line=first_line + i)  # (the fence's line; nested keys keep theirs)
         out.extend(["", PLACEHOLDER.format(len(blocks)), ""] + [""] * (end - i - 2))
         blocks.append(Block(kind, spec))
         i = end + 1

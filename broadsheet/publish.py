@@ -91,6 +91,7 @@ class Renderer:
             "content": Markup(self.render_blocks(blocks, body)),
             "nav": self.nav,
             "has_charts": any(block.chart is not None for block in blocks),
+            "scripts": sorted({name for block in blocks for name in block.scripts}),
             "social_image": published_path(links.image, self.assets.url) if links.image else self.cards[page.url].url,
             "own_image": bool(links.image),  # (its size is the image's own, not the card's 1200 x 630)
         }
@@ -163,7 +164,7 @@ def _embed_files(renderer: Renderer, templates: TemplateGraph, shared: str) -> l
     """Embeddable charts: also heavy, also in the pool."""
     closure = templates.closure_digest(frozenset({"embed.html"}))
     planned = []
-    for figure in renderer.figures.values():
+    for figure in (f for f in renderer.figures.values() if f.chart.embeddable):
         parts = [shared, closure, figure.chart.key, figure.spec_url, figure.svg_digest, *shown(figure.datasets)]
         planned.append(Planned(embed_path(figure), key_of(parts), partial(renderer.embed, figure), BLOCK_WEIGHT))
     return planned
@@ -195,7 +196,7 @@ def _copied_files(site: Site, renderer: Renderer) -> list[Planned]:
     files: list[tuple[str, str | bytes]] = [("robots.txt", robots)]
     files += [(card.url.lstrip("/"), card.png) for card in set(renderer.cards.values())]
     planned = [Planned(dest, "", partial(Made, dest, data)) for dest, data in files]
-    for figure in renderer.figures.values():  # (a spec is read from the cache only if its file is made)
+    for figure in (f for f in renderer.figures.values() if f.chart.embeddable):  # (a spec is read from the cache only if its file is made)
         dest = figure.spec_url.lstrip("/")
         planned.append(Planned(dest, figure.spec_url, partial(_spec_file, figure, dest)))
     for dataset in site.package.datasets.values():

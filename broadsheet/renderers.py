@@ -275,8 +275,8 @@ def render_chart(chart_block: ChartBlock, package: Package, root: Path, frames: 
     for name in chart_block.datasets:
         for f in package.datasets[name].fields:
             columns.setdefault(f.name, Column(f.title or pretty(f.name), f.unit, f.type))  # (as in dataset tables)
-    try:
-        tables = plotted_tables(spec, chart_block.title, columns)
+    try:  # (a scrolly step shows no data table: its chart's figure does)
+        tables = plotted_tables(spec, chart_block.title, columns) if chart_block.embeddable else []
     except Exception as exc:  # drawn by vl-convert but not evaluated: say so rather than publish a wrong table
         reason = f"chart '{chart_block.id}': its data could not be evaluated: {first_line(exc)}"
         raise SiteError(*chart_location(chart_block), reason) from None

@@ -114,8 +114,8 @@ def load_site(config: Config, state: BuildState) -> Site:
     for page in pages:
         blocks[page.src] = tuple(parse_block(block, registry, package, pages) for block in page.blocks)
         for item in blocks[page.src]:
-            if item.chart is not None:
-                _add_chart(charts, item.chart)
+            for chart in item.charts():
+                _add_chart(charts, chart)
     for page in pages:
         if page.lead_chart and page.lead_chart not in charts:
             message = f"lead_chart '{page.lead_chart}' is not a chart on this site"
