@@ -297,7 +297,8 @@ def hover_until_tooltip(page: Any, figure: Any) -> str:
     graphic = figure.query_selector(".chart-graphic")
     graphic.scroll_into_view_if_needed()
     box = graphic.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + min(box["height"] / 2, 100))  # (inside the viewport, tall charts too)
+    top = max(box["y"], 0)  # (a chart taller than the window is scrolled to its middle: its top is above)
+    page.mouse.move(box["x"] + box["width"] / 2, top + min((box["y"] + box["height"] - top) / 2, 100))
     page.wait_for_function("g => g.classList.contains('is-live') && g.querySelector('.vega-embed svg')", arg=graphic)
     points = page.evaluate(HOVER_POINTS, figure)
     assert points, f"no mark with a tooltip in the live chart {figure.get_attribute('id')}"
