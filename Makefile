@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test check lint types golden bench weight chromium clean runtime
+.PHONY: site serve test fast check lint types golden bench weight chromium clean runtime
 
 $(STAMP): requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -25,8 +25,11 @@ $(NPM_STAMP): package.json package-lock.json   ## axe-core for the accessibility
 	npm ci --no-audit --no-fund
 	touch $(NPM_STAMP)
 
-test: $(STAMP) $(NPM_STAMP) chromium   ## every test: unit, golden, errors, server, browser
+test: lint types $(NPM_STAMP) chromium   ## ruff and mypy, then every test: unit, golden, errors, server, slow, browser
 	$(PY) -m pytest
+
+fast: $(STAMP)            ## the quick tests while you work: all but the slow end-to-end runs and the browser
+	$(PY) -m pytest -m "not slow and not browser" --ignore=tests/test_browser_reader.py --ignore=tests/test_browser_reload.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check broadsheet tests charts build.py
@@ -35,7 +38,7 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(VENV)/bin/mypy
 
-check: lint types test    ## lint, types and tests
+check: test               ## the same as `make test` (lint, types and tests)
 
 golden: $(STAMP)          ## regenerate the expected output of the golden tests, on purpose
 	BROADSHEET_GOLDEN=1 $(PY) -m pytest tests/test_golden.py
@@ -51,4 +54,4 @@ clean:
 
 runtime: $(STAMP)         ## regenerate the shipped chart runtime after upgrading vl-convert
 	rm -f broadsheet/vendor/vega-runtime-*.js
-	$(PY) -c "from broadsheet.site import generate_runtime, runtime_file; runtime_file().write_text(generate_runtime(), encoding='utf-8')"
+	$(PY) -c "from broadsheet.assets import generate_runtime, runtime_file; runtime_file().write_text(generate_runtime(), encoding='utf-8')"

@@ -4,6 +4,7 @@ from .cache import Cache
 from .charts import chart
 from .config import Config, load_config
 from .errors import SiteError
+from .output import MemoryOutput, Output
 from .site import BuildResult, build_site
 
-__all__ = ["BuildResult", "Cache", "Config", "SiteError", "build_site", "chart", "load_config"]
+__all__ = ["BuildResult", "Cache", "Config", "MemoryOutput", "Output", "SiteError", "build_site", "chart", "load_config"]

@@ -7,9 +7,18 @@ are SVG composed here and rasterised by vl-convert, so no browser is needed.
 
 from __future__ import annotations
 
+import base64
 import re
 import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
+
+from .cache import Cache, cache_key
+from .charts import renderer_version
+from .config import Config
+from .content import Page
+from .figures import Figure
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 60
@@ -75,3 +84,37 @@ def _nested(svg: str, x: float, y: float, width: float, height: float) -> str:
     view_box = re.search(r'viewBox="[^"]*"', opening.group(0))
     attrs = f'x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" {view_box.group(0) if view_box else ""}'
     return f'<svg xmlns="http://www.w3.org/2000/svg" {attrs}>' + svg[opening.end() :]
+
+
+SITE_CARD = "/social/site.{}.png"
+NOT_A_PAGE = ""  # the key of the card of files that are not content pages (404)
+
+
+@dataclass(frozen=True)
+class Card:
+    url: str  # /social/coal-imports.0123456789.png
+    png: bytes = b""
+
+
+def build_cards(config: Config, pages: Sequence[Page], figures: Mapping[str, Figure], cache: Cache) -> dict[str, Card]:
+    """The social card of every page, by page URL. Cached by content."""
+
+    def card(svg: str) -> tuple[str, bytes]:
+        key = cache_key("card", svg, renderer_version())
+        encoded = cache.get("card", key)
+        if encoded is None:
+            encoded = base64.b64encode(rasterise(svg)).decode()
+            cache.put("card", key, encoded)
+        return key[:10], base64.b64decode(encoded)
+
+    digest, png = card(site_card_svg(config.title, config.description))
+    shared = Card(SITE_CARD.format(digest), png)
+    cards = {}
+    for page in pages:
+        if page.lead_chart:
+            digest, png = card(chart_card_svg(page.title, config.title, figures[page.lead_chart].svg))
+            cards[page.url] = Card(f"/social/{page.lead_chart}.{digest}.png", png)
+        else:
+            cards[page.url] = shared
+    cards[NOT_A_PAGE] = shared
+    return cards

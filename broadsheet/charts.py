@@ -1,8 +1,8 @@
-"""Charts: ```chart blocks, the registry of Python chart functions, and rendering.
+"""Charts: ```chart blocks, the registry of Python chart functions, and compiling.
 
-A chart is compiled in three steps, each cached by the caller (``site``):
-``compile_spec`` (Altair -> Vega-Lite dict), ``render_svg`` (vl-convert), and the
-figure HTML (``render``). Discovery of Python charts reads ``charts/*.py`` as source
+``compile_spec`` turns a chart into a Vega-Lite dict (Altair), in a chart worker
+(``renderers``, which also draws the SVG and evaluates the plotted data; ``figures``
+caches the result). Discovery of Python charts reads ``charts/*.py`` as source
 (``ast``), so a build that needs no new chart never imports Altair or pandas.
 """
 
@@ -19,14 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import declarative
+from .config import read_site_file
 from .content import Block
 from .data import Package, chart_arguments
 from .errors import SiteError, known
-from .plotted import Column, PlottedTable, did_you_mean, escape_fields, plotted_tables, pretty, unknown_fields
+from .fields import did_you_mean, escape_fields, unknown_fields
+from .scrolly import StepState, apply_state, transform_digest
 from .yamlmap import FieldSpec, check_fields
 
 CHARTS_DIR = "charts"
-MARKS = ("bar", "line", "point", "area", "rule", "text", "tick", "circle", "square")
 _TEXT_KEYS: FieldSpec = {
     "title": ("text", True),
     "subtitle": ("text", False),
@@ -34,18 +36,7 @@ _TEXT_KEYS: FieldSpec = {
     "notes": ("text", False),
 }
 PYTHON_KEYS: FieldSpec = {"id": ("text", True), **_TEXT_KEYS}
-DECLARATIVE_KEYS: FieldSpec = {
-    "data": ("text", True),
-    "mark": ("text", True),
-    "x": ("text or mapping", False),
-    "y": ("text or mapping", False),
-    "color": ("text or mapping", False),
-    "tooltip": ("text or list", False),
-    "width": ("integer", False),
-    "height": ("integer", False),
-    **_TEXT_KEYS,
-}
-ENCODINGS = ("x", "y", "color")
+DECLARATIVE_KEYS: FieldSpec = {**declarative.KEYS, **_TEXT_KEYS}
 CHART_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # what slugify makes: safe in a URL, a file name and an SVG id
 ALTAIR_DEFAULT_SIZE = 300  # Altair's default theme writes this size into every spec
 
@@ -119,18 +110,26 @@ class ChartBlock:
     line: int
     definition: ChartDef | None  # Python form
     spec: Mapping[str, Any]  # the block's YAML (declarative form: data, mark, encodings)
+    state: StepState | None = None  # a ```scrolly step: the chart as it looks at that step
 
     @property
     def key(self) -> str:
         """Hash of everything the chart's Vega-Lite spec is made from, except data."""
         code = self.definition.code_digest if self.definition else ""
-        return _digest(json.dumps([dict(self.spec), code], sort_keys=True, default=str))
+        step = [repr(self.state), transform_digest()] if self.state else []  # (a chart's key stays what it was)
+        return _digest(json.dumps([dict(self.spec), code, *step], sort_keys=True, default=str))
+
+    @property
+    def embeddable(self) -> bool:
+        """Whether the chart gets an embed page and a published spec (a step's does not)."""
+        return self.state is None
 
 
 def discover_charts(root: Path) -> dict[str, ChartDef]:
     """Find every ``@chart("id", data=[...])`` in ``charts/*.py`` by reading the source."""
     folder = root / CHARTS_DIR
-    sources = {p.stem: p.read_bytes() for p in sorted(folder.glob("*.py"))} if folder.is_dir() else {}
+    files = sorted(folder.glob("*.py")) if folder.is_dir() else []
+    sources = {p.stem: read_site_file(root, f"{CHARTS_DIR}/{p.name}") for p in files}  # (no pipe, no link out of the site)
     found: dict[str, ChartDef] = {}
     for stem, raw in sources.items():
         src = f"{CHARTS_DIR}/{stem}.py"
@@ -201,7 +200,7 @@ def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: P
     """Validate a ```chart block against the registry and the data package."""
     spec = block.spec
     values = spec.values
-    if "id" in values:
+    if "id" in values and "data" not in values:
         check_fields(spec, PYTHON_KEYS, "a chart block (Python form: id)")
         definition = registry.get(values["id"])
         if definition is None:
@@ -215,13 +214,12 @@ def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: P
         check_fields(spec, DECLARATIVE_KEYS, "a chart block (declarative form: data, mark, x, y)")
         definition = None
         dataset = package.get(values["data"], spec.path, spec.line_of("data"))
-        if values["mark"] not in MARKS:
-            raise spec.error("mark", f"unknown mark '{values['mark']}'", known(MARKS))
-        for key in (*ENCODINGS, "tooltip"):
-            for field in _fields_of(values.get(key)):
-                if field not in dataset.columns:
-                    raise spec.error(key, f"column '{field}' is not in dataset '{dataset.name}'", known(dataset.columns))
-        chart_id, datasets = slugify(values["title"]), (dataset.name,)
+        declarative.check(spec, dataset)
+        chart_id, datasets = values.get("id") or slugify(values["title"]), (dataset.name,)
+        if not CHART_ID.match(chart_id):  # (it names the embed page and the files of the chart)
+            raise spec.error(
+                "id", f"chart id {chart_id!r} must be lowercase letters, digits and hyphens", f"for example '{slugify(chart_id)}'"
+            )
     return ChartBlock(
         id=chart_id,
         title=values["title"].strip(),
@@ -234,19 +232,6 @@ def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: P
         definition=definition,
         spec={k: v for k, v in values.items() if k not in _TEXT_KEYS},
     )
-
-
-def _fields_of(encoding: Any) -> list[str]:
-    if encoding is None:
-        return []
-    if isinstance(encoding, list):
-        return [f for item in encoding for f in _fields_of(item)]
-    if isinstance(encoding, dict):
-        return [encoding["field"]] if isinstance(encoding.get("field"), str) else []
-    field = str(encoding).split(":")[0]
-    match = re.match(r"^\w+\((.*)\)$", field)  # aggregate shorthand: sum(tonnes)
-    field = match.group(1) if match else field
-    return [field] if field and field != "*" else []
 
 
 def slugify(text: str) -> str:
@@ -266,13 +251,16 @@ def compile_spec(chart_block: ChartBlock, package: Package, root: Path, frames: 
     if chart_block.definition:
         altair_chart = _call_definition(chart_block.definition, frames, root)
     else:
-        altair_chart = _declarative(chart_block, frames[chart_block.datasets[0]])
+        name = chart_block.datasets[0]
+        altair_chart = declarative.build(chart_block.spec, frames[name], package.datasets[name])
     try:  # a declarative chart was checked field by field already: skip Altair's (slow) validation
-        spec = altair_chart.to_dict(validate=chart_block.definition is not None)
+        spec: dict[str, Any] = _to_dict(altair_chart, chart_block)
+    except SiteError:
+        raise
     except Exception as exc:  # Altair's schema errors are the user's to fix
         where = chart_block.definition
         raise SiteError(
-            where.src if where else chart_block.src, where.line if where else chart_block.line, f"invalid chart: {_first_line(exc)}"
+            where.src if where else chart_block.src, where.line if where else chart_block.line, f"invalid chart: {first_line(exc)}"
         ) from None
     columns = frozenset(c for name in chart_block.datasets for c in package.datasets[name].columns)
     spec = escape_fields(spec, columns)
@@ -283,7 +271,7 @@ def compile_spec(chart_block: ChartBlock, package: Package, root: Path, frames: 
     if view.get("continuousWidth") == ALTAIR_DEFAULT_SIZE and view.get("continuousHeight") == ALTAIR_DEFAULT_SIZE:
         config["view"] = {k: v for k, v in view.items() if k not in ("continuousWidth", "continuousHeight")}
     spec["config"] = _merge(THEME, config)
-    return spec
+    return apply_state(spec, chart_block.state) if chart_block.state else spec
 
 
 def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[Any]) -> None:
@@ -301,27 +289,25 @@ def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[
         )
 
 
-def _declarative(chart_block: ChartBlock, frame: Any) -> Any:
+def _to_dict(altair_chart: Any, chart_block: ChartBlock) -> dict[str, Any]:
+    """The chart's Vega-Lite spec. Altair embeds at most 5,000 rows of data by default (a
+    page carries every row); a declarative block's ``max_rows`` raises the limit on purpose."""
     import altair as alt
 
-    spec = chart_block.spec
-    mark_options: dict[str, Any] = {"tooltip": True}
-    if spec["mark"] in ("line", "area"):
-        mark_options["invalid"] = "break-paths-show-domains"  # a missing value is a gap
-    if spec["mark"] in ("line", "point"):
-        mark_options["point"] = spec["mark"] == "line"
-    base = alt.Chart(frame)
-    mark = getattr(base, f"mark_{spec['mark']}")(**mark_options)
-    channels = {"x": alt.X, "y": alt.Y, "color": alt.Color}
-    encoding = {key: _channel(channels[key], spec[key]) for key in ENCODINGS if key in spec}
-    tooltip = spec.get("tooltip") or [spec[key] for key in ENCODINGS if key in spec]
-    encoding["tooltip"] = [_channel(alt.Tooltip, t) for t in (tooltip if isinstance(tooltip, list) else [tooltip])]
-    sized = {k: spec[k] for k in ("width", "height") if k in spec}
-    return mark.encode(**encoding).properties(**sized)
-
-
-def _channel(kind: Any, value: Any) -> Any:
-    return kind(**value) if isinstance(value, dict) else kind(value)
+    max_rows = chart_block.spec.get("max_rows", 5000) if not chart_block.definition else 5000
+    try:
+        with alt.data_transformers.enable("default", max_rows=max_rows):
+            return dict(altair_chart.to_dict(validate=chart_block.definition is not None))
+    except alt.MaxRowsError:
+        where = chart_block.definition
+        hint = "aggregate in pandas first (monthly totals, not daily rows), or filter the rows the chart needs"
+        hint += "; a declarative block may set max_rows: N if every row must be drawn" if not where else ""
+        raise SiteError(
+            where.src if where else chart_block.src,
+            where.line if where else chart_block.line,
+            f"chart '{chart_block.id}' would embed more than {max_rows:,} rows of data in the page",
+            hint,
+        ) from None
 
 
 def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path) -> Any:
@@ -340,7 +326,7 @@ def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path) -
         raise SiteError(definition.src, _user_line(exc, definition), f"chart '{definition.id}' called sys.exit({exc.code!r})") from None
     except BaseException as exc:
         raise SiteError(
-            definition.src, _user_line(exc, definition), f"chart '{definition.id}' failed: {type(exc).__name__}: {_first_line(exc)}"
+            definition.src, _user_line(exc, definition), f"chart '{definition.id}' failed: {type(exc).__name__}: {first_line(exc)}"
         ) from None
 
 
@@ -361,7 +347,7 @@ def import_chart_module(root: Path, definition: ChartDef) -> Any:
         raise
     except BaseException as exc:  # (SystemExit too: a module must not end the build)
         raise SiteError(
-            definition.src, _user_line(exc, definition), f"importing the module failed: {type(exc).__name__}: {_first_line(exc)}"
+            definition.src, _user_line(exc, definition), f"importing the module failed: {type(exc).__name__}: {first_line(exc)}"
         ) from None
     finally:
         sys.path.remove(folder)
@@ -379,7 +365,7 @@ def _user_line(exc: BaseException, definition: ChartDef) -> int:
     return line
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     """The message's first line that says something (vl-convert's first is only a preamble)."""
     lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
     lines = [line for line in lines if not line.endswith(" failed:")] or lines
@@ -393,78 +379,34 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
     return merged
 
 
-@dataclass(frozen=True)
-class RenderedChart:
-    """What a chart worker returns: the Vega-Lite spec (JSON), the SVG and the plotted data."""
-
-    spec: str
-    svg: str
-    tables: tuple[PlottedTable, ...]
-
-
 def chart_location(chart_block: ChartBlock) -> tuple[str, int]:
     """Where a chart's errors are reported: its function, or its block."""
     where = chart_block.definition
     return (where.src, where.line) if where else (chart_block.src, chart_block.line)
 
 
-def render_chart(chart_block: ChartBlock, package: Package, root: Path, frames: dict[str, Any]) -> RenderedChart:
-    """Everything a chart's cache entry holds, made from its block and data (in a worker)."""
-    spec = compile_spec(chart_block, package, root, frames)
-    svg = render_svg(spec, chart_block)
-    columns: dict[str, Column] = {}
-    for name in chart_block.datasets:
-        for f in package.datasets[name].fields:
-            columns.setdefault(f.name, Column(f.title or pretty(f.name), f.unit, f.type))  # (as in dataset tables)
-    try:
-        tables = plotted_tables(spec, chart_block.title, columns)
-    except Exception as exc:  # drawn by vl-convert but not evaluated: say so rather than publish a wrong table
-        reason = f"chart '{chart_block.id}': its data could not be evaluated: {_first_line(exc)}"
-        raise SiteError(*chart_location(chart_block), reason) from None
-    return RenderedChart(json.dumps(spec, sort_keys=True, separators=(",", ":")), svg, tuple(tables))
-
-
-def render_svg(spec: Mapping[str, Any], chart_block: ChartBlock) -> str:
-    """Render Vega-Lite to a static, accessible SVG whose ids are unique on the page."""
-    import vl_convert
-
-    chart_id, description = chart_block.id, chart_block.description
-    try:
-        svg = vl_convert.vegalite_to_svg(dict(spec))
-    except Exception as exc:  # a spec Altair accepted but Vega cannot draw
-        raise SiteError(*chart_location(chart_block), f"chart '{chart_id}' could not be rendered: {_first_line(exc)}") from None
-    prefix = f"c-{chart_id}-"
-    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
-    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
-    svg = re.sub(r'\s(aria-[a-z]+|role)="[^"]*"', "", svg)
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(description)}" focusable="false" ', 1)
-
-
 def renderer_version() -> str:
-    """Versions that change rendered output (and the code that makes the tables): part of every cache key."""
+    """Versions that change rendered output: part of every cache key, and of the names of
+    social cards (so a new renderer or theme gets new names, which browsers fetch again)."""
     from importlib.metadata import version
 
-    tables = _digest((Path(__file__).parent / "plotted.py").read_bytes())[:12]
     theme = _digest(json.dumps(THEME, sort_keys=True))[:12]
     libraries = "; ".join(f"{name} {version(name)}" for name in ("vl-convert-python", "altair", "vegafusion"))
-    return f"{libraries}; tables {tables}; theme {theme}"
+    return f"{libraries}; tables {TABLES_LABEL}; theme {theme}"
 
 
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+# The version string once held a digest of the table code, which made every social
+# card's name change with any edit to that code (cards do not depend on it). Frozen at
+# its last value, so published card names stay; the table code's own digest keys the
+# chart cache (``tables_code_digest``).
+TABLES_LABEL = "e71f9aec2a2e"
+
+
+def tables_code_digest() -> str:
+    """A hash of the code that evaluates a chart's plotted data: part of its cache key."""
+    engine = Path(__file__).parent
+    return _digest(b"".join((engine / name).read_bytes() for name in ("plotted.py", "fields.py")))[:12]
 
 
 def _digest(data: str | bytes) -> str:
     return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
-
-
-def warm_up() -> None:
-    """Import what a chart needs and start the renderer with a one-point chart (~0.5 s),
-    in a worker, before its first chart arrives."""
-    import altair  # noqa: F401
-    import pandas  # noqa: F401
-    import vegafusion  # noqa: F401
-    import vl_convert
-
-    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}})

@@ -19,8 +19,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .cache import Cache
 from .config import Config
-from .output import swap_in
-from .site import Site, build_site, load_site
+from .output import Output, swap_in
+from .site import Site, build_site
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 OPTIONAL_END = {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "colgroup", "caption"}
@@ -121,14 +121,13 @@ class PageScan(HTMLParser):
 def check_site(config: Config, cache: Cache, out: Path | None = None) -> int:
     """Build into a temporary folder, check it, print problems. With ``out`` (``--strict``)
     a clean build then replaces ``out``; a build with problems leaves it untouched."""
-    site = load_site(config)
     parent = out.parent if out else None
     if parent:
         parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=parent, prefix=".check-") as tmp:
         built = Path(tmp) / "public"
-        result = build_site(config, built, cache)
-        problems = list(check_output(built, site))
+        result = build_site(config, Output(built), cache)
+        problems = list(check_output(built, result.site))
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:
@@ -200,15 +199,7 @@ def as_written(ref: str, base: str) -> str:
 
 
 def _unused_datasets(site: Site) -> Iterator[Problem]:
-    used: set[str] = set()
-    for items in site.blocks.values():
-        for item in items:
-            if hasattr(item, "datasets"):
-                used.update(item.datasets)
-            elif isinstance(item, dict):
-                used.add(item["dataset"].name)
-            elif isinstance(item, (list, tuple)):  # a datasets block; a corrections log names none
-                used.update(d.name for d in item)
+    used = {dataset.name for blocks in site.blocks.values() for block in blocks for dataset in block.datasets()}
     for name, dataset in site.package.datasets.items():
         if name not in used:
             yield Problem(dataset.src, None, f"dataset '{name}' is never used by a chart, table or datasets block")

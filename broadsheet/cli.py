@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from pathlib import Path
 
 from .cache import CACHE_DIR, Cache
-from .config import Config, load_config, relative_url_warning
+from .config import load_config, relative_url_warning
 from .errors import SiteError
-from .output import check_destination, clean_leftovers
+from .output import Output, check_destination, clean_leftovers
+from .state import SavedState
 
 COMMANDS = ("build", "serve", "check", "new")
 
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .site import BuildState, build_site
+    from .site import build_site
 
     if args.command == "new":
         return new(args.dir)
@@ -87,27 +87,17 @@ def run(args: argparse.Namespace) -> int:
         from .check import check_site
 
         if out is not None:  # it replaces out/ without the state: the next build must not trust it
-            cache.mark_stale(state_key(config, out)[0])
+            SavedState.of(cache, config, out).mark_stale()
         return check_site(config, cache, out=out)
-    name, key = state_key(config, out)
-    state = cache.load_object(name, key) or BuildState()
-    state.html_loader = lambda: cache.load_object(name + "-html", key) or {}
+    saved = SavedState.of(cache, config, out)
+    state = saved.load()
     # After a build with a saved state, write in place: only the files that change. The
     # saved state is marked stale before the first file changes and saved again once all
     # are written, so a build that dies in between is followed by a full one.
-    result = build_site(
-        config,
-        out,
-        cache,
-        progress=_progress,
-        state=state,
-        in_place=state.outputs is not None,
-        before_commit=lambda: cache.mark_stale(name),
-    )
+    output = Output(out, in_place=state.outputs is not None, previous=state.outputs)
+    result = build_site(config, output, cache, state=state, progress=_progress, before_commit=saved.mark_stale)
     try:
-        if state.converted >= min(100, len(state.pages) / 10):  # else the saved HTML is nearly all still true
-            cache.save_object(name + "-html", key, state.html_store())
-        cache.save_object(name, key, state)
+        saved.save(state)
     except OSError as error:  # (the state stays marked stale: the output is whole and new)
         print(f"error: {os_error(error)}: {out} was built, but not its saved state: the next build will build everything", file=sys.stderr)
         return 1
@@ -131,19 +121,6 @@ def os_error(error: OSError) -> str:
     path = error.filename2 if error.filename2 is not None else error.filename
     reason = error.strerror or str(error)
     return f"{path}: {reason}" if path is not None else reason
-
-
-def state_key(config: Config, out: Path) -> tuple[str, str]:
-    """Where the state of builds into ``out`` is kept, and the key that makes it valid:
-    the engine's own code, the libraries that shape output, the config."""
-    from importlib.metadata import version
-
-    engine = Path(__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(engine.glob("*.py")):
-        digest.update(path.read_bytes())
-    digest.update(f"{version('markdown')} {version('jinja2')} {config!r}".encode())
-    return hashlib.sha256(str(out).encode()).hexdigest()[:16], digest.hexdigest()
 
 
 def _out(root: Path, out: Path) -> Path:

@@ -118,6 +118,8 @@ def base_url_problem(value: str) -> str | None:
     if _UNSAFE.search(value):
         return f"{must}, without spaces, quotes, '<', '>' or backslashes"
     parts = urlsplit(value)
+    if "/../" in value + "/" or "/./" in value + "/" or parts.username or parts.password:
+        return must  # (a path that climbs, or a URL with credentials, is a mistake at best)
     if parts.scheme:
         ok = parts.scheme in ("http", "https") and parts.netloc and value.startswith(parts.scheme + "://")
         return None if ok and not (parts.query or parts.fragment) else must
@@ -151,6 +153,14 @@ def _line_of(text: str, key: str) -> int | None:
         if re.match(rf"\s*{re.escape(key)}\s*=", line):
             return number
     return None
+
+
+def read_theme_file(config: Config, path: Path) -> bytes:
+    """A template or static file: the site's own are read as every site file is (no pipe,
+    no link to a file outside the site); the default theme's are the engine's."""
+    if path.is_relative_to(config.root):
+        return read_site_file(config.root, path.relative_to(config.root).as_posix())
+    return path.read_bytes()
 
 
 def read_site_file(root: Path, rel: str, where: str | None = None, line: int | None = None) -> bytes:

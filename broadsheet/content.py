@@ -13,14 +13,15 @@ import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from html import escape as html_escape
 from typing import Any
 
 from .errors import CONTROL, SiteError, control_problem
-from .pagefiles import FileRef, find_refs, is_local
-from .yamlmap import FieldSpec, YamlMap, check_fields, parse_mapping
+from .pagefiles import FileRef, find_refs, is_local, script_link
+from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document, parse_mapping
 
 CONTENT_DIR = "content"
-BLOCK_KINDS = ("chart", "table", "datasets", "corrections")
+BLOCK_KINDS = ("chart", "table", "datasets", "corrections", "scrolly")
 
 FRONT_MATTER: FieldSpec = {
     "title": ("text", True),
@@ -138,9 +139,12 @@ def read_page(src: str, text: str) -> Page:
     url = url_of(src)
     values = dict(meta.values)
     values["authors"] = tuple(values.get("authors", ()))
-    values["corrections"] = read_corrections(meta)
+    values["corrections"] = read_corrections(meta, "\n".join(text.removeprefix("\ufeff").split("\n")[1 : body_line - 2]))
     lines = tuple(sorted(meta.lines.items()))
     refs = find_refs(_without_code(body), body_line)
+    script = script_link(_without_code(body), body_line)
+    if script is not None:
+        raise SiteError(src, script[1], f"link '{script[0]}' would run a script", "links may go to web, mail or site addresses only")
     return Page(src=src, url=url, dest=dest_of(url), markdown=source, blocks=blocks, meta_lines=lines, refs=refs, **values)
 
 
@@ -193,18 +197,20 @@ def check_markdown(src: str, markdown: str, first_line: int) -> None:
         raise SiteError(src, where, f"more than {MAX_OPEN_TAGS} '<' that start a tag but never close it", "write a literal '<' as &lt;")
 
 
-def read_corrections(meta: YamlMap) -> tuple[Correction, ...]:
-    """The front matter's ``corrections`` list, each entry checked, newest first."""
-    entries = []
-    for item in meta.values.get("corrections", ()):
+def read_corrections(meta: YamlMap, front_matter: str) -> tuple[Correction, ...]:
+    """The front matter's ``corrections`` list, each entry checked at its own lines,
+    newest first. (``front_matter``: its text, read again for the entries' lines.)"""
+    listed = meta.values.get("corrections", ())
+    for item in listed:
         if not isinstance(item, dict):
             raise meta.error("corrections", f"each correction must be a mapping (date, text, source), found {item!r}")
-        entry = YamlMap(item, {}, meta.path, meta.line_of("corrections"))
+    entries = []
+    for entry in parse_document(front_matter, meta.path, 2)[1].get("corrections", []) if listed else []:
         check_fields(entry, CORRECTION_KEYS, "a correction")
-        source = item.get("source", "")
+        source = entry.values.get("source", "")
         if source and not source.startswith(("https://", "http://")):
-            raise meta.error("corrections", f"a correction's source must be an http(s) address, found {source!r}")
-        entries.append(Correction(item["date"], item["text"].strip(), source))
+            raise entry.error("source", f"a correction's source must be an http(s) address, found {source!r}")
+        entries.append(Correction(entry.values["date"], entry.values["text"].strip(), source))
     return tuple(sorted(entries, key=lambda c: c.date, reverse=True))
 
 
@@ -227,11 +233,30 @@ def corrections_log(pages: Sequence[Page]) -> CorrectionsLog:
     return CorrectionsLog(tuple(sorted(entries, key=lambda e: (e.correction.date, e.page_url), reverse=True)))
 
 
+_TABLE = re.compile(r"<table(?:\s[^>]*)?>.*?</table>", re.S)
+_LABEL = re.compile(r"<caption[^>]*>(.*?)</caption>|<h[2-6][^>]*>(.*?)</h[2-6]>", re.S)
+
+
+def scrollable_tables(html: str) -> str:
+    """Each table of the body in a focusable region that scrolls sideways, as the engine's
+    own tables are: a wide table must not make a phone's page scroll. The region is
+    labelled by the table's caption, else by the heading above it."""
+
+    def wrap(match: re.Match[str]) -> str:
+        own = _LABEL.search(match.group(0))
+        above = [m for m in _LABEL.finditer(html, 0, match.start()) if m.group(2)]
+        found = own.group(1) if own and own.group(1) else above[-1].group(2) if above else "Table"
+        label = html_escape(re.sub(r"<[^>]+>", "", found).strip() or "Table", quote=True)
+        return f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">{match.group(0)}</div>'
+
+    return _TABLE.sub(wrap, html) if "<table" in html else html
+
+
 def to_html(page: Page, converter: Any) -> str:
     """The page's body as HTML (with the block placeholders)."""
     converter.reset()
     try:
-        return str(converter.convert(page.markdown))
+        return scrollable_tables(str(converter.convert(page.markdown)))
     except RecursionError:  # Python-Markdown recurses once per level of nested lists and quotes
         raise SiteError(page.src, None, "Markdown nested too deeply (lists or quotes inside each other)") from None
 
@@ -285,7 +310,7 @@ def extract_blocks(src: str, body: str, first_line: int) -> tuple[str, tuple[Blo
             raise SiteError(src, first_line + i, f"```{kind} block is not closed", "end it with a line of ```")
         yaml_text = "\n".join(lines[i + 1 : end])
         spec = parse_mapping(yaml_text, src, first_line + i + 1, empty_ok=kind in ("datasets", "corrections"))
-        spec = YamlMap(spec.values, spec.lines, src, first_line + i)
+        spec = replace(spec, path=src, line=first_line + i)  # (the fence's line; nested keys keep theirs)
         out.extend(["", PLACEHOLDER.format(len(blocks)), ""] + [""] * (end - i - 2))
         blocks.append(Block(kind, spec))
         i = end + 1

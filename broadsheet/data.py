@@ -128,6 +128,8 @@ class Dataset:
                 frame[f.name] = pd.to_datetime(frame[f.name], format="ISO8601")
             elif f.type == "boolean":
                 frame[f.name] = frame[f.name].map({"true": True, "false": False}).astype("boolean")
+            else:  # text: pandas' string type, as read_csv gives (Altair writes its missing values as null, not NaN)
+                frame[f.name] = frame[f.name].astype("str")
         return frame
 
 
@@ -234,8 +236,8 @@ def check_hash(entry: YamlMap, name: str, src: str, raw: bytes) -> None:
 def url_problem(url: str) -> str | None:
     """Why ``url`` can't become a link on the site, or None: only web and mail
     addresses and paths on the site itself (``/data/``) may."""
-    if url.startswith("/") and not url.startswith("//"):
-        return None
+    if url.startswith("/") and not url.startswith(("//", "/\\")) and "\\" not in url and not any(c.isspace() for c in url):
+        return None  # (browsers read "/\\host" as "//host": another site)
     parts = urlsplit(url)
     if parts.scheme.lower() not in URL_SCHEMES or url != url.strip() or any(c.isspace() for c in url):
         return "must be an http(s) or mailto: URL, or a path on the site starting with /"

@@ -52,7 +52,7 @@ def literals_of(pattern: Any) -> tuple[str, ...] | None:
     return _LITERALS.get(getattr(pattern, "pattern", None))  # type: ignore[arg-type]
 
 
-class SkippingInlineProcessor(InlineProcessor):
+class SkippingInlineProcessor(InlineProcessor):  # type: ignore[misc]  # (Markdown ships no type stubs)
     """``InlineProcessor`` that skips a pattern when its literal is not in the text."""
 
     def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
@@ -61,7 +61,7 @@ class SkippingInlineProcessor(InlineProcessor):
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
         if isinstance(data, util.AtomicString):
-            return data
+            return data  # type: ignore[no-any-return]  # (an AtomicString: a str Markdown must not parse)
         patterns = self.inlinePatterns
         literals = self._literals
         apply = self._InlineProcessor__applyPattern
@@ -87,7 +87,7 @@ class SkippingInlineProcessor(InlineProcessor):
 _INLINE_PROCESSORS = {"inline": 20, "smarty": 6}
 
 
-class SkippingInlineExtension(markdown.Extension):
+class SkippingInlineExtension(markdown.Extension):  # type: ignore[misc]  # (Markdown ships no type stubs)
     """Swap the inline processors (the main one and smarty's) for skipping ones.
 
     Register it after every extension that adds inline patterns."""

@@ -67,6 +67,24 @@ def find_refs(markdown: str, first_line: int) -> tuple[FileRef, ...]:
     return tuple(refs)
 
 
+_SCRIPT = re.compile(r"^\s*(javascript|vbscript)\s*:", re.IGNORECASE)
+
+
+def script_link(markdown: str, first_line: int) -> tuple[str, int] | None:
+    """The first link or source in a page body that would run a script when followed
+    (``javascript:``), with its line: no page of the site may carry one."""
+    for number, line in enumerate(markdown.split("\n"), first_line):
+        if ":" not in line:
+            continue
+        line = _CODE_SPAN.sub(lambda m: " " * len(m.group()), line)
+        found = [m.group(2) for m in _INLINE.finditer(line)] + [m.group(1) for m in _DEFINITION.finditer(line)]
+        found += [m.group(3) for m in _HTML_ATTR.finditer(line)]
+        for target in found:
+            if _SCRIPT.match(html.unescape(target.strip("<>"))):
+                return target, number
+    return None
+
+
 def is_local(target: str) -> bool:
     """A path this module resolves: relative to the page, or under /static/."""
     if not target or target.startswith(("#", "?", "//")) or _SCHEME.match(target):

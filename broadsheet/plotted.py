@@ -1,4 +1,4 @@
-"""What a chart plots: its data after its transforms, as tables; and the fields it names.
+"""What a chart plots: its data after its transforms, as tables.
 
 The tables are evaluated by VegaFusion (what Altair's ``transformed_data()`` uses): the
 Vega-Lite spec is compiled to Vega by vl-convert, every view is named so its marks can
@@ -10,16 +10,15 @@ like the renderer. Runs in the chart worker processes (see ``workers``).
 from __future__ import annotations
 
 import copy
-import difflib
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-# Channels in the order their columns appear in a table: facets first, then position.
-CHANNEL_ORDER = ("row", "column", "facet", "x", "x2", "y", "y2", "theta", "theta2", "radius", "latitude", "longitude")
+from .fields import definitions, facet_channels, unescape
+
 TIME_UNIT_NAMES = {
     "yearmonth": "month",
     "yearquarter": "quarter",
@@ -42,6 +41,7 @@ TIME_UNIT_FORMATS = {
 }
 FACET_CHANNELS = frozenset({"row", "column", "facet", "detail"})
 UNENCODED = 10_000  # the rank of a column no channel shows
+TIME_COLUMN = "time:"  # the type of a column a timeunit transform makes: "time:month"
 VIEW_MARKS = re.compile(r"^(bsv\d+)_(?:child_)?marks$")
 ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d([T ]|$)")
 ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?$")
@@ -94,6 +94,7 @@ def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Co
     import vegafusion
     import vl_convert
 
+    columns = {**columns, **_made_by_time_units(spec)}
     named = copy.deepcopy(dict(spec))
     for records in named.get("datasets", {}).values():
         _empty_dates_to_null(records)
@@ -111,6 +112,22 @@ def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Co
     if len(tables) > 1:
         tables = [_part(t, i, len(tables)) for i, t in enumerate(tables, 1)]
     return tables
+
+
+def _made_by_time_units(spec: Any) -> dict[str, Column]:
+    """Columns a ``timeunit`` transform makes (``month(date) as mon``): shown by their unit
+    ("January"), not as the placeholder date Vega gives them."""
+    found: dict[str, Column] = {}
+    if isinstance(spec, dict):
+        for t in spec.get("transform", []) if isinstance(spec.get("transform"), list) else []:
+            if isinstance(t, dict) and isinstance(t.get("as"), str) and "timeUnit" in t:
+                found[unescape(t["as"])] = Column(pretty(unescape(t["as"])), "", TIME_COLUMN + _time_unit(t))
+        for value in spec.values():
+            found.update(_made_by_time_units(value))
+    elif isinstance(spec, list):
+        for item in spec:
+            found.update(_made_by_time_units(item))
+    return found
 
 
 def _empty_dates_to_null(records: list[Any]) -> None:
@@ -140,7 +157,7 @@ def _name_views(spec: dict[str, Any], inherited: Mapping[str, Any], views: list[
     for key in ("width", "height"):
         spec.pop(key, None)
     if isinstance(spec.get("spec"), dict) and "facet" in spec:
-        channels = _facet_channels(spec.pop("facet"))
+        channels = facet_channels(spec.pop("facet"))
         inner = spec.pop("spec")
         for key in ("columns", "spacing", "align", "center", "bounds"):
             spec.pop(key, None)
@@ -218,7 +235,7 @@ def _table(view: View, rows: list[dict[str, Any]], columns: Mapping[str, Column]
     if any(p.rank < UNENCODED for p in plotted):  # columns no channel shows (VegaFusion keeps some) are left out
         plotted = [p for p in plotted if p.rank < UNENCODED]
     plotted.sort(key=lambda p: p.rank)
-    channels = [c for c, _ in _definitions(view.encoding)]
+    channels = [c for c, _ in definitions(view.encoding)]
     if not any(p.rank < UNENCODED and channels[p.rank] not in FACET_CHANNELS for p in plotted):
         plotted = []  # a constant rule or label (repeated in each panel): no data of its own
     cells = tuple(tuple(_cell(row.get(p.name), p) for p in plotted) for row in rows)
@@ -228,31 +245,26 @@ def _table(view: View, rows: list[dict[str, Any]], columns: Mapping[str, Column]
 def _plotted(name: str, names: list[str], view: View, columns: Mapping[str, Column], rows: list[dict[str, Any]]) -> _Plotted | None:
     if name.endswith("_sort_index"):  # Vega-Lite's, for a custom sort order
         return None
-    encoded = {unescape(d.get("field")) for _, d in _definitions(view.encoding)}
+    encoded = {unescape(d.get("field")) for _, d in definitions(view.encoding)}
     for suffix in ("_end", "_start"):  # the other edge of a time unit, a stack, a bin
         base = name.removesuffix(suffix)
         if name.endswith(suffix) and (base in names or base in encoded) and not name.startswith("bin_"):
             return None
-    for rank, (_channel, definition) in enumerate(_definitions(view.encoding)):
+    for rank, (_channel, definition) in enumerate(definitions(view.encoding)):
         match = _matches(name, definition)
         if match is not None:
             heading = _heading(definition, columns, match)
-            kind = "time" if definition.get("type") == "temporal" or definition.get("timeUnit") else _kind(name, rows)
+            made_unit = columns.get(name, NO_COLUMN).type.removeprefix(TIME_COLUMN) if _made_as_time(name, columns) else ""
+            timed = definition.get("type") == "temporal" or definition.get("timeUnit") or made_unit
+            kind = "time" if timed else _kind(name, rows)
             if kind == "number" and (definition.get("type") in ("ordinal", "nominal") or columns.get(name, NO_COLUMN).type == "year"):
                 kind = "label"  # a year or a category: 2016, not 2,016
-            return _Plotted(name, heading, kind, _time_unit(definition), rank)
+            return _Plotted(name, heading, kind, _time_unit(definition) or made_unit, rank)
     return _Plotted(name, _label(name, columns), _kind(name, rows), "", UNENCODED)
 
 
-def _definitions(encoding: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
-    order = {c: i for i, c in enumerate(CHANNEL_ORDER)}
-    found: list[tuple[str, Mapping[str, Any]]] = []
-    for channel in sorted(encoding, key=lambda c: order.get(c, len(order))):
-        value = encoding[channel]
-        for definition in value if isinstance(value, list) else [value]:
-            if isinstance(definition, dict):
-                found.append((channel, definition))
-    return found
+def _made_as_time(name: str, columns: Mapping[str, Column]) -> bool:
+    return columns.get(name, NO_COLUMN).type.startswith(TIME_COLUMN)
 
 
 def _matches(name: str, definition: Mapping[str, Any]) -> str | None:
@@ -284,7 +296,7 @@ def _heading(definition: Mapping[str, Any], columns: Mapping[str, Column], bin_e
     field = unescape(str(definition.get("field", "")))
     aggregate, unit = definition.get("aggregate"), _time_unit(definition).removeprefix("utc")
     if isinstance(title, str) and title:
-        heading = title
+        heading = title if aggregate == "count" else _with_unit(title, field, columns)
     elif aggregate == "count":
         heading = "Count of records"
     elif isinstance(aggregate, str):
@@ -294,6 +306,12 @@ def _heading(definition: Mapping[str, Any], columns: Mapping[str, Column], bin_e
     else:
         heading = _label(field, columns)
     return f"{heading} ({bin_edge})" if bin_edge else heading
+
+
+def _with_unit(title: str, field: str, columns: Mapping[str, Column]) -> str:
+    """An author's axis title, with the column's unit when the title does not say it."""
+    unit = columns.get(field, NO_COLUMN).unit
+    return f"{title} ({unit})" if unit and unit.lower() not in title.lower() else title
 
 
 def _label(name: str, columns: Mapping[str, Column]) -> str:
@@ -358,188 +376,3 @@ def _time(value: Any, unit: str) -> str:
 
 
 # ---------------------------------------------------------------- field names
-
-
-SPECIAL = re.compile(r"[.\[\]]")
-
-
-def escape_fields(spec: Any, columns: frozenset[str]) -> Any:
-    """Escape the columns whose names Vega-Lite would read as paths (``rate.pct``) wherever
-    the spec names a field, so they are read as the flat columns they are."""
-    special = {c for c in columns if SPECIAL.search(c)}
-    if not special:
-        return spec
-
-    def escape(name: Any) -> Any:
-        return SPECIAL.sub(lambda m: "\\" + m.group(0), name) if isinstance(name, str) and name in special else name
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, list):
-            return [walk(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        out = {}
-        for key, value in node.items():
-            if key in ("datasets", "values"):
-                out[key] = value
-            elif key == "field":
-                out[key] = escape(value)
-            elif key in ("groupby", "fold") and isinstance(value, list):
-                out[key] = [escape(v) for v in value]
-            else:
-                out[key] = walk(value)
-        return out
-
-    return walk(spec)
-
-
-def unescape(name: Any) -> str:
-    return re.sub(r"\\(.)", r"\1", str(name))
-
-
-@dataclass(frozen=True)
-class UnknownField:
-    field: str
-    known: frozenset[str]  # the data's columns and the fields its transforms make
-    columns: frozenset[str]  # the data's columns only
-
-
-def unknown_fields(spec: Mapping[str, Any]) -> Iterator[UnknownField]:
-    """Every field an encoding names that is neither a column of its data nor made by a
-    transform before it. Views whose fields cannot be known (data by URL, a pivot) are skipped."""
-    datasets = spec.get("datasets", {})
-
-    def columns_of(data: Any) -> frozenset[str] | None:
-        records = datasets.get(data.get("name")) if isinstance(data, dict) and "name" in data else None
-        records = data.get("values") if records is None and isinstance(data, dict) else records
-        if isinstance(records, list) and records and isinstance(records[0], dict):
-            return frozenset(k for r in records for k in r)
-        return None
-
-    def walk(view: Mapping[str, Any], columns: frozenset[str] | None, known: frozenset[str] | None) -> Iterator[UnknownField]:
-        if "data" in view:
-            columns = known = columns_of(view["data"])
-        for transform in view.get("transform", []):
-            if known is not None and columns is not None:
-                for named in _transform_fields(transform):
-                    if named not in known and named.split(".")[0] not in known:
-                        yield UnknownField(named, known, columns)
-            known = _after_transforms([transform], known)
-        channels, allowed = dict(view.get("encoding", {})), known
-        if isinstance(view.get("spec"), dict):  # a facet: its fields may be made by transforms inside it
-            channels, below = _facet_channels(view.get("facet")), _made_below(view["spec"])
-            allowed = known | below if known is not None and below is not None else None
-        if allowed is not None and columns is not None:
-            for _, definition in _definitions(channels):
-                for named in _fields_named(definition):
-                    if named not in allowed and named.split(".")[0] not in allowed:
-                        yield UnknownField(named, allowed, columns)
-        for key in ("layer", "hconcat", "vconcat", "concat", "spec"):
-            children = view.get(key)
-            for child in children if isinstance(children, list) else [children] if isinstance(children, dict) else []:
-                yield from walk(child, columns, known)
-
-    yield from walk(spec, None, None)
-
-
-def _made_below(spec: Any) -> frozenset[str] | None:
-    """Every field the transforms anywhere inside ``spec`` make (None: cannot tell)."""
-    made: frozenset[str] = frozenset()
-    if isinstance(spec, dict):
-        if isinstance(spec.get("transform"), list):
-            after = _after_transforms(spec["transform"], frozenset())
-            if after is None:
-                return None
-            made |= after
-        for key in ("layer", "hconcat", "vconcat", "concat", "spec"):
-            children = spec.get(key)
-            for child in children if isinstance(children, list) else [children] if isinstance(children, dict) else []:
-                inner = _made_below(child)
-                if inner is None:
-                    return None
-                made |= inner
-    return made
-
-
-def _facet_channels(facet: Any) -> dict[str, Any]:
-    if not isinstance(facet, dict):
-        return {}
-    return {"facet": facet} if "field" in facet else {k: v for k, v in facet.items() if k in ("row", "column")}
-
-
-def _transform_fields(transform: Any) -> Iterator[str]:
-    """The fields a transform reads by name (not those inside expressions)."""
-    if not isinstance(transform, dict):
-        return
-    for key in ("groupby", "fold", "flatten"):
-        for name in transform.get(key, []) if isinstance(transform.get(key), list) else []:
-            yield unescape(name)
-    for key in ("aggregate", "joinaggregate", "window"):
-        for item in transform.get(key, []) if isinstance(transform.get(key), list) else []:
-            if isinstance(item, dict) and isinstance(item.get("field"), str) and item.get("op") != "count":
-                yield unescape(item["field"])
-    if ("timeUnit" in transform or "bin" in transform) and isinstance(transform.get("field"), str):
-        yield unescape(transform["field"])
-    if isinstance(transform.get("stack"), str):
-        yield unescape(transform["stack"])
-
-
-def _fields_named(definition: Mapping[str, Any]) -> Iterator[str]:
-    field = definition.get("field")
-    if isinstance(field, str) and field != "*":
-        yield unescape(field)
-    condition = definition.get("condition")
-    for item in condition if isinstance(condition, list) else [condition]:
-        if isinstance(item, dict) and isinstance(item.get("field"), str):
-            yield unescape(item["field"])
-
-
-def _as(value: Any, default: list[str]) -> list[str]:
-    if value is None:
-        return default
-    return [value] if isinstance(value, str) else [str(v) for v in value]
-
-
-def _after_transforms(transforms: list[Any], known: frozenset[str] | None) -> frozenset[str] | None:
-    """The fields that exist after ``transforms`` (None: cannot tell)."""
-    for t in transforms:
-        if known is None or not isinstance(t, dict):
-            return None
-        made: list[str]
-        if "calculate" in t or "timeUnit" in t or "bin" in t:
-            made = _as(t.get("as"), [])
-        elif "aggregate" in t:
-            known = frozenset(unescape(g) for g in t.get("groupby", []))
-            made = [a["as"] for a in t["aggregate"] if "as" in a]
-        elif "joinaggregate" in t:
-            made = [a["as"] for a in t["joinaggregate"] if "as" in a]
-        elif "window" in t:
-            made = [a["as"] for a in t["window"] if "as" in a]
-        elif "fold" in t:
-            made = _as(t.get("as"), ["key", "value"])
-        elif "stack" in t or "flatten" in t:
-            made = _as(t.get("as"), [str(t.get("stack", "")) + "_start", str(t.get("stack", "")) + "_end"])
-            made += [str(f) for f in t.get("flatten", [])]
-        elif "density" in t:
-            known = frozenset(t.get("groupby", []))
-            made = _as(t.get("as"), ["value", "density"])
-        elif "quantile" in t:
-            known = frozenset(t.get("groupby", []))
-            made = _as(t.get("as"), ["prob", "value"])
-        elif "regression" in t or "loess" in t:
-            known = frozenset([*t.get("groupby", []), str(t.get("on", "")), str(t.get("regression", t.get("loess", "")))])
-            made = _as(t.get("as"), [])
-        elif "lookup" in t and (t.get("as") or t.get("from", {}).get("fields")):
-            made = _as(t.get("as"), []) + [str(f) for f in t.get("from", {}).get("fields", [])]
-        elif any(k in t for k in ("filter", "sample", "impute", "extent")):
-            made = []
-        else:  # pivot and anything else: the fields depend on the data
-            return None
-        known = known | {unescape(m) for m in made}
-    return known
-
-
-def did_you_mean(name: str, known: frozenset[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    listed = "known: " + ", ".join(sorted(known))
-    return f"did you mean '{close[0]}'? {listed}" if close else listed

@@ -6,12 +6,15 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .content import PLACEHOLDER_RE
 from .data import Dataset, Field
 from .errors import SiteError
+
+if TYPE_CHECKING:  # (Jinja is imported when a template is first rendered)
+    from jinja2 import Environment, Template
 
 TEMPLATES_DIR = "templates"
 _ROOT_LINK = re.compile(r'(\s(?:href|src|action|poster)=")/(?!/)')
@@ -63,7 +66,7 @@ def format_cell(field: Field, cell: str | None) -> str:
 THEME_PREFIX = "theme/"
 
 
-def new_environment(config: Config, compiled: Path | None = None) -> Any:
+def new_environment(config: Config, compiled: Path | None = None) -> Environment:
     """A Jinja environment over ``templates/``: autoescape on, undefined names are errors.
     ``compiled``: a folder where Jinja keeps compiled templates between builds."""
     import jinja2
@@ -94,25 +97,25 @@ class LazyEnvironment:
     """A Jinja environment made on first use: a build that renders nothing (every file
     kept) does not even import Jinja."""
 
-    def __init__(self, make: Callable[[], Any]):
+    def __init__(self, make: Callable[[], Environment]):
         self._make = make
-        self._env: Any = None
+        self._env: Environment | None = None
 
-    def ready(self) -> Any:
+    def ready(self) -> Environment:
         if self._env is None:
             self._env = self._make()
         return self._env
 
-    def get_template(self, name: str) -> Any:
+    def get_template(self, name: str) -> Template:
         return self.ready().get_template(name)
 
 
-def render_template(env: Any, name: str, context: Mapping[str, Any]) -> str:
+def render_template(env: Environment | LazyEnvironment, name: str, context: Mapping[str, Any]) -> str:
     """Render ``name``; template mistakes become ``SiteError``s at the template line."""
     import jinja2
 
     try:
-        return env.get_template(name).render(context)
+        return str(env.get_template(name).render(context))
     except jinja2.TemplateSyntaxError as exc:
         raise SiteError(f"{TEMPLATES_DIR}/{exc.name or name}", exc.lineno, f"template syntax error: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:

@@ -28,7 +28,8 @@ from .cache import Cache
 from .config import CONFIG_FILE, Config
 from .errors import SiteError
 from .output import MemoryOutput
-from .site import BuildResult, BuildState, build_site
+from .site import BuildResult, build_site
+from .state import BuildState
 
 WATCHED = ("content", "charts", "data", "templates", "static")
 POLL_MS = 50
@@ -45,11 +46,13 @@ class Preview:
         self.built: dict[str, bytes] = {}  # the built site, by path ("notes/coal/index.html")
         self.cache = cache
         self.log = log
-        self.state = BuildState()
+        self.state = BuildState()  # (kept in memory, never saved: see ``state``)
         self.error: SiteError | None = None
         self.result: BuildResult | None = None
         self.generation = 0
-        self.root = load_config().root
+        config = load_config()
+        self.root = config.root
+        self.base_path = config.base_path  # "/nk/" for https://example.org/nk/: served there, as published
         self.files = scan(self.root)
         self.building = False  # a rebuild runs in its own thread: pages are served meanwhile
 
@@ -60,8 +63,8 @@ class Preview:
         try:
             config = self.load_config()
             output = MemoryOutput(dict(self.built))
-            self.result = build_site(config, config.root, self.cache, state=self.state, fingerprint=False, output=output)
-            self.built = output.files
+            self.result = build_site(config, output, self.cache, state=self.state, fingerprint=False)
+            self.built, self.base_path = output.files, config.base_path
             self.error = None
         except SiteError as error:
             self.error = error
@@ -155,7 +158,14 @@ def make_app(preview: Preview) -> Any:
             self.respond(path, send_body=False)
 
         def respond(self, path: str, send_body: bool) -> None:
-            files = preview.built
+            files, prefix = preview.built, preview.base_path.lstrip("/")
+            if prefix and path.startswith(prefix):  # the site lives under its base path, as when published
+                path = path[len(prefix) :]
+            elif prefix and path in ("", prefix.rstrip("/")):
+                self.redirect("/" + prefix, permanent=False)
+                return
+            elif prefix:
+                path = "\0"  # (outside the base path: not found)
             rel = path + "index.html" if path == "" or path.endswith("/") else path
             if rel not in files and f"{rel}/index.html" in files:
                 self.redirect(self.request.path + "/", permanent=False)
@@ -252,7 +262,7 @@ def serve(load_config: Callable[[], Config], cache: Cache, host: str = "127.0.0.
     app = make_app(preview)
     app.listen(port, address=host)
     shown = f"[{host}]" if ":" in host else host
-    print(f"Serving {preview.root} (built in memory) at http://{shown}:{port}/ (Ctrl+C to stop)", flush=True)
+    print(f"Serving {preview.root} (built in memory) at http://{shown}:{port}{preview.base_path} (Ctrl+C to stop)", flush=True)
     loop = ioloop.IOLoop.current()
     ioloop.PeriodicCallback(lambda: watch(preview, loop), POLL_MS).start()
     try:

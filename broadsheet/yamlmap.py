@@ -63,7 +63,7 @@ class _BadValue(yaml.MarkedYAMLError):
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 
 
-class _Loader(_Base):
+class _Loader(_Base):  # type: ignore[misc]  # (the C loader, when built, or the Python one)
     """The safe loader, with impossible dates and control characters as marked errors."""
 
 

@@ -22,7 +22,7 @@ CLOSURE_START, CLOSURE_END = 2019.5, 2022.5
 CLOSURE_LABEL = "North Korea's own border closure, 2020-22"
 
 
-def closure_band(x: alt.X, y_field: str, top: float) -> alt.LayerChart | alt.FacetChart:
+def closure_band(x: alt.X, y_field: str, top: float) -> alt.LayerChart:
     """Grey band over the border-closure years, labelled at its top left.
 
     ``x`` is the chart's own x encoding (a quantitative year), so the band shares its scale.
@@ -33,7 +33,7 @@ def closure_band(x: alt.X, y_field: str, top: float) -> alt.LayerChart | alt.Fac
     text = base.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=12, color="#333333").encode(
         x=x, y=alt.Y(f"{y_field}:Q"), text="label:N"
     )
-    return alt.layer(rect, text)
+    return alt.LayerChart(layer=[rect, text])
 
 
 def _totals(trade: pd.DataFrame, first_year: int) -> pd.DataFrame:
@@ -45,7 +45,7 @@ def _totals(trade: pd.DataFrame, first_year: int) -> pd.DataFrame:
 
 
 @chart("trade-since-2013", data=["china_nk_trade"])
-def trade_since_2013(china_nk_trade: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+def trade_since_2013(china_nk_trade: pd.DataFrame) -> alt.LayerChart:
     """China customs totals as a line (broken where a year is missing), KOTRA as grey dots."""
     rows = _totals(china_nk_trade, 2013)
     years = pd.DataFrame({"year": pd.array(range(2013, 2026), dtype="Int64")})
@@ -99,8 +99,8 @@ def trade_since_2013(china_nk_trade: pd.DataFrame) -> alt.LayerChart | alt.Facet
     )
     gap = pd.DataFrame({"year_f": [2016.0], "total_trade_usd_billion": [0.25], "name": ["2016: no total found"]})
     gap_text = alt.Chart(gap).mark_text(fontSize=11, color="#555555").encode(x=x, y=y, text="name:N")
-    return alt.layer(
-        closure_band(x, "total_trade_usd_billion", 7), line, gacc_points, kotra_points, labels, left, below, name_text, gap_text
+    return alt.LayerChart(
+        layer=[closure_band(x, "total_trade_usd_billion", 7), line, gacc_points, kotra_points, labels, left, below, name_text, gap_text]
     ).properties(height=320)
 
 
@@ -118,7 +118,7 @@ OIL_ROWS = {
 
 
 @chart("oil-above-cap", data=["sanctions_monitoring_findings"])
-def oil_above_cap(sanctions_monitoring_findings: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+def oil_above_cap(sanctions_monitoring_findings: pd.DataFrame) -> alt.LayerChart:
     """Each refined-petroleum finding as a bar, against the 500,000-barrel yearly cap of resolution 2397."""
     found = sanctions_monitoring_findings
     rows = found[found["finding_id"].isin(list(OIL_ROWS))].copy()
@@ -154,7 +154,7 @@ def oil_above_cap(sanctions_monitoring_findings: pd.DataFrame) -> alt.LayerChart
         .mark_text(align="left", baseline="bottom", dx=4, dy=-2, fontSize=12)
         .encode(x="million_barrels:Q", y=alt.value(0), text="text:N")
     )
-    return alt.layer(rule, bars, values, names, cap_text).properties(height=alt.Step(44))
+    return alt.LayerChart(layer=[rule, bars, values, names, cap_text]).properties(height=alt.Step(44))
 
 
 LINE_PX, PANEL_PX = 15, 170
@@ -205,5 +205,5 @@ def missile_launches_since_2019(missile_launches_by_year_reported: pd.DataFrame)
         none = (
             alt.Chart(missing).mark_text(baseline="bottom", dy=-4, fontSize=11, color=KOTRA_GREY).encode(x=x, y=alt.datum(0), text="text:N")
         )
-        panels.append(alt.layer(stems, dots, text, none).properties(height=PANEL_PX))
+        panels.append(alt.LayerChart(layer=[stems, dots, text, none]).properties(height=PANEL_PX))
     return alt.vconcat(*panels, spacing=18)

@@ -8,10 +8,9 @@ used stay empty: they are shaded and labelled as a gap, never drawn as zero.
 
 from __future__ import annotations
 
-from typing import Any
-
 import altair as alt
 import pandas as pd
+from altair.typing import ChannelColor
 
 from broadsheet import chart
 
@@ -37,8 +36,6 @@ GAP_LABEL = "No customs figure found in the reports used (not a zero)"
 FIRST_MONTH = pd.Timestamp("2016-01-01")
 LAST_MONTH = pd.Timestamp("2017-12-01")
 DAY = pd.Timedelta(days=1)
-# What ``alt.layer`` is typed to return.
-Layered = alt.LayerChart | alt.FacetChart
 
 
 def _months() -> pd.DatetimeIndex:
@@ -59,6 +56,9 @@ def _tonnage_rows(monthly: pd.DataFrame, series: list[str]) -> pd.DataFrame:
     1718 Committee figure the right half, so both stay visible and apart.
     """
     rows = monthly[monthly["data_series"].isin(series) & monthly["coal_tonnes"].notna()].copy()
+    # Days of the month: one pair for every row, or a pair per row when two series share the month.
+    first_day: pd.Series[int] | int
+    last_day: pd.Series[int] | int
     if len(series) > 1:
         is_customs = rows["data_series"] == GACC
         first_day = is_customs.map({True: 2, False: 16})
@@ -104,7 +104,7 @@ def _timeline_marker(timeline: pd.DataFrame, event_type: str, words: str, label:
     return {"marker_date": row["date"], "marker_label": label, "level": level, "date": row["date"], "event": row["event"]}
 
 
-def _annotations(markers: list[dict[str, object]], top: float) -> Layered:
+def _annotations(markers: list[dict[str, object]], top: float) -> alt.LayerChart:
     """Vertical rules with short labels at the top of the plot, on three staggered levels.
 
     Marker rows keep the column names of the dataset they come from (``resolution``,
@@ -128,11 +128,11 @@ def _annotations(markers: list[dict[str, object]], top: float) -> Layered:
                 x="marker_date:T", y=alt.Y("marker_y:Q"), text="marker_label:N", tooltip=tooltip
             )
         )
-    return alt.layer(*layers)
+    return alt.LayerChart(layer=layers)
 
 
 def _gap_layer(gaps: pd.DataFrame) -> alt.Chart:
-    return (
+    layer: alt.Chart = (  # named with its type: mypy reads altair's mark_* methods as returning Any
         alt.Chart(gaps)
         .mark_rect(opacity=0.18)
         .encode(
@@ -150,6 +150,7 @@ def _gap_layer(gaps: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
+    return layer
 
 
 def _tonnage_tooltip() -> list[alt.Tooltip]:
@@ -163,7 +164,7 @@ def _tonnage_tooltip() -> list[alt.Tooltip]:
     ]
 
 
-def _label_color(series: list[str]) -> Any:
+def _label_color(series: list[str]) -> ChannelColor:
     """The colour of a value label: the text colour of its series (no scale, no legend)."""
     if len(series) < 2:
         return alt.value(TEXT_COLORS[series[0]])
@@ -217,7 +218,7 @@ def _cap_rows(annual: pd.DataFrame) -> pd.DataFrame:
     return caps
 
 
-def _december_cap(annual: pd.DataFrame) -> Layered:
+def _december_cap(annual: pd.DataFrame) -> alt.LayerChart:
     """The cap for 30 Nov-31 Dec 2016 as a short black rule over its own period, labelled."""
     cap = _cap_rows(annual).iloc[[0]].copy()
     cap["rule_end"] = cap["period_end"] + DAY
@@ -237,7 +238,7 @@ def _december_cap(annual: pd.DataFrame) -> Layered:
     label = base.mark_text(fontSize=10, color=CAP_COLOR, align="left", baseline="middle", lineHeight=12).encode(
         x="label_x:T", y="label_y:Q", text="label", tooltip=tooltip
     )
-    return alt.layer(rule, label)
+    return alt.LayerChart(layer=[rule, label])
 
 
 @chart("coal-monthly", data=["china_nk_coal_monthly", "china_nk_coal_annual", "unsc_resolutions", "timeline"])
@@ -246,7 +247,7 @@ def coal_monthly(
     china_nk_coal_annual: pd.DataFrame,
     unsc_resolutions: pd.DataFrame,
     timeline: pd.DataFrame,
-) -> Layered:
+) -> alt.LayerChart:
     """Monthly tonnage by reporting source, the December 2016 cap, and the UN and Chinese measures."""
     series = [GACC, UN_1718]
     rows = _tonnage_rows(china_nk_coal_monthly, series)
@@ -260,7 +261,7 @@ def coal_monthly(
         _resolution_marker(unsc_resolutions, 2371, "2371: full ban", 1),
     ]
     layers = _tonnage_layers(rows, _customs_gaps(china_nk_coal_monthly), top, series)
-    return alt.layer(*layers, _december_cap(china_nk_coal_annual), _annotations(markers, top)).properties(height=340)
+    return alt.LayerChart(layer=[*layers, _december_cap(china_nk_coal_annual), _annotations(markers, top)]).properties(height=340)
 
 
 def _cap_use_rows(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -280,7 +281,7 @@ def _cap_use_rows(monthly: pd.DataFrame) -> pd.DataFrame:
     return un
 
 
-def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str) -> Layered:
+def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str) -> alt.LayerChart:
     """One panel: stacked monthly reports per cap period, the cap as a black tick with its label."""
     periods = ["Dec 2016", "2017, Jan-Apr"]
     labels = {"usd_million": ("usd_label", "US$ million", [0, 450]), "million_tonnes": ("tonnes_label", "million tonnes", [0, 8])}
@@ -319,7 +320,7 @@ def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str
     cap_text = cap_base.mark_text(baseline="bottom", dy=-21, fontSize=10, color=CAP_COLOR, align="center").encode(
         text="cap_text:N", tooltip=cap_tooltip
     )
-    return alt.layer(bars, month_labels, dec_label, cap_ticks, cap_text).properties(height=alt.Step(62))
+    return alt.LayerChart(layer=[bars, month_labels, dec_label, cap_ticks, cap_text]).properties(height=alt.Step(62))
 
 
 @chart("coal-cap-use", data=["china_nk_coal_monthly", "china_nk_coal_annual", "un_coal_cap_usage"])
@@ -352,13 +353,13 @@ def coal_cap_use(
             ],
         )
     )
-    dollars = alt.layer(_cap_use_panel(un, caps, "usd_million", "usd"), note)
+    dollars = alt.LayerChart(layer=[_cap_use_panel(un, caps, "usd_million", "usd"), note])
     tonnes = _cap_use_panel(un, caps, "million_tonnes", "tonnes")
     return alt.vconcat(dollars, tonnes, spacing=24)
 
 
 @chart("coal-annual", data=["china_nk_coal_annual", "china_nk_coal_monthly"])
-def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.DataFrame) -> Layered:
+def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.DataFrame) -> alt.LayerChart:
     """Full years and part-years as bars, the UN's December 2016 figure beside its cap, the 2017 cap as a line."""
     flows = china_nk_coal_annual[china_nk_coal_annual["data_series"] != UN_CAP].copy()
     flows["full_year"] = flows["period_label"].str.fullmatch(r"\d{4}")
@@ -411,13 +412,15 @@ def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.Da
     dec_tick = alt.Chart(dec_cap).encode(y=alt.Y("row:N", sort=order), x="million_tonnes:Q", tooltip=cap_tooltip)
     year_cap = caps.iloc[[1]].assign(text=f"2017 cap: {caps['tonnes_label'].iloc[1]} or {caps['usd_label'].iloc[1]}, whichever lower")
     year_rule = alt.Chart(year_cap).encode(x="million_tonnes:Q", tooltip=cap_tooltip)
-    return alt.layer(
-        bars,
-        labels,
-        dec_tick.mark_tick(color=CAP_COLOR, thickness=3, size=30),
-        dec_tick.mark_text(align="left", dx=6, dy=-14, fontSize=10, color=CAP_COLOR).encode(text="text:N"),
-        year_rule.mark_rule(color=CAP_COLOR, strokeDash=[5, 3], strokeWidth=1.5),
-        year_rule.mark_text(align="left", dx=4, baseline="bottom", y=0, dy=-4, fontSize=10, color=CAP_COLOR).encode(text="text:N"),
+    return alt.LayerChart(
+        layer=[
+            bars,
+            labels,
+            dec_tick.mark_tick(color=CAP_COLOR, thickness=3, size=30),
+            dec_tick.mark_text(align="left", dx=6, dy=-14, fontSize=10, color=CAP_COLOR).encode(text="text:N"),
+            year_rule.mark_rule(color=CAP_COLOR, strokeDash=[5, 3], strokeWidth=1.5),
+            year_rule.mark_text(align="left", dx=4, baseline="bottom", y=0, dy=-4, fontSize=10, color=CAP_COLOR).encode(text="text:N"),
+        ]
     ).properties(height=alt.Step(40))
 
 
@@ -468,10 +471,12 @@ def pressure_and_coal(china_nk_coal_monthly: pd.DataFrame, timeline: pd.DataFram
         x=x, y=y, shape=alt.Shape("lane:N", sort=list(lanes.values()), legend=None), tooltip=tooltip
     )
     labels = base.mark_text(align="left", dx=6, fontSize=10, color="#1a1a1a").encode(x=x, y=y, text="label:N", tooltip=tooltip)
-    strip = alt.layer(rules, points, labels).properties(height=120)
+    strip = alt.LayerChart(layer=[rules, points, labels]).properties(height=120)
     rows = _tonnage_rows(china_nk_coal_monthly, [GACC])
     ruled = events[events["ruled"]]
     bar_rules = alt.Chart(ruled).mark_rule(strokeDash=[4, 3], color=MARKER_COLOR).encode(x="date:T", tooltip=tooltip)
     layers = _tonnage_layers(rows, _customs_gaps(china_nk_coal_monthly), 2.6, [GACC])
-    bars = alt.layer(*layers, bar_rules).properties(height=260)
-    return alt.vconcat(strip, bars, spacing=4).resolve_scale(x="shared", color="independent")
+    bars = alt.LayerChart(layer=[*layers, bar_rules]).properties(height=260)
+    # named with its type: mypy reads altair's resolve_scale as returning Any
+    stacked: alt.VConcatChart = alt.vconcat(strip, bars, spacing=4).resolve_scale(x="shared", color="independent")
+    return stacked

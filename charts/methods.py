@@ -44,9 +44,7 @@ def _leaders(cns: pd.DataFrame, csis: pd.DataFrame) -> pd.DataFrame:
 
 
 @chart("provocations-vs-cns", data=["missile_tests_by_year_cns", "nk_provocations_by_year_csis"])
-def provocations_vs_cns(
-    missile_tests_by_year_cns: pd.DataFrame, nk_provocations_by_year_csis: pd.DataFrame
-) -> alt.LayerChart | alt.FacetChart:
+def provocations_vs_cns(missile_tests_by_year_cns: pd.DataFrame, nk_provocations_by_year_csis: pd.DataFrame) -> alt.LayerChart:
     """Both annual counts over the years both sources cover, as two separate lines.
 
     CNS's 2022 total (reported by TIME, not read from the database mirror) is a lone hollow
@@ -100,11 +98,11 @@ def provocations_vs_cns(
         .encode(x=alt.X("tx:Q", scale=x_scale), y="ty:Q", text="text:N")
         for align in ("center", "right")
     ]
-    return alt.layer(lines, points, later_point, later_label, leader_lines, *leader_text)
+    return alt.LayerChart(layer=[lines, points, later_point, later_label, leader_lines, *leader_text])
 
 
 @chart("csis-provocations", data=["nk_provocations_by_year_csis"])
-def csis_provocations(nk_provocations_by_year_csis: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+def csis_provocations(nk_provocations_by_year_csis: pd.DataFrame) -> alt.LayerChart:
     """CSIS's annual count of provocations, stacked by kind, with direct labels on the last bar.
 
     Years absent from the CSIS file get no bar and a hollow marker on the axis."""
@@ -153,4 +151,4 @@ def csis_provocations(nk_provocations_by_year_csis: pd.DataFrame) -> alt.LayerCh
         }
     )
     labels = alt.Chart(end_labels).mark_text(align="left", dx=7, fontSize=11).encode(x=x, y="mid:Q", text="text:N")
-    return alt.layer(bars, absent, labels)
+    return alt.LayerChart(layer=[bars, absent, labels])

@@ -101,7 +101,7 @@ def sanctions_grid(unsc_resolutions: pd.DataFrame) -> alt.FacetChart:
     cells = _cells(unsc_resolutions)
     sectors = list(dict.fromkeys(sector for sector, *_ in MEASURES))
     level = alt.Scale(domain=LEVELS, range=LEVEL_COLOURS)
-    return (
+    grid: alt.FacetChart = (  # named with its type: mypy reads altair's resolve_scale as returning Any
         alt.Chart(cells)
         .mark_point(filled=True, shape="square", size=150, opacity=1)
         .encode(
@@ -136,6 +136,7 @@ def sanctions_grid(unsc_resolutions: pd.DataFrame) -> alt.FacetChart:
         )
         .resolve_scale(x="independent", y="independent")
     )
+    return grid
 
 
 # The Council's members as rows of the vote matrix: the five permanent members by name,
@@ -162,19 +163,28 @@ class Vote(NamedTuple):
 
 
 def _votes(unsc_resolutions: pd.DataFrame, unsc_votes: pd.DataFrame) -> list[Vote]:
+    # Rows as Series (iterrows): a cell's type is the dataset schema's, unknown to mypy (Any).
     votes = [
-        Vote(f"{int(r.resolution)} {r.adoption_date:%Y}", r.adoption_date, ERAS[0], int(r.vote_in_favour), (), (), r.vote_as_reported)
-        for r in unsc_resolutions.itertuples()
+        Vote(
+            f"{int(r['resolution'])} {r['adoption_date']:%Y}",
+            r["adoption_date"],
+            ERAS[0],
+            int(r["vote_in_favour"]),
+            (),
+            (),
+            r["vote_as_reported"],
+        )
+        for _, r in unsc_resolutions.iterrows()
     ]
-    for r in unsc_votes.itertuples():
+    for _, r in unsc_votes.iterrows():
         # 2397 is a reference row repeated from unsc_resolutions; unvoted drafts have no vote
-        if r.date <= votes[-1].date or pd.isna(r.vote_in_favour):
+        if r["date"] <= votes[-1].date or pd.isna(r["vote_in_favour"]):
             continue
-        number = re.search(r"resolution (\d+)", r.draft_or_resolution)
-        label = f"{number.group(1)} {r.date:%Y}" if number else f"Draft {r.date:%Y}"
-        against = tuple(m.strip() for m in str(r.vetoed_by).split(";")) if isinstance(r.vetoed_by, str) else ()
-        abstained = tuple(m for m in PERMANENT if re.search(rf"{m}\w* abstain", r.vote_as_reported))
-        votes.append(Vote(label, r.date, ERAS[1], int(r.vote_in_favour), against, abstained, r.vote_as_reported))
+        number = re.search(r"resolution (\d+)", r["draft_or_resolution"])
+        label = f"{number.group(1)} {r['date']:%Y}" if number else f"Draft {r['date']:%Y}"
+        against = tuple(m.strip() for m in str(r["vetoed_by"]).split(";")) if isinstance(r["vetoed_by"], str) else ()
+        abstained = tuple(m for m in PERMANENT if re.search(rf"{m}\w* abstain", r["vote_as_reported"]))
+        votes.append(Vote(label, r["date"], ERAS[1], int(r["vote_in_favour"]), against, abstained, r["vote_as_reported"]))
     return votes
 
 
@@ -226,8 +236,8 @@ def council_votes(unsc_resolutions: pd.DataFrame, unsc_votes: pd.DataFrame) -> a
     )
     squares = alt.Chart().mark_rect(stroke="#555555", strokeWidth=1).encode(x=x, y=y, color=colour, tooltip=tooltip)
     words = alt.Chart().mark_text(fontSize=10, fontWeight="bold").encode(x=x, y=y, text="mark:N", color=alt.value("#000000"))
-    return (
-        alt.layer(squares, words, data=cells)
+    matrix: alt.FacetChart = (  # named with its type: mypy reads altair's resolve_scale as returning Any
+        alt.LayerChart(layer=[squares, words], data=cells)
         .properties(width=alt.Step(31), height=alt.Step(28))
         .facet(
             row=alt.Row(
@@ -242,3 +252,4 @@ def council_votes(unsc_resolutions: pd.DataFrame, unsc_votes: pd.DataFrame) -> a
         )
         .resolve_scale(x="independent")
     )
+    return matrix

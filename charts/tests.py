@@ -138,8 +138,8 @@ def yield_estimates(nuclear_test_yield_estimates: pd.DataFrame, nuclear_tests: p
         .mark_text(align="left", baseline="top", dx=4, dy=1, fontSize=11, color="#555555")
         .encode(x=alt.datum(HIROSHIMA_KT, scale=x_scale), y=alt.value(0), text=alt.value("Hiroshima bomb, about 15 kt"))
     )
-    layered = alt.layer(hiroshima, hiroshima_label, ranges, ends, centres, lower, values, data=df)
-    return (
+    layered = alt.LayerChart(layer=[hiroshima, hiroshima_label, ranges, ends, centres, lower, values], data=df)
+    panels: alt.FacetChart = (  # named with its type: mypy reads altair's resolve_scale as returning Any
         layered.properties(width=460, height=alt.Step(17))
         .facet(
             row=alt.Row(
@@ -154,6 +154,7 @@ def yield_estimates(nuclear_test_yield_estimates: pd.DataFrame, nuclear_tests: p
         )
         .resolve_scale(y="independent")
     )
+    return panels
 
 
 def _trigger_dates(text: object) -> list[pd.Timestamp]:
@@ -172,7 +173,7 @@ def _lag_label(r: pd.Series, triggers: list[pd.Timestamp], first: int | None, la
 
 
 @chart("resolution-lag", data=["unsc_resolutions"])
-def resolution_lag(unsc_resolutions: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+def resolution_lag(unsc_resolutions: pd.DataFrame) -> alt.LayerChart:
     """Days from the triggering test or launch (date in Korea) to the resolution's adoption;
     the longest wait is drawn in the highlight colour, and every bar carries its own label."""
     rows = []
@@ -221,7 +222,7 @@ def resolution_lag(unsc_resolutions: pd.DataFrame) -> alt.LayerChart | alt.Facet
         base.transform_filter("isValid(datum.days_from_last)").mark_tick(thickness=3, size=22, color="#000000").encode(x="days_from_last:Q")
     )
     labels = base.mark_text(align="left", dx=5, fontSize=11).encode(x="label_x:Q", text="label:N")
-    return alt.layer(bars, second, labels).properties(height=alt.Step(26))
+    return alt.LayerChart(layer=[bars, second, labels]).properties(height=alt.Step(26))
 
 
 OUTCOMES = {"success_count": "Succeeded", "failure_count": "Failed", "unknown_outcome_count": "Outcome unknown"}
@@ -234,9 +235,9 @@ FAILURE_LABEL_YEAR = 2016
 
 def _outcome_labels(frame: pd.DataFrame) -> pd.DataFrame:
     """Direct labels for the two main outcomes: text at (tx, ty), a leader line to its segment at (ex, ey)."""
-    by_year = frame.set_index("year")
-    ok = by_year.loc[SUCCESS_LABEL_YEAR]
-    bad = by_year.loc[FAILURE_LABEL_YEAR]
+    # One row each (a Series): .loc on a year would give a DataFrame if the year repeated.
+    ok = frame[frame["year"] == SUCCESS_LABEL_YEAR].iloc[0]
+    bad = frame[frame["year"] == FAILURE_LABEL_YEAR].iloc[0]
     ok_y = float(ok["success_count"]) * 0.75
     bad_top = float(bad["missiles_tested_count"])
     return pd.DataFrame(
@@ -254,7 +255,7 @@ def _outcome_labels(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @chart("missile-outcomes", data=["missile_tests_by_year_cns"])
-def missile_outcomes(missile_tests_by_year_cns: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+def missile_outcomes(missile_tests_by_year_cns: pd.DataFrame) -> alt.LayerChart:
     """Missiles tested per year in the CNS database, stacked by recorded outcome.
 
     Years with no outcome split (2022, a CNS total reported by TIME rather than read from the
@@ -316,4 +317,4 @@ def missile_outcomes(missile_tests_by_year_cns: pd.DataFrame) -> alt.LayerChart 
         .mark_text(align="right", dx=-3, fontSize=12, fontWeight="bold")
         .encode(x=alt.X("tx:Q", scale=x_scale), y="ty:Q", text="text:N")
     )
-    return alt.layer(bars, unsplit, unsplit_label, totals, leaders, texts).properties(width=640)
+    return alt.LayerChart(layer=[bars, unsplit, unsplit_label, totals, leaders, texts]).properties(width=640)

@@ -23,7 +23,7 @@ START, END = pd.Timestamp("2016-01-01"), pd.Timestamp("2018-02-01")
 
 
 @chart("china-response-timeline", data=["timeline"])
-def china_response_timeline(timeline: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+def china_response_timeline(timeline: pd.DataFrame) -> alt.LayerChart:
     """Events of 2016 to January 2018 in lanes by actor; China's six measures numbered, resolutions named."""
     events = timeline[(timeline["date"] >= START) & (timeline["date"] < END) & timeline["event_type"].isin(LANES)].copy()
     events["lane"] = events["event_type"].map(LANES)
@@ -57,7 +57,7 @@ def china_response_timeline(timeline: pd.DataFrame) -> alt.LayerChart | alt.Face
         .mark_text(baseline="bottom", dy=-9, fontSize=12, fontWeight="bold")
         .encode(text="label:N")
     )
-    return alt.layer(points, labels).properties(height=alt.Step(40))
+    return alt.LayerChart(layer=[points, labels]).properties(height=alt.Step(40))
 
 
 def _resolution_number(event: str) -> str:
@@ -189,8 +189,8 @@ def timeline_by_phase(timeline: pd.DataFrame) -> alt.FacetChart:
         ),
     )
     labels = base.mark_text(align="left", fontSize=12).encode(x=alt.value(104), text="label:N")
-    return (
-        alt.layer(dates, dots, labels, data=events)
+    phases: alt.FacetChart = (  # named with its type: mypy reads altair's resolve_scale as returning Any
+        alt.LayerChart(layer=[dates, dots, labels], data=events)
         .properties(width=370, height=alt.Step(19))
         .facet(
             row=alt.Row(
@@ -205,3 +205,4 @@ def timeline_by_phase(timeline: pd.DataFrame) -> alt.FacetChart:
         )
         .resolve_scale(y="independent")
     )
+    return phases

@@ -16,6 +16,7 @@ from broadsheet import chart
 
 FIRST_YEAR, LAST_YEAR = 2012, 2025
 STATS_KOREA_GREEN = "#009E73"
+STATS_KOREA_TEXT = "#007A5A"  # the same green, dark enough for text (5.3:1 on white)
 COMPILER_COLOURS = {GACC: GACC_BLUE, "KOTRA": KOTRA_GREY, "Statistics Korea": STATS_KOREA_GREEN}
 # Where two compilers give a figure for the same year, KOTRA sits a little left of the
 # year and China customs a little right, so neither hides the other.
@@ -50,12 +51,15 @@ def _colour() -> alt.Color:
 
 
 def _note(x_pos: float, y: float, text: str, field: str, **mark: Any) -> alt.Chart:
+    """A text label at (x_pos, y); ``mark`` is any text-mark properties (fontSize, color, dy...), Any as their types differ by name."""
     frame = pd.DataFrame({"x_pos": [x_pos], field: [y], "text": [text]})
-    return alt.Chart(frame).mark_text(**{"fontSize": 12, **mark}).encode(x=_x(), y=alt.Y(f"{field}:Q"), text="text:N")
+    # named with its type: mypy reads altair's mark_* methods as returning Any
+    note: alt.Chart = alt.Chart(frame).mark_text(**{"fontSize": 12, **mark}).encode(x=_x(), y=alt.Y(f"{field}:Q"), text="text:N")
+    return note
 
 
 @chart("trade-totals", data=["china_nk_trade"])
-def trade_totals(china_nk_trade: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+def trade_totals(china_nk_trade: pd.DataFrame) -> alt.LayerChart:
     """Annual total trade: China customs as a line broken at missing years, KOTRA as grey dots."""
     rows = _placed(china_nk_trade[china_nk_trade["total_trade_usd_billion"].notna()])
     years = pd.DataFrame({"year": pd.array(range(FIRST_YEAR, LAST_YEAR + 1), dtype="Int64")})
@@ -101,11 +105,11 @@ def trade_totals(china_nk_trade: pd.DataFrame) -> alt.LayerChart | alt.FacetChar
         _note(2013.3, 4.3, "KOTRA (open dots)", "total_trade_usd_billion", align="left", color=KOTRA_GREY),
         _note(2019.0, 3.5, "China customs", "total_trade_usd_billion", color=GACC_BLUE, fontWeight="bold"),
     ]
-    return alt.layer(*layers).properties(height=340)
+    return alt.LayerChart(layer=layers).properties(height=340)
 
 
 @chart("trade-components", data=["china_nk_trade"])
-def trade_components(china_nk_trade: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+def trade_components(china_nk_trade: pd.DataFrame) -> alt.LayerChart:
     """Imports from China (filled) and exports to China (open) for each year and compiler, joined by the gap between them."""
     flows = china_nk_trade[china_nk_trade[["nk_exports_to_china_usd_billion", "nk_imports_from_china_usd_billion"]].notna().any(axis=1)]
     rows = _placed(flows)
@@ -133,8 +137,8 @@ def trade_components(china_nk_trade: pd.DataFrame) -> alt.LayerChart | alt.Facet
         _note(2018.2, 2.22, "imports from China", field, align="left"),
         _note(2017.8, 0.213, "exports to China", field, align="right"),
         _note(2012.0, 3.85, "KOTRA", field, color=KOTRA_GREY, fontWeight="bold"),
-        _note(2015.5, 3.85, "Statistics Korea", field, color=STATS_KOREA_GREEN, fontWeight="bold"),
+        _note(2015.5, 3.85, "Statistics Korea", field, color=STATS_KOREA_TEXT, fontWeight="bold"),
         _note(2018.0, 2.6, "China customs", field, color=GACC_BLUE, fontWeight="bold"),
         alt.Chart(no_split).mark_text(fontSize=10, angle=0, color=KOTRA_GREY).encode(x=x, y=alt.Y(f"{field}:Q"), text="text:N"),
     ]
-    return alt.layer(*layers).properties(height=320)
+    return alt.LayerChart(layer=layers).properties(height=320)

@@ -1,14 +1,31 @@
-"""Shared fixtures: copies of the test sites with the project's real templates and static files."""
+"""Shared fixtures: copies of the test sites with the project's real templates and static files,
+the explainer built once per run, and one chart cache for the run."""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from broadsheet.cli import main
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: a long end-to-end run (the explainer, a looping chart, subprocesses); not in `make fast`")
+
+
+@pytest.hookimpl(tryfirst=True)  # (before -m deselects)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that needs the built explainer is slow: its cold build (every chart of the
+    publication) costs more than the rest of the fast tests together."""
+    for item in items:
+        if "explainer" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
@@ -18,6 +35,43 @@ SITES = Path(__file__).resolve().parent / "sites"
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One chart cache for the whole run: most tests are about pages, not rendering."""
     return tmp_path_factory.mktemp("cache")
+
+
+@dataclass(frozen=True)
+class Explainer:
+    """The publication, copied from this repository and built: tests only read it (or build
+    it again into another folder); a test that edits it makes its own copy."""
+
+    root: Path
+    public: Path
+
+
+EXPLAINER = pytest.StashKey[Explainer]()
+NOT_THE_SITE = shutil.ignore_patterns("public", ".cache", ".git", ".venv", "node_modules", "tests", "bench", "__pycache__")
+
+
+def copy_explainer(folder: Path) -> Path:
+    """A copy of the explainer's site (this repository without its output, caches and tests)."""
+    root = folder / "site"
+    shutil.copytree(REPO, root, ignore=NOT_THE_SITE)
+    return root
+
+
+def built_explainer(config: pytest.Config) -> Explainer:
+    """The explainer built once per test run. A function of the run's config, not only a fixture,
+    because the browser tests need its pages while they are collected, before fixtures exist."""
+    if EXPLAINER not in config.stash:
+        folder = tempfile.TemporaryDirectory(prefix="broadsheet-explainer-")
+        config.add_cleanup(folder.cleanup)
+        root = copy_explainer(Path(folder.name))
+        assert main(["build", "--root", str(root)]) == 0
+        config.stash[EXPLAINER] = Explainer(root, root / "public")
+    return config.stash[EXPLAINER]
+
+
+@pytest.fixture(scope="session")
+def explainer(request: pytest.FixtureRequest) -> Explainer:
+    return built_explainer(request.config)
 
 
 def make_site(tmp: Path, name: str = "basic", theme: bool = True) -> Path:

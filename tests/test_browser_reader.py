@@ -13,7 +13,6 @@ import http.server
 import importlib.util
 import shutil
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,10 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO
+from conftest import REPO, built_explainer
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-from broadsheet.cli import main
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -59,15 +56,9 @@ BUILT = pytest.StashKey[Site]()
 
 
 def built_site(config: pytest.Config) -> Site:
-    """Build the explainer once per session (a copy of the repository) into a temporary folder."""
+    """The explainer, built once per run (conftest's ``built_explainer``), and its pages."""
     if BUILT not in config.stash:
-        folder = tempfile.TemporaryDirectory(prefix="broadsheet-reader-")
-        config.add_cleanup(folder.cleanup)
-        root = Path(folder.name) / "site"
-        ignore = shutil.ignore_patterns("public", ".cache", ".git", ".venv", "tests", "__pycache__", "node_modules", "bench")
-        shutil.copytree(REPO, root, ignore=ignore)
-        assert main(["build", "--root", str(root)]) == 0
-        public = root / "public"
+        public = built_explainer(config).public
         folders = (p.parent.relative_to(public).as_posix() for p in public.rglob("index.html"))
         config.stash[BUILT] = Site(public, sorted("/" if f == "." else f"/{f}/" for f in folders))
     return config.stash[BUILT]
@@ -306,7 +297,8 @@ def hover_until_tooltip(page: Any, figure: Any) -> str:
     graphic = figure.query_selector(".chart-graphic")
     graphic.scroll_into_view_if_needed()
     box = graphic.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    top = max(box["y"], 0)  # (a chart taller than the window is scrolled to its middle: its top is above)
+    page.mouse.move(box["x"] + box["width"] / 2, top + min((box["y"] + box["height"] - top) / 2, 100))
     page.wait_for_function("g => g.classList.contains('is-live') && g.querySelector('.vega-embed svg')", arg=graphic)
     points = page.evaluate(HOVER_POINTS, figure)
     assert points, f"no mark with a tooltip in the live chart {figure.get_attribute('id')}"

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import REPO, make_site, run, snapshot
 
 
@@ -239,8 +240,9 @@ def test_template_change_renders_every_page_again_from_saved_html_or_from_source
         assert snapshot(site / "public") == snapshot(fresh / "public")
 
 
+@pytest.mark.slow
 def test_shipped_chart_runtime_is_what_the_pinned_vl_convert_generates() -> None:
-    from broadsheet.site import generate_runtime, runtime_file
+    from broadsheet.assets import generate_runtime, runtime_file
 
     shipped = runtime_file()
     assert shipped.is_file(), "run `make runtime` after changing vl-convert's version"
@@ -260,3 +262,13 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen_after_a_recent_change(tmp_pat
     os.utime(index, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert run(site) == 0
     assert "Saw <a" in (site / "public/index.html").read_text()
+
+
+def test_a_markdown_table_scrolls_in_its_own_labelled_region(site: Path, shared_cache: Path) -> None:
+    """A wide table in the text must not make a phone's page scroll sideways: it scrolls in
+    a focusable region (keyboard users can scroll it), labelled by the heading above it."""
+    page = site / "content" / "notes" / "coal.md"
+    page.write_text(page.read_text() + "\n## Coverage by year\n\n| Dataset | Years |\n|---|---|\n| coal | 2016-2017 |\n")
+    assert run(site, cache=shared_cache) == 0
+    html = (site / "public" / "notes" / "coal" / "index.html").read_text()
+    assert '<div class="table-scroll" tabindex="0" role="region" aria-label="Coverage by year"><table>' in html

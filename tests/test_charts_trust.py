@@ -162,10 +162,12 @@ def test_dotted_column_names_are_drawn(tmp_path: Path, shared_cache: Path) -> No
     html = (site / "public/rates/index.html").read_text()
     for figure_id in ("declared-rates", "rates-py"):
         [table] = tables(html, figure_id)
-        assert table == [["Year", "Rate.pct (%)"], ["2020", "1.5"], ["2021", "2.5"]], table
+        assert table == [["Year", "rate.pct (%)"], ["2020", "1.5"], ["2021", "2.5"]], table  # (as the axis is titled)
         figure = html[html.index(f'id="{figure_id}"') :]
         marks = re.search(r'class="mark-rect role-mark[^"]*"[^>]*>(.*?)</g>', figure, re.S)
         assert marks and marks.group(1).count("<path") == 2, "both bars are drawn"
+        svg = figure[: figure.index("</svg>")]
+        assert ">rate.pct</text>" in svg and "\\" not in svg, "the axis is titled with the name as written"
 
 
 @pytest.mark.parametrize("bad_id", ["../../../x", 'a"b', "Upper"])
@@ -184,7 +186,7 @@ CHART_BODIES = {
 }
 
 
-@pytest.mark.parametrize("case", CHART_BODIES)
+@pytest.mark.parametrize("case", [pytest.param(case, marks=[pytest.mark.slow] if case == "loop" else []) for case in CHART_BODIES])
 def test_chart_code_that_exits_or_hangs_is_an_error(case: str, tmp_path: Path, shared_cache: Path, capfd, monkeypatch) -> None:
     monkeypatch.setenv("BROADSHEET_CHART_TIMEOUT", "2")
     site = make_site(tmp_path)
@@ -203,7 +205,9 @@ RENDERER_FAULTS = {
 }
 
 
-@pytest.mark.parametrize("case", RENDERER_FAULTS)
+@pytest.mark.parametrize(
+    "case", [pytest.param(case, marks=[pytest.mark.slow] if case == "out of memory" else []) for case in RENDERER_FAULTS]
+)
 def test_renderer_failure_names_the_chart_with_a_reason(case: str, tmp_path: Path, shared_cache: Path, capfd) -> None:
     site = make_site(tmp_path)
     option, expected = RENDERER_FAULTS[case]
@@ -213,6 +217,7 @@ def test_renderer_failure_names_the_chart_with_a_reason(case: str, tmp_path: Pat
     assert re.search(r"content/notes/coal.md:11: chart 'missiles-tested-a-year' " + expected, err), err
 
 
+@pytest.mark.slow
 def test_same_bytes_in_any_time_zone(tmp_path: Path) -> None:
     outputs = []
     for zone in ("UTC", "America/New_York", "Asia/Tokyo"):
@@ -230,6 +235,7 @@ def test_same_bytes_in_any_time_zone(tmp_path: Path) -> None:
     assert outputs[0] == outputs[1] == outputs[2]
 
 
+@pytest.mark.slow
 def test_preview_server_survives_chart_faults_and_recovers(tmp_path: Path, shared_cache: Path) -> None:
     from test_server import Server, free_port
 
@@ -248,7 +254,8 @@ def test_preview_server_survives_chart_faults_and_recovers(tmp_path: Path, share
         faults = [
             ("charts/yields.py", "    base = ", loop + "    base = ", "charts/yields.py:6: chart 'yields' took longer than 3 s"),
             ("charts/yields.py", "    base = ", leave + "    base = ", "charts/yields.py:9: chart 'yields' called sys.exit(0)"),
-            ("content/notes/coal.md", "x: year:O", ticks, "content/notes/coal.md:11: chart 'missiles-tested-a-year' could not be rendered"),
+            # (out of memory, or past the time limit first on a busy machine: either way, that chart at its line)
+            ("content/notes/coal.md", "x: year:O", ticks, "content/notes/coal.md:11: chart 'missiles-tested-a-year' "),
         ]
         for path, old, new, expected in faults:
             status = _edit_and_wait(server, path, old, new)
@@ -263,6 +270,7 @@ def test_preview_server_survives_chart_faults_and_recovers(tmp_path: Path, share
         log.close()
 
 
+@pytest.mark.slow
 def test_preview_serves_the_last_good_site_while_a_slow_chart_builds(tmp_path: Path, shared_cache: Path) -> None:
     """The rebuild runs beside the server: a page asked for while a chart loops arrives
     (before the build has ended), and is the last good one."""
@@ -315,9 +323,9 @@ def _edit_and_wait(server, path: str, old: str, new: str) -> dict:
     return server.wait_for(lambda s: s["generation"] > generation, timeout=120)
 
 
-def test_warm_build_reads_tables_from_the_cache(tmp_path: Path, monkeypatch) -> None:
+def test_warm_build_reads_tables_from_the_cache(tmp_path: Path, shared_cache: Path, monkeypatch) -> None:
     site = make_site(tmp_path)
-    cache = tmp_path / "cache"
+    cache = shared_cache
     assert run(site, cache=cache) == 0
     before = (site / "public/index.html").read_text()
     figure = site / "templates/_figure.html"
@@ -376,3 +384,95 @@ def test_faceted_layers_with_a_step_height_and_a_constant_rule(tmp_path: Path, s
     assert run(site, cache=shared_cache) == 0
     [bars] = tables((site / "public/extra/index.html").read_text(), "panels")
     assert "Missiles (count)" in bars[0] and len(bars) == 7, bars
+
+
+NAN_CHART = """\
+import altair as alt
+import pandas as pd
+
+from broadsheet import chart
+
+
+@chart("with-gaps", data=["missiles"])
+def with_gaps(missiles):
+    frame = missiles.assign(note=pd.Series(["x", float("nan")] * 3, dtype=object), share=missiles["failures"] / 0)
+    return alt.Chart(frame).mark_bar().encode(x="year:O", y="missiles:Q", tooltip=["note:N", "share:Q"])
+"""
+
+
+def test_published_specs_are_strict_json_with_missing_values_as_null(tmp_path: Path, shared_cache: Path) -> None:
+    """Browsers refuse NaN in JSON: a chart whose data holds NaN or infinity (an object
+    column, a division by zero) still gets a spec the live chart can load."""
+    import json
+
+    page = EXTRA_PAGE.split("```chart")[0] + "```chart\nid: with-gaps\ntitle: Gaps\ndescription: Bars with gaps in their notes.\n```\n"
+    site = extra_site(tmp_path, NAN_CHART, page)
+    assert run(site, cache=shared_cache) == 0
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"not JSON: {constant}")
+
+    for path in (site / "public/charts").glob("*.json"):
+        spec = json.loads(path.read_text(), parse_constant=refuse)
+        if path.name.startswith("with-gaps."):
+            rows = next(iter(spec["datasets"].values()))
+            assert [r["note"] for r in rows[:2]] == ["x", None]
+
+
+@pytest.mark.parametrize(
+    ("chart", "field"),
+    [
+        ('.transform_filter("datum.missles > 2").mark_bar().encode(x="year:O", y="missiles:Q")', "missles"),
+        ('.transform_filter(alt.FieldGTPredicate(field="yaer", gt=2013)).mark_bar().encode(x="year:O", y="missiles:Q")', "yaer"),
+        ('.transform_calculate(d="datum.failurs * 2").mark_bar().encode(x="year:O", y="d:Q")', "failurs"),
+        ('.mark_bar().encode(x=alt.X("year:O", sort=alt.EncodingSortField(field="missles")), y="missiles:Q")', "missles"),
+    ],
+)
+def test_misspelt_fields_in_filters_expressions_and_sorts(chart: str, field: str, tmp_path: Path, shared_cache: Path, capfd) -> None:
+    """A field read by an expression or a predicate, or sorted by, is checked too: a typo
+    there draws an empty or unsorted chart."""
+    code = 'import altair as alt\n\nfrom broadsheet import chart\n\n\n@chart("typo", data=["missiles"])\n'
+    code += f"def typo(missiles):\n    return alt.Chart(missiles){chart}\n"
+    page = EXTRA_PAGE.split("```chart")[0] + "```chart\nid: typo\ntitle: Typo\ndescription: Bars.\n```\n"
+    err = fails(extra_site(tmp_path, code, page), shared_cache, capfd)
+    assert f"charts/extra.py:6: chart 'typo': field '{field}' is not in dataset 'missiles'" in err, err
+
+
+def test_time_units_made_by_a_transform_and_units_beside_an_authors_title(tmp_path: Path, shared_cache: Path) -> None:
+    code = """import altair as alt
+
+from broadsheet import chart
+
+
+@chart("by-month", data=["tests"])
+def by_month(tests):
+    return (
+        alt.Chart(tests)
+        .transform_timeunit(mon="month(date_utc)")
+        .mark_bar()
+        .encode(x=alt.X("mon:O", title="Month"), y=alt.Y("sum(yield_kt_central):Q", title="Yield"))
+    )
+"""
+    page = EXTRA_PAGE.split("```chart")[0] + "```chart\nid: by-month\ntitle: By month\ndescription: Bars by month.\n```\n"
+    site = extra_site(tmp_path, code, page)
+    assert run(site, cache=shared_cache) == 0
+    [table] = tables((site / "public/extra/index.html").read_text(), "by-month")
+    assert table[0] == ["Month", "Yield (kt)"], table
+    assert ["September", "127.4"] in table[1:], table
+
+
+def test_a_chart_whose_values_cannot_be_listed_says_so(tmp_path: Path, shared_cache: Path) -> None:
+    """A density is computed as the chart is drawn: no table can list it, and the figure
+    says so instead of leaving readers of the table with nothing (or the wrong numbers)."""
+    code = (
+        'import altair as alt\n\nfrom broadsheet import chart\n\n\n@chart("spread", data=["missiles"])\n'
+        "def spread(missiles):\n"
+        '    return alt.Chart(missiles).transform_density("missiles").mark_area().encode(x="value:Q", y="density:Q")\n'
+    )
+    page = EXTRA_PAGE.split("```chart")[0] + "```chart\nid: spread\ntitle: Spread\ndescription: A density of missiles a year.\n```\n"
+    site = extra_site(tmp_path, code, page)
+    assert run(site, cache=shared_cache) == 0
+    html = (site / "public/extra/index.html").read_text()
+    figure = html[html.index('<figure class="chart" id="spread"') :]
+    figure = figure[: figure.index("</figure>")]
+    assert tables(html, "spread") == [] and 'class="chart-no-table"' in figure and "Download the data (CSV)" in figure

@@ -75,9 +75,13 @@ def test_a_new_correction_updates_the_log_on_a_warm_build(tmp_path: Path, shared
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        ("  - date: 2026-11-30\n", "content/notes/coal.md:7: a correction needs 'text'"),
-        ("  - date: 30 November\n    text: x\n", "content/notes/coal.md:7: 'date' must be a date"),
-        ("  - text: x\n    date: 2026-11-30\n    source: javascript:alert(1)\n", "content/notes/coal.md:7: a correction's source must be"),
+        ("  - date: 2026-11-30\n", "content/notes/coal.md:8: a correction needs 'text'"),
+        ("  - date: 30 November\n    text: x\n", "content/notes/coal.md:8: 'date' must be a date"),
+        ("  - text: x\n    date: 2026-11-30\n    source: javascript:alert(1)\n", "content/notes/coal.md:10: a correction's source must be"),
+        (
+            "  - date: 2026-11-30\n    text: x\n  - date: 2026-12-01\n    txt: y\n",
+            "content/notes/coal.md:11: unknown key 'txt' in a correction",
+        ),
         ("  - just text\n", "content/notes/coal.md:7: each correction must be a mapping"),
     ],
 )

@@ -5,20 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, run
+from conftest import REPO, Explainer, copy_explainer, run
 
 
-@pytest.fixture(scope="module")
-def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("explainer") / "site"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("public", ".cache", ".git", ".venv", "node_modules", "tests", "__pycache__"))
-    assert run(root) == 0
-    return root / "public"
+@pytest.fixture
+def public(explainer: Explainer) -> Path:
+    return explainer.public
 
 
 def pages(public: Path) -> dict[str, str]:
@@ -70,8 +66,7 @@ def test_every_data_file_is_pinned_to_the_sourced_file_by_its_hash() -> None:
 
 
 def test_an_edited_data_file_stops_the_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = tmp_path / "site"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("public", ".cache", ".git", ".venv", "node_modules", "tests", "__pycache__"))
+    root = copy_explainer(tmp_path)
     csv = root / "data" / "china_nk_coal_annual.csv"
     csv.write_bytes(csv.read_bytes().replace(b"22490000", b"22500000", 1))
     assert run(root) == 1

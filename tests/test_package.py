@@ -38,6 +38,7 @@ def broadsheet(installed: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "broadsheet", *args], cwd=installed, env=env, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_the_wheel_has_the_command_theme_runtime_and_starter(installed: Path) -> None:
     (wheel,) = (installed / "dist").glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
@@ -49,6 +50,7 @@ def test_the_wheel_has_the_command_theme_runtime_and_starter(installed: Path) ->
     assert "broadsheet/starter/charts/yields.py" in names
 
 
+@pytest.mark.slow
 def test_new_makes_a_site_that_builds_and_checks_with_the_installed_engine(installed: Path) -> None:
     made = broadsheet(installed, "new", "mysite")
     assert made.returncode == 0, made.stderr
@@ -65,6 +67,7 @@ def test_new_makes_a_site_that_builds_and_checks_with_the_installed_engine(insta
     assert (public / "embed" / "yield-ranges" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_the_engine_imported_is_the_installed_one(installed: Path) -> None:
     probe = subprocess.run(
         [sys.executable, "-c", "import broadsheet, broadsheet.config as c; print(broadsheet.__file__); print(c.DEFAULT_THEME)"],

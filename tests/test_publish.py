@@ -20,25 +20,18 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import REPO, make_site, run, snapshot
+from conftest import REPO, Explainer, make_site, run, snapshot
 from test_errors import built, edit  # noqa: F401 (fixture)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
-def explainer(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("explainer") / "site"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("public", ".cache", ".git", ".venv", "tests", "__pycache__", "node_modules"))
-    return root
-
-
-@pytest.fixture(scope="module")
-def sub_path_site(explainer: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def sub_path_site(explainer: Explainer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The explainer built for https://example.org/nk-sanctions/ and served under /nk-sanctions/."""
     out = tmp_path_factory.mktemp("served")
     public = out / "nk-sanctions"
-    assert run(explainer, "build", "--base-url", "https://example.org/nk-sanctions/", "--out", str(public)) == 0
+    assert run(explainer.root, "build", "--base-url", "https://example.org/nk-sanctions/", "--out", str(public)) == 0
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out))
     handler.log_message = lambda *args: None  # type: ignore[method-assign]
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -137,8 +130,8 @@ def test_every_chart_has_an_embed_page_and_an_embed_snippet(sub_path_site: tuple
     assert '&lt;iframe src="https://example.org/nk-sanctions/embed/coal-monthly/"' in coal
 
 
-def test_check_passes_on_the_explainer(explainer: Path, capsys) -> None:
-    assert run(explainer, "check") == 0
+def test_check_passes_on_the_explainer(explainer: Explainer, capsys) -> None:
+    assert run(explainer.root, "check") == 0
     assert "checked, no problems" in capsys.readouterr().out
 
 
@@ -229,9 +222,11 @@ def with_repository(site: Path) -> Path:
         ("content-link", "is the site's content/"),  # a symlink to a source folder
     ],
 )
-def test_out_aimed_at_the_site_or_its_sources_is_refused_and_nothing_is_lost(out: str, reason: str, site: Path, capsys) -> None:
+def test_out_aimed_at_the_site_or_its_sources_is_refused_and_nothing_is_lost(
+    out: str, reason: str, site: Path, shared_cache: Path, capsys
+) -> None:
     with_repository(site)
-    assert run(site, "build", "--no-cache") == 0
+    assert run(site, cache=shared_cache) == 0
     (site / "content-link").symlink_to(site / "content", target_is_directory=True)
     before = snapshot(site)
     capsys.readouterr()
@@ -290,6 +285,7 @@ def test_leftovers_of_a_killed_build_are_cleaned_by_the_next(site: Path, capsys)
         assert not list(site.glob(".public.*"))
 
 
+@pytest.mark.slow
 def test_a_build_killed_while_staging_leaves_public_and_is_cleaned_up(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     assert run(site, "build", "--no-cache") == 0

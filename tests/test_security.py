@@ -30,7 +30,10 @@ def fails_with_args(site: Path, cache: Path, args: list[str], expected: str, cap
     return err
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<b>x</b>", "//evil.example/", "example.org"])
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<b>x</b>", "//evil.example/", "/\\\\evil.example/x", "example.org"],
+)
 def test_source_url_must_be_web_mail_or_site_path(url: str, built: Path, shared_cache: Path, capsys) -> None:
     edit(built / "data/datapackage.yaml", "path: https://doi.org/10.1785/0220180134", f'path: "{url}"')
     fails_with(built, shared_cache, "data/datapackage.yaml:31: source 'Yao et al. 2018': path", capsys)
@@ -49,7 +52,9 @@ def test_allowed_source_urls(url: str, built: Path, shared_cache: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["example.org/sub/", 'https://example.org/"x', "https://example.org/<b>", "/a b/", "ftp://example.org/", "https:///x"]
+    "value",
+    ["example.org/sub/", 'https://example.org/"x', "https://example.org/<b>", "/a b/", "ftp://example.org/", "https:///x", "/../../"]
+    + ["https://user:pw@example.org/"],
 )
 def test_bad_base_url_in_site_toml(value: str, built: Path, shared_cache: Path, capsys) -> None:
     edit(built / "site.toml", 'base_url = "https://example.org/"', f"base_url = '{value}'")
@@ -143,3 +148,31 @@ def test_resource_hash_with_unknown_algorithm(built: Path, shared_cache: Path, c
 def test_resource_hash_malformed(built: Path, shared_cache: Path, capsys) -> None:
     _with_hash(built, "sha256:abc")
     fails_with(built, shared_cache, "data/datapackage.yaml:5: resource 'missiles': hash must be sha256:<64 hex digits>", capsys)
+
+
+def test_fifo_in_charts_does_not_hang(built: Path, shared_cache: Path, capsys) -> None:
+    os.mkfifo(built / "charts/pipe.py")
+    fails_with(built, shared_cache, "charts/pipe.py: charts/pipe.py is not a regular file", capsys)
+
+
+@pytest.mark.parametrize("rel", ["charts/outside.py", "static/outside.txt", "templates/page.html"])
+def test_theme_and_chart_files_linked_from_outside_the_site_are_refused(
+    rel: str, built: Path, shared_cache: Path, tmp_path: Path, capsys
+) -> None:
+    """A link in charts/, templates/ or static/ to a file elsewhere (/etc/passwd, say)
+    would publish that file: refused as in content/ and data/."""
+    outside = tmp_path / "secret.txt"
+    outside.write_text("root:x:0:0\n")
+    (built / rel).unlink(missing_ok=True)
+    (built / rel).symlink_to(outside)
+    fails_with(built, shared_cache, f"{rel}: {rel} is a link to a file outside the site", capsys)
+
+
+@pytest.mark.parametrize(
+    "link", ["[click](javascript:alert(1))", "[click][x]\n\n[x]: JavaScript:alert(1)", '<a href="javascript:alert(1)">click</a>']
+)
+def test_a_page_cannot_link_to_a_script(link: str, built: Path, shared_cache: Path, capsys) -> None:
+    page = built / "content/notes/coal.md"
+    page.write_text(page.read_text() + "\n\nSee " + link + "\n")
+    line = page.read_text().split("\n").index(next(x for x in page.read_text().split("\n") if "avaScript:" in x or "avascript:" in x)) + 1
+    fails_with(built, shared_cache, f"content/notes/coal.md:{line}: link ", capsys)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, make_site, run, snapshot
+from test_errors import edit
 
 
 def free_port() -> int:
@@ -55,14 +57,15 @@ class Server:
         return self.wait_for(lambda s: s["generation"] > generation)
 
 
-@pytest.fixture
-def server(tmp_path: Path, shared_cache: Path) -> Iterator[Server]:
-    root = make_site(tmp_path)
-    assert run(root, cache=shared_cache) == 0  # warm the shared cache
+@contextlib.contextmanager
+def running_server(folder: Path, cache: Path) -> Iterator[Server]:
+    """``build.py serve`` on a copy of the test site in ``folder`` (its log in folder/server.log)."""
+    root = make_site(folder)
+    assert run(root, cache=cache) == 0  # warm the shared cache
     port = free_port()
-    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 (closed in finally)
+    log = open(folder / "server.log", "w")  # noqa: SIM115 (closed in finally)
     process = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", str(port), "--cache-dir", str(shared_cache)],
+        [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", str(port), "--cache-dir", str(cache)],
         stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
@@ -76,9 +79,9 @@ def server(tmp_path: Path, shared_cache: Path) -> Iterator[Server]:
                     break
             except OSError:
                 pass
-            assert process.poll() is None, (tmp_path / "server.log").read_text()
+            assert process.poll() is None, (folder / "server.log").read_text()
             assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
+            time.sleep(0.05)
         yield server
     finally:
         process.terminate()
@@ -86,72 +89,126 @@ def server(tmp_path: Path, shared_cache: Path) -> Iterator[Server]:
         log.close()
 
 
-def test_serves_the_site_with_reload_script_only_while_serving(server: Server) -> None:
-    status, body = server.get("/")
+@pytest.fixture
+def server(tmp_path: Path, shared_cache: Path) -> Iterator[Server]:
+    """A server of its own, for a test that stops it or changes the site for good."""
+    with running_server(tmp_path, shared_cache) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def one_server(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Iterator[Server]:
+    with running_server(tmp_path_factory.mktemp("preview"), shared_cache) as server:
+        yield server
+
+
+def tree(root: Path) -> dict[Path, bytes | None]:
+    """The site's files, symlinks and folders (not its caches): a file's bytes, None for the others."""
+    found: dict[Path, bytes | None] = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "__pycache__"))]
+        for name in dirs + files:
+            path = Path(folder) / name
+            found[path] = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+    return found
+
+
+def put_back(root: Path, before: dict[Path, bytes | None]) -> list[Path]:
+    """Remove what was added under ``root`` and rewrite what was changed; returns both."""
+    after = tree(root)
+    added = sorted(after.keys() - before.keys(), reverse=True)  # (a folder's files before the folder)
+    for path in added:
+        path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+    changed = [path for path, data in before.items() if data is not None and after.get(path) != data]
+    for path in changed:
+        path.write_bytes(before[path] or b"")
+    return added + changed
+
+
+@pytest.fixture
+def preview(one_server: Server) -> Iterator[Server]:
+    """The module's one server, with its site put back as it was after each test (files edited,
+    added or linked) and rebuilt: tests share the server's start-up, never the site's state."""
+    before = tree(one_server.root)
+    yield one_server
+    generation = one_server.wait_for(lambda s: not s["building"])["generation"]
+    touched = put_back(one_server.root, before)
+    if any("public" not in path.relative_to(one_server.root).parts for path in touched):  # (public/ is not watched)
+        status = one_server.wait_for(lambda s: s["generation"] > generation and not s["building"])
+        assert status["ok"], status
+
+
+def test_serves_the_site_with_reload_script_only_while_serving(preview: Server) -> None:
+    status, body = preview.get("/")
     assert status == 200 and "Home of the &#34;tests&#34;" in body
     assert "/livereload.js" in body
-    assert "livereload" not in (server.root / "public/index.html").read_text()
-    assert server.get("/notes/coal/")[0] == 200
-    assert server.get("/no/such/page/")[0] == 404
+    assert "livereload" not in (preview.root / "public/index.html").read_text()
+    assert preview.get("/notes/coal/")[0] == 200
+    assert preview.get("/no/such/page/")[0] == 404
 
 
-def test_edit_shows_up_and_only_that_page_is_rendered(server: Server) -> None:
-    status = server.after_edit("content/notes/coal.md", "## By year", "## Year by year")
+def test_edit_shows_up_and_only_that_page_is_rendered(preview: Server) -> None:
+    status = preview.after_edit("content/notes/coal.md", "## By year", "## Year by year")
     assert status["ok"] and status["rendered"] == ["/notes/coal/"]
-    assert "Year by year" in server.get("/notes/coal/")[1]
+    assert "Year by year" in preview.get("/notes/coal/")[1]
 
 
-def test_broken_front_matter_is_shown_in_the_browser_and_recovers(server: Server) -> None:
-    status = server.after_edit("content/notes/coal.md", "order: 2", "order: two")
+def test_broken_front_matter_is_shown_in_the_browser_and_recovers(preview: Server) -> None:
+    status = preview.after_edit("content/notes/coal.md", "order: 2", "order: two")
     assert not status["ok"] and status["error"].startswith("content/notes/coal.md:4: 'order' must be integer")
-    code, body = server.get("/notes/coal/")
+    code, body = preview.get("/notes/coal/")
     assert code == 200 and 'id="broadsheet-error"' in body and "content/notes/coal.md:4:" in body
     assert "Missiles tested a year" in body  # the last good page stays under the error
-    status = server.after_edit("content/notes/coal.md", "order: two", "order: 2")
+    status = preview.after_edit("content/notes/coal.md", "order: two", "order: 2")
     assert status["ok"]
-    assert "broadsheet-error" not in server.get("/notes/coal/")[1]
+    assert "broadsheet-error" not in preview.get("/notes/coal/")[1]
 
 
-def test_unknown_chart_id_and_template_errors_recover(server: Server) -> None:
-    status = server.after_edit("content/index.md", "id: yields", "id: nope")
+def test_unknown_chart_id_and_template_errors_recover(preview: Server) -> None:
+    status = preview.after_edit("content/index.md", "id: yields", "id: nope")
     assert status["error"].startswith("content/index.md:13: unknown chart id 'nope'")
-    assert server.after_edit("content/index.md", "id: nope", "id: yields")["ok"]
-    status = server.after_edit("templates/page.html", "{{ page.title }}", "{{ page.nope }}")
+    assert preview.after_edit("content/index.md", "id: nope", "id: yields")["ok"]
+    status = preview.after_edit("templates/page.html", "{{ page.title }}", "{{ page.nope }}")
     assert status["error"].startswith("templates/page.html:5: template error")
-    assert server.after_edit("templates/page.html", "{{ page.nope }}", "{{ page.title }}")["ok"]
+    assert preview.after_edit("templates/page.html", "{{ page.nope }}", "{{ page.title }}")["ok"]
 
 
-def test_csv_edit_rebuilds_only_pages_using_that_dataset(server: Server) -> None:
-    generation = server.status()["generation"]
-    (server.root / "content/about.md").write_text("---\ntitle: About\ndescription: No data here.\n---\n\nText.\n")
-    assert server.wait_for(lambda s: s["generation"] > generation)["rendered"] == ["/about/"]  # not in the navigation
-    in_nav = server.after_edit("content/about.md", "title: About", "title: About\norder: 5")
+def test_csv_edit_rebuilds_only_pages_using_that_dataset(preview: Server, tmp_path: Path, shared_cache: Path) -> None:
+    generation = preview.status()["generation"]
+    (preview.root / "content/about.md").write_text("---\ntitle: About\ndescription: No data here.\n---\n\nText.\n")
+    assert preview.wait_for(lambda s: s["generation"] > generation)["rendered"] == ["/about/"]  # not in the navigation
+    in_nav = preview.after_edit("content/about.md", "title: About", "title: About\norder: 5")
     assert sorted(in_nav["rendered"]) == ["/", "/about/", "/notes/coal/"]  # the navigation changed everywhere
-    assert server.after_edit("content/about.md", "Text.", "More text.")["rendered"] == ["/about/"]
-    # tests.csv feeds the chart on / and the dataset catalogue on /notes/coal/
-    status = server.after_edit("data/tests.csv", "109.4,60.8,158.0", "109.4,60.8,158.1")
+    assert preview.after_edit("content/about.md", "Text.", "More text.")["rendered"] == ["/about/"]
+    # tests.csv feeds the chart on / and the dataset catalogue on /notes/coal/ (the chart of
+    # the edited data is rendered into the shared cache first: what matters here is which
+    # pages the server renders again, not that it starts a chart worker for one chart)
+    warm = make_site(tmp_path / "warm")
+    edit(warm / "data/tests.csv", "109.4,60.8,158.0", "109.4,60.8,158.1")
+    assert run(warm, cache=shared_cache) == 0
+    status = preview.after_edit("data/tests.csv", "109.4,60.8,158.0", "109.4,60.8,158.1")
     assert status["ok"] and sorted(status["rendered"]) == ["/", "/notes/coal/"]
-    assert "158.1" in server.get("/")[1]
+    assert "158.1" in preview.get("/")[1]
     # a page whose only change is its dataset is rendered alone; /about/ never is
-    server.after_edit("content/notes/coal.md", "```datasets\n```", "")
-    status = server.after_edit("data/tests.csv", "109.4,60.8,158.1", "109.4,60.8,158.0")
+    preview.after_edit("content/notes/coal.md", "```datasets\n```", "")
+    status = preview.after_edit("data/tests.csv", "109.4,60.8,158.1", "109.4,60.8,158.0")
     assert status["rendered"] == ["/"]
-    status = server.after_edit("data/missiles.csv", "2017,21,6", "2017,22,6")
+    status = preview.after_edit("data/missiles.csv", "2017,21,6", "2017,22,6")
     assert status["rendered"] == ["/notes/coal/"]
 
 
-def test_template_edit_rebuilds_pages_that_use_it(server: Server) -> None:
-    status = server.after_edit("templates/_table.html", '<p class="chart-title"', '<p class="chart-title table-title"')
+def test_template_edit_rebuilds_pages_that_use_it(preview: Server) -> None:
+    status = preview.after_edit("templates/_table.html", '<p class="chart-title"', '<p class="chart-title table-title"')
     assert status["rendered"] == ["/notes/coal/"]
-    status = server.after_edit("templates/base.html", "Skip to content", "Skip to the content")
+    status = preview.after_edit("templates/base.html", "Skip to content", "Skip to the content")
     assert sorted(status["rendered"]) == ["/", "/notes/coal/"]
 
 
-def test_bad_csv_value_is_reported_then_recovers(server: Server) -> None:
-    status = server.after_edit("data/missiles.csv", "2015,15,2", "2015,15,two")
+def test_bad_csv_value_is_reported_then_recovers(preview: Server) -> None:
+    status = preview.after_edit("data/missiles.csv", "2015,15,2", "2015,15,two")
     assert status["error"].startswith("data/missiles.csv:5: column 'failures': not an integer")
-    assert "data/missiles.csv:5:" in server.get("/")[1]
-    assert server.after_edit("data/missiles.csv", "2015,15,two", "2015,15,2")["ok"]
+    assert "data/missiles.csv:5:" in preview.get("/")[1]
+    assert preview.after_edit("data/missiles.csv", "2015,15,two", "2015,15,2")["ok"]
 
 
 @pytest.mark.parametrize(
@@ -168,18 +225,18 @@ def test_bad_csv_value_is_reported_then_recovers(server: Server) -> None:
         "/link-file",
     ],
 )
-def test_nothing_outside_the_output_folder_is_readable(server: Server, path: str) -> None:
-    public = server.root / "public"
-    (public / "link").symlink_to(server.root, target_is_directory=True)
-    (public / "link-file").symlink_to(server.root / "site.toml")
-    code, body = server.get(path)
+def test_nothing_outside_the_output_folder_is_readable(preview: Server, path: str) -> None:
+    public = preview.root / "public"
+    (public / "link").symlink_to(preview.root, target_is_directory=True)
+    (public / "link-file").symlink_to(preview.root / "site.toml")
+    code, body = preview.get(path)
     assert code in (400, 404), (path, code)
     assert "Test tests" not in body or "Page not found" in body
     assert "root:" not in body
 
 
-def test_listens_on_loopback_only(server: Server) -> None:
-    port_hex = f"{server.port:04X}"
+def test_listens_on_loopback_only(preview: Server) -> None:
+    port_hex = f"{preview.port:04X}"
     listening = []
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         if os.path.exists(table):
@@ -205,9 +262,9 @@ def add_big_page(server: Server) -> None:
     assert server.wait_for(lambda s: s["generation"] > generation)["ok"]
 
 
-def test_a_page_of_several_hundred_kb_arrives_whole(server: Server) -> None:
-    add_big_page(server)
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+def test_a_page_of_several_hundred_kb_arrives_whole(preview: Server) -> None:
+    add_big_page(preview)
+    conn = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=10)
     conn.request("GET", "/big/")
     response = conn.getresponse()
     body = response.read()
@@ -216,19 +273,17 @@ def test_a_page_of_several_hundred_kb_arrives_whole(server: Server) -> None:
     assert int(response.headers["Content-Length"]) == len(body)
     assert b'<p id="the-end">The end.</p>' in body and body.rstrip().endswith(b"</html>")
     assert b"/livereload.js" in body and b"Paragraph 499:" in body
-    assert "Tried to write more data" not in (server.root.parent / "server.log").read_text()
+    assert "Tried to write more data" not in (preview.root.parent / "server.log").read_text()
 
 
-def test_preview_never_writes_where_the_build_publishes(server: Server, tmp_path: Path, shared_cache: Path) -> None:
-    public = server.root / "public"
+def test_preview_never_writes_where_the_build_publishes(preview: Server, tmp_path: Path, shared_cache: Path) -> None:
+    public = preview.root / "public"
     built = snapshot(public)
-    server.after_edit("content/notes/coal.md", "## By year", "## Year by year")  # touched while serving
-    assert "Year by year" in server.get("/notes/coal/")[1]
+    preview.after_edit("content/notes/coal.md", "## By year", "## Year by year")  # touched while serving
+    assert "Year by year" in preview.get("/notes/coal/")[1]
     assert snapshot(public) == built  # nothing written into public/
-    server.process.terminate()
-    server.process.wait(timeout=10)
-    assert run(server.root, cache=shared_cache) == 0
+    assert run(preview.root, cache=shared_cache) == 0
     cold = make_site(tmp_path / "cold")
-    (cold / "content/notes/coal.md").write_text((server.root / "content/notes/coal.md").read_text())
+    (cold / "content/notes/coal.md").write_text((preview.root / "content/notes/coal.md").read_text())
     assert run(cold, "build", "--no-cache") == 0
     assert snapshot(public) == snapshot(cold / "public")

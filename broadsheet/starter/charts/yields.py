@@ -14,4 +14,4 @@ def yield_ranges(nuclear_tests: pd.DataFrame) -> alt.LayerChart:
     central = base.mark_point(filled=True, size=80).encode(
         y="yield_kt_central:Q", tooltip=["date_utc:T", "yield_kt_central:Q", "yield_kt_low:Q", "yield_kt_high:Q"]
     )
-    return ranges + central
+    return alt.LayerChart(layer=[ranges, central])

@@ -1,84 +1,33 @@
-"""Parallel work for cold builds: pages (Markdown and templates) and chart SVGs on every core.
+"""The chart renderer: worker processes that compile, render and evaluate charts.
 
-Small jobs stay in the calling process (starting workers costs more than it saves).
-Output does not depend on the number of workers: results come back in input order.
+Chart code is the user's, so it never runs in the build's own process (see
+``ChartWorkers``). In a worker, ``render_chart`` makes everything a chart's cache entry
+holds: the Vega-Lite spec, a static accessible SVG, and the plotted data as tables.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
+import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from .charts import ChartBlock, chart_location, compile_spec, first_line
+from .data import Package
 from .errors import SiteError
-from .output import Output
+from .plotted import Column, PlottedTable, plotted_tables, pretty
+from .pool import worker_count
 
-MIN_PAGES = 64  # below this, rendering in one process is faster
-BLOCK_WEIGHT = 8  # a chart or table (its data table, notes, sources) costs about as much as 8 pages
+if TYPE_CHECKING:  # (imported when workers start: a build that renders no chart does not)
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
 MIN_CHARTS = 6  # below this, a renderer's warm-up (~0.8 s) costs more than it saves
-Task = Callable[[], tuple[str, str, str]]  # -> (file to write, its content, an extra result)
-_job: tuple[Sequence[Task], Output, bool] | None = None  # what forked workers inherit
-
-
-def worker_count() -> int:
-    """The cores this process may use, or ``$BROADSHEET_WORKERS`` if set (1: no workers)."""
-    if os.environ.get("BROADSHEET_WORKERS", "").isdigit():
-        return max(1, int(os.environ["BROADSHEET_WORKERS"]))
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def run_tasks(tasks: Sequence[Task], work: int, output: Output) -> list[str]:
-    """Run rendering tasks and write what they make to ``output``, in parallel when
-    ``work`` (about one unit per plain page) is large. Return each task's extra result
-    (a page's HTML converted on the way, or "").
-
-    The workers are forked once everything a task needs is known (navigation, charts,
-    templates, the Markdown converter): they inherit it, so nothing is sent to them but
-    task numbers. They write into a staging folder themselves; in place, the output
-    gets the files back (it writes nothing before the whole build has succeeded)."""
-    global _job
-    workers = min(worker_count(), work // MIN_PAGES)
-    if workers < 2:
-        extras = []
-        for task in tasks:
-            dest, content, extra = task()
-            output.write(dest, content)
-            extras.append(extra)
-        return extras
-    _job = (tasks, output, output.in_place)
-    try:
-        import multiprocessing  # (here: a build that needs no workers does not import it)
-
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_run, range(len(tasks)), chunksize=max(1, len(tasks) // (workers * 8)))
-    finally:
-        _job = None
-    for dest, sent, _ in results:
-        if sent is None:
-            output.produced.add(dest)  # written by the worker
-        else:
-            output.write(dest, sent)
-    return [extra for _, _, extra in results]
-
-
-def _run(index: int) -> tuple[str, str | None, str]:
-    """Task ``index`` of the job: (its file, its content if the parent must write it
-    else None, its extra result)."""
-    assert _job is not None
-    tasks, output, send_back = _job
-    dest, content, extra = tasks[index]()
-    if send_back:
-        return dest, content, extra
-    output.write(dest, content)
-    return dest, None, extra
-
-
 DEFAULT_CHART_TIMEOUT = 30.0  # seconds a chart may take to compile, render and evaluate
 DEFAULT_CHART_MEMORY = 1024  # MB a chart worker may allocate (V8 would take 2.4 GB and 30 s to fail)
 START_TIMEOUT = 120.0  # a worker importing Altair, pandas and vl-convert on a busy machine
@@ -96,15 +45,15 @@ def chart_timeout() -> float:
 class ChartJob:
     """One chart to make, and where to report its errors."""
 
-    chart: Any  # ChartBlock
+    chart: ChartBlock
     src: str
     line: int
 
 
 @dataclass(frozen=True)
 class _Worker:
-    conn: Any  # the parent's end of the pipe
-    proc: Any
+    conn: Connection  # the parent's end of the pipe
+    proc: BaseProcess
     log: int  # a file descriptor: the worker's stderr (Python tracebacks, V8's fatal errors)
 
     def stop(self) -> None:
@@ -132,20 +81,20 @@ class ChartWorkers:
     workers that finished cleanly stay warm for the next build in this process.
     Results come back in submission order."""
 
-    def __init__(self, package: Any, root: Path, count: int):
+    def __init__(self, package: Package, root: Path, count: int):
         self.package, self.root = package, root
         self.size = max(1, min(worker_count(), count // MIN_CHARTS))
         self.timeout = chart_timeout()
-        self.workers: dict[Any, _Worker] = {}  # by connection
-        self.idle: list[Any] = []
+        self.workers: dict[Connection, _Worker] = {}  # by connection
+        self.idle: list[Connection] = []
 
-    def run(self, jobs: Sequence[ChartJob]) -> list[Any]:
+    def run(self, jobs: Sequence[ChartJob]) -> list[RenderedChart]:
         """Each job's ``RenderedChart``, or the first ``SiteError`` raised."""
         from multiprocessing.connection import wait
 
-        results: list[Any] = [None] * len(jobs)
+        results: list[RenderedChart | None] = [None] * len(jobs)
         todo = list(range(len(jobs)))[::-1]
-        busy: dict[Any, tuple[int, float]] = {}  # connection -> (job, deadline)
+        busy: dict[Connection, tuple[int, float]] = {}  # connection -> (job, deadline)
         starting = {self._start(): time.monotonic() + START_TIMEOUT for _ in range(min(self.size, len(jobs)) - self._reuse())}
         while todo or busy:
             while self.idle and todo:
@@ -153,7 +102,8 @@ class ChartWorkers:
                 conn.send((jobs[index].chart, self._data_of(jobs[index].chart), str(self.root)))
                 busy[conn] = (index, time.monotonic() + self.timeout)
             deadline = min([d for _, d in busy.values()] + list(starting.values()))
-            for conn in wait([*busy, *starting], timeout=max(0.0, deadline - time.monotonic())):
+            for ready in wait([*busy, *starting], timeout=max(0.0, deadline - time.monotonic())):
+                conn = cast("Connection", ready)
                 index = busy.pop(conn)[0] if conn in busy else -1  # (-1: a worker saying it is ready)
                 starting.pop(conn, None)
                 value = self._receive(conn, jobs[index] if index >= 0 else None)
@@ -161,9 +111,9 @@ class ChartWorkers:
                     results[index] = value
                 self.idle.append(conn)
             self._check_deadlines(jobs, busy, starting)
-        return results
+        return [result for result in results if result is not None]  # (every job has one)
 
-    def _data_of(self, chart: Any) -> Any:
+    def _data_of(self, chart: ChartBlock) -> Package:
         """The datasets one chart reads (each worker keeps the DataFrames it made, by digest)."""
         return replace(self.package, datasets={name: self.package.datasets[name] for name in chart.datasets})
 
@@ -177,16 +127,19 @@ class ChartWorkers:
                 worker.stop()
         return len(self.idle)
 
-    def _receive(self, conn: Any, job: ChartJob | None) -> Any:
+    def _receive(self, conn: Connection, job: ChartJob | None) -> RenderedChart | None:
         try:
             kind, value = conn.recv()
         except (EOFError, OSError):
             raise self._died(conn, job) from None
         if kind == "error":
             raise value
-        return value
+        made: RenderedChart | None = value  # (None: a worker saying it is ready)
+        return made
 
-    def _check_deadlines(self, jobs: Sequence[ChartJob], busy: Mapping[Any, tuple[int, float]], starting: Mapping[Any, float]) -> None:
+    def _check_deadlines(
+        self, jobs: Sequence[ChartJob], busy: Mapping[Connection, tuple[int, float]], starting: Mapping[Connection, float]
+    ) -> None:
         now = time.monotonic()
         for index, deadline in busy.values():
             if now >= deadline:
@@ -200,7 +153,7 @@ class ChartWorkers:
         if any(now >= d for d in starting.values()):
             raise SiteError("charts", None, f"the chart renderer did not start within {START_TIMEOUT:g} s")
 
-    def _start(self) -> Any:
+    def _start(self) -> Connection:
         import multiprocessing
         import tempfile
 
@@ -213,7 +166,7 @@ class ChartWorkers:
         self.workers[parent] = _Worker(parent, proc, log)
         return parent
 
-    def _died(self, conn: Any, job: ChartJob | None) -> SiteError:
+    def _died(self, conn: Connection, job: ChartJob | None) -> SiteError:
         worker = self.workers[conn]
         worker.proc.join(5)
         code = worker.proc.exitcode
@@ -243,7 +196,7 @@ class ChartWorkers:
                 worker.stop()
 
 
-def _serve(conn: Any, log_path: str) -> None:
+def _serve(conn: Connection, log_path: str) -> None:
     """A chart worker: in UTC, with bounded memory, warmed up, then one chart at a time.
     Its stderr goes to a file only the parent reads (and only if the worker dies)."""
     import signal
@@ -257,8 +210,6 @@ def _serve(conn: Any, log_path: str) -> None:
     os.environ["TZ"] = "UTC"
     time.tzset()
     _limit_memory()
-    from .charts import render_chart, warm_up
-    from .errors import SiteError as Error
 
     warm_up()
     conn.send(("ready", None))
@@ -277,11 +228,11 @@ def _serve(conn: Any, log_path: str) -> None:
             mine = {d.name: frames[d.digest, d.fields] for d in package.datasets.values()}
             made = render_chart(chart, package, Path(root), mine)
             conn.send(("ok", made))
-        except Error as exc:
+        except SiteError as exc:
             conn.send(("error", exc))
         except BaseException as exc:  # an engine bug must still name the chart
             where = chart.definition or chart
-            conn.send(("error", Error(where.src, where.line, f"chart '{chart.id}' failed: {type(exc).__name__}: {exc}")))
+            conn.send(("error", SiteError(where.src, where.line, f"chart '{chart.id}' failed: {type(exc).__name__}: {exc}")))
 
 
 def _die_with_parent() -> None:
@@ -305,3 +256,79 @@ def _limit_memory() -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (megabytes * 2**20, resource.RLIM_INFINITY))
     except (ImportError, ValueError, OSError):  # not on Linux, or a bad value: no limit
         pass
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    """What a chart worker returns: the Vega-Lite spec (JSON), the SVG and the plotted data."""
+
+    spec: str
+    svg: str
+    tables: tuple[PlottedTable, ...]
+
+
+def render_chart(chart_block: ChartBlock, package: Package, root: Path, frames: dict[str, Any]) -> RenderedChart:
+    """Everything a chart's cache entry holds, made from its block and data (in a worker)."""
+    spec = compile_spec(chart_block, package, root, frames)
+    svg = render_svg(spec, chart_block)
+    columns: dict[str, Column] = {}
+    for name in chart_block.datasets:
+        for f in package.datasets[name].fields:
+            columns.setdefault(f.name, Column(f.title or pretty(f.name), f.unit, f.type))  # (as in dataset tables)
+    try:  # (a scrolly step shows no data table: its chart's figure does)
+        tables = plotted_tables(spec, chart_block.title, columns) if chart_block.embeddable else []
+    except Exception as exc:  # drawn by vl-convert but not evaluated: say so rather than publish a wrong table
+        reason = f"chart '{chart_block.id}': its data could not be evaluated: {first_line(exc)}"
+        raise SiteError(*chart_location(chart_block), reason) from None
+    return RenderedChart(spec_json(spec), svg, tuple(tables))
+
+
+def spec_json(spec: Mapping[str, Any]) -> str:
+    """The spec as strict JSON, which browsers parse: a NaN or infinity a chart left in its
+    data (a computed column, an object column) becomes null, Vega's missing value."""
+    try:
+        return json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(spec), sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def render_svg(spec: Mapping[str, Any], chart_block: ChartBlock) -> str:
+    """Render Vega-Lite to a static, accessible SVG whose ids are unique on the page."""
+    import vl_convert
+
+    chart_id, description = chart_block.id, chart_block.description
+    try:
+        svg = vl_convert.vegalite_to_svg(dict(spec))
+    except Exception as exc:  # a spec Altair accepted but Vega cannot draw
+        raise SiteError(*chart_location(chart_block), f"chart '{chart_id}' could not be rendered: {first_line(exc)}") from None
+    prefix = f"c-{chart_id}-"
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
+    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r'\s(aria-[a-z]+|role)="[^"]*"', "", svg)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(description)}" focusable="false" ', 1)
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def warm_up() -> None:
+    """Import what a chart needs and start the renderer with a one-point chart (~0.5 s),
+    in a worker, before its first chart arrives."""
+    import altair  # noqa: F401
+    import pandas  # noqa: F401
+    import vegafusion  # noqa: F401
+    import vl_convert
+
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}})

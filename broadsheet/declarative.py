@@ -1,0 +1,135 @@
+"""Declarative charts: a ```chart block with ``data`` and ``mark`` instead of Python.
+
+A journalist writes the chart in YAML: a dataset, a mark, and channels in Altair's
+shorthand (``year:O``) or as mappings (``{field: year, type: ordinal, title: Year}``).
+This module checks such a block against its dataset (every field, every option) and
+turns it into an Altair chart. Axis titles come from the schema (a field's ``title`` and
+``unit``), not from raw column names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .data import Dataset
+from .yamlmap import FieldSpec, YamlMap
+
+MARKS = ("bar", "line", "point", "area", "rule", "text", "tick", "circle", "square")
+# Channels a field (or a constant) can be given to, in the order Altair takes them.
+CHANNELS = ("x", "y", "color", "size", "shape", "opacity", "text", "row", "column", "detail")
+CONSTANT_CHANNELS = ("color", "size", "shape", "opacity")  # "#d62728", 40, "triangle", 0.6: not a column
+STACKS = ("zero", "normalize", "center", "none")
+KEYS: FieldSpec = {
+    "id": ("text", False),  # the chart's id (its embed address); by default the title's slug
+    "data": ("text", True),
+    "mark": ("text", True),
+    **{channel: ("any", False) for channel in CHANNELS},
+    "tooltip": ("text or list", False),
+    "sort": ("text or list", False),  # the x axis: "-y" (by y, descending), "y", or a list of values
+    "stack": ("text", False),  # the y values: zero, normalize, center or none
+    "width": ("integer", False),
+    "height": ("integer", False),
+    "max_rows": ("integer", False),  # past Altair's 5,000 embedded rows, on purpose
+}
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+_SHAPES = ("circle", "square", "cross", "diamond", "triangle-up", "triangle-down", "triangle-right", "triangle-left", "stroke")
+
+
+def check(spec: YamlMap, dataset: Dataset) -> None:
+    """Every option and every field of a declarative block, at its line."""
+    values = spec.values
+    if values["mark"] not in MARKS:
+        raise spec.error("mark", f"unknown mark '{values['mark']}'", "known: " + ", ".join(MARKS))
+    for key in (*CHANNELS, "tooltip"):
+        if key in values and not _is_constant(key, values[key]):
+            _check_channel(spec, key, dataset)
+    if values.get("stack") is not None and str(values["stack"]) not in STACKS:
+        raise spec.error("stack", f"stack must be one of {', '.join(STACKS)}, found {values['stack']!r}")
+    if values["mark"] == "text" and "text" not in values:
+        raise spec.error(None, "a text mark needs a 'text' channel: the column whose values it writes")
+
+
+def _check_channel(spec: YamlMap, key: str, dataset: Dataset) -> None:
+    value = spec.values[key]
+    if not isinstance(value, (str, dict, list)) or (isinstance(value, list) and key != "tooltip"):
+        raise spec.error(key, f"'{key}' must be a column (year:O) or a mapping ({{field: year, type: ordinal}}), found {value!r}")
+    for field in fields_of(value):
+        if field not in dataset.columns:
+            raise spec.error(key, f"column '{field}' is not in dataset '{dataset.name}'", "known: " + ", ".join(dataset.columns))
+
+
+def _is_constant(key: str, value: Any) -> bool:
+    """``color: "#d62728"``, ``opacity: 0.5``, ``size: 60``, ``shape: triangle-up``: one value
+    for every mark, not a column."""
+    if key not in CONSTANT_CHANNELS:
+        return False
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return key in ("size", "opacity")
+    return isinstance(value, str) and ((key == "color" and bool(_HEX.match(value))) or (key == "shape" and value in _SHAPES))
+
+
+def fields_of(encoding: Any) -> list[str]:
+    """The dataset columns a channel names (``sum(tonnes):Q`` names ``tonnes``)."""
+    if encoding is None:
+        return []
+    if isinstance(encoding, list):
+        return [f for item in encoding for f in fields_of(item)]
+    if isinstance(encoding, dict):
+        return [encoding["field"]] if isinstance(encoding.get("field"), str) else []
+    field = str(encoding).split(":")[0]
+    match = re.match(r"^\w+\((.*)\)$", field)  # aggregate shorthand: sum(tonnes)
+    field = match.group(1) if match else field
+    return [field] if field and field != "*" else []
+
+
+def build(spec: Mapping[str, Any], frame: Any, dataset: Dataset) -> Any:
+    """The Altair chart a declarative block describes."""
+    import altair as alt
+
+    mark_options: dict[str, Any] = {"tooltip": True}
+    if spec["mark"] in ("line", "area"):
+        mark_options["invalid"] = "break-paths-show-domains"  # a missing value is a gap
+    if spec["mark"] in ("line", "point"):
+        mark_options["point"] = spec["mark"] == "line"
+    encoding = {key: _channel(key, spec[key], dataset) for key in CHANNELS if key in spec}
+    if "sort" in spec and "x" in encoding:
+        encoding["x"] = encoding["x"].sort(spec["sort"])
+    if "stack" in spec and "y" in encoding:
+        encoding["y"] = encoding["y"].stack(None if spec["stack"] == "none" else spec["stack"])
+    plotted = [spec[key] for key in ("x", "y", "color", "size", "text") if key in spec and not _is_constant(key, spec[key])]
+    tooltip = spec.get("tooltip") or plotted
+    encoding["tooltip"] = [_titled(alt.Tooltip, t, dataset) for t in (tooltip if isinstance(tooltip, list) else [tooltip])]
+    chart = getattr(alt.Chart(frame), f"mark_{spec['mark']}")(**mark_options).encode(**encoding)
+    return chart.properties(**{k: spec[k] for k in ("width", "height") if k in spec})
+
+
+def _channel(key: str, value: Any, dataset: Dataset) -> Any:
+    import altair as alt
+
+    kinds = {"x": alt.X, "y": alt.Y, "color": alt.Color, "size": alt.Size, "shape": alt.Shape, "opacity": alt.Opacity}
+    kinds |= {"text": alt.Text, "row": alt.Row, "column": alt.Column, "detail": alt.Detail}
+    if _is_constant(key, value):
+        return alt.value(value)
+    if key == "detail":
+        return alt.Detail(**value) if isinstance(value, dict) else alt.Detail(value)
+    return _titled(kinds[key], value, dataset)
+
+
+def _titled(kind: Any, value: Any, dataset: Dataset) -> Any:
+    """A channel titled from the schema (``Coal (tonnes)``) unless the block titles it."""
+    channel = kind(**value) if isinstance(value, dict) else kind(value)
+    if isinstance(value, dict) and "title" in value:
+        return channel
+    names = fields_of(value)
+    field = next((f for f in dataset.fields if names and f.name == names[0]), None)
+    if field is None or not (field.title or field.unit):
+        return channel
+    title = field.title or field.name.replace("_", " ").capitalize()
+    aggregate = re.match(r"^(\w+)\(", value) if isinstance(value, str) else None
+    if aggregate and aggregate.group(1) != "count":
+        title = f"{aggregate.group(1).capitalize()} of {title[0].lower()}{title[1:]}"
+    return channel.title(f"{title} ({field.unit})" if field.unit and field.unit not in title else title)

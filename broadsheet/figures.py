@@ -1,0 +1,194 @@
+"""Chart figures: each chart of the site with its spec, static SVG and plotted data.
+
+``build_figures`` makes what the cache lacks, in the chart renderer's worker processes
+(``renderers``), and caches it by a key of everything a chart is made from. A warm
+build knows each cached chart's digests from the build state's index, so it reads a
+cached chart only when it renders a page that shows it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from markupsafe import Markup
+
+from .cache import Cache, cache_key
+from .charts import ChartBlock, chart_location, renderer_version, tables_code_digest
+from .config import Config
+from .data import Dataset, Package, Source
+from .plotted import PlottedTable
+from .renderers import ChartJob, ChartWorkers, RenderedChart
+from .state import BuildState, ChartIndexEntry
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ChartEntry:
+    """A chart's cache entry: its Vega-Lite spec (JSON), its SVG, the data it plots."""
+
+    spec: str
+    svg: str
+    tables: tuple[PlottedTable, ...]
+
+    @classmethod
+    def of(cls, made: RenderedChart) -> ChartEntry:
+        return cls(made.spec, made.svg, made.tables)
+
+    @classmethod
+    def from_json(cls, value: Any) -> ChartEntry | None:
+        """The entry a cache file holds, or None if it is not one (missing, or another shape)."""
+        shape = (("spec", str), ("svg", str), ("tables", list))
+        if not isinstance(value, dict) or not all(isinstance(value.get(k), t) for k, t in shape):
+            return None
+        return cls(value["spec"], value["svg"], tuple(PlottedTable.from_json(t) for t in value["tables"]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"spec": self.spec, "svg": self.svg, "tables": [t.to_json() for t in self.tables]}
+
+    def index(self) -> ChartIndexEntry:
+        spec_digest = hashlib.sha256(self.spec.encode()).hexdigest()[:10]
+        return ChartIndexEntry(spec_digest, hashlib.sha256(self.svg.encode()).hexdigest())
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart ready to publish: its block (first use), datasets, and cache entry, read
+    from the cache on first use (``load``)."""
+
+    chart: ChartBlock
+    datasets: tuple[Dataset, ...]
+    digests: ChartIndexEntry
+    load: Callable[[], ChartEntry] = field(compare=False, repr=False)
+
+    @property
+    def spec_url(self) -> str:
+        return f"/charts/{self.chart.id}.{self.digests.spec_digest}.json"
+
+    @property
+    def svg_digest(self) -> str:
+        return self.digests.svg_digest
+
+    @cached_property
+    def entry(self) -> ChartEntry:
+        return self.load()
+
+    @property
+    def spec_json(self) -> str:
+        return self.entry.spec
+
+    @property
+    def svg(self) -> str:
+        return self.entry.svg
+
+    @property
+    def tables(self) -> list[PlottedTable]:
+        """The data each view plots, after its transforms."""
+        return list(self.entry.tables)
+
+
+@dataclass
+class FigureBuild:
+    """The figures of one build, and which charts it rendered (the rest came from the cache)."""
+
+    figures: dict[str, Figure]
+    rendered: list[str]
+
+
+def build_figures(
+    charts: Mapping[str, ChartBlock], package: Package, config: Config, cache: Cache, state: BuildState, progress: Progress | None = None
+) -> FigureBuild:
+    """Compile and render every chart not in the cache; index the cache in ``state``."""
+    version = renderer_version() + tables_code_digest()
+    keys = {
+        chart_id: cache_key(chart.key, chart.description, *(package.datasets[n].digest for n in chart.datasets), version)
+        for chart_id, chart in charts.items()
+    }
+    renderer = _Renderer(charts, package, config, cache, keys)
+    entries: dict[str, ChartEntry | None] = {}
+    for chart_id, key in keys.items():
+        if key not in state.figure_index or not cache.has("chart", key):
+            entries[chart_id] = ChartEntry.from_json(cache.get("chart", key))
+    missing = [chart_id for chart_id, entry in entries.items() if entry is None]
+    if missing and progress:
+        progress(f"rendering {len(missing)} chart{'s' if len(missing) != 1 else ''}")
+    made = renderer.render(missing)
+    index: dict[str, ChartIndexEntry] = {}
+    figures = {}
+    for chart_id, chart in charts.items():
+        key, done = keys[chart_id], made.get(chart_id) or entries.get(chart_id)
+        index[key] = done.index() if done is not None else state.figure_index[key]
+        load = _constant(done) if done is not None else renderer.loader(chart_id)
+        datasets = tuple(package.datasets[name] for name in chart.datasets)
+        figures[chart_id] = Figure(chart, datasets, index[key], load)
+    state.figure_index = index
+    return FigureBuild(figures, renderer.rendered)
+
+
+@dataclass
+class _Renderer:
+    """Renders charts into the cache: those missing now, and any whose cache entry goes
+    missing or bad after the index was made (read later, when a page needs it)."""
+
+    charts: Mapping[str, ChartBlock]
+    package: Package
+    config: Config
+    cache: Cache
+    keys: Mapping[str, str]  # chart id -> cache key
+    rendered: list[str] = field(default_factory=list)
+
+    def render(self, chart_ids: list[str]) -> dict[str, ChartEntry]:
+        if not chart_ids:
+            return {}
+        self.rendered += chart_ids
+        jobs = [ChartJob(self.charts[chart_id], *chart_location(self.charts[chart_id])) for chart_id in chart_ids]
+        with ChartWorkers(self.package, self.config.root, len(jobs)) as workers:
+            done = workers.run(jobs)
+        entries = {}
+        for chart_id, made in zip(chart_ids, done, strict=True):
+            entries[chart_id] = entry = ChartEntry.of(made)
+            self.cache.put("chart", self.keys[chart_id], entry.to_json())
+        return entries
+
+    def loader(self, chart_id: str) -> Callable[[], ChartEntry]:
+        def load() -> ChartEntry:
+            cached = ChartEntry.from_json(self.cache.get("chart", self.keys[chart_id]))
+            return cached or self.render([chart_id])[chart_id]
+
+        return load
+
+
+def _constant(entry: ChartEntry) -> Callable[[], ChartEntry]:
+    return lambda: entry  # (an entry at hand: nothing to read)
+
+
+def figure_context(figure: Figure, chart: ChartBlock, config: Config) -> dict[str, Any]:
+    """What ``_figure.html`` gets: the chart (as written on this page) and its data."""
+    return {
+        "chart": chart,
+        "figure": figure,
+        "svg": Markup(figure.svg),
+        "datasets": list(figure.datasets),
+        "sources": unique_sources(figure.datasets),
+        "tables": figure.tables,
+        "embed_url": config.absolute_url(f"/embed/{figure.chart.id}/"),
+        "embed_height": round(_svg_height(figure.svg)) + 280,
+    }
+
+
+def _svg_height(svg: str) -> float:
+    match = re.search(r'height="([\d.]+)"', svg[: svg.find(">")])
+    return float(match.group(1)) if match else 400.0
+
+
+def unique_sources(datasets: tuple[Dataset, ...]) -> list[Source]:
+    seen: dict[tuple[str, str], Source] = {}
+    for dataset in datasets:
+        for source in dataset.sources:
+            seen.setdefault((source.title, source.path), source)
+    return list(seen.values())
