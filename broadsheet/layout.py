@@ -100,6 +100,7 @@ def _narrow_config(width: int) -> dict[str, Any]:
     fonts = {"labelFontSize": NARROW_TEXT, "titleFontSize": NARROW_TEXT}
     return {
         "axis": {**fonts, "labelLimit": NARROW_LABEL_LIMIT, "titleLimit": width - 20, "labelOverlap": True},
+        "axisX": {"tickCount": NARROW_TICKS},  # (ignored by band scales; an encoding's own count wins)
         "legend": {
             **fonts,
             "orient": "top",
@@ -254,11 +255,12 @@ def _restyle_encoding(node: dict[str, Any], width: int) -> None:
 
 
 def _fewer_ticks(x: dict[str, Any]) -> None:
-    axis = x.get("axis", {})
-    count = (axis or {}).get("tickCount", NARROW_TICKS)
-    if axis is None or "values" in axis or not isinstance(count, (int, float)):  # no axis, or ticks the author chose
-        return
-    x["axis"] = {**axis, "tickCount": min(count, NARROW_TICKS)}
+    """An author's tick count over ``NARROW_TICKS`` comes down to it (the config gives the
+    rest ``NARROW_TICKS``); explicit ``values`` and intervals ("every 3 months") stay."""
+    axis = x.get("axis")
+    count = axis.get("tickCount") if isinstance(axis, dict) else None
+    if isinstance(axis, dict) and isinstance(count, (int, float)) and count > NARROW_TICKS:
+        x["axis"] = {**axis, "tickCount": NARROW_TICKS}
 
 
 def _shorter_labels(axis: dict[str, Any], width: int) -> None:

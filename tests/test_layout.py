@@ -72,10 +72,19 @@ def test_narrow_moves_legends_on_top_and_shortens_labels() -> None:
     assert "orient" not in bar["color"]["legend"] and "columns" not in bar["color"]["legend"]
     assert spec["config"]["legend"]["orient"] == "top"
     assert bar["y"]["axis"]["labelLimit"] <= layout.NARROW_LABEL_LIMIT
-    assert bar["x"]["axis"]["tickCount"] == layout.NARROW_TICKS
+    assert spec["config"]["axisX"]["tickCount"] == layout.NARROW_TICKS
     assert spec["layer"][1]["mark"]["fontSize"] == layout.NARROW_MIN_TEXT
     assert spec["layer"][1]["mark"]["limit"] < layout.NARROW_WIDTH
     assert spec["config"]["axis"]["labelFontSize"] == layout.NARROW_TEXT
+
+
+def test_narrow_lowers_an_authors_tick_count_but_keeps_intervals() -> None:
+    spec = bars()
+    spec["layer"][0]["encoding"]["x"]["axis"] = {"tickCount": 12}
+    spec["layer"][1]["encoding"]["x"]["axis"] = {"tickCount": {"interval": "month", "step": 3}}
+    narrow = layout.narrow(spec)
+    assert narrow["layer"][0]["encoding"]["x"]["axis"]["tickCount"] == layout.NARROW_TICKS
+    assert narrow["layer"][1]["encoding"]["x"]["axis"]["tickCount"] == {"interval": "month", "step": 3}
 
 
 def test_narrow_keeps_tick_values_the_author_chose() -> None:
