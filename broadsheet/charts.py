@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import declarative
+from . import colors, declarative
 from .config import read_site_file
 from .content import Block
 from .data import Package, chart_arguments
@@ -40,8 +40,8 @@ DECLARATIVE_KEYS: FieldSpec = {**declarative.KEYS, **_TEXT_KEYS}
 CHART_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # what slugify makes: safe in a URL, a file name and an SVG id
 ALTAIR_DEFAULT_SIZE = 300  # Altair's default theme writes this size into every spec
 
-# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# Okabe & Ito (2008), each colour at least 3:1 on the light and the dark page (colors.py).
+PALETTE = list(colors.PALETTE)
 # Arial metrics: what vl-convert lays text out with, so labels drawn by browsers fit the same space.
 FONT = "Arial, 'Liberation Sans', Arimo, Helvetica, sans-serif"
 INK = "#1a1a1a"
@@ -76,6 +76,12 @@ def chart(id: str, data: list[str] | tuple[str, ...] = ()) -> Callable[[F], F]:
     arguments named after the datasets, with '-' and '.' as '_') and returns an Altair
     chart. ``id`` and ``data`` must be literals: the build reads them without running
     the module.
+
+    Every chart is drawn in a wide layout and laid out again for phones (``layout.py``).
+    A function with a ``layout`` parameter is called once for each, with ``"wide"`` and
+    ``"narrow"``, and may draw its narrow chart its own way (fewer annotations, another
+    arrangement); the engine then keeps its axes and legends, and still stacks, sizes
+    and enforces the minimum text size.
     """
 
     def mark(fn: F) -> F:
@@ -94,6 +100,7 @@ class ChartDef:
     src: str  # charts/coal.py
     line: int
     code_digest: str  # hash of the module and the sibling modules it imports
+    layouts: bool = False  # the function takes ``layout``: it draws its own narrow layout (called once per layout)
 
 
 @dataclass(frozen=True)
@@ -174,7 +181,8 @@ def _chart_decorators(tree: ast.Module, src: str, digest: str) -> Iterator[Chart
                     f"chart id {chart_id!r} must be lowercase letters, digits and hyphens",
                     f'write @chart("{slugify(chart_id)}", ...)',
                 )
-            yield ChartDef(chart_id, tuple(data), src, deco.lineno, digest)
+            arguments = [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)]
+            yield ChartDef(chart_id, tuple(data), src, deco.lineno, digest, "layout" in arguments)
 
 
 def _name(node: ast.expr) -> str:
@@ -239,17 +247,27 @@ def slugify(text: str) -> str:
     return slug[:60].rstrip("-") or "chart"
 
 
-def compile_spec(chart_block: ChartBlock, package: Package, root: Path, frames: dict[str, Any] | None = None) -> dict[str, Any]:
+def compile_spec(
+    chart_block: ChartBlock,
+    package: Package,
+    root: Path,
+    frames: dict[str, Any] | None = None,
+    *,
+    series_colors: Mapping[str, str] | None = None,
+    layout: str = "wide",
+) -> dict[str, Any]:
     """Run the chart's Python function or its declarative spec; return Vega-Lite JSON.
     ``frames``: DataFrames already read, by dataset name, to share between charts (each
-    chart gets its own copy, so one that changes its frame cannot change another's)."""
+    chart gets its own copy, so one that changes its frame cannot change another's).
+    ``series_colors``: the site's colour for each named series. ``layout``: "wide" or
+    "narrow", given to a chart function that takes it (``ChartDef.layouts``)."""
     frames = frames if frames is not None else {}
     for name in chart_block.datasets:
         if name not in frames:
             frames[name] = package.datasets[name].frame()
     frames = {name: frames[name].copy() for name in chart_block.datasets}
     if chart_block.definition:
-        altair_chart = _call_definition(chart_block.definition, frames, root)
+        altair_chart = _call_definition(chart_block.definition, frames, root, layout)
     else:
         name = chart_block.datasets[0]
         altair_chart = declarative.build(chart_block.spec, frames[name], package.datasets[name])
@@ -271,6 +289,7 @@ def compile_spec(chart_block: ChartBlock, package: Package, root: Path, frames: 
     if view.get("continuousWidth") == ALTAIR_DEFAULT_SIZE and view.get("continuousHeight") == ALTAIR_DEFAULT_SIZE:
         config["view"] = {k: v for k, v in view.items() if k not in ("continuousWidth", "continuousHeight")}
     spec["config"] = _merge(THEME, config)
+    spec = colors.apply_series_colors(spec, series_colors) if series_colors else spec
     return apply_state(spec, chart_block.state) if chart_block.state else spec
 
 
@@ -310,7 +329,7 @@ def _to_dict(altair_chart: Any, chart_block: ChartBlock) -> dict[str, Any]:
         ) from None
 
 
-def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path) -> Any:
+def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path, layout: str) -> Any:
     module = import_chart_module(root, definition)
     function = next(
         (f for f in vars(module).values() if getattr(f, "__broadsheet_chart__", (None,))[0] == definition.id),
@@ -319,7 +338,8 @@ def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path) -
     if function is None:
         raise SiteError(definition.src, definition.line, f"chart '{definition.id}' is not a function decorated with @chart")
     try:
-        return function(**chart_arguments(frames))  # (nk-trade -> nk_trade)
+        extra = {"layout": layout} if definition.layouts else {}
+        return function(**chart_arguments(frames), **extra)  # (nk-trade -> nk_trade)
     except SiteError:
         raise
     except SystemExit as exc:  # would end the build (or the preview server) with no error
@@ -406,6 +426,13 @@ def tables_code_digest() -> str:
     """A hash of the code that evaluates a chart's plotted data: part of its cache key."""
     engine = Path(__file__).parent
     return _digest(b"".join((engine / name).read_bytes() for name in ("plotted.py", "fields.py")))[:12]
+
+
+def layout_code_digest() -> str:
+    """A hash of the code that lays a chart out for each width and colours its series:
+    part of its cache key."""
+    engine = Path(__file__).parent
+    return _digest(b"".join((engine / name).read_bytes() for name in ("layout.py", "colors.py", "renderers.py")))[:12]
 
 
 def _digest(data: str | bytes) -> str:

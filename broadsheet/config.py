@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .colors import color_problem
 from .errors import SiteError, control_problem, known
 
 CONFIG_FILE = "site.toml"
@@ -25,6 +26,7 @@ _KEYS: dict[str, tuple[type, bool, object]] = {
     "base_url": (str, False, "/"),
     "language": (str, False, "en"),
     "author": (str, False, ""),
+    "colors": (dict, False, ()),
 }
 
 
@@ -39,6 +41,11 @@ class Config:
     language: str = "en"
     author: str = ""
     drafts: bool = False
+    colors: tuple[tuple[str, str], ...] = ()  # [colors]: series name -> #rrggbb, on every chart
+
+    @property
+    def series_colors(self) -> dict[str, str]:
+        return dict(self.colors)
 
     @property
     def base_path(self) -> str:
@@ -92,7 +99,7 @@ def load_config(root: Path, *, base_url: str | None = None, drafts: bool = False
         problem = control_problem(value) if isinstance(value, str) else None
         if problem:
             raise SiteError(CONFIG_FILE, _line_of(text, key), f"'{key}': {problem}")
-        values[key] = value
+        values[key] = _series_colors(value, text) if isinstance(value, dict) else value
     for key, (_, required, default) in _KEYS.items():
         if key not in values:
             if required:
@@ -108,6 +115,16 @@ def load_config(root: Path, *, base_url: str | None = None, drafts: bool = False
             raise SiteError("--base-url", None, f"{base_url!r} {problem}")
         config = replace(config, base_url=base_url)
     return config
+
+
+def _series_colors(table: dict[str, object], text: str) -> tuple[tuple[str, str], ...]:
+    """``[colors]``: each series name with a colour that reads on both page backgrounds."""
+    for name, value in table.items():
+        problem = color_problem(value)
+        if problem:
+            line = _line_of(text, f'"{name}"') or _line_of(text, name)
+            raise SiteError(CONFIG_FILE, line, f"colors: series '{name}': {problem}", "pick a colour from the palette in the README")
+    return tuple((name, str(value)) for name, value in table.items())
 
 
 def base_url_problem(value: str) -> str | None:

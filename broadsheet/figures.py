@@ -1,4 +1,5 @@
-"""Chart figures: each chart of the site with its spec, static SVG and plotted data.
+"""Chart figures: each chart of the site with its specs, static SVGs (wide and narrow)
+and plotted data.
 
 ``build_figures`` makes what the cache lacks, in the chart renderer's worker processes
 (``renderers``), and caches it by a key of everything a chart is made from. A warm
@@ -9,6 +10,7 @@ cached chart only when it renders a page that shows it.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .cache import Cache, cache_key
-from .charts import ChartBlock, chart_location, renderer_version, tables_code_digest
+from .charts import ChartBlock, chart_location, layout_code_digest, renderer_version, tables_code_digest
 from .config import Config
 from .data import Dataset, Package, Source
 from .plotted import PlottedTable
@@ -30,30 +32,35 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class ChartEntry:
-    """A chart's cache entry: its Vega-Lite spec (JSON), its SVG, the data it plots."""
+    """A chart's cache entry: its Vega-Lite spec (JSON) and SVG in each layout, the data it plots."""
 
     spec: str
     svg: str
     tables: tuple[PlottedTable, ...]
+    narrow_spec: str
+    narrow_svg: str
 
     @classmethod
     def of(cls, made: RenderedChart) -> ChartEntry:
-        return cls(made.spec, made.svg, made.tables)
+        return cls(made.spec, made.svg, made.tables, made.narrow_spec, made.narrow_svg)
 
     @classmethod
     def from_json(cls, value: Any) -> ChartEntry | None:
         """The entry a cache file holds, or None if it is not one (missing, or another shape)."""
-        shape = (("spec", str), ("svg", str), ("tables", list))
+        shape = (("spec", str), ("svg", str), ("tables", list), ("narrow_spec", str), ("narrow_svg", str))
         if not isinstance(value, dict) or not all(isinstance(value.get(k), t) for k, t in shape):
             return None
-        return cls(value["spec"], value["svg"], tuple(PlottedTable.from_json(t) for t in value["tables"]))
+        tables = tuple(PlottedTable.from_json(t) for t in value["tables"])
+        return cls(value["spec"], value["svg"], tables, value["narrow_spec"], value["narrow_svg"])
 
     def to_json(self) -> dict[str, Any]:
-        return {"spec": self.spec, "svg": self.svg, "tables": [t.to_json() for t in self.tables]}
+        tables = [t.to_json() for t in self.tables]
+        return {"spec": self.spec, "svg": self.svg, "tables": tables, "narrow_spec": self.narrow_spec, "narrow_svg": self.narrow_svg}
 
     def index(self) -> ChartIndexEntry:
-        spec_digest = hashlib.sha256(self.spec.encode()).hexdigest()[:10]
-        return ChartIndexEntry(spec_digest, hashlib.sha256(self.svg.encode()).hexdigest())
+        """Digests of both layouts: the spec files' names and the pages' render keys change with either."""
+        spec_digest = hashlib.sha256(f"{self.spec}\n{self.narrow_spec}".encode()).hexdigest()[:10]
+        return ChartIndexEntry(spec_digest, hashlib.sha256(f"{self.svg}\n{self.narrow_svg}".encode()).hexdigest())
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,10 @@ class Figure:
         return f"/charts/{self.chart.id}.{self.digests.spec_digest}.json"
 
     @property
+    def narrow_spec_url(self) -> str:
+        return f"/charts/{self.chart.id}.{self.digests.spec_digest}.narrow.json"
+
+    @property
     def svg_digest(self) -> str:
         return self.digests.svg_digest
 
@@ -85,6 +96,14 @@ class Figure:
     @property
     def svg(self) -> str:
         return self.entry.svg
+
+    @property
+    def narrow_spec_json(self) -> str:
+        return self.entry.narrow_spec
+
+    @property
+    def narrow_svg(self) -> str:
+        return self.entry.narrow_svg
 
     @property
     def tables(self) -> list[PlottedTable]:
@@ -104,7 +123,7 @@ def build_figures(
     charts: Mapping[str, ChartBlock], package: Package, config: Config, cache: Cache, state: BuildState, progress: Progress | None = None
 ) -> FigureBuild:
     """Compile and render every chart not in the cache; index the cache in ``state``."""
-    version = renderer_version() + tables_code_digest()
+    version = renderer_version() + tables_code_digest() + layout_code_digest() + json.dumps(sorted(config.series_colors.items()))
     keys = {
         chart_id: cache_key(chart.key, chart.description, *(package.datasets[n].digest for n in chart.datasets), version)
         for chart_id, chart in charts.items()
@@ -147,7 +166,7 @@ class _Renderer:
             return {}
         self.rendered += chart_ids
         jobs = [ChartJob(self.charts[chart_id], *chart_location(self.charts[chart_id])) for chart_id in chart_ids]
-        with ChartWorkers(self.package, self.config.root, len(jobs)) as workers:
+        with ChartWorkers(self.package, self.config.root, len(jobs), dict(self.config.series_colors)) as workers:
             done = workers.run(jobs)
         entries = {}
         for chart_id, made in zip(chart_ids, done, strict=True):
@@ -173,11 +192,12 @@ def figure_context(figure: Figure, chart: ChartBlock, config: Config) -> dict[st
         "chart": chart,
         "figure": figure,
         "svg": Markup(figure.svg),
+        "svg_narrow": Markup(figure.narrow_svg),
         "datasets": list(figure.datasets),
         "sources": unique_sources(figure.datasets),
         "tables": figure.tables,
         "embed_url": config.absolute_url(f"/embed/{figure.chart.id}/"),
-        "embed_height": round(_svg_height(figure.svg)) + 280,
+        "embed_height": round(max(_svg_height(figure.svg), _svg_height(figure.narrow_svg))) + 280,
     }
 
 

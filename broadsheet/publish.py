@@ -189,6 +189,10 @@ def _template_files(site: Site, renderer: Renderer, templates: TemplateGraph, sh
     return planned
 
 
+def _narrow_spec(figure: Figure) -> Made:
+    return Made(figure.narrow_spec_url.lstrip("/"), figure.narrow_spec_json)
+
+
 def _copied_files(site: Site, renderer: Renderer) -> list[Planned]:
     """Files written as they are, or named by their content (charts' specs, kept while there)."""
     config = site.config
@@ -199,6 +203,7 @@ def _copied_files(site: Site, renderer: Renderer) -> list[Planned]:
     for figure in (f for f in renderer.figures.values() if f.chart.embeddable):  # (a spec is read from the cache only if its file is made)
         dest = figure.spec_url.lstrip("/")
         planned.append(Planned(dest, figure.spec_url, partial(_spec_file, figure, dest)))
+        planned.append(Planned(figure.narrow_spec_url.lstrip("/"), figure.narrow_spec_url, partial(_narrow_spec, figure)))
     for dataset in site.package.datasets.values():
         dest = dataset.url.lstrip("/")
         planned.append(Planned(dest, "", partial(Made, dest, dataset.raw)))

@@ -2,7 +2,8 @@
 
 Chart code is the user's, so it never runs in the build's own process (see
 ``ChartWorkers``). In a worker, ``render_chart`` makes everything a chart's cache entry
-holds: the Vega-Lite spec, a static accessible SVG, and the plotted data as tables.
+holds: the Vega-Lite spec and a static accessible SVG of each layout (wide and narrow,
+``layout.py``), and the plotted data as tables.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from . import layout
 from .charts import ChartBlock, chart_location, compile_spec, first_line
 from .data import Package
 from .errors import SiteError
@@ -81,8 +84,8 @@ class ChartWorkers:
     workers that finished cleanly stay warm for the next build in this process.
     Results come back in submission order."""
 
-    def __init__(self, package: Package, root: Path, count: int):
-        self.package, self.root = package, root
+    def __init__(self, package: Package, root: Path, count: int, series_colors: Mapping[str, str] | None = None):
+        self.package, self.root, self.series_colors = package, root, dict(series_colors or {})
         self.size = max(1, min(worker_count(), count // MIN_CHARTS))
         self.timeout = chart_timeout()
         self.workers: dict[Connection, _Worker] = {}  # by connection
@@ -99,7 +102,7 @@ class ChartWorkers:
         while todo or busy:
             while self.idle and todo:
                 conn, index = self.idle.pop(), todo.pop()
-                conn.send((jobs[index].chart, self._data_of(jobs[index].chart), str(self.root)))
+                conn.send((jobs[index].chart, self._data_of(jobs[index].chart), str(self.root), self.series_colors))
                 busy[conn] = (index, time.monotonic() + self.timeout)
             deadline = min([d for _, d in busy.values()] + list(starting.values()))
             for ready in wait([*busy, *starting], timeout=max(0.0, deadline - time.monotonic())):
@@ -216,7 +219,7 @@ def _serve(conn: Connection, log_path: str) -> None:
     frames: dict[tuple[str, Any], Any] = {}  # (CSV digest, schema) -> DataFrame, read into pandas once per worker
     while True:
         try:
-            chart, package, root = conn.recv()
+            chart, package, root, series_colors = conn.recv()
         except (EOFError, OSError):
             return
         if len(frames) > 64:  # (a long preview session: forget old versions of the data)
@@ -226,7 +229,7 @@ def _serve(conn: Connection, log_path: str) -> None:
                 if (dataset.digest, dataset.fields) not in frames:
                     frames[dataset.digest, dataset.fields] = dataset.frame()
             mine = {d.name: frames[d.digest, d.fields] for d in package.datasets.values()}
-            made = render_chart(chart, package, Path(root), mine)
+            made = render_chart(chart, package, Path(root), mine, series_colors)
             conn.send(("ok", made))
         except SiteError as exc:
             conn.send(("error", exc))
@@ -260,17 +263,26 @@ def _limit_memory() -> None:
 
 @dataclass(frozen=True)
 class RenderedChart:
-    """What a chart worker returns: the Vega-Lite spec (JSON), the SVG and the plotted data."""
+    """What a chart worker returns: the Vega-Lite spec (JSON) and SVG of each layout, and
+    the plotted data."""
 
     spec: str
     svg: str
     tables: tuple[PlottedTable, ...]
+    narrow_spec: str
+    narrow_svg: str
 
 
-def render_chart(chart_block: ChartBlock, package: Package, root: Path, frames: dict[str, Any]) -> RenderedChart:
+def render_chart(
+    chart_block: ChartBlock, package: Package, root: Path, frames: dict[str, Any], series_colors: Mapping[str, str] | None = None
+) -> RenderedChart:
     """Everything a chart's cache entry holds, made from its block and data (in a worker)."""
-    spec = compile_spec(chart_block, package, root, frames)
-    svg = render_svg(spec, chart_block)
+    spec = compile_spec(chart_block, package, root, frames, series_colors=series_colors)
+    wide, svg = layout.fit(layout.wide(spec), layout.WIDE_WIDTH, partial(render_svg, chart_block=chart_block))
+    authored = bool(chart_block.definition and chart_block.definition.layouts)
+    source = compile_spec(chart_block, package, root, frames, series_colors=series_colors, layout="narrow") if authored else spec
+    narrow = layout.narrow(source, authored=authored, overhang=layout.overhang(wide, svg))
+    narrow, narrow_svg = layout.fit(narrow, layout.NARROW_WIDTH, partial(render_svg, chart_block=chart_block, variant="n-"))
     columns: dict[str, Column] = {}
     for name in chart_block.datasets:
         for f in package.datasets[name].fields:
@@ -280,7 +292,7 @@ def render_chart(chart_block: ChartBlock, package: Package, root: Path, frames: 
     except Exception as exc:  # drawn by vl-convert but not evaluated: say so rather than publish a wrong table
         reason = f"chart '{chart_block.id}': its data could not be evaluated: {first_line(exc)}"
         raise SiteError(*chart_location(chart_block), reason) from None
-    return RenderedChart(spec_json(spec), svg, tuple(tables))
+    return RenderedChart(spec_json(wide), svg, tuple(tables), spec_json(narrow), narrow_svg)
 
 
 def spec_json(spec: Mapping[str, Any]) -> str:
@@ -302,8 +314,9 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def render_svg(spec: Mapping[str, Any], chart_block: ChartBlock) -> str:
-    """Render Vega-Lite to a static, accessible SVG whose ids are unique on the page."""
+def render_svg(spec: Mapping[str, Any], chart_block: ChartBlock, variant: str = "") -> str:
+    """Render Vega-Lite to a static, accessible SVG whose ids are unique on the page
+    (``variant`` tells a chart's narrow drawing from its wide one)."""
     import vl_convert
 
     chart_id, description = chart_block.id, chart_block.description
@@ -311,7 +324,7 @@ def render_svg(spec: Mapping[str, Any], chart_block: ChartBlock) -> str:
         svg = vl_convert.vegalite_to_svg(dict(spec))
     except Exception as exc:  # a spec Altair accepted but Vega cannot draw
         raise SiteError(*chart_location(chart_block), f"chart '{chart_id}' could not be rendered: {first_line(exc)}") from None
-    prefix = f"c-{chart_id}-"
+    prefix = f"c-{chart_id}-{variant}"
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
     svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
