@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import make_site, run
 
 from broadsheet import colors
 
@@ -68,3 +70,37 @@ def test_charts_that_name_no_declared_series_are_unchanged() -> None:
         bars({"value": "#0072B2"}),
     ):
         assert colors.apply_series_colors(spec, SITE) == spec
+
+
+# ---------------------------------------------------------------- [colors] in site.toml, built
+
+
+def test_site_colours_reach_a_declarative_chart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path)
+    (site / "content" / "colours.md").write_text(
+        "---\ntitle: Colours\ndescription: A declarative chart with a series colour.\n---\n\n"
+        "```chart\ndata: tests\nmark: point\nx: date_utc:T\ny: yield_kt_central:Q\ncolor: test_number:N\n"
+        "title: Yields by test\ndescription: Point chart.\n```\n"
+    )
+    with (site / "site.toml").open("a") as toml:
+        toml.write('\n[colors]\n"6" = "#9C8B00"\n')
+    assert run(site) == 0
+    svg = (site / "public" / "colours" / "index.html").read_text()
+    assert svg.count('stroke="#9C8B00"') >= 2  # the sixth test's point, in the wide and the narrow drawing
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('"KOTRA" = "#F0E442"', "site.toml:7: colors: series 'KOTRA': #F0E442 has a contrast of 1.3:1 on white; marks need 3:1"),
+        ('"KOTRA" = "grey"', "site.toml:7: colors: series 'KOTRA': 'grey' is not a colour written #rrggbb"),
+    ],
+)
+def test_a_site_colour_that_does_not_read_stops_the_build_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, message: str
+) -> None:
+    site = make_site(tmp_path)
+    with (site / "site.toml").open("a") as toml:
+        toml.write(f"\n[colors]\n{line}\n")
+    assert run(site) == 1
+    assert message in capsys.readouterr().err
