@@ -3,11 +3,14 @@ renders that check a drawing fits its column (vl-convert, as the build uses it).
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 import vl_convert
+from conftest import make_site, run
 
 from broadsheet import layout
 
@@ -132,3 +135,16 @@ def test_refit_leaves_a_drawing_that_fits_alone() -> None:
 
 def test_svg_width_reads_the_root_element() -> None:
     assert layout.svg_width('<svg xmlns="http://www.w3.org/2000/svg" width="340.5" height="20"><rect width="9"/></svg>') == 340.5
+
+
+def test_a_chart_function_with_a_layout_argument_draws_its_own_narrow_chart(tmp_path: Path) -> None:
+    site = make_site(tmp_path, "layouts")
+    assert run(site) == 0
+    charts = site / "public" / "charts"
+    wide = json.loads(next(charts.glob("own-narrow.[0-9a-f]*.json")).read_text())
+    narrow = json.loads(next(charts.glob("own-narrow.narrow.*.json")).read_text())
+    assert [layer["mark"]["type"] for layer in wide["layer"]] == ["line", "text"]
+    assert narrow["mark"]["type"] == "line" and narrow["encoding"]["color"]["legend"]["orient"] == "bottom"  # kept as written
+    assert narrow["width"] < layout.NARROW_WIDTH  # still sized for the phone
+    page = (site / "public" / "index.html").read_text()
+    assert 'data-spec-narrow="/charts/own-narrow.narrow.' in page and page.count('aria-label="Line chart with direct labels') == 2

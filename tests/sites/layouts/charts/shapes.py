@@ -71,3 +71,19 @@ def repeated(trade):
         .properties(width=260, height=150)
         .repeat(column=["value_usd_million", "share"])
     )
+
+
+@chart("own-narrow", data=["trade"])
+def own_narrow(trade, layout="wide"):
+    """A chart that draws its own narrow layout: no direct labels on a phone, a legend instead."""
+    lines = (
+        alt.Chart(trade)
+        .mark_line()
+        .encode(x=alt.X("year:Q", axis=alt.Axis(format="d")), y="value_usd_million:Q", color=alt.Color("partner:N", legend=None))
+    )
+    if layout == "narrow":
+        return lines.encode(color=alt.Color("partner:N", legend=alt.Legend(orient="bottom")))
+    labels = (
+        alt.Chart(trade[trade.year == 2025]).mark_text(align="left", dx=6).encode(x="year:Q", y="value_usd_million:Q", text="partner:N")
+    )
+    return alt.layer(lines, labels)
