@@ -244,11 +244,22 @@ def test_loads_only_from_its_own_origin_without_errors_within_budget(open_page: 
     recorder.assert_clean()
 
 
+# A chart's static drawings: wide and narrow (CSS shows the one that fits), or a single SVG.
+STATIC = ".chart-graphic > svg, .chart-graphic > .chart-wide > svg, .chart-graphic > .chart-narrow > svg"
+STATIC_TEXT = ", ".join(f"{s} text" for s in STATIC.split(", "))
+STATIC_MARKS = ", ".join(f"{s} .role-mark > *, {s} .role-legend-symbol path" for s in STATIC.split(", "))
+
+
+def static_svg(figure: Any) -> Any:
+    """The static drawing the browser shows for this figure at this width."""
+    return next((svg for svg in figure.query_selector_all(STATIC) if svg.is_visible()), None)
+
+
 def test_without_javascript_every_chart_is_its_static_svg_with_source_and_data(open_page: Any, url: str) -> None:
     page, recorder = open_page(url, java_script_enabled=False)
     for figure in figures(page):
-        svg = figure.query_selector(".chart-graphic > svg[role=img][aria-label]")
-        assert svg and svg.is_visible(), "static SVG"
+        svg = static_svg(figure)
+        assert svg and svg.get_attribute("role") == "img" and svg.get_attribute("aria-label"), "static SVG"
         box = svg.bounding_box()
         assert box and box["width"] > 200 and box["height"] > 50
         source = figure.query_selector(".chart-source a[href^='http']")
@@ -334,15 +345,15 @@ def test_no_wcag_violation_and_chart_text_keeps_contrast(open_page: Any, axe_sou
     page, recorder = open_page(url, color_scheme="light")
     violations = run_axe(page, axe_source)
     assert not violations, "\n".join(violations)
-    assert page.evaluate(CHART_TEXT_CONTRAST, ".chart-graphic > svg text") == []
+    assert page.evaluate(CHART_TEXT_CONTRAST, STATIC_TEXT) == []
     recorder.assert_clean()
 
 
 def test_dark_mode_keeps_contrast(open_page: Any, axe_source: str, url: str) -> None:
     page, _ = open_page(url, color_scheme="dark")
     assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
-    assert page.evaluate(CHART_TEXT_CONTRAST, ".chart-graphic > svg text") == []
-    assert page.evaluate(CHART_MARK_CONTRAST, ".chart-graphic > svg .role-mark > *, .chart-graphic > svg .role-legend-symbol path") == []
+    assert page.evaluate(CHART_TEXT_CONTRAST, STATIC_TEXT) == []
+    assert page.evaluate(CHART_MARK_CONTRAST, STATIC_MARKS) == []
     violations = run_axe(page, axe_source, ["color-contrast"])
     assert not violations, "\n".join(violations)
     for figure in figures(page):
@@ -376,7 +387,7 @@ def test_phone_width_nothing_scrolls_sideways_and_charts_fit(open_page: Any, url
     wide = page.evaluate(STICKING_OUT, width)
     assert not wide, "elements that stick out of a 375 px screen:\n" + "\n".join(wide)
     for figure in figures(page):
-        svg = figure.query_selector(".chart-graphic > svg")
+        svg = static_svg(figure)
         box = svg.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
         assert svg.evaluate(CLIPPED_CHART_TEXT) == [], figure.get_attribute("id")
@@ -421,7 +432,7 @@ def assert_prints_charts_and_sources_without_navigation(page: Any) -> None:
     nav = page.query_selector(".masthead nav")
     assert nav is None or not nav.is_visible()
     for figure in figures(page):
-        assert figure.query_selector(".chart-graphic > svg").is_visible(), "the static SVG prints"
+        assert static_svg(figure) is not None, "the static SVG prints"
         assert figure.query_selector(".chart-source").is_visible()
         live = figure.query_selector(".vega-embed")
         assert live is None or not live.is_visible(), "the interactive chart does not print"
