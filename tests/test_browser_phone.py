@@ -154,3 +154,24 @@ def test_every_chart_text_is_at_least_10_px(
     assert [c["id"] for c in charts if not c["count"]] == [], "charts with no visible text"
     small = [f"{c['id']}: {c['smallest']:.1f} px ('{c['what']}')" for c in charts if c["smallest"] < SMALLEST]
     assert not small, f"chart text under {SMALLEST} px at {width} px:\n" + "\n".join(small)
+
+
+def test_a_live_chart_follows_its_container_across_40rem(browser: Any, origins: dict[str, str]) -> None:
+    """A phone turned or a window resized: the live chart is drawn again from the other layout's spec."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        page.goto(origins["layouts"] + "/", wait_until="load")
+        figure = page.locator("figure.chart").first
+        figure.hover()
+        graphic = figure.locator(".chart-graphic").element_handle()
+        for width, layout in ((1280, "wide"), (375, "narrow"), (1280, "wide")):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_function(
+                "([el, layout]) => el.getAttribute('data-enhanced') === 'live' && el.getAttribute('data-layout') === layout",
+                arg=[graphic, layout],
+            )
+            assert graphic.evaluate("el => el.querySelectorAll('.vega-embed').length") == 1
+    finally:
+        context.close()
