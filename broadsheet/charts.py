@@ -428,12 +428,5 @@ def tables_code_digest() -> str:
     return _digest(b"".join((engine / name).read_bytes() for name in ("plotted.py", "fields.py")))[:12]
 
 
-def layout_code_digest() -> str:
-    """A hash of the code that lays a chart out for each width and colours its series:
-    part of its cache key."""
-    engine = Path(__file__).parent
-    return _digest(b"".join((engine / name).read_bytes() for name in ("layout.py", "colors.py", "renderers.py")))[:12]
-
-
 def _digest(data: str | bytes) -> str:
     return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()

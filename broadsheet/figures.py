@@ -19,8 +19,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from . import layout
 from .cache import Cache, cache_key
-from .charts import ChartBlock, chart_location, layout_code_digest, renderer_version, tables_code_digest
+from .charts import ChartBlock, chart_location, renderer_version, tables_code_digest
 from .config import Config
 from .data import Dataset, Package, Source
 from .plotted import PlottedTable
@@ -123,7 +124,7 @@ def build_figures(
     charts: Mapping[str, ChartBlock], package: Package, config: Config, cache: Cache, state: BuildState, progress: Progress | None = None
 ) -> FigureBuild:
     """Compile and render every chart not in the cache; index the cache in ``state``."""
-    version = renderer_version() + tables_code_digest() + layout_code_digest() + json.dumps(sorted(config.series_colors.items()))
+    version = renderer_version() + tables_code_digest() + layout.code_digest() + json.dumps(sorted(config.series_colors.items()))
     keys = {
         chart_id: cache_key(chart.key, chart.description, *(package.datasets[n].digest for n in chart.datasets), version)
         for chart_id, chart in charts.items()

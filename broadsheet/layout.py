@@ -14,8 +14,10 @@ out wider than its column.
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 Layout = Literal["wide", "narrow"]
@@ -85,6 +87,13 @@ def overhang(spec: Mapping[str, Any], svg: str) -> float | None:
     """How much wider than its plot a single or layered chart was drawn (None for others)."""
     plot = _plot_width(spec)
     return max(0.0, svg_width(svg) - plot) if _is_view(spec) and plot is not None else None
+
+
+def code_digest() -> str:
+    """A hash of the code that lays charts out and colours their series: part of every
+    chart's cache key."""
+    engine = Path(__file__).parent
+    return hashlib.sha256(b"".join((engine / name).read_bytes() for name in ("layout.py", "colors.py"))).hexdigest()[:12]
 
 
 def laid_out(spec: Mapping[str, Any], layout: Layout, authored: bool = False, overhang: float | None = None) -> dict[str, Any]:
