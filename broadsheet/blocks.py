@@ -179,6 +179,7 @@ def fields_table(dataset: Dataset) -> list[tuple[str, str, str, str]]:
 class ScrollyStepHtml:
     html: Markup  # the step's text
     svg: Markup  # its chart
+    svg_narrow: Markup  # its chart laid out for a phone (layout.py)
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,11 @@ class ScrollyUse(ParsedBlock):
 
         converter = new_converter()
         steps = [
-            ScrollyStepHtml(Markup(rewrite_links(_convert(converter, step.text), config)), Markup(figures[chart.id].svg))
+            ScrollyStepHtml(
+                Markup(rewrite_links(_convert(converter, step.text), config)),
+                Markup(figures[chart.id].svg),
+                Markup(figures[chart.id].narrow_svg),
+            )
             for step, chart in zip(self.scrolly.steps, self.steps, strict=True)
         ]
         link = config.url(self.chart_url) if self.chart_url.startswith("/") else self.chart_url
