@@ -80,8 +80,8 @@ def chart(id: str, data: list[str] | tuple[str, ...] = ()) -> Callable[[F], F]:
     Every chart is drawn in a wide layout and laid out again for phones (``layout.py``).
     A function with a ``layout`` parameter is called once for each, with ``"wide"`` and
     ``"narrow"``, and may draw its narrow chart its own way (fewer annotations, another
-    arrangement); the engine then keeps its axes and legends, and still stacks, sizes
-    and enforces the minimum text size.
+    arrangement); the engine keeps what it sets and still stacks, sizes and enforces the
+    minimum text size.
     """
 
     def mark(fn: F) -> F:

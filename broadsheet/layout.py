@@ -66,10 +66,11 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     Views side by side are stacked and facets wrap to one column. Each view's plot is
     ``width`` less ``overhang`` (what the wide drawing needed beyond its plot: axis labels,
     annotations past the edge; see ``overhang``), or a guess; ``fit`` corrects it after
-    rendering. Unless ``authored`` (the chart function drew its own narrow layout), axes
-    get fewer ticks and shorter labels, legends move on top and long annotations are cut.
-    Text is never under ``NARROW_MIN_TEXT`` px either way. Explicit tick ``values`` are
-    kept: they are data.
+    rendering. The narrow theme (12 px text, 4 ticks, legends on top with one entry a
+    line) applies where the chart does not say otherwise; unless ``authored`` (the chart
+    function drew its own narrow layout), what the chart says is adjusted too: fewer ticks,
+    shorter labels, legends on top, long annotations cut. Text is never under
+    ``NARROW_MIN_TEXT`` px either way. Explicit tick ``values`` are kept: they are data.
     """
     out = copy.deepcopy(dict(spec))
     _stack(out)
@@ -78,7 +79,7 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     if not authored:
         for node in _views(out):
             _restyle_encoding(node, width)
-        out["config"] = _merge(out.get("config", {}), _narrow_config(width))
+    out["config"] = _merge(out.get("config", {}), _narrow_config(width))  # (what the chart itself sets wins)
     raise_fonts(out, NARROW_MIN_TEXT)
     return out
 
