@@ -80,7 +80,7 @@ class Figure:
 
     @property
     def narrow_spec_url(self) -> str:
-        return f"/charts/{self.chart.id}.narrow.{self.digests.spec_digest}.json"
+        return f"/charts/narrow/{self.chart.id}.{self.digests.spec_digest}.json"
 
     @property
     def svg_digest(self) -> str:

@@ -142,9 +142,9 @@ def test_a_chart_function_with_a_layout_argument_draws_its_own_narrow_chart(tmp_
     assert run(site) == 0
     charts = site / "public" / "charts"
     wide = json.loads(next(charts.glob("own-narrow.[0-9a-f]*.json")).read_text())
-    narrow = json.loads(next(charts.glob("own-narrow.narrow.*.json")).read_text())
+    narrow = json.loads(next(charts.glob("narrow/own-narrow.*.json")).read_text())
     assert [layer["mark"]["type"] for layer in wide["layer"]] == ["line", "text"]
     assert narrow["mark"]["type"] == "line" and narrow["encoding"]["color"]["legend"]["orient"] == "bottom"  # kept as written
     assert narrow["width"] < layout.NARROW_WIDTH  # still sized for the phone
     page = (site / "public" / "index.html").read_text()
-    assert 'data-spec-narrow="/charts/own-narrow.narrow.' in page and page.count('aria-label="Line chart with direct labels') == 2
+    assert 'data-spec-narrow="/charts/narrow/own-narrow.' in page and page.count('aria-label="Line chart with direct labels') == 2
