@@ -29,6 +29,7 @@ WIDE_MIN_TEXT = 11  # px: the smallest text of a wide chart, shown at its own si
 WIDE_TEXT = 12  # px: axes, legends and facet headers unless the spec says otherwise
 NARROW_TEXT = 12  # px: axis, legend and header text of a narrow chart
 NARROW_MIN_TEXT = 11  # px: the smallest annotation of a narrow chart
+NARROW_HEIGHT = 200  # px: the tallest plot of a narrow chart (the theme's wide one is 320)
 NARROW_TICKS = 4  # ticks on a continuous x axis: about one per 80 px
 NARROW_LABEL_LIMIT = 120  # px: longer axis labels are cut with an ellipsis
 NARROW_TEXT_LIMIT = 0.4  # of the width: a longer annotation is cut with an ellipsis rather than run off the chart
@@ -122,7 +123,7 @@ def _narrow_config(width: int) -> dict[str, Any]:
         },
         "header": {**fonts, "labelLimit": width - 10},
         "text": {"fontSize": NARROW_TEXT},
-        "view": {"continuousWidth": width, "discreteWidth": width},
+        "view": {"continuousWidth": width, "discreteWidth": width, "continuousHeight": NARROW_HEIGHT},
     }
 
 
@@ -163,13 +164,17 @@ def _header_on_top(row: Any) -> None:
 
 
 def _size(node: dict[str, Any], plot: int) -> None:
-    """Every view's plot ``plot`` px wide, unless its width is a step per category."""
+    """Every view's plot ``plot`` px wide, unless its width is a step per category, and at
+    most ``NARROW_HEIGHT`` px tall: a phone shows the chart and the text about it at once."""
     node.pop("autosize", None)
     for view in _inner_views(node):
         if not _is_step(view.get("width")):
             for layer in _layers(view):
                 layer.pop("width", None)
             view["width"] = plot
+        for layer in _layers(view):
+            if isinstance(layer.get("height"), (int, float)) and layer["height"] > NARROW_HEIGHT:
+                layer["height"] = NARROW_HEIGHT
 
 
 def fit(spec: Mapping[str, Any], target: int, render: Callable[[dict[str, Any]], str], tries: int = 3) -> tuple[dict[str, Any], str]:

@@ -99,7 +99,7 @@ def axe_violations(page: Any) -> list[str]:
 
 
 STEPS = """() => [...document.querySelectorAll('section.scrolly .scrolly-step')].map(step => {
-  const svg = step.querySelector('svg[role=img][aria-label]');
+  const svg = [...step.querySelectorAll('svg[role=img][aria-label]')].find(s => s.getClientRects().length);  // (the layout shown)
   const box = svg ? svg.getBoundingClientRect() : null;
   const text = step.querySelector('.scrolly-text');
   return {text: text ? text.innerText.trim() : '', svg: svg ? svg.outerHTML.replace(/id="[^"]*"|url\\(#[^)]*\\)|href="#[^"]*"/g, '') : '',
