@@ -8,6 +8,7 @@ duplicate ids; and the site for datasets that no page uses. Problems are reporte
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import tempfile
@@ -124,7 +125,8 @@ def check_site(config: Config, cache: Cache, out: Path | None = None) -> int:
     parent = out.parent if out else None
     if parent:
         parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=parent, prefix=".check-") as tmp:
+    # (beside out/, named as the build's other leftovers, so a killed --strict build's is cleaned)
+    with tempfile.TemporaryDirectory(dir=parent, prefix=f".{out.name}.check-{os.getpid()}-" if out else None) as tmp:
         built = Path(tmp) / "public"
         result = build_site(config, Output(built), cache)
         problems = list(check_output(built, result.site))

@@ -9,7 +9,7 @@ from pathlib import Path
 from .cache import CACHE_DIR, Cache
 from .config import load_config, relative_url_warning
 from .errors import SiteError
-from .output import Output, check_destination, clean_leftovers
+from .output import Output, check_cache_folder, check_destination, clean_leftovers
 from .state import SavedState
 
 COMMANDS = ("build", "serve", "check", "new")
@@ -66,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
         return new(args.dir)
     root = args.root.resolve()
     cache = Cache(None if args.no_cache else _out(root, args.cache_dir or Path(CACHE_DIR)))
+    if cache.folder is not None:
+        check_cache_folder(cache.folder, root)
     if args.command == "serve":
         from .server import serve
 

@@ -179,7 +179,9 @@ def clean_leftovers(dest: Path) -> None:
     old and temporary folders), unless the process that made them is still running."""
     for path in dest.parent.glob(f".{glob.escape(dest.name)}.*-*"):
         kind, _, pid = path.name.removeprefix(f".{dest.name}.").rpartition("-")
-        if kind in ("staging", "old", "tmp") and pid.isdigit() and not process_running(int(pid)):
+        if kind.startswith("check-"):  # check-PID-random: a --strict build's
+            kind, pid = "check", kind.removeprefix("check-")
+        if kind in ("staging", "old", "tmp", "check") and pid.isdigit() and not process_running(int(pid)):
             shutil.rmtree(path, ignore_errors=True)  # (best effort: a leftover never fails a build)
 
 
@@ -194,6 +196,20 @@ def process_running(pid: int) -> bool:
     except PermissionError:
         return True  # someone else's
     return True
+
+
+def check_cache_folder(folder: Path, root: Path) -> None:
+    """Refuse a cache folder that is the site folder or in or around one of its sources:
+    the cache writes (and replaces) its own files there."""
+    cache, site = Path(os.path.realpath(folder)), Path(os.path.realpath(root))
+    shown = str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder)
+    places = [("the site folder", site)] + [(f"the site's {name}", site / name) for name in SOURCES]
+    for name, path in places:
+        real = Path(os.path.realpath(path))
+        if cache == real or real.is_relative_to(cache) or (name != "the site folder" and cache.is_relative_to(real)):
+            raise SiteError(
+                shown, None, f"not a cache folder: it is, holds or sits inside {name}", "choose a folder of its own, such as .cache"
+            )
 
 
 def check_destination(dest: Path, root: Path, cache: Path | None) -> None:

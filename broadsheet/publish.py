@@ -115,7 +115,7 @@ def embed_path(figure: Figure) -> str:
 
 
 def navigation(pages: Sequence[Page]) -> list[Page]:
-    return [p for p in pages if p.url != "/" and (p.order != UNORDERED or p.nav_title)]
+    return [p for p in pages if (p.url != "/" and p.order != UNORDERED) or p.nav_title]  # (the home page: with nav_title)
 
 
 def environment(config: Config, templates: TemplateGraph, assets: Assets, state: BuildState, compiled: Path | None) -> LazyEnvironment:

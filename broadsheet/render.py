@@ -90,7 +90,20 @@ def new_environment(config: Config, compiled: Path | None = None) -> Environment
         keep_trailing_newline=True,
     )
     env.globals.update(site=config, url=config.url, absolute_url=config.absolute_url)
+    env.filters["markdown"] = lambda text: inline_markdown(str(text), config)
     return env
+
+
+def inline_markdown(text: str, config: Config) -> Any:
+    """Short Markdown (a chart's notes: links, emphasis, quotes) as HTML for one paragraph;
+    several paragraphs are kept apart by line breaks."""
+    import markdown
+    from markupsafe import Markup
+
+    html = markdown.markdown(text, extensions=["smarty"], output_format="html").strip()
+    if html.startswith("<p>") and html.endswith("</p>"):
+        html = html[3:-4].replace("</p>\n<p>", "<br><br>")
+    return Markup(rewrite_links(html, config))
 
 
 class LazyEnvironment:

@@ -23,6 +23,8 @@ import pytest
 from conftest import REPO, Explainer, make_site, run, snapshot
 from test_errors import built, edit  # noqa: F401 (fixture)
 
+from broadsheet.cli import main
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -271,7 +273,7 @@ def test_a_folder_the_build_did_not_make_is_refused_not_replaced(site: Path, tmp
 
 def test_leftovers_of_a_killed_build_are_cleaned_by_the_next(site: Path, capsys) -> None:
     assert run(site) == 0
-    for name in (f".public.staging-{DEAD_PID}", f".public.old-{DEAD_PID}", f".public.tmp-{DEAD_PID}"):
+    for name in (f".public.staging-{DEAD_PID}", f".public.old-{DEAD_PID}", f".public.tmp-{DEAD_PID}", f".public.check-{DEAD_PID}-x1y2"):
         (site / name / "notes").mkdir(parents=True)
         (site / name / "notes/index.html").write_text("half a page")
     (site / f".cache/tmp/abc.json.tmp-{DEAD_PID}").parent.mkdir(parents=True, exist_ok=True)
@@ -365,3 +367,12 @@ def test_a_state_that_cannot_be_saved_after_the_commit_makes_the_next_build_a_fu
         saved_html.rmdir()
     assert run(site) == 0
     assert "(2 rendered)" in capsys.readouterr().out  # the state was not trusted
+
+
+@pytest.mark.parametrize("folder", [".", "content", "data/cache", "charts", ".."])
+def test_a_cache_folder_in_the_sources_is_refused(folder: str, site: Path, capsys) -> None:
+    before = snapshot(site)
+    assert main(["build", "--root", str(site), "--cache-dir", str(site / folder)]) == 1
+    err = capsys.readouterr().err
+    assert "not a cache folder" in err and "Traceback" not in err, err
+    assert snapshot(site) == before

@@ -48,3 +48,43 @@ def test_drafts_are_marked_and_kept_out_of_feed_and_sitemap(tmp_path: Path, shar
     assert "/draft/" not in (public / "sitemap.xml").read_text()
     published = (public / "notes" / "coal" / "index.html").read_text()
     assert "noindex" not in published and "draft-banner" not in published
+
+
+def test_chart_notes_are_markdown_and_follow_the_base_path(tmp_path: Path, shared_cache: Path) -> None:
+    site = make_site(tmp_path)
+    page = site / "content" / "notes" / "coal.md"
+    notes = 'notes: "Counts from *CNS*; see [the method](/notes/coal/#by-year) and [CNS](https://www.nti.org/)."'
+    page.write_text(
+        page.read_text().replace(
+            "description: Bar chart. Tests peaked in 2016 with 24 missiles.",
+            "description: Bar chart. Tests peaked in 2016 with 24 missiles.\n" + notes,
+            1,
+        )
+    )
+    assert run(site, "build", "--base-url", "https://example.org/sub/", cache=shared_cache) == 0
+    html = (site / "public" / "notes" / "coal" / "index.html").read_text()
+    assert '<p class="chart-notes">Counts from <em>CNS</em>; see <a href="/sub/notes/coal/#by-year">the method</a>' in html
+    assert '<a href="https://www.nti.org/">CNS</a>.</p>' in html
+
+
+def test_a_script_link_in_chart_notes_is_refused(tmp_path: Path, shared_cache: Path, capsys) -> None:
+    site = make_site(tmp_path)
+    page = site / "content" / "notes" / "coal.md"
+    text = page.read_text().replace(
+        "description: Bar chart. Tests peaked in 2016 with 24 missiles.", 'description: Bar chart.\nnotes: "[x](javascript:alert(1))"', 1
+    )
+    page.write_text(text)
+    assert run(site, cache=shared_cache) == 1
+    line = text.split("\n").index('notes: "[x](javascript:alert(1))"') + 1
+    assert f"content/notes/coal.md:{line}: a link in the notes would run a script" in capsys.readouterr().err
+
+
+def test_the_home_page_is_in_the_navigation_when_it_has_a_nav_title(tmp_path: Path, shared_cache: Path) -> None:
+    site = make_site(tmp_path)
+    home = site / "content" / "index.md"
+    assert run(site, cache=shared_cache) == 0
+    assert '<li><a href="/"' not in (site / "public" / "index.html").read_text()
+    home.write_text(home.read_text().replace("template: home\n", "template: home\nnav_title: Front page\n", 1))
+    assert run(site, cache=shared_cache) == 0
+    html = (site / "public" / "notes" / "coal" / "index.html").read_text()
+    assert '<li><a href="/">Front page</a></li>' in html
