@@ -218,11 +218,15 @@ def _cap_rows(annual: pd.DataFrame) -> pd.DataFrame:
     return caps
 
 
-def _december_cap(annual: pd.DataFrame) -> alt.LayerChart:
-    """The cap for 30 Nov-31 Dec 2016 as a short black rule over its own period, labelled."""
+def _december_cap(annual: pd.DataFrame, narrow: bool = False) -> alt.LayerChart:
+    """The cap for 30 Nov-31 Dec 2016 as a short black rule over its own period, labelled
+    (on a phone, in two short lines: the subtitle and notes say the rest)."""
     cap = _cap_rows(annual).iloc[[0]].copy()
     cap["rule_end"] = cap["period_end"] + DAY
-    cap["label"] = [["Black line: UN cap for 30 Nov-31 Dec 2016,", f"{cap['tonnes_label'].iloc[0]} (or {cap['usd_label'].iloc[0]})"]]
+    if narrow:
+        cap["label"] = [["Black line: cap", f"for Dec 2016, {cap['tonnes_label'].iloc[0]}"]]
+    else:
+        cap["label"] = [["Black line: UN cap for 30 Nov-31 Dec 2016,", f"{cap['tonnes_label'].iloc[0]} (or {cap['usd_label'].iloc[0]})"]]
     # Right of the December bars, above January's: the only clear space near the cap.
     cap["label_x"] = cap["period_end"] + 3 * DAY
     cap["label_y"] = 2.05
@@ -247,21 +251,36 @@ def coal_monthly(
     china_nk_coal_annual: pd.DataFrame,
     unsc_resolutions: pd.DataFrame,
     timeline: pd.DataFrame,
+    layout: str = "wide",
 ) -> alt.LayerChart:
-    """Monthly tonnage by reporting source, the December 2016 cap, and the UN and Chinese measures."""
+    """Monthly tonnage by reporting source, the December 2016 cap, and the UN and Chinese measures.
+
+    On a phone (``layout="narrow"``) the six event labels are cut to a word or a number
+    and staggered on four levels, so they do not overlap in a 340 px plot."""
     series = [GACC, UN_1718]
     rows = _tonnage_rows(china_nk_coal_monthly, series)
     top = 3.0
+    narrow = layout == "narrow"
+    labels = [
+        ("2270: ban, livelihood exemption", "2270", 0, 0),
+        ("Fifth nuclear test", "Test 5", 0, 1),
+        ("2321: cap", "2321", 1, 2),
+        ("China halts, 11-31 Dec", "Halt", 2, 3),
+        ("China suspends imports", "Suspends", 0, 0),
+        ("2371: full ban", "2371", 1, 1),
+    ]
+    text = [(short, at) for _, short, _, at in labels] if narrow else [(long, at) for long, _, at, _ in labels]
     markers = [
-        _resolution_marker(unsc_resolutions, 2270, "2270: ban, livelihood exemption", 0),
-        _timeline_marker(timeline, "nuclear_test", "no. 5", "Fifth nuclear test", 0),
-        _resolution_marker(unsc_resolutions, 2321, "2321: cap", 1),
-        _timeline_marker(timeline, "china_measure", "Halts DPRK coal", "China halts, 11-31 Dec", 2),
-        _timeline_marker(timeline, "china_measure", "Suspends all DPRK coal", "China suspends imports", 0),
-        _resolution_marker(unsc_resolutions, 2371, "2371: full ban", 1),
+        _resolution_marker(unsc_resolutions, 2270, *text[0]),
+        _timeline_marker(timeline, "nuclear_test", "no. 5", *text[1]),
+        _resolution_marker(unsc_resolutions, 2321, *text[2]),
+        _timeline_marker(timeline, "china_measure", "Halts DPRK coal", *text[3]),
+        _timeline_marker(timeline, "china_measure", "Suspends all DPRK coal", *text[4]),
+        _resolution_marker(unsc_resolutions, 2371, *text[5]),
     ]
     layers = _tonnage_layers(rows, _customs_gaps(china_nk_coal_monthly), top, series)
-    return alt.LayerChart(layer=[*layers, _december_cap(china_nk_coal_annual), _annotations(markers, top)]).properties(height=340)
+    cap = _december_cap(china_nk_coal_annual, narrow)
+    return alt.LayerChart(layer=[*layers, cap, _annotations(markers, top)]).properties(height=340)
 
 
 def _cap_use_rows(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -441,12 +460,23 @@ LEAD_LABELS = {
     "2017-12-22": "2397",
 }
 LEAD_RULES = ("2016-03-02", "2016-09-09", "2016-11-30", "2017-02-18", "2017-08-05")
+# On a phone: the labels that fit beside each other in a 340 px strip (the others' points stay).
+LEAD_LABELS_NARROW = {
+    "2016-01-06": "4th",
+    "2016-03-02": "2270",
+    "2016-09-09": "5th",
+    "2016-11-30": "2321",
+    "2017-02-18": "suspends",
+    "2017-08-05": "2371",
+    "2017-09-03": "6th",
+}
 
 
 @chart("pressure-and-coal", data=["china_nk_coal_monthly", "timeline"])
-def pressure_and_coal(china_nk_coal_monthly: pd.DataFrame, timeline: pd.DataFrame) -> alt.VConcatChart:
+def pressure_and_coal(china_nk_coal_monthly: pd.DataFrame, timeline: pd.DataFrame, layout: str = "wide") -> alt.VConcatChart:
     """Home page lead: a labelled strip of tests, launches, resolutions and China's measures
-    above China's monthly customs figures, with the key events ruled through both."""
+    above China's monthly customs figures, with the key events ruled through both. On a
+    phone the strip labels only the events whose labels fit side by side."""
     window = timeline[(timeline["date"] >= FIRST_MONTH) & (timeline["date"] < pd.Timestamp("2018-01-01"))]
     lanes = {
         "nuclear_test": "Nuclear tests",
@@ -456,7 +486,7 @@ def pressure_and_coal(china_nk_coal_monthly: pd.DataFrame, timeline: pd.DataFram
     }
     events = window[window["event_type"].isin(lanes)].copy()
     events["lane"] = events["event_type"].map(lanes)
-    events["label"] = events["date"].dt.strftime("%Y-%m-%d").map(LEAD_LABELS).fillna("")
+    events["label"] = events["date"].dt.strftime("%Y-%m-%d").map(LEAD_LABELS_NARROW if layout == "narrow" else LEAD_LABELS).fillna("")
     events["ruled"] = events["date"].dt.strftime("%Y-%m-%d").isin(LEAD_RULES)
     x = alt.X("date:T", title=None, scale=alt.Scale(domain=[FIRST_MONTH.isoformat(), "2018-01-01"]), axis=None)
     y = alt.Y("lane:N", title=None, sort=list(lanes.values()), axis=alt.Axis(labelLimit=200, labelFontSize=11, domain=False, ticks=False))
