@@ -131,7 +131,7 @@ def _annotations(markers: list[dict[str, object]], top: float) -> alt.LayerChart
     return alt.LayerChart(layer=layers)
 
 
-def _gap_layer(gaps: pd.DataFrame) -> alt.Chart:
+def _gap_layer(gaps: pd.DataFrame, narrow: bool = False) -> alt.Chart:
     layer: alt.Chart = (  # named with its type: mypy reads altair's mark_* methods as returning Any
         alt.Chart(gaps)
         .mark_rect(opacity=0.18)
@@ -142,7 +142,8 @@ def _gap_layer(gaps: pd.DataFrame) -> alt.Chart:
                 "status:N",
                 title=None,
                 scale=alt.Scale(range=["#999999"]),
-                legend=alt.Legend(orient="bottom", symbolOpacity=0.35, labelLimit=400),
+                # (on a phone, beside the series legend, it would widen the chart: the notes say what the shading is)
+                legend=None if narrow else alt.Legend(orient="bottom", symbolOpacity=0.35, labelLimit=400),
             ),
             tooltip=[
                 alt.Tooltip("month_start:T", title="Month", format="%B %Y"),
@@ -180,7 +181,7 @@ def _month_axis(field: str) -> alt.X:
     )
 
 
-def _tonnage_layers(rows: pd.DataFrame, gaps: pd.DataFrame, top: float, series: list[str]) -> list[alt.Chart]:
+def _tonnage_layers(rows: pd.DataFrame, gaps: pd.DataFrame, top: float, series: list[str], narrow: bool = False) -> list[alt.Chart]:
     y = alt.Y("million_tonnes:Q", title="Coal imported (million tonnes)", scale=alt.Scale(domain=[0, top], nice=False))
     color = alt.Color(
         "series:N",
@@ -205,7 +206,7 @@ def _tonnage_layers(rows: pd.DataFrame, gaps: pd.DataFrame, top: float, series: 
         .mark_text(baseline="bottom", dy=-12, fontSize=10)
         .encode(x="bar_mid:T", y=alt.Y("million_tonnes:Q"), text="small_label:N", color=text_color, tooltip=_tonnage_tooltip())
     )
-    return [_gap_layer(gaps), bars, zeros, small]
+    return [_gap_layer(gaps, narrow), bars, zeros, small]
 
 
 def _cap_rows(annual: pd.DataFrame) -> pd.DataFrame:
@@ -224,7 +225,7 @@ def _december_cap(annual: pd.DataFrame, narrow: bool = False) -> alt.LayerChart:
     cap = _cap_rows(annual).iloc[[0]].copy()
     cap["rule_end"] = cap["period_end"] + DAY
     if narrow:
-        cap["label"] = [["Black line: cap", f"for Dec 2016, {cap['tonnes_label'].iloc[0]}"]]
+        cap["label"] = [["Cap, Dec 2016:", str(cap["tonnes_label"].iloc[0])]]
     else:
         cap["label"] = [["Black line: UN cap for 30 Nov-31 Dec 2016,", f"{cap['tonnes_label'].iloc[0]} (or {cap['usd_label'].iloc[0]})"]]
     # Right of the December bars, above January's: the only clear space near the cap.
@@ -278,7 +279,7 @@ def coal_monthly(
         _timeline_marker(timeline, "china_measure", "Suspends all DPRK coal", *text[4]),
         _resolution_marker(unsc_resolutions, 2371, *text[5]),
     ]
-    layers = _tonnage_layers(rows, _customs_gaps(china_nk_coal_monthly), top, series)
+    layers = _tonnage_layers(rows, _customs_gaps(china_nk_coal_monthly), top, series, narrow)
     cap = _december_cap(china_nk_coal_annual, narrow)
     return alt.LayerChart(layer=[*layers, cap, _annotations(markers, top)]).properties(height=340)
 
@@ -505,7 +506,7 @@ def pressure_and_coal(china_nk_coal_monthly: pd.DataFrame, timeline: pd.DataFram
     rows = _tonnage_rows(china_nk_coal_monthly, [GACC])
     ruled = events[events["ruled"]]
     bar_rules = alt.Chart(ruled).mark_rule(strokeDash=[4, 3], color=MARKER_COLOR).encode(x="date:T", tooltip=tooltip)
-    layers = _tonnage_layers(rows, _customs_gaps(china_nk_coal_monthly), 2.6, [GACC])
+    layers = _tonnage_layers(rows, _customs_gaps(china_nk_coal_monthly), 2.6, [GACC], layout == "narrow")
     bars = alt.LayerChart(layer=[*layers, bar_rules]).properties(height=260)
     # named with its type: mypy reads altair's resolve_scale as returning Any
     stacked: alt.VConcatChart = alt.vconcat(strip, bars, spacing=4).resolve_scale(x="shared", color="independent")
