@@ -25,7 +25,7 @@ from .content import Block
 from .data import Package, chart_arguments
 from .errors import SiteError, known
 from .fields import did_you_mean, escape_fields, unknown_fields
-from .pagefiles import script_link
+from .pagefiles import link_targets, script_link
 from .scrolly import StepState, apply_state, transform_digest
 from .yamlmap import FieldSpec, check_fields
 
@@ -229,7 +229,7 @@ def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: P
             raise spec.error(
                 "id", f"chart id {chart_id!r} must be lowercase letters, digits and hyphens", f"for example '{slugify(chart_id)}'"
             )
-    if script_link(str(values.get("notes", "")), spec.line_of("notes")):  # (notes are Markdown: links too)
+    if script_link(link_targets(str(values.get("notes", "")), spec.line_of("notes"))):  # (notes are Markdown: links too)
         raise spec.error("notes", "a link in the notes would run a script", "links may go to web, mail or site addresses only")
     return ChartBlock(
         id=chart_id,

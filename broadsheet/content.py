@@ -17,7 +17,7 @@ from html import escape as html_escape
 from typing import Any
 
 from .errors import CONTROL, SiteError, control_problem
-from .pagefiles import FileRef, find_refs, is_local, script_link
+from .pagefiles import FileRef, find_refs, is_local, link_targets, script_link
 from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document, parse_mapping
 
 CONTENT_DIR = "content"
@@ -141,10 +141,11 @@ def read_page(src: str, text: str) -> Page:
     values["authors"] = tuple(values.get("authors", ()))
     values["corrections"] = read_corrections(meta, "\n".join(text.removeprefix("\ufeff").split("\n")[1 : body_line - 2]))
     lines = tuple(sorted(meta.lines.items()))
-    refs = find_refs(_without_code(body), body_line)
-    script = script_link(_without_code(body), body_line)
+    targets = link_targets(_without_code(body), body_line)
+    script = script_link(targets)
     if script is not None:
-        raise SiteError(src, script[1], f"link '{script[0]}' would run a script", "links may go to web, mail or site addresses only")
+        raise SiteError(src, script.line, f"link '{script.target}' would run a script", "links may go to web, mail or site addresses only")
+    refs = find_refs(targets)
     return Page(src=src, url=url, dest=dest_of(url), markdown=source, blocks=blocks, meta_lines=lines, refs=refs, **values)
 
 

@@ -49,40 +49,33 @@ def is_published(name: str) -> bool:
     return not name.endswith(".md") and not _JUNK.search(name)
 
 
-def find_refs(markdown: str, first_line: int) -> tuple[FileRef, ...]:
-    """The relative and ``/static/`` paths in links, images and raw HTML of a page body
-    (code blocks already emptied; code spans are skipped here)."""
-    refs = []
+def link_targets(markdown: str, first_line: int) -> tuple[FileRef, ...]:
+    """Every target of a link, image or raw-HTML ``src``/``href`` in a page body, with its
+    line (code blocks already emptied; code spans are skipped here)."""
+    found = []
     for number, line in enumerate(markdown.split("\n"), first_line):
         if "](" not in line and "]:" not in line and "=" not in line:
             continue
         line = _CODE_SPAN.sub(lambda m: " " * len(m.group()), line)
-        found = [(m.group(2), m.group(1) == "!") for m in _INLINE.finditer(line)]
-        found += [(m.group(1), False) for m in _DEFINITION.finditer(line)]
-        found += [(m.group(3), m.group(1).lower() == "img" or m.group(2).lower() == "poster") for m in _HTML_ATTR.finditer(line)]
-        for target, image in found:
-            target = target.strip("<>")
-            if is_local(target):
-                refs.append(FileRef(target, number, image))
-    return tuple(refs)
+        targets = [(m.group(2), m.group(1) == "!") for m in _INLINE.finditer(line)]
+        targets += [(m.group(1), False) for m in _DEFINITION.finditer(line)]
+        targets += [(m.group(3), m.group(1).lower() == "img" or m.group(2).lower() == "poster") for m in _HTML_ATTR.finditer(line)]
+        found += [FileRef(target.strip("<>"), number, image) for target, image in targets]
+    return tuple(found)
+
+
+def find_refs(targets: tuple[FileRef, ...]) -> tuple[FileRef, ...]:
+    """The relative and ``/static/`` paths among a page's ``link_targets``."""
+    return tuple(ref for ref in targets if is_local(ref.target))
 
 
 _SCRIPT = re.compile(r"^\s*(javascript|vbscript)\s*:", re.IGNORECASE)
 
 
-def script_link(markdown: str, first_line: int) -> tuple[str, int] | None:
-    """The first link or source in a page body that would run a script when followed
-    (``javascript:``), with its line: no page of the site may carry one."""
-    for number, line in enumerate(markdown.split("\n"), first_line):
-        if ":" not in line:
-            continue
-        line = _CODE_SPAN.sub(lambda m: " " * len(m.group()), line)
-        found = [m.group(2) for m in _INLINE.finditer(line)] + [m.group(1) for m in _DEFINITION.finditer(line)]
-        found += [m.group(3) for m in _HTML_ATTR.finditer(line)]
-        for target in found:
-            if _SCRIPT.match(html.unescape(target.strip("<>"))):
-                return target, number
-    return None
+def script_link(targets: tuple[FileRef, ...]) -> FileRef | None:
+    """The first target that would run a script when followed (``javascript:``): no
+    page of the site may carry one."""
+    return next((ref for ref in targets if _SCRIPT.match(html.unescape(ref.target))), None)
 
 
 def is_local(target: str) -> bool:

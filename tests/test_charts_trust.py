@@ -237,18 +237,10 @@ def test_same_bytes_in_any_time_zone(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_preview_server_survives_chart_faults_and_recovers(tmp_path: Path, shared_cache: Path) -> None:
-    from test_server import Server, free_port
+    from test_server import running_server
 
-    site = make_site(tmp_path)
-    port = free_port()
-    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 (closed in finally)
     env = {**os.environ, "BROADSHEET_CHART_TIMEOUT": "3"}
-    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(site), "--port", str(port), "--cache-dir", str(shared_cache)]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, text=True)
-    server = Server(site, port, process)
-    try:
-        _answers(server)
-        server.wait_for(lambda s: s["generation"] >= 1, timeout=120)
+    with running_server(tmp_path, shared_cache, env=env, start=120) as server:
         loop, leave = "    while True:\n        pass\n", "    import sys\n    sys.exit(0)\n"
         ticks = "x: {field: year, type: quantitative, axis: {tickCount: 100000000}}"
         faults = [
@@ -260,33 +252,21 @@ def test_preview_server_survives_chart_faults_and_recovers(tmp_path: Path, share
         for path, old, new, expected in faults:
             status = _edit_and_wait(server, path, old, new)
             assert not status["ok"] and status["error"].startswith(expected), status
-            assert process.poll() is None and server.get("/")[0] == 200, "the server still answers"
+            assert server.process.poll() is None and server.get("/")[0] == 200, "the server still answers"
             status = _edit_and_wait(server, path, new, old)
             assert status["ok"], status
             assert "broadsheet-error" not in server.get("/")[1]
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 @pytest.mark.slow
 def test_preview_serves_the_last_good_site_while_a_slow_chart_builds(tmp_path: Path, shared_cache: Path) -> None:
     """The rebuild runs beside the server: a page asked for while a chart loops arrives
     (before the build has ended), and is the last good one."""
-    from test_server import Server, free_port
+    from test_server import running_server
 
-    site = make_site(tmp_path)
-    port = free_port()
-    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 (closed in finally)
     env = {**os.environ, "BROADSHEET_CHART_TIMEOUT": "20"}
-    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(site), "--port", str(port), "--cache-dir", str(shared_cache)]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, text=True)
-    server = Server(site, port, process)
-    try:
-        _answers(server)
-        server.wait_for(lambda s: s["generation"] >= 1, timeout=120)
-        chart = site / "charts/yields.py"
+    with running_server(tmp_path, shared_cache, env=env, start=120) as server:
+        chart = server.root / "charts/yields.py"
         chart.write_text(chart.read_text().replace("    base = ", "    while True:\n        pass\n    base = ", 1))
         server.wait_for(lambda s: s["building"], timeout=30)
         code, page = server.get("/")
@@ -294,24 +274,6 @@ def test_preview_serves_the_last_good_site_while_a_slow_chart_builds(tmp_path: P
         assert server.status()["building"], "the page was served while the build was still running"
         status = server.wait_for(lambda s: not s["building"], timeout=120)
         assert not status["ok"] and "took longer than 20 s" in status["error"]
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
-
-
-def _answers(server) -> bool:
-    import time
-
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            server.status()
-            return True
-        except OSError:
-            assert server.process.poll() is None, "server died"
-            time.sleep(0.2)
-    raise AssertionError("server did not start")
 
 
 def _edit_and_wait(server, path: str, old: str, new: str) -> dict:

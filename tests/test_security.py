@@ -83,9 +83,9 @@ def test_csv_linked_from_outside_the_site_is_refused(built: Path, shared_cache: 
 
 
 def test_link_inside_the_site_is_fine(built: Path, shared_cache: Path) -> None:
-    (built / "shared").mkdir()
-    (built / "data/missiles.csv").rename(built / "shared/missiles.csv")
-    (built / "data/missiles.csv").symlink_to(built / "shared/missiles.csv")
+    (built / "elsewhere").mkdir()
+    (built / "data/missiles.csv").rename(built / "elsewhere/missiles.csv")
+    (built / "data/missiles.csv").symlink_to(built / "elsewhere/missiles.csv")
     assert run(built, cache=shared_cache) == 0
 
 

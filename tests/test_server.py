@@ -58,21 +58,18 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(folder: Path, cache: Path) -> Iterator[Server]:
-    """``build.py serve`` on a copy of the test site in ``folder`` (its log in folder/server.log)."""
+def running_server(folder: Path, cache: Path, *options: str, env: dict[str, str] | None = None, start: float = 30) -> Iterator[Server]:
+    """``build.py serve [options]`` on a copy of the test site in ``folder`` (its log in
+    folder/server.log), once its first build is done (within ``start`` seconds)."""
     root = make_site(folder)
     assert run(root, cache=cache) == 0  # warm the shared cache
     port = free_port()
     log = open(folder / "server.log", "w")  # noqa: SIM115 (closed in finally)
-    process = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", str(port), "--cache-dir", str(cache)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", str(port), "--cache-dir", str(cache)]
+    process = subprocess.Popen([*command, *options], stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
     server = Server(root, port, process)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + start
         while True:
             try:
                 if server.status()["generation"] >= 1:
