@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from html import escape as html_escape
 from typing import Any
@@ -128,7 +128,8 @@ def read_page(src: str, text: str) -> Page:
     control = CONTROL.search(text)
     if control:  # (invalid in the feed's XML and in HTML; fatal to the social-card rasteriser)
         raise SiteError(src, text.count("\n", 0, control.start()) + 1, str(control_problem(control.group())), "remove it from the file")
-    meta, body, body_line = split_front_matter(src, text)
+    front = split_front_matter(src, text)
+    meta, body, body_line = front.meta, front.body, front.body_line
     check_fields(meta, FRONT_MATTER, "front matter")
     image = meta.values.get("image")
     if image is not None and not (_SITE_PATH.match(image) or (is_local(image) and _SITE_PATH.match("/" + image))):
@@ -139,7 +140,7 @@ def read_page(src: str, text: str) -> Page:
     url = url_of(src)
     values = dict(meta.values)
     values["authors"] = tuple(values.get("authors", ()))
-    values["corrections"] = read_corrections(meta, "\n".join(text.removeprefix("\ufeff").split("\n")[1 : body_line - 2]))
+    values["corrections"] = read_corrections(meta, front.lists.get("corrections", []))
     lines = tuple(sorted(meta.lines.items()))
     targets = link_targets(_without_code(body), body_line)
     script = script_link(targets)
@@ -198,15 +199,15 @@ def check_markdown(src: str, markdown: str, first_line: int) -> None:
         raise SiteError(src, where, f"more than {MAX_OPEN_TAGS} '<' that start a tag but never close it", "write a literal '<' as &lt;")
 
 
-def read_corrections(meta: YamlMap, front_matter: str) -> tuple[Correction, ...]:
-    """The front matter's ``corrections`` list, each entry checked at its own lines,
-    newest first. (``front_matter``: its text, read again for the entries' lines.)"""
+def read_corrections(meta: YamlMap, items: list[YamlMap]) -> tuple[Correction, ...]:
+    """The front matter's ``corrections`` list, each entry (``items``: with its own lines)
+    checked, newest first."""
     listed = meta.values.get("corrections", ())
     for item in listed:
         if not isinstance(item, dict):
             raise meta.error("corrections", f"each correction must be a mapping (date, text, source), found {item!r}")
     entries = []
-    for entry in parse_document(front_matter, meta.path, 2)[1].get("corrections", []) if listed else []:
+    for entry in items:
         check_fields(entry, CORRECTION_KEYS, "a correction")
         source = entry.values.get("source", "")
         if source and not source.startswith(("https://", "http://")):
@@ -276,16 +277,26 @@ def _without_code(markdown: str) -> str:
     return "\n".join(lines)
 
 
-def split_front_matter(src: str, text: str) -> tuple[YamlMap, str, int]:
-    """Return the front matter mapping, the Markdown body and the body's first line."""
+@dataclass(frozen=True)
+class FrontMatter:
+    """A page's front matter and the Markdown body after it."""
+
+    meta: YamlMap
+    lists: Mapping[str, list[YamlMap]]  # key -> its list of mappings, each with its own lines
+    body: str
+    body_line: int  # the body's first line in the file
+
+
+def split_front_matter(src: str, text: str) -> FrontMatter:
+    """Split a page into its front matter and its Markdown body."""
     text = text.removeprefix("\ufeff")
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         raise SiteError(src, 1, "a page must start with front matter: a line '---', YAML (title, description), then '---'")
     for number, line in enumerate(lines[1:], 2):
         if line.rstrip() in ("---", "..."):
-            meta = parse_mapping("\n".join(lines[1 : number - 1]), src, 2)
-            return meta, "\n".join(lines[number:]), number + 1
+            meta, lists = parse_document("\n".join(lines[1 : number - 1]), src, 2)
+            return FrontMatter(meta, lists, "\n".join(lines[number:]), number + 1)
     raise SiteError(src, 1, "front matter is not closed: add a line '---' after it")
 
 
