@@ -13,11 +13,13 @@ import math
 import os
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
+from xml.sax.saxutils import escape
 
 from . import layout
 from .charts import ChartBlock, chart_location, compile_spec, first_line
@@ -200,8 +202,8 @@ class ChartWorkers:
 
 
 def _serve(conn: Connection, log_path: str) -> None:
-    """A chart worker: in UTC, with bounded memory, warmed up, then one chart at a time.
-    Its stderr goes to a file only the parent reads (and only if the worker dies)."""
+    """A chart worker: in UTC, with bounded memory and the renderer's own font, warmed up,
+    then one chart at a time. Its stderr goes to a file only the parent reads (and only if the worker dies)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is for the parent
@@ -213,8 +215,8 @@ def _serve(conn: Connection, log_path: str) -> None:
     os.environ["TZ"] = "UTC"
     time.tzset()
     _limit_memory()
-
-    warm_up()
+    with _bundled_font_only():
+        warm_up()  # (loads the renderer's fonts)
     conn.send(("ready", None))
     frames: dict[tuple[str, Any], Any] = {}  # (CSV digest, schema) -> DataFrame, read into pandas once per worker
     while True:
@@ -247,6 +249,26 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not on Linux
         pass
+
+
+@contextmanager
+def _bundled_font_only() -> Iterator[None]:
+    """Chart text is measured with vl-convert's bundled Liberation Sans (Arial's metrics),
+    never with the machine's fonts: the same SVG on every machine, and charts render twice
+    as fast (usvg opens and maps a system font's file again for every label it measures;
+    the bundled font is in memory). vl-convert's font database reads system fonts from the
+    folders $FONTCONFIG_FILE lists, so it is given one that lists an empty folder."""
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="broadsheet-fonts-")
+    conf = Path(folder, "fonts.conf")
+    conf.write_text(f"<?xml version=\"1.0\"?>\n<fontconfig><dir>{escape(folder)}</dir></fontconfig>\n")
+    os.environ["FONTCONFIG_FILE"] = str(conf)
+    try:
+        yield
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _limit_memory() -> None:

@@ -4,13 +4,16 @@ renders that check a drawing fits its column (vl-convert, as the build uses it).
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import vl_convert
-from conftest import make_site, run
+from conftest import REPO, make_site, run
 
 from broadsheet import layout
 
@@ -148,3 +151,48 @@ def test_a_chart_function_with_a_layout_argument_draws_its_own_narrow_chart(tmp_
     assert narrow["width"] < layout.NARROW_WIDTH  # still sized for the phone
     page = (site / "public" / "index.html").read_text()
     assert 'data-spec-narrow="/charts/narrow/own-narrow.' in page and page.count('aria-label="Line chart with direct labels') == 2
+
+
+FONTS_PAGE = """---
+title: Fonts
+description: A chart that asks for a font the machine has.
+---
+
+```chart
+id: in-dejavu
+title: Trade by region
+description: Bar chart.
+```
+"""
+
+FONTS_CHARTS = '''
+import altair as alt
+
+from broadsheet import chart
+
+
+@chart("in-dejavu", data=["trade"])
+def in_dejavu(trade):
+    bars = alt.Chart(trade).mark_bar().encode(y=alt.Y("region:N", axis=alt.Axis(labelLimit=400)), x="sum(value_usd_million):Q")
+    return bars.configure(font="DejaVu Sans")
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not list(Path("/usr/share/fonts").rglob("DejaVuSans.ttf")), reason="needs DejaVu Sans installed, to be ignored")
+def test_charts_are_drawn_the_same_whatever_fonts_the_machine_has(tmp_path: Path) -> None:
+    """A chart's text is laid out with the renderer's own Liberation Sans (Arial's
+    metrics), never with a font the build machine happens to have: the same SVG on every
+    machine. Two builds, one seeing the system's fonts and one seeing none, agree."""
+    site = make_site(tmp_path, "layouts")
+    (site / "content" / "fonts.md").write_text(FONTS_PAGE)
+    (site / "charts" / "fonts.py").write_text(FONTS_CHARTS)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "no-fonts.conf").write_text(f"<fontconfig><dir>{tmp_path / 'empty'}</dir></fontconfig>")
+    pages = []
+    for number, fonts in enumerate(({}, {"FONTCONFIG_FILE": str(tmp_path / "no-fonts.conf")})):
+        out, env = tmp_path / f"public-{number}", {**os.environ, **fonts}
+        command = [sys.executable, str(REPO / "build.py"), "build", "--root", str(site), "--out", str(out), "--cache-dir", str(tmp_path / f"cache-{number}")]
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        pages.append((out / "fonts" / "index.html").read_text())
+    assert 'font-family="DejaVu Sans"' in pages[0] and pages[0] == pages[1]
