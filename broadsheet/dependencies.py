@@ -94,10 +94,17 @@ def template_graph(config: Config) -> TemplateGraph:
                 continue
             name = prefix + path.relative_to(folder).as_posix()
             text = read_theme_file(config, path)
-            digests[name] = hashlib.sha256(text).hexdigest()
-            try:
-                refs = jinja2.meta.find_referenced_templates(env.parse(text.decode("utf-8")))
-                references[name] = frozenset(r for r in refs if r)
-            except jinja2.TemplateSyntaxError as exc:
-                raise SiteError(f"{TEMPLATES_DIR}/{name}", exc.lineno, f"template syntax error: {exc.message}") from None
+            digests[name] = digest = hashlib.sha256(text).hexdigest()
+            if digest not in _references:
+                try:
+                    refs = jinja2.meta.find_referenced_templates(env.parse(text.decode("utf-8")))
+                except jinja2.TemplateSyntaxError as exc:
+                    raise SiteError(f"{TEMPLATES_DIR}/{name}", exc.lineno, f"template syntax error: {exc.message}") from None
+                _references[digest] = frozenset(r for r in refs if r)
+            references[name] = _references[digest]
     return TemplateGraph(digests, references)
+
+
+# What each template text references, by its digest: a template is parsed once per process
+# (the preview's rebuilds, the tests' many sites), not on every build that reads the folder.
+_references: dict[str, frozenset[str]] = {}

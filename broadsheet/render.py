@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from .config import Config
@@ -73,7 +75,7 @@ def new_environment(config: Config, compiled: Path | None = None) -> Environment
 
     if compiled is not None:
         compiled.mkdir(parents=True, exist_ok=True)
-    env = jinja2.Environment(
+    env = _environment_class()(
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
         loader=jinja2.ChoiceLoader(
             [
@@ -92,6 +94,42 @@ def new_environment(config: Config, compiled: Path | None = None) -> Environment
     env.globals.update(site=config, url=config.url, absolute_url=config.absolute_url)
     env.filters["markdown"] = lambda text: inline_markdown(str(text), config)
     return env
+
+
+@cache
+def _environment_class() -> type[Environment]:
+    import jinja2
+
+    class CompilingOnce(jinja2.Environment):
+        """Compiles each template text once per process: the preview's rebuilds and the
+        tests' many sites make a new environment each time, over the same templates. Every
+        environment here has the same settings, so the code depends only on the text and
+        the template's name; the file name (for tracebacks) is set to each one's own."""
+
+        def compile(
+            self, source: Any, name: str | None = None, filename: str | None = None, raw: bool = False, defer_init: bool = False
+        ) -> Any:
+            if raw:  # (Python source, not code: nothing to keep)
+                return super().compile(source, name, filename, True, defer_init)
+            if not isinstance(source, str):
+                return super().compile(source, name, filename, False, defer_init)
+            key = (source, name, defer_init)
+            if key not in _compiled:
+                _compiled[key] = super().compile(source, name, filename, False, defer_init)
+            return _with_filename(_compiled[key], filename or "<template>")
+
+    return CompilingOnce
+
+
+_compiled: dict[tuple[str, str | None, bool], CodeType] = {}  # (template text, name, defer_init) -> code
+
+
+def _with_filename(code: CodeType, filename: str) -> CodeType:
+    """``code`` (and the functions inside it: blocks, macros) as compiled from ``filename``."""
+    if code.co_filename == filename:
+        return code
+    consts = tuple(_with_filename(c, filename) if isinstance(c, CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
 
 
 def inline_markdown(text: str, config: Config) -> Any:

@@ -263,7 +263,7 @@ def _bundled_font_only() -> Iterator[None]:
 
     folder = tempfile.mkdtemp(prefix="broadsheet-fonts-")
     conf = Path(folder, "fonts.conf")
-    conf.write_text(f"<?xml version=\"1.0\"?>\n<fontconfig><dir>{escape(folder)}</dir></fontconfig>\n")
+    conf.write_text(f'<?xml version="1.0"?>\n<fontconfig><dir>{escape(folder)}</dir></fontconfig>\n')
     os.environ["FONTCONFIG_FILE"] = str(conf)
     try:
         yield

@@ -165,7 +165,7 @@ description: Bar chart.
 ```
 """
 
-FONTS_CHARTS = '''
+FONTS_CHARTS = """
 import altair as alt
 
 from broadsheet import chart
@@ -175,7 +175,7 @@ from broadsheet import chart
 def in_dejavu(trade):
     bars = alt.Chart(trade).mark_bar().encode(y=alt.Y("region:N", axis=alt.Axis(labelLimit=400)), x="sum(value_usd_million):Q")
     return bars.configure(font="DejaVu Sans")
-'''
+"""
 
 
 @pytest.mark.slow
@@ -192,7 +192,17 @@ def test_charts_are_drawn_the_same_whatever_fonts_the_machine_has(tmp_path: Path
     pages = []
     for number, fonts in enumerate(({}, {"FONTCONFIG_FILE": str(tmp_path / "no-fonts.conf")})):
         out, env = tmp_path / f"public-{number}", {**os.environ, **fonts}
-        command = [sys.executable, str(REPO / "build.py"), "build", "--root", str(site), "--out", str(out), "--cache-dir", str(tmp_path / f"cache-{number}")]
+        command = [
+            sys.executable,
+            str(REPO / "build.py"),
+            "build",
+            "--root",
+            str(site),
+            "--out",
+            str(out),
+            "--cache-dir",
+            str(tmp_path / f"cache-{number}"),
+        ]
         subprocess.run(command, env=env, check=True, capture_output=True)
         pages.append((out / "fonts" / "index.html").read_text())
     assert 'font-family="DejaVu Sans"' in pages[0] and pages[0] == pages[1]
