@@ -16,6 +16,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -408,9 +409,11 @@ def chart_location(chart_block: ChartBlock) -> tuple[str, int]:
     return (where.src, where.line) if where else (chart_block.src, chart_block.line)
 
 
+@cache
 def renderer_version() -> str:
     """Versions that change rendered output: part of every cache key, and of the names of
-    social cards (so a new renderer or theme gets new names, which browsers fetch again)."""
+    social cards (so a new renderer or theme gets new names, which browsers fetch again).
+    Once per process: the libraries loaded are the ones that render."""
     from importlib.metadata import version
 
     theme = _digest(json.dumps(THEME, sort_keys=True))[:12]

@@ -137,7 +137,8 @@ class ChartWorkers:
             kind, value = conn.recv()
         except (EOFError, OSError):
             raise self._died(conn, job) from None
-        if kind == "error":
+        if kind == "error":  # (the chart's mistake: the worker is healthy and waits for the next chart)
+            self.idle.append(conn)
             raise value
         made: RenderedChart | None = value  # (None: a worker saying it is ready)
         return made

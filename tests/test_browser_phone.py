@@ -11,6 +11,7 @@ screen (``getScreenCTM``): a 640 px drawing squeezed into a 335 px column halves
 from __future__ import annotations
 
 import http.server
+import re
 import shutil
 import tempfile
 import threading
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, SITES
+from conftest import REPO, SITES, built_explainer
 
 from broadsheet.cli import main
 
@@ -41,37 +42,48 @@ class Built:
 
 
 BUILT = pytest.StashKey[dict[str, Built]]()
+SITE_NAMES = ("explainer", "layouts")
+
+
+def chart_pages(name: str) -> tuple[str, ...]:
+    """The pages of a site that show a chart, read from its Markdown: the tests are listed
+    when they are collected, without building anything (``make fast`` collects them too)."""
+    content = (REPO if name == "explainer" else SITES / name) / "content"
+    found = []
+    for path in sorted(content.rglob("*.md")):
+        if re.search(r"^```(chart|scrolly)\s*$", path.read_text(), re.M):
+            slug = path.relative_to(content).with_suffix("").as_posix()
+            found.append("/" if slug == "index" else f"/{slug.removesuffix('/index')}/")
+    return tuple(sorted(found))
 
 
 def build(config: pytest.Config, name: str) -> Built:
-    """Build the explainer (``name`` "explainer") or ``tests/sites/NAME`` once per session."""
+    """The explainer (the run's one build of it) or ``tests/sites/NAME``, built once per run."""
     stash = config.stash.setdefault(BUILT, {})
     if name not in stash:
-        folder = tempfile.TemporaryDirectory(prefix=f"broadsheet-phone-{name}-")
-        config.add_cleanup(folder.cleanup)
-        root = Path(folder.name) / "site"
-        source = REPO if name == "explainer" else SITES / name
-        ignore = shutil.ignore_patterns("public", ".cache", ".git", ".venv", "tests", "__pycache__", "node_modules", "bench")
-        shutil.copytree(source, root, ignore=ignore)
-        for theme in ("templates", "static"):
-            if not (root / theme).exists():
+        if name == "explainer":
+            public = built_explainer(config).public
+        else:
+            folder = tempfile.TemporaryDirectory(prefix=f"broadsheet-phone-{name}-")
+            config.add_cleanup(folder.cleanup)
+            root = Path(folder.name) / "site"
+            shutil.copytree(SITES / name, root, ignore=shutil.ignore_patterns("public", ".cache", "__pycache__"))
+            for theme in ("templates", "static"):
                 shutil.copytree(REPO / theme, root / theme)
-        assert main(["build", "--root", str(root)]) == 0
-        public = root / "public"
+            assert main(["build", "--root", str(root)]) == 0
+            public = root / "public"
         pages = [
             p for p in public.rglob("index.html") if "embed" not in p.relative_to(public).parts[:1] and 'class="chart"' in p.read_text()
         ]
-        urls = sorted("/" if p.parent == public else f"/{p.parent.relative_to(public).as_posix()}/" for p in pages)
-        stash[name] = Built(public, tuple(urls))
+        urls = tuple(sorted("/" if p.parent == public else f"/{p.parent.relative_to(public).as_posix()}/" for p in pages))
+        assert urls == chart_pages(name), "the pages with charts, as built, are the ones the tests were listed for"
+        stash[name] = Built(public, urls)
     return stash[name]
-
-
-SITE_NAMES = ("explainer", "layouts")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "page_url" in metafunc.fixturenames:
-        cases = [(name, url) for name in SITE_NAMES for url in build(metafunc.config, name).urls]
+        cases = [(name, url) for name in SITE_NAMES for url in chart_pages(name)]
         metafunc.parametrize(("site_name", "page_url"), cases, ids=[f"{n}{u}" for n, u in cases])
 
 

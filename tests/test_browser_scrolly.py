@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import http.server
 import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO
-
-from broadsheet.cli import main
+from conftest import REPO, built_explainer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
@@ -41,21 +37,17 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def origin() -> Iterator[str]:
-    """The explainer, built from a copy of the repository, on a real HTTP server."""
-    with tempfile.TemporaryDirectory(prefix="broadsheet-scrolly-") as folder:
-        root = Path(folder) / "site"
-        ignore = shutil.ignore_patterns("public", ".cache", ".git", ".venv", "tests", "__pycache__", "node_modules", "bench")
-        shutil.copytree(REPO, root, ignore=ignore)
-        assert main(["build", "--root", str(root)]) == 0
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root / "public")))
-        server.daemon_threads = True
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def origin(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The explainer (the run's one build of it) on a real HTTP server."""
+    public = built_explainer(request.config).public
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(public)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
 
 
 @pytest.fixture(scope="module")

@@ -312,18 +312,12 @@ def test_explainer_steps_trace_every_tonnage_to_the_data() -> None:
 
 
 @pytest.fixture(scope="module")
-def explainer_specs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
-    """The explainer's compiled charts, built by the real command line."""
-    import shutil
-
-    from conftest import REPO, run
-
-    root = tmp_path_factory.mktemp("explainer") / "site"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("public", ".cache", ".git", ".venv", "node_modules", "tests", "__pycache__"))
-    assert run(root) == 0
-    return {p.name.split(".")[0]: json.loads(p.read_text()) for p in (root / "public" / "charts").glob("*.json")}
+def explainer_specs(explainer: Any) -> dict[str, dict[str, Any]]:
+    """The explainer's compiled charts (the run's one build of it: conftest's ``explainer``)."""
+    return {p.name.split(".")[0]: json.loads(p.read_text()) for p in (explainer.public / "charts").glob("*.json")}
 
 
+@pytest.mark.slow
 def test_explainer_steps_draw_on_the_real_chart(explainer_specs: dict[str, dict[str, Any]]) -> None:
     scrolly, _ = explainer_block()
     base = explainer_specs[scrolly.chart]
@@ -331,6 +325,7 @@ def test_explainer_steps_draw_on_the_real_chart(explainer_specs: dict[str, dict[
     assert len(drawn) == len(scrolly.steps), "every step draws something different"
 
 
+@pytest.mark.slow
 def test_states_on_a_concatenated_chart(explainer_specs: dict[str, dict[str, Any]]) -> None:
     """The home page's lead (a strip above the bars): an annotation rules both panels, labels one."""
     spec = explainer_specs["pressure-and-coal"]
