@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -118,12 +117,12 @@ def navigation(pages: Sequence[Page]) -> list[Page]:
     return [p for p in pages if (p.url != "/" and p.order != UNORDERED) or p.nav_title]  # (the home page: with nav_title)
 
 
-def environment(config: Config, templates: TemplateGraph, assets: Assets, state: BuildState, compiled: Path | None) -> LazyEnvironment:
+def environment(config: Config, templates: TemplateGraph, assets: Assets, state: BuildState) -> LazyEnvironment:
     """The Jinja environment, made on first use, kept in the state while the templates
-    and the config stay the same. ``compiled``: where Jinja may keep compiled templates."""
+    and the config stay the same."""
 
     def make() -> Environment:
-        env: Environment = state.memo("environment", repr(config) + templates.signature, lambda: new_environment(config, compiled))
+        env: Environment = state.memo("environment", repr(config) + templates.signature, lambda: new_environment(config))
         env.globals["asset"] = lambda name: config.url(assets.url(name))
         return env
 

@@ -88,8 +88,7 @@ def build_site(
     cards = build_cards(config, site.pages, made.figures, cache)
     assets = collect_assets(config, cache, needs_runtime=bool(made.figures), fingerprint=fingerprint)
     templates = state.memo("templates", templates_key(config), lambda: template_graph(config))
-    compiled = cache.folder / "templates" if cache.folder else None
-    env = environment(config, templates, assets, state, compiled)
+    env = environment(config, templates, assets, state)
     renderer = Renderer(site, made.figures, cards, assets, env, navigation(site.pages), state)
     try:
         published = publish(plan_site(site, renderer, templates), renderer, output, progress)
