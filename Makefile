@@ -29,7 +29,7 @@ test: lint types $(NPM_STAMP) chromium   ## ruff and mypy, then every test: unit
 	$(PY) -m pytest
 
 fast: $(STAMP)            ## the quick tests while you work: all but the slow end-to-end runs and the browser
-	$(PY) -m pytest -n auto -m "not slow and not browser" --ignore=tests/test_browser_reader.py --ignore=tests/test_browser_reload.py
+	$(PY) -m pytest -n auto --dist worksteal -m "not slow and not browser" --ignore=tests/test_browser_reader.py --ignore=tests/test_browser_reload.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check broadsheet tests charts build.py

@@ -83,14 +83,14 @@ def build_site(
     once everything is ready, just before the first file of the output changes."""
     start = time.perf_counter()
     state = state if state is not None else BuildState()  # a one-off build keeps its own
-    site = load_site(config, state)
-    made = build_figures(site.charts, site.package, config, cache, state, progress)
-    cards = build_cards(config, site.pages, made.figures, cache)
-    assets = collect_assets(config, cache, needs_runtime=bool(made.figures), fingerprint=fingerprint)
-    templates = state.memo("templates", templates_key(config), lambda: template_graph(config))
-    env = environment(config, templates, assets, state)
-    renderer = Renderer(site, made.figures, cards, assets, env, navigation(site.pages), state)
-    try:
+    try:  # (whatever fails, the output is left as it was: a first build's staging folder too)
+        site = load_site(config, state)
+        made = build_figures(site.charts, site.package, config, cache, state, progress)
+        cards = build_cards(config, site.pages, made.figures, cache)
+        assets = collect_assets(config, cache, needs_runtime=bool(made.figures), fingerprint=fingerprint)
+        templates = state.memo("templates", templates_key(config), lambda: template_graph(config))
+        env = environment(config, templates, assets, state)
+        renderer = Renderer(site, made.figures, cards, assets, env, navigation(site.pages), state)
         published = publish(plan_site(site, renderer, templates), renderer, output, progress)
         if before_commit is not None:
             before_commit()

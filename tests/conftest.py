@@ -85,6 +85,23 @@ def make_site(tmp: Path, name: str = "basic", theme: bool = True) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def built_basic(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Path:
+    """The basic site, built once per run: the error and security tests start from copies."""
+    site = make_site(tmp_path_factory.mktemp("built"))
+    assert run(site, cache=shared_cache) == 0
+    return site
+
+
+@pytest.fixture
+def built(built_basic: Path, tmp_path: Path) -> Path:
+    """A copy of the built basic site, its public/ included (build with ``shared_cache``):
+    a test edits it and builds again."""
+    site = tmp_path / "basic"
+    shutil.copytree(built_basic, site, symlinks=True)
+    return site
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     return make_site(tmp_path)

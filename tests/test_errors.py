@@ -8,13 +8,6 @@ import pytest
 from conftest import make_site, run, snapshot
 
 
-@pytest.fixture
-def built(tmp_path: Path, shared_cache: Path) -> Path:
-    site = make_site(tmp_path)
-    assert run(site, cache=shared_cache) == 0
-    return site
-
-
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text, f"{old!r} not in {path}"
@@ -360,3 +353,13 @@ def test_deeply_nested_emphasis(built: Path, shared_cache: Path, capsys) -> None
     with (built / "content/notes/coal.md").open("a") as page:
         page.write("\n" + "*" * 5000 + "a" + "*" * 5000 + "\n")
     fails_with(built, shared_cache, "content/notes/coal.md: Markdown nested too deeply", capsys)
+
+
+def test_a_first_build_that_fails_leaves_nothing_beside_the_site(tmp_path: Path, capsys) -> None:
+    """No public/ yet (a fresh clone, or a deleted cache): the build stages its output
+    beside the site; bad input must not leave that staging folder behind."""
+    site = make_site(tmp_path)
+    edit(site / "content/notes/coal.md", "order: 2", "order: [2")
+    assert run(site, cache=tmp_path / "cache") == 1
+    assert "content/notes/coal.md:5: invalid YAML" in capsys.readouterr().err
+    assert not [p.name for p in site.iterdir() if p.name.startswith(".public") or p.name == "public"]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, Explainer, make_site, run, snapshot
-from test_errors import built, edit  # noqa: F401 (fixture)
+from test_errors import edit
 
 from broadsheet.cli import main
 
@@ -156,7 +156,7 @@ CHECK_CASES = {
 
 
 @pytest.mark.parametrize("case", list(CHECK_CASES))
-def test_check_reports_problems_with_file_and_line(case: str, built: Path, shared_cache: Path, capsys) -> None:  # noqa: F811
+def test_check_reports_problems_with_file_and_line(case: str, built: Path, shared_cache: Path, capsys) -> None:
     path, old, new, expected = CHECK_CASES[case]
     edit(built / path, old, new)
     capsys.readouterr()
@@ -165,7 +165,7 @@ def test_check_reports_problems_with_file_and_line(case: str, built: Path, share
     assert expected in err, err
 
 
-def test_check_reports_datasets_never_used(built: Path, shared_cache: Path, capsys) -> None:  # noqa: F811
+def test_check_reports_datasets_never_used(built: Path, shared_cache: Path, capsys) -> None:
     (built / "data/spare.csv").write_text("year\n2017\n")
     with open(built / "data/datapackage.yaml", "a") as package:
         package.write(

@@ -9,15 +9,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import make_site, run, snapshot
+from conftest import run, snapshot
 from test_errors import edit, fails_with
-
-
-@pytest.fixture
-def built(tmp_path: Path, shared_cache: Path) -> Path:
-    site = make_site(tmp_path)
-    assert run(site, cache=shared_cache) == 0
-    return site
 
 
 def fails_with_args(site: Path, cache: Path, args: list[str], expected: str, capsys) -> str:
