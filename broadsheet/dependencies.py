@@ -96,6 +96,8 @@ def template_graph(config: Config) -> TemplateGraph:
             text = read_theme_file(config, path)
             digests[name] = digest = hashlib.sha256(text).hexdigest()
             if digest not in _references:
+                if len(_references) >= KEEP_PARSED:  # (a long preview session: forget old versions)
+                    _references.clear()
                 try:
                     refs = jinja2.meta.find_referenced_templates(env.parse(text.decode("utf-8")))
                 except jinja2.TemplateSyntaxError as exc:
@@ -108,3 +110,4 @@ def template_graph(config: Config) -> TemplateGraph:
 # What each template text references, by its digest: a template is parsed once per process
 # (the preview's rebuilds, the tests' many sites), not on every build that reads the folder.
 _references: dict[str, frozenset[str]] = {}
+KEEP_PARSED = 512  # templates: a theme has ~20

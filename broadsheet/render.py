@@ -113,6 +113,8 @@ def _environment_class() -> type[Environment]:
                 return super().compile(source, name, filename, False, defer_init)
             key = (source, name, defer_init)
             if key not in _compiled:
+                if len(_compiled) >= KEEP_COMPILED:  # (a long preview session: forget old versions)
+                    _compiled.clear()
                 _compiled[key] = super().compile(source, name, filename, False, defer_init)
             return _with_filename(_compiled[key], filename or "<template>")
 
@@ -120,6 +122,7 @@ def _environment_class() -> type[Environment]:
 
 
 _compiled: dict[tuple[str, str | None, bool], CodeType] = {}  # (template text, name, defer_init) -> code
+KEEP_COMPILED = 512  # templates: a theme has ~20
 
 
 def _with_filename(code: CodeType, filename: str) -> CodeType:
