@@ -39,7 +39,7 @@ def worker_count() -> int:
         return os.cpu_count() or 1
 
 
-def run_tasks(tasks: Sequence[Task], work: int, output: Output) -> list[str]:
+def run_tasks(tasks: Sequence[Task], work: int, output: Output, before_fork: Callable[[], None] | None = None) -> list[str]:
     """Run rendering tasks and write what they make to ``output``, in parallel when
     ``work`` (about one unit per plain page) is large. Return each task's extra result
     (a page's HTML converted on the way, or "").
@@ -47,7 +47,8 @@ def run_tasks(tasks: Sequence[Task], work: int, output: Output) -> list[str]:
     The workers are forked once everything a task needs is known (navigation, charts,
     templates, the Markdown converter): they inherit it, so nothing is sent to them but
     task numbers. They write into a staging folder themselves; in place, the output
-    gets the files back (it writes nothing before the whole build has succeeded)."""
+    gets the files back (it writes nothing before the whole build has succeeded).
+    ``before_fork`` runs first when workers are forked."""
     global _job
     workers = min(worker_count(), work // MIN_PAGES)
     if workers < 2:
@@ -57,6 +58,8 @@ def run_tasks(tasks: Sequence[Task], work: int, output: Output) -> list[str]:
             output.write(made.dest, made.content)
             extras.append(made.extra)
         return extras
+    if before_fork is not None:
+        before_fork()
     _job = (tasks, output, output.in_place)
     try:
         import multiprocessing  # (here: a build that needs no workers does not import it)

@@ -29,6 +29,7 @@ from .pagefiles import published_path, rewrite_refs
 from .pages import NO_LINKS, decode
 from .pool import BLOCK_WEIGHT, Made, run_tasks
 from .render import LazyEnvironment, fill_blocks, new_environment, render_template, rewrite_links
+from .renderers import stop_idle_workers
 from .state import BuildState
 
 if TYPE_CHECKING:  # (site imports this module to run it)
@@ -233,7 +234,8 @@ def publish(planned: Sequence[Planned], renderer: Renderer, output: Output, prog
     if progress and len(pages) >= 100:
         progress(f"rendering {len(pages)} pages")
     renderer.prepare(pages, bool(heavy))
-    extras = run_tasks([p.make for p in heavy], sum(p.weight for p in heavy), output)
+    # (page workers on every core: the chart workers, idle by now, would double the memory)
+    extras = run_tasks([p.make for p in heavy], sum(p.weight for p in heavy), output, before_fork=stop_idle_workers)
     for page, html in zip(pages, extras, strict=False):  # (pages come first)
         if html:  # converted just now: keep it for the next build
             digest, _ = state.pages[page.src]

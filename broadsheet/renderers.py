@@ -75,6 +75,12 @@ class _Worker:
 _idle: list[_Worker] = []  # workers left warm by the last build (the preview server's next rebuild reuses them)
 
 
+def stop_idle_workers() -> None:
+    """Stop the workers left warm (~270 MB each): the next chart rendered starts one again."""
+    while _idle:
+        _idle.pop().stop()
+
+
 class ChartWorkers:
     """Compiles, renders and evaluates charts in spawned worker processes, never in the
     build's own: chart code is the user's (it may call ``sys.exit``, loop forever or
