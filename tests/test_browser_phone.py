@@ -10,19 +10,17 @@ screen (``getScreenCTM``): a 640 px drawing squeezed into a 335 px column halves
 
 from __future__ import annotations
 
-import http.server
+import contextlib
 import re
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, SITES, built_explainer
+from conftest import REPO, SITES, built_explainer, static_server
 
 from broadsheet.cli import main
 
@@ -87,26 +85,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize(("site_name", "page_url"), cases, ids=[f"{n}{u}" for n, u in cases])
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
-        pass
-
-
 @pytest.fixture(scope="module")
 def origins(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
     """Each built site on its own real HTTP server: name -> http://127.0.0.1:PORT."""
-    servers, found = [], {}
-    for name in SITE_NAMES:
-        handler = partial(QuietHandler, directory=str(build(request.config, name).public))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        found[name] = f"http://127.0.0.1:{server.server_address[1]}"
-    yield found
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with contextlib.ExitStack() as stack:
+        yield {name: stack.enter_context(static_server(build(request.config, name).public)) for name in SITE_NAMES}
 
 
 @pytest.fixture(scope="module")

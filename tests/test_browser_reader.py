@@ -9,19 +9,16 @@ both colour schemes, a print stylesheet, and a page weight within budget before 
 
 from __future__ import annotations
 
-import http.server
 import importlib.util
 import shutil
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, built_explainer
+from conftest import REPO, built_explainer, static_server
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -69,23 +66,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("url", built_site(metafunc.config).urls)
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
-        pass
-
-
 @pytest.fixture(scope="module")
 def origin(request: pytest.FixtureRequest) -> Iterator[str]:
     """The built site on a real HTTP server on a free port: http://127.0.0.1:PORT."""
-    handler = partial(QuietHandler, directory=str(built_site(request.config).public))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with static_server(built_site(request.config).public) as origin:
+        yield origin
 
 
 @pytest.fixture(scope="module")

@@ -9,15 +9,12 @@ nothing either way, and print shows every step's chart again.
 
 from __future__ import annotations
 
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
-from functools import partial
 from typing import Any
 
 import pytest
-from conftest import REPO, built_explainer
+from conftest import REPO, built_explainer, static_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
@@ -31,23 +28,11 @@ TIMEOUT = 15_000  # ms
 pytestmark = pytest.mark.browser
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
-        pass
-
-
 @pytest.fixture(scope="module")
 def origin(request: pytest.FixtureRequest) -> Iterator[str]:
     """The explainer (the run's one build of it) on a real HTTP server."""
-    public = built_explainer(request.config).public
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(public)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with static_server(built_explainer(request.config).public) as origin:
+        yield origin
 
 
 @pytest.fixture(scope="module")

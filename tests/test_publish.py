@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
@@ -10,17 +9,15 @@ import signal
 import struct
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Explainer, make_site, run, snapshot
+from conftest import REPO, Explainer, make_site, run, snapshot, static_server
 from test_errors import edit
 
 from broadsheet.cli import main
@@ -34,14 +31,8 @@ def sub_path_site(explainer: Explainer, tmp_path_factory: pytest.TempPathFactory
     out = tmp_path_factory.mktemp("served")
     public = out / "nk-sanctions"
     assert run(explainer.root, "build", "--base-url", "https://example.org/nk-sanctions/", "--out", str(public)) == 0
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", public
-    server.shutdown()
-    server.server_close()
+    with static_server(out) as origin:
+        yield origin, public
 
 
 REF = re.compile(r'(?:href|src|data-spec|data-runtime|content)="(/[^"]*|https://example\.org/[^"]*)"')
