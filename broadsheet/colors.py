@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .views import children
+
 LIGHT = "#ffffff"  # the page background, light scheme
 DARK = "#121212"  # the page background, dark scheme (static/style.css)
 MIN_CONTRAST = 3.0  # WCAG 2.1 1.4.11: graphical objects against what is next to them
@@ -122,9 +124,5 @@ def _views_with_data(
     if node.get("transform"):
         rows = None
     yield node, rows
-    for key in ("layer", "hconcat", "vconcat", "concat"):
-        for child in node.get(key, []):
-            if isinstance(child, dict):
-                yield from _views_with_data(child, datasets, rows)
-    if isinstance(node.get("spec"), dict):
-        yield from _views_with_data(node["spec"], datasets, rows)
+    for child in children(node):
+        yield from _views_with_data(child, datasets, rows)

@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .views import children
+
 # Channels in the order their columns appear in a table: facets first, then position.
 CHANNEL_ORDER = ("row", "column", "facet", "x", "x2", "y", "y2", "theta", "theta2", "radius", "latitude", "longitude")
 SPECIAL = re.compile(r"[.\[\]]")
@@ -99,10 +101,8 @@ def unknown_fields(spec: Mapping[str, Any]) -> Iterator[UnknownField]:
                 for named in _fields_named(definition):
                     if named not in allowed and named.split(".")[0] not in allowed:
                         yield UnknownField(named, allowed, columns)
-        for key in ("layer", "hconcat", "vconcat", "concat", "spec"):
-            children = view.get(key)
-            for child in children if isinstance(children, list) else [children] if isinstance(children, dict) else []:
-                yield from walk(child, columns, known)
+        for child in children(view):
+            yield from walk(child, columns, known)
 
     yield from walk(spec, None, None)
 

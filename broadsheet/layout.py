@@ -16,9 +16,11 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
+
+from .views import children, compositions, inner_views, is_view, layers
 
 Layout = Literal["wide", "narrow"]
 LAYOUTS: tuple[Layout, ...] = ("wide", "narrow")
@@ -78,7 +80,7 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     margin = min(overhang, width * MAX_OVERHANG) if overhang is not None else width * GUESS_OVERHANG
     _size(out, round(width - margin))
     if not authored:
-        for node in _views(out):
+        for node in compositions(out):
             _restyle_encoding(node, width)
     out["config"] = _merge(out.get("config", {}), _narrow_config(width))  # (what the chart itself sets wins)
     raise_fonts(out, NARROW_MIN_TEXT)
@@ -88,14 +90,14 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
 def overhang(spec: Mapping[str, Any], svg: str) -> float | None:
     """How much wider than its plot a single or layered chart was drawn (None for others)."""
     plot = _plot_width(spec)
-    return max(0.0, svg_width(svg) - plot) if _is_view(spec) and plot is not None else None
+    return max(0.0, svg_width(svg) - plot) if is_view(spec) and plot is not None else None
 
 
 def code_digest() -> str:
     """A hash of the code that lays charts out and colours their series: part of every
     chart's cache key."""
     engine = Path(__file__).parent
-    return hashlib.sha256(b"".join((engine / name).read_bytes() for name in ("layout.py", "colors.py"))).hexdigest()[:12]
+    return hashlib.sha256(b"".join((engine / name).read_bytes() for name in ("layout.py", "views.py", "colors.py"))).hexdigest()[:12]
 
 
 def laid_out(spec: Mapping[str, Any], layout: Layout, authored: bool = False, overhang: float | None = None) -> dict[str, Any]:
@@ -150,7 +152,7 @@ def _stack(node: dict[str, Any]) -> None:
     if isinstance(encoding, dict) and "column" in encoding and "row" not in encoding:
         encoding["row"] = encoding.pop("column")
         _header_on_top(encoding["row"])
-    for child in _children(node):
+    for child in children(node):
         _stack(child)
 
 
@@ -167,12 +169,12 @@ def _size(node: dict[str, Any], plot: int) -> None:
     """Every view's plot ``plot`` px wide, unless its width is a step per category, and at
     most ``NARROW_HEIGHT`` px tall: a phone shows the chart and the text about it at once."""
     node.pop("autosize", None)
-    for view in _inner_views(node):
+    for view in inner_views(node):
         if not _is_step(view.get("width")):
-            for layer in _layers(view):
+            for layer in layers(view):
                 layer.pop("width", None)
             view["width"] = plot
-        for layer in _layers(view):
+        for layer in layers(view):
             if isinstance(layer.get("height"), (int, float)) and layer["height"] > NARROW_HEIGHT:
                 layer["height"] = NARROW_HEIGHT
 
@@ -204,7 +206,7 @@ def refit(spec: Mapping[str, Any], drawn: float, target: int) -> dict[str, Any] 
     out = copy.deepcopy(dict(spec))
     across = _views_across(out)
     changed = False
-    for view in _inner_views(out):
+    for view in inner_views(out):
         size = view.get("width")
         plot = size if isinstance(size, (int, float)) else _default_width(out) if size is None else None
         if plot is not None:
@@ -306,48 +308,6 @@ def raise_fonts(node: Any, minimum: float) -> None:
             node[key] = minimum
         else:
             raise_fonts(value, minimum)
-
-
-# ---------------------------------------------------------------- walking a spec
-
-
-def _children(node: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    for key in ("layer", "hconcat", "vconcat", "concat"):
-        yield from (child for child in node.get(key, []) if isinstance(child, dict))
-    if isinstance(node.get("spec"), dict):
-        yield node["spec"]
-
-
-def _is_view(node: Mapping[str, Any]) -> bool:
-    """A single view or a layered one (no facet, no concatenation)."""
-    if "mark" in node:
-        return not any(k in node.get("encoding", {}) for k in ("row", "column", "facet"))
-    return "layer" in node
-
-
-def _layers(view: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield view
-    for child in view.get("layer", []):
-        if isinstance(child, dict):
-            yield from _layers(child)
-
-
-def _inner_views(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The single or layered views inside a composition, outermost first."""
-    if _is_view(node):
-        yield node
-        return
-    if "mark" in node:  # a unit with row/column encodings: sized like a view
-        yield node
-        return
-    for child in _children(node):
-        yield from _inner_views(child)
-
-
-def _views(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield node
-    for child in _children(node):
-        yield from _views(child)
 
 
 def _is_step(size: Any) -> bool:
