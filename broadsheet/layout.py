@@ -36,8 +36,15 @@ NARROW_TICKS = 4  # ticks on a continuous x axis: about one per 80 px
 NARROW_LABEL_LIMIT = 120  # px: longer axis labels are cut with an ellipsis
 NARROW_TEXT_LIMIT = 0.4  # of the width: a longer annotation is cut with an ellipsis rather than run off the chart
 LINE = 28  # characters: facet labels on top and legend entries start where the plot does, after the axis labels
-# Vega expression: break a label into lines of at most LINE characters, at spaces.
-WRAP_LABEL = f"split(trim(replace(datum.label, regexp('(.{{1,{LINE}}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
+CHARACTER = 7  # px: about the width of a character of 12 px text, to wrap a label at a panel's width
+
+
+def wrap_label(line: int) -> str:
+    """A Vega expression: break a label into lines of at most ``line`` characters, at spaces."""
+    return f"split(trim(replace(datum.label, regexp('(.{{1,{line}}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
+
+
+WRAP_LABEL = wrap_label(LINE)
 MAX_OVERHANG = 0.45  # of the width: a narrow chart's axis labels are shorter than the wide one's
 GUESS_OVERHANG = 0.22  # of the width, for a composition: about 75 px for an axis and its labels
 DEFAULT_WIDTH = 640  # Vega-Lite's continuousWidth where a spec has no config
@@ -60,7 +67,23 @@ def wide(spec: Mapping[str, Any]) -> dict[str, Any]:
     defaults = {"axis": fonts, "legend": fonts, "header": fonts, "text": {"fontSize": WIDE_TEXT}}
     out["config"] = _merge(defaults, out.get("config", {}))
     raise_fonts(out, WIDE_MIN_TEXT)
+    for node in compositions(out):
+        _wrap_column_headers(node)
     return out
+
+
+def _wrap_column_headers(node: dict[str, Any]) -> None:
+    """Labels above panels side by side wrap at their panel's width, rather than run into
+    the next panel's (five long names over 120 px panels)."""
+    facet, encoding, inner = node.get("facet"), node.get("encoding"), node.get("spec")
+    column, panel = (facet.get("column"), inner.get("width")) if isinstance(facet, dict) and isinstance(inner, dict) else (None, None)
+    if column is None and isinstance(encoding, dict):
+        column, panel = encoding.get("column"), node.get("width")
+    if not isinstance(column, dict) or not isinstance(panel, (int, float)) or column.get("header", {}) is None:
+        return
+    header = column.get("header") or {}
+    if "labelExpr" not in header:
+        column["header"] = {**header, "labelExpr": wrap_label(max(8, int(panel / CHARACTER)))}
 
 
 def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = False, overhang: float | None = None) -> dict[str, Any]:
@@ -194,7 +217,29 @@ def fit(spec: Mapping[str, Any], target: int, render: Callable[[dict[str, Any]],
         if svg_width(smaller_svg) > drawn - min((drawn - target) / 4, 2):  # what overflows is not the plot: stop shrinking it
             break
         current, svg = smaller, smaller_svg
+    stacked = stacked_legends(current, target) if svg_width(svg) > target * (1 + SLACK) else None
+    if stacked is not None:  # (a legend in one row was what overflowed: fit the chart again with it stacked)
+        return fit(stacked, target, render, tries)
     return current, svg
+
+
+def stacked_legends(spec: Mapping[str, Any], width: int) -> dict[str, Any] | None:
+    """The spec with its legends one entry a line, each under the other, long names cut
+    only past the column's width; None if they already are. For a legend that made the
+    drawing wider than its column: the theme's legend is one row on top."""
+    out = copy.deepcopy(dict(spec))
+    stacked = {"direction": "vertical", "columns": 1, "labelLimit": width - 40}
+    legend = out.setdefault("config", {}).setdefault("legend", {})
+    changed = any(legend.get(k) != v for k, v in stacked.items())
+    legend.update(stacked, layout={"top": {"direction": "vertical", "anchor": "start"}, "bottom": {"direction": "vertical"}})
+    for node in compositions(out):
+        encoding = node.get("encoding")
+        definitions = [encoding.get(channel) for channel in LEGEND_CHANNELS] if isinstance(encoding, dict) else []
+        for definition in (d for d in definitions if isinstance(d, dict) and isinstance(d.get("legend"), dict)):
+            if any(k in definition["legend"] for k in ("direction", "columns", "labelLimit")):
+                definition["legend"] = {k: v for k, v in definition["legend"].items() if k not in ("direction", "columns", "labelLimit")}
+                changed = True
+    return out if changed else None
 
 
 def refit(spec: Mapping[str, Any], drawn: float, target: int) -> dict[str, Any] | None:

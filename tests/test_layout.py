@@ -130,6 +130,52 @@ def test_a_drawing_fits_its_column_with_text_at_its_minimum(variant: layout.Layo
     assert smallest_font(svg) >= (layout.WIDE_MIN_TEXT if variant == "wide" else layout.NARROW_MIN_TEXT)
 
 
+LONG_SERIES = [f"Series {i}: a name as long as an agency writes it, with its qualifiers" for i in range(12)]
+
+
+@pytest.mark.parametrize("variant", layout.LAYOUTS)
+def test_a_legend_too_wide_for_the_column_goes_one_entry_a_line(variant: layout.Layout) -> None:
+    """The theme's legend is one row on top: twelve long series names made a 2,270 px
+    drawing, shown at 3.6 px text on a desktop. Such a legend is stacked instead."""
+    rows = [{"year": 2000 + i % 4, "count": i, "series": LONG_SERIES[i]} for i in range(12)]
+    config = {"legend": {"orient": "top"}, "view": {"continuousWidth": 640}}
+    spec = {
+        "data": {"values": rows},
+        "mark": "bar",
+        "config": config,
+        "encoding": {
+            "x": {"field": "year", "type": "ordinal"},
+            "y": {"field": "count", "type": "quantitative"},
+            "color": {"field": "series", "type": "nominal"},
+        },
+    }
+    laid = layout.wide(spec) if variant == "wide" else layout.narrow(spec)
+    _, svg = layout.fit(laid, layout.target_width(variant), render)
+    assert layout.svg_width(svg) <= layout.target_width(variant) * (1 + layout.SLACK)
+    assert "Series 11: a name as long" in svg
+
+
+def test_long_labels_over_panels_side_by_side_wrap_at_the_panels_width() -> None:
+    """Five 60-character facet names over 120 px panels ran into each other on a desktop."""
+    rows = [{"kind": LONG_SERIES[i % 5], "year": 2000 + i, "count": i} for i in range(10)]
+    spec = {
+        "data": {"values": rows},
+        "mark": "bar",
+        "width": 120,
+        "encoding": {
+            "x": {"field": "year", "type": "ordinal"},
+            "y": {"field": "count", "type": "quantitative"},
+            "column": {"field": "kind", "type": "nominal"},
+        },
+    }
+    wide, svg = layout.fit(layout.wide(spec), layout.WIDE_WIDTH, render)
+    assert wide["encoding"]["column"]["header"]["labelExpr"] == layout.wrap_label(120 // layout.CHARACTER)
+    assert layout.svg_width(svg) <= layout.WIDE_WIDTH * (1 + layout.SLACK)
+    lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>|<text[^>]*>([^<]+)</text>", svg)
+    header_lines = [a or b for a, b in lines if "Series 0" in (a or b) or "qualifiers" in (a or b)]
+    assert header_lines and all(len(line) <= 120 // layout.CHARACTER for line in header_lines), header_lines
+
+
 def test_refit_leaves_a_drawing_that_fits_alone() -> None:
     assert layout.refit(bars(), layout.WIDE_WIDTH, layout.WIDE_WIDTH) is None
     smaller = layout.refit(bars(), layout.WIDE_WIDTH + 100, layout.WIDE_WIDTH)

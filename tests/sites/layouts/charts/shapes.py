@@ -87,3 +87,22 @@ def own_narrow(trade, layout="wide"):
         alt.Chart(trade[trade.year == 2025]).mark_text(align="left", dx=6).encode(x="year:Q", y="value_usd_million:Q", text="partner:N")
     )
     return alt.layer(lines, labels)
+
+
+@chart("long-legend", data=["trade"])
+def long_legend(trade):
+    """Twelve series with long names: the theme's one-row legend would be 2,000 px wide."""
+    recent = trade[trade.year >= 2022]
+    named = recent.assign(series=recent.partner + ", reported for " + recent.year.astype(str) + " in current US dollars")
+    return alt.Chart(named).mark_bar().encode(x="partner:N", y="value_usd_million:Q", color=alt.Color("series:N", title="Series"))
+
+
+@chart("long-facets", data=["trade"])
+def long_facets(trade):
+    """Panels 120 px wide under labels of 40 to 60 characters."""
+    return (
+        alt.Chart(trade[trade.year >= 2020])
+        .mark_bar()
+        .encode(x="year:O", y="value_usd_million:Q", column=alt.Column("region:N", title=None))
+        .properties(width=120, height=140)
+    )
