@@ -83,7 +83,10 @@ def unknown_fields(spec: Mapping[str, Any]) -> Iterator[UnknownField]:
             return frozenset(k for r in records for k in r)
         return None
 
-    def walk(view: Mapping[str, Any], columns: frozenset[str] | None, known: frozenset[str] | None) -> Iterator[UnknownField]:
+    def walk(
+        view: Mapping[str, Any], columns: frozenset[str] | None, known: frozenset[str] | None, repeated: Any
+    ) -> Iterator[UnknownField]:
+        """``repeated``: the fields a repeat above names, checked where the data is known."""
         if "data" in view:
             columns = known = columns_of(view["data"])
         for transform in view.get("transform", []):
@@ -93,18 +96,20 @@ def unknown_fields(spec: Mapping[str, Any]) -> Iterator[UnknownField]:
                         yield UnknownField(named, known, columns)
             known = _after_transforms([transform], known)
         channels, allowed = dict(view.get("encoding", {})), known
-        if isinstance(view.get("spec"), dict):  # a facet: its fields may be made by transforms inside it
+        repeated = {**repeated, **_repeated(view.get("repeat"))}
+        if isinstance(view.get("spec"), dict):  # a facet or repeat: its fields may be made by transforms inside it
             channels, below = facet_channels(view.get("facet")), _made_below(view["spec"])
             allowed = known | below if known is not None and below is not None else None
         if allowed is not None and columns is not None:
-            for _, definition in definitions(channels):
+            for _, definition in definitions({**channels, **repeated}):
                 for named in _fields_named(definition):
                     if named not in allowed and named.split(".")[0] not in allowed:
                         yield UnknownField(named, allowed, columns)
+            repeated = {}
         for child in children(view):
-            yield from walk(child, columns, known)
+            yield from walk(child, columns, known, repeated)
 
-    yield from walk(spec, None, None)
+    yield from walk(spec, None, None, {})
 
 
 def _made_below(spec: Any) -> frozenset[str] | None:
@@ -116,14 +121,19 @@ def _made_below(spec: Any) -> frozenset[str] | None:
             if after is None:
                 return None
             made |= after
-        for key in ("layer", "hconcat", "vconcat", "concat", "spec"):
-            children = spec.get(key)
-            for child in children if isinstance(children, list) else [children] if isinstance(children, dict) else []:
-                inner = _made_below(child)
-                if inner is None:
-                    return None
-                made |= inner
+        for child in children(spec):
+            inner = _made_below(child)
+            if inner is None:
+                return None
+            made |= inner
     return made
+
+
+def _repeated(repeat: Any) -> dict[str, Any]:
+    """The fields a repeat draws one view of each (``repeat(column=[...])``), as channels."""
+    lists = [repeat] if isinstance(repeat, list) else list(repeat.values()) if isinstance(repeat, dict) else []
+    lists = [names for names in lists if isinstance(names, list)]
+    return {f"repeat {i}": {"field": name} for i, name in enumerate(n for names in lists for n in names if isinstance(n, str))}
 
 
 def facet_channels(facet: Any) -> dict[str, Any]:

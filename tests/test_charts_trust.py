@@ -407,6 +407,11 @@ def test_published_specs_are_strict_json_with_missing_values_as_null(tmp_path: P
         ('.transform_filter(alt.FieldGTPredicate(field="yaer", gt=2013)).mark_bar().encode(x="year:O", y="missiles:Q")', "yaer"),
         ('.transform_calculate(d="datum.failurs * 2").mark_bar().encode(x="year:O", y="d:Q")', "failurs"),
         ('.mark_bar().encode(x=alt.X("year:O", sort=alt.EncodingSortField(field="missles")), y="missiles:Q")', "missles"),
+        (
+            '.mark_bar().encode(x="year:O", y=alt.Y(alt.repeat("column"), type="quantitative")).repeat(column=["missiles", "failurs"])',
+            "failurs",
+        ),
+        ('.mark_line().encode(x="year:O", y=alt.Y(alt.repeat("row"), type="quantitative")).repeat(row=["missles"])', "missles"),
     ],
 )
 def test_misspelt_fields_in_filters_expressions_and_sorts(chart: str, field: str, tmp_path: Path, shared_cache: Path, capfd) -> None:
