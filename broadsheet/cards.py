@@ -8,6 +8,7 @@ are SVG composed here and rasterised by vl-convert, so no browser is needed.
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import textwrap
 from collections.abc import Mapping, Sequence
@@ -100,12 +101,16 @@ def build_cards(config: Config, pages: Sequence[Page], figures: Mapping[str, Fig
     """The social card of every page, by page URL. Cached by content."""
 
     def card(svg: str) -> tuple[str, bytes]:
+        """A card's name part and PNG. The name is a hash of the PNG itself: a card is drawn
+        with the machine's fonts, and one drawn differently elsewhere must not take the
+        name of another (``_headers`` lets browsers keep /social/ files for a year)."""
         key = cache_key("card", svg, renderer_version())
         encoded = cache.get("card", key)
         if encoded is None:
             encoded = base64.b64encode(rasterise(svg)).decode()
             cache.put("card", key, encoded)
-        return key[:10], base64.b64decode(encoded)
+        png = base64.b64decode(encoded)
+        return hashlib.sha256(png).hexdigest()[:10], png
 
     digest, png = card(site_card_svg(config.title, config.description))
     shared = Card(SITE_CARD.format(digest), png)

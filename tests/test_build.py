@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -288,3 +289,13 @@ def test_a_markdown_table_scrolls_in_its_own_labelled_region(site: Path, shared_
     assert run(site, cache=shared_cache) == 0
     html = (site / "public" / "notes" / "coal" / "index.html").read_text()
     assert '<div class="table-scroll" tabindex="0" role="region" aria-label="Coverage by year"><table>' in html
+
+
+def test_a_social_cards_name_is_a_hash_of_its_bytes(site: Path, shared_cache: Path) -> None:
+    """Cards are drawn with the machine's fonts, and served as immutable for a year: a card
+    drawn differently elsewhere must get another name, never the same name with other bytes."""
+    assert run(site, cache=shared_cache) == 0
+    cards = list((site / "public/social").glob("*.png"))
+    assert cards
+    for card in cards:
+        assert card.name.split(".")[-2] == hashlib.sha256(card.read_bytes()).hexdigest()[:10], card.name
