@@ -24,8 +24,6 @@ from conftest import REPO, SITES, built_explainer, static_server
 
 from broadsheet.cli import main
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 WIDTHS = (375, 1280)
 SMALLEST = 10.0  # px, the issue's floor for any chart text
 TIMEOUT = 20_000  # ms: the runtime and a spec load from the local server in well under a second
@@ -90,16 +88,6 @@ def origins(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
     """Each built site on its own real HTTP server: name -> http://127.0.0.1:PORT."""
     with contextlib.ExitStack() as stack:
         yield {name: stack.enter_context(static_server(build(request.config, name).public)) for name in SITE_NAMES}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 # The smallest text each chart shows, as drawn on screen. Text in a hidden layout (the

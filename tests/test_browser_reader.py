@@ -10,7 +10,6 @@ both colour schemes, a print stylesheet, and a page weight within budget before 
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,15 +20,6 @@ import pytest
 from conftest import REPO, built_explainer, static_server
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 800}
@@ -71,16 +61,6 @@ def origin(request: pytest.FixtureRequest) -> Iterator[str]:
     """The built site on a real HTTP server on a free port: http://127.0.0.1:PORT."""
     with static_server(built_site(request.config).public) as origin:
         yield origin
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
