@@ -42,15 +42,20 @@ Code is not a reference: `![x](nothere.png)`, nor is a footnote.[^note] See [the
 """
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    root = make_site(tmp_path)
+def add_story(root: Path) -> None:
+    """A page with an image and a PDF beside it, and a logo in static/."""
     (root / "content/img").mkdir()
     (root / "content/img/map.png").write_bytes(png(4, 3))
     (root / "content/files").mkdir()
     (root / "content/files/report.pdf").write_bytes(b"%PDF-1.4\n")
     (root / "static/logo.png").write_bytes(png(2, 2))
     (root / "content/story.md").write_text(STORY)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = make_site(tmp_path)
+    add_story(root)
     return root
 
 
@@ -174,12 +179,7 @@ def test_a_warm_build_follows_files_added_and_removed(site: Path, shared_cache: 
 
 def test_the_preview_serves_files_beside_pages_and_follows_their_edits(server: Server) -> None:  # noqa: F811 (the fixture)
     root = server.root
-    (root / "content/img").mkdir()
-    (root / "content/img/map.png").write_bytes(png(4, 3))
-    (root / "content/files").mkdir()
-    (root / "content/files/report.pdf").write_bytes(b"%PDF-1.4\n")
-    (root / "static/logo.png").write_bytes(png(2, 2))
-    (root / "content/story.md").write_text(STORY)
+    add_story(root)
     server.wait_for(lambda s: s["ok"] and server.get("/story/")[0] == 200)
     assert server.get("/img/map.png")[0] == 200 and server.get("/files/report.pdf")[0] == 200
     body = server.get("/story/")[1]
