@@ -11,6 +11,7 @@ screen with the error over it.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import mimetypes
@@ -54,12 +55,14 @@ class Preview:
         self.root = config.root
         self.base_path = config.base_path  # "/nk/" for https://example.org/nk/: served there, as published
         self.files = scan(self.root)
+        self.built_from = ""  # ``sources_digest`` of the files the last build started from
         self.building = False  # a rebuild runs in its own thread: pages are served meanwhile
 
     def build(self) -> bool:
         """Build (incrementally after the first time); remember the result or the error.
         The built files are swapped in whole, so a request during a build gets the last
         good site, never a half-written one."""
+        self.built_from = sources_digest(self.files)
         try:
             config = self.load_config()
             output = MemoryOutput(dict(self.built))
@@ -99,6 +102,7 @@ class Preview:
             "rendered": list(self.result.rendered) if self.result else [],
             "seconds": round(self.result.seconds, 4) if self.result else None,
             "building": self.building,
+            "sources": self.built_from,  # (a client that knows what it saved can wait for that build)
         }
 
 
@@ -122,6 +126,11 @@ def scan(root: Path) -> dict[str, tuple[int, int]]:
         info = config.stat()
         found[CONFIG_FILE] = (info.st_mtime_ns, info.st_size)
     return found
+
+
+def sources_digest(files: dict[str, tuple[int, int]]) -> str:
+    """A hash of ``scan``'s result: which version of the sources a build started from."""
+    return hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()
 
 
 def reload_path(changed: list[str]) -> str:

@@ -269,10 +269,10 @@ def test_preview_server_survives_chart_faults_and_recovers(tmp_path: Path, share
             ("content/notes/coal.md", "x: year:O", ticks, "content/notes/coal.md:11: chart 'missiles-tested-a-year' "),
         ]
         for path, old, new, expected in faults:
-            status = _edit_and_wait(server, path, old, new)
+            status = server.after_edit(path, old, new, timeout=120)
             assert not status["ok"] and status["error"].startswith(expected), status
             assert server.process.poll() is None and server.get("/")[0] == 200, "the server still answers"
-            status = _edit_and_wait(server, path, new, old)
+            status = server.after_edit(path, new, old, timeout=120)
             assert status["ok"], status
             assert "broadsheet-error" not in server.get("/")[1]
 
@@ -293,15 +293,6 @@ def test_preview_serves_the_last_good_site_while_a_slow_chart_builds(tmp_path: P
         assert server.status()["building"], "the page was served while the build was still running"
         status = server.wait_for(lambda s: not s["building"], timeout=120)
         assert not status["ok"] and "took longer than 20 s" in status["error"]
-
-
-def _edit_and_wait(server, path: str, old: str, new: str) -> dict:
-    generation = server.status()["generation"]
-    file = server.root / path
-    text = file.read_text()
-    assert old in text
-    file.write_text(text.replace(old, new, 1))
-    return server.wait_for(lambda s: s["generation"] > generation, timeout=120)
 
 
 def test_warm_build_reads_tables_from_the_cache(tmp_path: Path, shared_cache: Path, monkeypatch) -> None:
