@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import importlib.util
 import json
 import re
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import colors, declarative
+from . import chartcode, colors, declarative
 from .config import read_site_file
 from .content import Block
 from .data import Package, chart_arguments
@@ -103,6 +101,7 @@ class ChartDef:
     line: int
     code_digest: str  # hash of the module and the sibling modules it imports
     layouts: bool = False  # the function takes ``layout``: it draws its own narrow layout (called once per layout)
+    code: chartcode.ModuleTexts = ()  # those modules' texts as read: what a chart worker runs (``chartcode``)
 
 
 @dataclass(frozen=True)
@@ -134,20 +133,29 @@ class ChartBlock:
         return self.state is None
 
 
-def discover_charts(root: Path) -> dict[str, ChartDef]:
-    """Find every ``@chart("id", data=[...])`` in ``charts/*.py`` by reading the source."""
+def read_chart_sources(root: Path) -> dict[str, bytes]:
+    """The text of every ``charts/*.py``, by module name (no pipe, no link out of the site)."""
     folder = root / CHARTS_DIR
     files = sorted(folder.glob("*.py")) if folder.is_dir() else []
-    sources = {p.stem: read_site_file(root, f"{CHARTS_DIR}/{p.name}") for p in files}  # (no pipe, no link out of the site)
-    found: dict[str, ChartDef] = {}
+    return {p.stem: read_site_file(root, f"{CHARTS_DIR}/{p.name}") for p in files}
+
+
+def discover_charts(root: Path, sources: Mapping[str, bytes] | None = None) -> dict[str, ChartDef]:
+    """Find every ``@chart("id", data=[...])`` in ``charts/*.py`` (or in ``sources``, their
+    texts as already read) by reading the source."""
+    sources = read_chart_sources(root) if sources is None else sources
+    trees: dict[str, ast.Module] = {}
     for stem, raw in sources.items():
-        src = f"{CHARTS_DIR}/{stem}.py"
         try:
-            tree = ast.parse(raw, filename=src)
+            trees[stem] = ast.parse(raw, filename=f"{CHARTS_DIR}/{stem}.py")
         except SyntaxError as exc:
-            raise SiteError(src, exc.lineno, f"Python syntax error: {exc.msg}") from None
-        digest = _digest_code(stem, tree, sources)
-        for chart_def in _chart_decorators(tree, src, digest):
+            raise SiteError(f"{CHARTS_DIR}/{stem}.py", exc.lineno, f"Python syntax error: {exc.msg}") from None
+    imports = {stem: chartcode.imported_siblings(stem, tree, sources) for stem, tree in trees.items()}
+    found: dict[str, ChartDef] = {}
+    for stem, tree in trees.items():
+        src = f"{CHARTS_DIR}/{stem}.py"
+        texts = chartcode.module_texts(stem, imports, sources)
+        for chart_def in _chart_decorators(tree, src, texts):
             if chart_def.id in found:
                 other = found[chart_def.id]
                 raise SiteError(src, chart_def.line, f"chart id '{chart_def.id}' is already used at {other.src}:{other.line}")
@@ -155,7 +163,7 @@ def discover_charts(root: Path) -> dict[str, ChartDef]:
     return found
 
 
-def _chart_decorators(tree: ast.Module, src: str, digest: str) -> Iterator[ChartDef]:
+def _chart_decorators(tree: ast.Module, src: str, texts: chartcode.ModuleTexts) -> Iterator[ChartDef]:
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef):
             continue
@@ -184,26 +192,11 @@ def _chart_decorators(tree: ast.Module, src: str, digest: str) -> Iterator[Chart
                     f'write @chart("{slugify(chart_id)}", ...)',
                 )
             arguments = [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)]
-            yield ChartDef(chart_id, tuple(data), src, deco.lineno, digest, "layout" in arguments)
+            yield ChartDef(chart_id, tuple(data), src, deco.lineno, chartcode.digest_texts(texts), "layout" in arguments, texts)
 
 
 def _name(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
-
-
-def _digest_code(stem: str, tree: ast.Module, sources: Mapping[str, bytes]) -> str:
-    """Hash a module with the sibling modules it imports (one level)."""
-    siblings: set[str] = set()
-    for node in ast.walk(tree):
-        names = (
-            [a.name for a in node.names]
-            if isinstance(node, ast.Import)
-            else [node.module or ""]
-            if isinstance(node, ast.ImportFrom)
-            else []
-        )
-        siblings.update(n.split(".")[0] for n in names if n.split(".")[0] in sources and n != stem)
-    return _digest(b"".join(sources[s] for s in [stem, *sorted(siblings)]))
 
 
 def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: Package) -> ChartBlock:
@@ -334,48 +327,41 @@ def _to_dict(altair_chart: Any, chart_block: ChartBlock) -> dict[str, Any]:
 
 
 def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path, layout: str) -> Any:
-    module = import_chart_module(root, definition)
-    function = next(
-        (f for f in vars(module).values() if getattr(f, "__broadsheet_chart__", (None,))[0] == definition.id),
-        None,
-    )
-    if function is None:
-        raise SiteError(definition.src, definition.line, f"chart '{definition.id}' is not a function decorated with @chart")
-    try:
-        extra = {"layout": layout} if definition.layouts else {}
-        return function(**chart_arguments(frames), **extra)  # (nk-trade -> nk_trade)
-    except SiteError:
-        raise
-    except SystemExit as exc:  # would end the build (or the preview server) with no error
-        raise SiteError(definition.src, _user_line(exc, definition), f"chart '{definition.id}' called sys.exit({exc.code!r})") from None
-    except BaseException as exc:
-        raise SiteError(
-            definition.src, _user_line(exc, definition), f"chart '{definition.id}' failed: {type(exc).__name__}: {first_line(exc)}"
-        ) from None
+    with chartcode.running(root / CHARTS_DIR, definition.code):
+        module = _load_module(root, definition)
+        function = next(
+            (f for f in vars(module).values() if getattr(f, "__broadsheet_chart__", (None,))[0] == definition.id),
+            None,
+        )
+        if function is None:
+            raise SiteError(definition.src, definition.line, f"chart '{definition.id}' is not a function decorated with @chart")
+        try:
+            extra = {"layout": layout} if definition.layouts else {}
+            return function(**chart_arguments(frames), **extra)  # (nk-trade -> nk_trade)
+        except SiteError:
+            raise
+        except SystemExit as exc:  # would end the build (or the preview server) with no error
+            raise SiteError(definition.src, _user_line(exc, definition), f"chart '{definition.id}' called sys.exit({exc.code!r})") from None
+        except BaseException as exc:
+            where = _user_line(exc, definition)
+            raise SiteError(definition.src, where, f"chart '{definition.id}' failed: {type(exc).__name__}: {first_line(exc)}") from None
 
 
 def import_chart_module(root: Path, definition: ChartDef) -> Any:
-    """Import ``charts/NAME.py`` afresh (the preview server re-imports after edits)."""
-    path = root / definition.src
-    folder = str(path.parent)
-    name = f"broadsheet_chart_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    for stale in [n for n, m in sys.modules.items() if Path(getattr(m, "__file__", None) or "/").parent == path.parent]:
-        del sys.modules[stale]  # sibling modules imported for an earlier chart may have changed since
-    sys.path.insert(0, folder)
+    """Import the chart's module afresh from the texts the build read (``chartcode``: never
+    from what is on disk by now; the preview server re-imports after edits)."""
+    with chartcode.running(root / CHARTS_DIR, definition.code):
+        return _load_module(root, definition)
+
+
+def _load_module(root: Path, definition: ChartDef) -> Any:
     try:
-        spec.loader.exec_module(module)
+        return chartcode.load_module(root / definition.src, definition.code)
     except SiteError:
         raise
     except BaseException as exc:  # (SystemExit too: a module must not end the build)
-        raise SiteError(
-            definition.src, _user_line(exc, definition), f"importing the module failed: {type(exc).__name__}: {first_line(exc)}"
-        ) from None
-    finally:
-        sys.path.remove(folder)
-    return module
+        where = _user_line(exc, definition)
+        raise SiteError(definition.src, where, f"importing the module failed: {type(exc).__name__}: {first_line(exc)}") from None
 
 
 def _user_line(exc: BaseException, definition: ChartDef) -> int:

@@ -9,6 +9,7 @@ fork pool, on every core) and writes them through the ``Output``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -23,6 +24,7 @@ from .cards import NOT_A_PAGE, Card
 from .config import Config, read_site_file
 from .content import CONTENT_DIR, Page, new_converter, read_page, to_html
 from .dependencies import TemplateGraph, digest_json, key_of
+from .errors import SiteError
 from .figures import Figure, figure_context
 from .output import Output
 from .pagefiles import published_path, rewrite_refs
@@ -256,4 +258,7 @@ def _with_body(config: Config, page: Page, state: BuildState) -> Page:
     html = state.saved_html(page.src)
     if html:
         return replace(page, html=html)
-    return replace(page, markdown=read_page(page.src, decode(page.src, (config.root / page.src).read_bytes())).markdown)
+    raw = (config.root / page.src).read_bytes()
+    if page.src in state.pages and hashlib.sha256(raw).hexdigest() != state.pages[page.src][0]:  # (its front matter is the older text's)
+        raise SiteError(page.src, None, "the file changed while the site was being built", "build again")
+    return replace(page, markdown=read_page(page.src, decode(page.src, raw)).markdown)

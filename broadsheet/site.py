@@ -12,12 +12,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from .assets import collect_assets
 from .blocks import ParsedBlock, parse_block
 from .cache import Cache
 from .cards import build_cards
-from .charts import CHARTS_DIR, ChartBlock, discover_charts
+from .chartcode import digest_sources
+from .charts import ChartBlock, discover_charts, read_chart_sources
 from .config import Config
 from .content import Page
 from .data import DATA_DIR, Package, load_package
@@ -106,8 +108,10 @@ def build_site(
 def load_site(config: Config, state: BuildState) -> Site:
     files: list[str] = []
     pages = load_pages(config, state, files)
-    package = state.memo("package", folder_digest(config.root / DATA_DIR, "*"), lambda: load_package(config.root))
-    registry = state.memo("charts", folder_digest(config.root / CHARTS_DIR, "*.py"), lambda: discover_charts(config.root))
+    data_key = partial(folder_digest, config.root / DATA_DIR, "*")
+    package = state.memo("package", data_key(), lambda: load_package(config.root), key_again=data_key)
+    sources = read_chart_sources(config.root)  # (read once: the registry's key is what it is made from)
+    registry = state.memo("charts", digest_sources(sources), lambda: discover_charts(config.root, sources))
     blocks: dict[str, tuple[ParsedBlock, ...]] = {}
     charts: dict[str, ChartBlock] = {}
     for page in pages:

@@ -60,11 +60,17 @@ class BuildState:
         memos = {name: memo for name, memo in self.memos.items() if name in SAVED_MEMOS}
         return {**vars(self), "pages": pages, "memos": memos, "converted": 0, "html_loader": None, "_html": None}
 
-    def memo(self, name: str, key: str, compute: Callable[[], Any]) -> Any:
-        """``compute()``, unless the last value under ``name`` was made from the same ``key``."""
-        if name not in self.memos or self.memos[name][0] != key:
-            self.memos[name] = (key, compute())
-        return self.memos[name][1]
+    def memo(self, name: str, key: str, compute: Callable[[], Any], key_again: Callable[[], str] | None = None) -> Any:
+        """``compute()``, unless the last value under ``name`` was made from the same ``key``.
+        ``key_again`` makes the key anew after computing: when the files changed while they
+        were read (an editor saving during the preview's build), the value is used by this
+        build but not kept under a key that does not describe it."""
+        if name in self.memos and self.memos[name][0] == key:
+            return self.memos[name][1]
+        value = compute()
+        if key_again is None or key_again() == key:
+            self.memos[name] = (key, value)
+        return value
 
     def html_store(self) -> HtmlStore:
         """Every page's HTML this state knows: the saved HTML, updated by this build's."""

@@ -118,3 +118,13 @@ def test_memo_recomputes_only_when_its_key_changes() -> None:
     assert state.memo("x", "k1", lambda: calls.append("b") or 2) == 1
     assert state.memo("x", "k2", lambda: calls.append("c") or 3) == 3
     assert calls == ["a", "c"]
+
+
+def test_a_memo_made_while_its_files_changed_is_not_kept_under_the_old_key() -> None:
+    # (the data package read while an editor saves: the key no longer describes the value)
+    state, made = BuildState(), []
+    read = lambda text: lambda: made.append(text) or text  # noqa: E731
+    assert state.memo("package", "k1", read("half-saved"), key_again=lambda: "k2") == "half-saved"
+    assert state.memo("package", "k1", read("as saved")) == "as saved"
+    assert state.memo("package", "k1", read("again")) == "as saved"
+    assert made == ["half-saved", "as saved"]
