@@ -55,8 +55,61 @@ def digest_sources(sources: Mapping[str, bytes]) -> str:
     return hashlib.sha256(b"".join(name.encode() + b"\0" + text + b"\0" for name, text in sorted(sources.items()))).hexdigest()
 
 
-def digest_texts(texts: ModuleTexts) -> str:
-    return hashlib.sha256(b"".join(text for _, text in texts)).hexdigest()
+def function_digest(tree: ast.Module, function: ast.FunctionDef, texts: ModuleTexts) -> str:
+    """A hash of what one chart function's drawing can depend on: its own lines, the
+    module-level functions, classes and constants it reaches (at any depth), the module's
+    imports and other statements run on import, and the sibling modules it imports, whole.
+    Editing another chart's function in the same module leaves it unchanged. (Names
+    reached only through ``globals()`` or ``getattr`` on the module are not seen.)"""
+    lines = texts[0][1].splitlines(keepends=True)
+    defined: dict[str, list[ast.stmt]] = {}
+    shared: list[ast.stmt] = []
+    for index, statement in enumerate(tree.body):
+        names = _defines(statement)
+        if names:
+            for name in names:
+                defined.setdefault(name, []).append(statement)
+        elif not (index == 0 and _is_docstring(statement)):
+            shared.append(statement)  # imports, and whatever runs on import
+    reached: dict[int, ast.stmt] = {id(function): function}
+    todo: list[ast.stmt] = [function]
+    while todo:
+        for name in _names_used(todo.pop()):
+            for statement in defined.get(name, []):
+                if id(statement) not in reached:
+                    reached[id(statement)] = statement
+                    todo.append(statement)
+    statements = sorted([*shared, *reached.values()], key=lambda s: s.lineno)
+    parts = [b"".join(lines[_first_line(s) - 1 : s.end_lineno]) for s in statements]
+    return hashlib.sha256(b"\0".join([*parts, *(text for _, text in texts[1:])])).hexdigest()
+
+
+def _defines(statement: ast.stmt) -> list[str]:
+    """The module-level names a definition or an assignment binds (none for other statements)."""
+    if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [statement.name]
+    targets = (
+        statement.targets
+        if isinstance(statement, ast.Assign)
+        else [statement.target]
+        if isinstance(statement, ast.AnnAssign | ast.AugAssign)
+        else []
+    )
+    return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+
+
+def _names_used(node: ast.AST) -> set[str]:
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return names | {g for n in ast.walk(node) if isinstance(n, ast.Global | ast.Nonlocal) for g in n.names}
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) and isinstance(statement.value.value, str)
+
+
+def _first_line(statement: ast.stmt) -> int:
+    decorators: list[ast.expr] = getattr(statement, "decorator_list", [])
+    return min([statement.lineno, *(d.lineno for d in decorators)])
 
 
 class _ReadText(importlib.abc.SourceLoader):

@@ -99,7 +99,7 @@ class ChartDef:
     datasets: tuple[str, ...]
     src: str  # charts/coal.py
     line: int
-    code_digest: str  # hash of the module and the sibling modules it imports
+    code_digest: str  # hash of the function and what it reaches (``chartcode.function_digest``)
     layouts: bool = False  # the function takes ``layout``: it draws its own narrow layout (called once per layout)
     code: chartcode.ModuleTexts = ()  # those modules' texts as read: what a chart worker runs (``chartcode``)
 
@@ -192,7 +192,8 @@ def _chart_decorators(tree: ast.Module, src: str, texts: chartcode.ModuleTexts) 
                     f'write @chart("{slugify(chart_id)}", ...)',
                 )
             arguments = [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)]
-            yield ChartDef(chart_id, tuple(data), src, deco.lineno, chartcode.digest_texts(texts), "layout" in arguments, texts)
+            digest = chartcode.function_digest(tree, node, texts)
+            yield ChartDef(chart_id, tuple(data), src, deco.lineno, digest, "layout" in arguments, texts)
 
 
 def _name(node: ast.expr) -> str:

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import make_site, run
+from test_errors import edit
+
 from broadsheet.charts import discover_charts, import_chart_module
 
 
@@ -36,3 +39,68 @@ def test_the_key_covers_the_helpers_that_helpers_import(tmp_path: Path) -> None:
     after = discover_charts(root)["one"]
     assert after.code_digest != before
     assert import_chart_module(root, after).one() == "second"
+
+
+TWO = """import altair as alt
+from broadsheet import chart
+
+WIDTH = 300
+COLOR = "#0072B2"
+
+
+def bars(frame):
+    return alt.Chart(frame).mark_bar(color=COLOR)
+
+
+@chart("first", data=[])
+def first():
+    return bars(None).properties(width=WIDTH)
+
+
+@chart("second", data=[])
+def second():
+    return alt.Chart().mark_point()
+"""
+
+
+def keys(tmp_path: Path, text: str) -> dict[str, str]:
+    root = tmp_path / str(len(list(tmp_path.iterdir())))
+    root.mkdir()
+    return {id: d.code_digest for id, d in discover_charts(chart_site(root, {"story": text})).items()}
+
+
+def test_a_chart_key_covers_its_function_and_what_it_reaches_not_the_whole_module(tmp_path: Path) -> None:
+    before = keys(tmp_path, TWO)
+    edits = {  # an edit -> the charts it must redraw
+        ("mark_point()", "mark_point(size=9)"): {"second"},
+        ("width=WIDTH)", "width=WIDTH, height=10)"): {"first"},
+        ('COLOR = "#0072B2"', 'COLOR = "#D55E00"'): {"first"},  # a constant a helper uses
+        ("mark_bar(color=COLOR)", "mark_bar(color=COLOR, opacity=1)"): {"first"},  # the helper
+        ("import altair as alt", "import altair as alt  # charts"): {"first", "second"},  # the module's imports
+        ("WIDTH = 300\n", "WIDTH = 300\nalt.themes.enable('none')\n"): {"first", "second"},  # a statement run on import
+        ('\n\n@chart("second"', '\n\n# Second chart.\n@chart("second"'): set(),  # a comment between functions
+    }
+    for (old, new), redrawn in edits.items():
+        assert old in TWO
+        after = keys(tmp_path, TWO.replace(old, new, 1))
+        assert {id for id in before if before[id] != after[id]} == redrawn, (old, new)
+
+
+COUNTS = """
+
+@chart("counts", data=["tests"])
+def counts(tests):
+    return alt.Chart(tests).mark_bar().encode(x="date_utc:T", y="yield_kt_central:Q")
+"""
+
+
+def test_editing_one_chart_function_redraws_that_chart_only(tmp_path: Path, shared_cache: Path, capsys) -> None:
+    site = make_site(tmp_path)
+    (site / "charts/yields.py").write_text((site / "charts/yields.py").read_text() + COUNTS)
+    page = site / "content/index.md"
+    page.write_text(page.read_text() + "\n```chart\nid: counts\ntitle: Counts\ndescription: Bars.\n```\n")
+    assert run(site, cache=shared_cache) == 0
+    capsys.readouterr()
+    edit(site / "charts/yields.py", 'mark_bar().encode(x="date_utc:T"', 'mark_bar(opacity=0.9).encode(x="date_utc:T"')
+    assert run(site, cache=shared_cache) == 0
+    assert "3 charts (2 from cache)" in capsys.readouterr().out  # (yields, and the page's declarative chart)
