@@ -1,19 +1,27 @@
 # Set-up and everyday commands. `make serve` and `make test` work on a fresh machine.
 VENV ?= .venv
 PY := $(VENV)/bin/python
+RUNTIME := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
 .PHONY: site serve test fast check lint types golden bench weight chromium clean runtime
 
-$(STAMP): requirements.txt requirements-dev.txt
-	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# What building and serving need (requirements.txt) is installed first and alone: `make serve`
+# on a fresh machine does not wait for the test and lint tools.
+$(RUNTIME): requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) -r requirements.txt
+	touch $(RUNTIME)
+
+$(STAMP): $(RUNTIME) requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
 	touch $(STAMP)
 
-site: $(STAMP)            ## build the site into public/
+site: $(RUNTIME)          ## build the site into public/
 	$(PY) build.py
 
-serve: $(STAMP)           ## build, serve on http://127.0.0.1:8000 and reload on change
+serve: $(RUNTIME)         ## build, serve on http://127.0.0.1:8000 and reload on change
 	$(PY) build.py serve
 
 chromium:                 ## Debian's Chromium for the browser tests (Playwright downloads nothing)
