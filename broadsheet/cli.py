@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import __version__
 from .cache import CACHE_DIR, Cache
 from .config import load_config, relative_url_warning
 from .errors import SiteError
@@ -17,6 +18,7 @@ COMMANDS = ("build", "serve", "check", "new")
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog=Path(sys.argv[0]).name, description="Build a Broadsheet data-journalism site.")
+    main.add_argument("--version", action="version", version=f"broadsheet {__version__}")
     commands = main.add_subparsers(dest="command")
     new = commands.add_parser("new", help="make a starter site in a new folder")
     new.add_argument("dir", type=Path, help="the folder to create")
@@ -44,7 +46,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not any(a in COMMANDS or a in ("-h", "--help") for a in argv):
+    if not any(a in COMMANDS or a in ("-h", "--help", "--version") for a in argv):
         argv.insert(0, "build")  # plain `python build.py [--out DIR ...]` builds
     args = parser().parse_args(argv)
     try:
