@@ -106,7 +106,7 @@ def build_site(
 def load_site(config: Config, state: BuildState) -> Site:
     files: list[str] = []
     pages = load_pages(config, state, files)
-    package = state.memo("package", folder_digest(config.root / DATA_DIR, "*"), lambda: load_package(config.root))
+    package = state.memo("package", folder_digest(config.root / DATA_DIR, "**/*"), lambda: load_package(config.root))
     registry = state.memo("charts", folder_digest(config.root / CHARTS_DIR, "*.py"), lambda: discover_charts(config.root))
     blocks: dict[str, tuple[ParsedBlock, ...]] = {}
     charts: dict[str, ChartBlock] = {}

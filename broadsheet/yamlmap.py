@@ -215,6 +215,11 @@ def check_fields(doc: YamlMap, spec: FieldSpec, what: str) -> None:
     for key in doc.values:
         if key not in spec:
             raise doc.error(key, f"unknown key '{key}' in {what}", known(spec))
+    check_types(doc, spec, what)
+
+
+def check_types(doc: YamlMap, spec: FieldSpec, what: str) -> None:
+    """Raise a ``SiteError`` at the offending line for missing or mistyped keys of ``spec``."""
     for key, (kind, required) in spec.items():
         if key not in doc.values:
             if required:

@@ -73,7 +73,7 @@ CASES = {
         "data/datapackage.yaml",
         "    sources:\n      - title: Yao et al. 2018\n        path: https://doi.org/10.1785/0220180134\n",
         "",
-        "data/datapackage.yaml:25: a data resource needs 'sources'",
+        "data/datapackage.yaml:25: dataset 'tests' has no source",
     ),
     "chart without description": (
         "content/index.md",
