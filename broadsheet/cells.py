@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import calendar
 import datetime as dt
 import json
 import math
@@ -244,8 +245,39 @@ def _temporal(field: Field, cell: str, what: str) -> dt.datetime:
                 raise ValueError
             return dt.datetime.fromisoformat(cell.replace("Z", "+00:00") if cell.endswith("Z") else cell)
         except ValueError:
-            raise CellError(f"not {what} in an ISO 8601 form") from None
+            partial = _month(cell) if field.type == "date" and field.format == "any" else None
+            if partial is None:
+                raise CellError(f"not {what} in an ISO 8601 form, or a month such as 2012-01, 2012-Jan or Jan 2012") from None
+            return partial
     return _parse(cell, field.format, what)
+
+
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name} | {
+    name.lower(): number for number, name in enumerate(calendar.month_name) if name
+}
+_MONTH_FORMS = (
+    re.compile(r"^(?P<year>[0-9]{4})-(?P<month>[0-9]{2})$", re.ASCII),  # 2012-01
+    re.compile(r"^(?P<year>[0-9]{4})[- ](?P<name>[A-Za-z]{3,9})$", re.ASCII),  # 1993-Jan
+    re.compile(r"^(?P<name>[A-Za-z]{3,9})[- ](?P<year>[0-9]{4})$", re.ASCII),  # Jan 1993, January-1993
+    re.compile(r"^(?P<day>[0-9]{1,2}) (?P<name>[A-Za-z]{3,9}) (?P<year>[0-9]{4})$", re.ASCII),  # 31 Jan 2012
+    re.compile(r"^(?P<name>[A-Za-z]{3,9}) (?P<day>[0-9]{1,2}), (?P<year>[0-9]{4})$", re.ASCII),  # Jan 31, 2012
+)
+
+
+def _month(cell: str) -> dt.datetime | None:
+    """A date written with its month's name, or a month alone (its first day): what a
+    ``date`` field of format ``any`` reads beyond ISO 8601. Numeric day/month orders
+    (01/02/2012) are not guessed: they need a pattern."""
+    for form in _MONTH_FORMS:
+        match = form.fullmatch(cell)
+        if match:
+            parts = match.groupdict()
+            month = int(parts["month"]) if parts.get("month") else _MONTHS.get(str(parts["name"]).lower())
+            try:
+                return dt.datetime(int(parts["year"]), month or 0, int(parts.get("day") or 1))
+            except ValueError:
+                return None
+    return None
 
 
 def _parse(cell: str, fmt: str, what: str) -> dt.datetime:

@@ -166,6 +166,9 @@ def check_output(folder: Path, site: Site) -> Iterator[Problem]:
             if broken:
                 yield where.problem(line, broken, ref)
     yield from _unused_datasets(site)
+    for warning in site.package.warnings:  # (a warning in build and serve: a problem here and under --strict)
+        path, line, message = warning.split(":", 2)
+        yield Problem(path, int(line), message.strip().removeprefix("warning: "))
 
 
 def _broken(folder: Path, rel: str, ref: str, scans: dict[str, PageScan], base: str) -> str | None:

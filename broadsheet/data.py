@@ -37,8 +37,8 @@ FORMATS = {"csv": "csv", "tsv": "tsv", "json": "json", "text/csv": "csv", "text/
 PACKAGE_KEYS: FieldSpec = {
     **{key: ("any", False) for key in ("$schema", "profile", "id", "image", "created", "keywords", "version", "homepage")},
     "name": ("text", False),
-    "title": ("text", False),
-    "description": ("text", False),
+    "title": ("any", False),  # (published packages leave some empty: "")
+    "description": ("any", False),
     "resources": ("list", True),
     "licenses": ("list", False),
     "sources": ("list", False),
@@ -49,8 +49,8 @@ RESOURCE_KEYS: FieldSpec = {
     "name": ("text", True),
     "path": ("any", False),
     "data": ("any", False),
-    "title": ("text", False),
-    "description": ("text", False),
+    "title": ("any", False),
+    "description": ("any", False),
     "sources": ("list", False),
     "licenses": ("list", False),
     "contributors": ("list", False),
@@ -231,15 +231,15 @@ def load_dataset(root: Path, entry: YamlMap, shared: Shared, notes: Notes, verif
     schema = _schema(root, entry, location, notes)
     fields = _fields(schema, notes)
     dialect = _dialect(root, entry, location, notes, "\t" if kind == "tsv" else ",")
-    rows, lines = _rows(src, raw, kind, fields, dialect, entry)
+    rows, lines = _rows(src, raw, kind, fields, dialect, entry, notes if location.prefix else None)
     check_keys(src, rows, lines, fields, _keys(schema, fields))
     if verify:
         check_pins(entry, src, raw)
     return Dataset(
         name=location.prefix + name,
         src=src,
-        title=values.get("title") or name,
-        description=str(values.get("description", "")).strip(),
+        title=str(values.get("title") or name),
+        description=str(values.get("description") or "").strip(),
         sources=sources,
         licenses=_sources(entry, "licenses", notes) or shared.licenses,
         fields=fields,
@@ -350,10 +350,14 @@ def _keys(schema: YamlMap, fields: tuple[Field, ...]) -> list[tuple[str, tuple[s
     return keys
 
 
-def _rows(src: str, raw: bytes, kind: str, fields: tuple[Field, ...], dialect: Dialect, entry: YamlMap) -> tuple[Any, Any]:
+def _rows(
+    src: str, raw: bytes, kind: str, fields: tuple[Field, ...], dialect: Dialect, entry: YamlMap, by_position: Notes | None
+) -> tuple[Any, Any]:
+    """The table's rows and their lines (``by_position``: a downloaded package's header may
+    name its columns otherwise than its schema; a warning says so)."""
     encoding = str(entry.values.get("encoding", "utf-8"))
     if kind in ("csv", "tsv") and "data" not in entry.values:
-        return read_csv(src, raw, fields, dialect, encoding)
+        return read_csv(src, raw, fields, dialect, encoding, by_position)
     if "data" in entry.values:
         items, lines = entry.values["data"], [item.line for item in entry.items("data")]
     else:

@@ -11,9 +11,8 @@ property it was meant to be would be silently missing.
 
 from __future__ import annotations
 
-import difflib
-import os
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,12 +154,28 @@ def _mapping(value: dict[str, Any], tree: Any, path: str) -> YamlMap:
     return YamlMap(value, lines, path, line, children)
 
 
+def _distance(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) from ``a`` to ``b``: a typo is
+    one or two; ``related`` (a publisher's own key) is not ``created`` misspelt."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    rows = [list(range(len(b) + 1))]
+    for i, x in enumerate(a, 1):
+        row = [i]
+        for j, y in enumerate(b, 1):
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (x != y)))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
 def check_properties(doc: YamlMap, spec: FieldSpec, what: str, notes: Notes) -> None:
     """Check the known properties' types (at their lines) and required ones; note a key
     that looks like a misspelt known one. Other keys are the publisher's own: allowed."""
     for key in doc.values:
         if key not in spec:
-            near = difflib.get_close_matches(key, list(spec), n=1, cutoff=0.8) or [k for k in spec if k.lower() == key.lower()]
+            near = [k for k in spec if k.lower() == key.lower() or _distance(k, key) <= (1 if len(k) < 10 else 2)]
             if near:
                 notes.append(f"{doc.path}:{doc.line_of(key)}: warning: unknown key '{key}' in {what}: did you mean '{near[0]}'?")
     check_types(doc, spec, what)

@@ -24,8 +24,8 @@ STRING_FORMATS = ("default", "email", "uri", "uuid", "binary")
 FIELD_KEYS: FieldSpec = {
     "name": ("text", True),
     "type": ("text", False),
-    "title": ("text", False),
-    "description": ("text", False),
+    "title": ("any", False),  # (published packages leave some empty)
+    "description": ("any", False),
     "unit": ("text", False),  # (Broadsheet's: the axis and table heading show it)
     "format": ("text", False),
     "constraints": ("mapping", False),
@@ -210,8 +210,8 @@ def read_field(item: YamlMap, schema_missing: tuple[str, ...], notes: Notes) -> 
     field = Field(
         name=name,
         type=kind,
-        title=values.get("title", ""),
-        description=values.get("description", ""),
+        title=str(values.get("title") or ""),
+        description=str(values.get("description") or ""),
         unit=values.get("unit", ""),
         format=_format(item, name, kind),
         missing_values=missing_values(item, "missingValues") if "missingValues" in values else schema_missing,

@@ -50,9 +50,11 @@ def validate_csv(
 
 
 def read_csv(
-    src: str, raw: bytes, fields: tuple[Field, ...], dialect: Dialect, encoding: str = "utf-8"
+    src: str, raw: bytes, fields: tuple[Field, ...], dialect: Dialect, encoding: str = "utf-8", by_position: list[str] | None = None
 ) -> tuple[tuple[Row, ...], tuple[int, ...]]:
-    """The rows as canonical cells, and the line each starts at."""
+    """The rows as canonical cells, and the line each starts at. With ``by_position`` (a
+    list of warnings), a header whose names differ from the schema's but whose columns are
+    as many is read by position, as Table Schema v1 allows, with a warning."""
     text = decode(src, raw, encoding)
     reader = csv.reader(io.StringIO(text, newline=""), **dialect.reader_options())  # type: ignore[arg-type]
     comment = dialect.comment_char
@@ -67,6 +69,14 @@ def read_csv(
                 continue
             if not header_seen:
                 header_seen = True
+                names = [f.name for f in fields]
+                if by_position is not None and len(row) == len(names) and row != names:
+                    differ = next(i for i, (a, b) in enumerate(zip(row, names, strict=True)) if a != b)
+                    by_position.append(
+                        f"{src}:{row_line}: warning: column {differ + 1} is {row[differ]!r} in the header and "
+                        f"{names[differ]!r} in the schema: read by position"
+                    )
+                    continue
                 check_header(src, row, fields, dialect)
                 continue
             if not any(row):
