@@ -167,8 +167,8 @@ def check_output(folder: Path, site: Site) -> Iterator[Problem]:
                 yield where.problem(line, broken, ref)
     yield from _unused_datasets(site)
     for warning in site.package.warnings:  # (a warning in build and serve: a problem here and under --strict)
-        path, line, message = warning.split(":", 2)
-        yield Problem(path, int(line), message.strip().removeprefix("warning: "))
+        src, number, text = warning.split(":", 2)
+        yield Problem(src, int(number), text.strip().removeprefix("warning: "))
 
 
 def _broken(folder: Path, rel: str, ref: str, scans: dict[str, PageScan], base: str) -> str | None:

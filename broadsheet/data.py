@@ -37,8 +37,8 @@ FORMATS = {"csv": "csv", "tsv": "tsv", "json": "json", "text/csv": "csv", "text/
 PACKAGE_KEYS: FieldSpec = {
     **{key: ("any", False) for key in ("$schema", "profile", "id", "image", "created", "keywords", "version", "homepage")},
     "name": ("text", False),
-    "title": ("any", False),  # (published packages leave some empty: "")
-    "description": ("any", False),
+    "title": ("string", False),  # (published packages leave some empty: "")
+    "description": ("string", False),
     "resources": ("list", True),
     "licenses": ("list", False),
     "sources": ("list", False),
@@ -49,8 +49,8 @@ RESOURCE_KEYS: FieldSpec = {
     "name": ("text", True),
     "path": ("any", False),
     "data": ("any", False),
-    "title": ("any", False),
-    "description": ("any", False),
+    "title": ("string", False),
+    "description": ("string", False),
     "sources": ("list", False),
     "licenses": ("list", False),
     "contributors": ("list", False),

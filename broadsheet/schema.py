@@ -24,8 +24,8 @@ STRING_FORMATS = ("default", "email", "uri", "uuid", "binary")
 FIELD_KEYS: FieldSpec = {
     "name": ("text", True),
     "type": ("text", False),
-    "title": ("any", False),  # (published packages leave some empty)
-    "description": ("any", False),
+    "title": ("string", False),  # (published packages leave some empty)
+    "description": ("string", False),
     "unit": ("text", False),  # (Broadsheet's: the axis and table heading show it)
     "format": ("text", False),
     "constraints": ("mapping", False),

@@ -170,7 +170,7 @@ CASES = {
         "data/datapackage.yaml",
         "          description: Calendar year",
         "          description: [Calendar, year]",
-        "data/datapackage.yaml:17: 'description' must be non-empty text",
+        "data/datapackage.yaml:17: 'description' must be text",
     ),
     "unknown field type": (
         "data/datapackage.yaml",
