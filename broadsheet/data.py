@@ -46,6 +46,7 @@ PACKAGE_KEYS: FieldSpec = {
 }
 RESOURCE_KEYS: FieldSpec = {
     **{key: ("any", False) for key in ("$schema", "profile", "type", "bytes", "homepage", "scheme", "encoding", "mediatype")},
+    "compression": ("any", False),  # (a compressed table is not read: a warning says so)
     "name": ("text", True),
     "path": ("any", False),
     "data": ("any", False),
@@ -215,6 +216,8 @@ def load_dataset(root: Path, entry: YamlMap, shared: Shared, notes: Notes, verif
             return None
         raise entry.error(None, "a data resource needs 'schema'")
     kind = _format(entry)
+    if "compression" in values or str(values.get("path", "")).lower().endswith(COMPRESSED):
+        kind = None  # (a compressed file: unpack it beside the descriptor)
     if kind is None:
         notes.append(
             f"{entry.path}:{entry.line_of('name')}: warning: resource '{name}' is not read: Broadsheet reads CSV, TSV and JSON tables"
@@ -261,6 +264,9 @@ def _format(entry: YamlMap) -> str | None:
         return "json"
     path = values.get("path")
     return FORMATS.get(PurePosixPath(path).suffix.lower().lstrip(".")) if isinstance(path, str) else "csv"
+
+
+COMPRESSED = (".zip", ".gz", ".bz2", ".xz", ".zst")
 
 
 def _contents(root: Path, entry: YamlMap, location: Location) -> tuple[str, bytes]:

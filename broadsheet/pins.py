@@ -43,6 +43,8 @@ def check_pins(entry: YamlMap, src: str, raw: bytes) -> None:
         actual = hashlib.new(algorithm, raw).hexdigest()
         if expected != actual:
             message = f"resource '{name}': {src} does not match its hash (its {algorithm} is {actual}; 'hash' says {expected})"
+            if algorithm == "sha1" and hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest() == expected:
+                hint = f"'hash' is git's hash of the file (git hash-object), not its sha1; run: broadsheet data pin {name}"
             raise entry.error("hash", message, hint)
     size = entry.values.get("bytes")
     if isinstance(size, int) and not isinstance(size, bool) and size != len(raw):

@@ -297,3 +297,20 @@ def test_data_pin_adds_a_hash_to_a_json_descriptor_and_checks_values_first(tmp_p
     assert pin(site, "gdp/gdp") == 1
     assert "data/gdp/data/gdp.csv:2: column 'Value': not a number" in capsys.readouterr().err
     assert json.loads((site / "data/gdp/datapackage.json").read_text()) == descriptor  # untouched
+
+
+def test_licence_names_link_to_their_path(tmp_path: Path, shared_cache: Path) -> None:
+    site = package_site(tmp_path)
+    page = site / "content" / "notes" / "coal.md"
+    page.write_text(page.read_text() + "\n```datasets\nnames: [gdp/gdp]\n```\n")
+    assert run(site, cache=shared_cache) == 0
+    html = (site / "public" / "notes" / "coal" / "index.html").read_text()
+    assert '<a href="http://opendatacommons.org/licenses/pddl/" rel="license external noopener">Public Domain</a>' in html
+
+
+def test_a_hash_written_by_git_is_named_as_such(tmp_path: Path) -> None:
+    blob = hashlib.sha1(b"blob %d\0" % len(CSV.encode()) + CSV.encode()).hexdigest()  # what vega-datasets publishes
+    site = package_site(tmp_path, with_resource(hash=f"sha1:{blob}"))
+    with pytest.raises(SiteError) as caught:
+        load_package(site)
+    assert "git's hash of the file (git hash-object)" in str(caught.value.hint)
