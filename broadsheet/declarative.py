@@ -140,7 +140,7 @@ def schema_title(field: Field | None, aggregate: str | None = None) -> str | Non
     title = field.title or field.name.replace("_", " ").capitalize()
     if aggregate and aggregate != "count":
         title = f"{aggregate.capitalize()} of {title[0].lower()}{title[1:]}"
-    return f"{title} ({field.unit})" if field.unit and field.unit not in title else title
+    return f"{title} ({field.unit})" if field.unit and field.unit.lower() not in title.lower() else title
 
 
 TITLED_CHANNELS = ("x", "y", "color", "fill", "stroke", "size", "shape", "opacity", "theta", "radius", "row", "column", "facet", "text")
