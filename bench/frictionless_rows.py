@@ -53,13 +53,19 @@ def main(path: str) -> None:
                 package = frictionless.Package(yaml.safe_load(file), basepath=os.path.dirname(os.path.abspath(path)))
         else:
             package = frictionless.Package(path)
-        package.infer()
+        for resource in package.resources:  # (one that cannot be inferred is reported with its rows)
+            try:
+                resource.infer()
+            except Exception:  # noqa: BLE001, S112
+                continue
         out["descriptor"] = package.to_descriptor()
     except Exception as exc:  # noqa: BLE001 (any failure is a result to report)
         out["error"] = f"{type(exc).__name__}: {exc}"
         print(json.dumps(out))
         return
     for resource in package.resources:
+        if not getattr(resource, "tabular", True):  # (an image, a map: not a table to compare)
+            continue
         entry: dict[str, Any] = {"rows": None, "error": None}
         try:
             with resource:

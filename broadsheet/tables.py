@@ -175,6 +175,8 @@ def json_cell(src: str, line: int, field: Field, value: Any) -> str | None:
         text = "true" if value else "false"
     elif isinstance(value, (dict, list)):
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    elif isinstance(value, float) and value.is_integer() and field.type in ("integer", "year"):
+        text = str(int(value))  # (JSON's 10.0 is the number 10)
     else:
         text = repr(value) if isinstance(value, float) else str(value)
     return read(src, line, field, text)

@@ -314,3 +314,13 @@ def test_a_hash_written_by_git_is_named_as_such(tmp_path: Path) -> None:
     with pytest.raises(SiteError) as caught:
         load_package(site)
     assert "git's hash of the file (git hash-object)" in str(caught.value.hint)
+
+
+def test_a_whole_json_number_is_an_integer_and_a_fraction_is_not(tmp_path: Path) -> None:
+    fields = [{"name": "a", "type": "integer"}]
+    site = package_site(tmp_path, {**GDP, "resources": [{"name": "j", "path": "data/j.json", "schema": {"fields": fields}}]})
+    (site / "data/gdp/data/j.json").write_text('[{"a": 10.0}]')
+    assert load_package(site).datasets["gdp/j"].rows == (("10",),)
+    (site / "data/gdp/data/j.json").write_text('[{"a": 10.0},\n {"a": 17.5}]')
+    with pytest.raises(SiteError, match=r"data/gdp/data/j.json:2: column 'a': not an integer, found '17.5'"):
+        load_package(site)
