@@ -23,16 +23,24 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel built from a copy of the sources (a build writes beside them), installed
     into a folder of its own (the test venv supplies the dependencies)."""
     work = tmp_path_factory.mktemp("package")
+    wheel = build_wheel(work)
+    subprocess.run([*PIP, "install", "--no-deps", "--target", str(work / "lib"), str(wheel)], check=True)
+    return work
+
+
+PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+
+
+def build_wheel(work: Path) -> Path:
+    """The wheel, built from a copy of the sources (a build writes beside them) into ``work/dist``."""
     source = work / "source"
     for name in ("broadsheet", "templates", "static"):
         shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, source / name)
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(work / "dist"), str(source)], check=True)
+    subprocess.run([*PIP, "wheel", "--no-deps", "--no-build-isolation", "-w", str(work / "dist"), str(source)], check=True)
     (wheel,) = (work / "dist").glob("broadsheet-*.whl")
-    subprocess.run([*pip, "install", "--no-deps", "--target", str(work / "lib"), str(wheel)], check=True)
-    return work
+    return wheel
 
 
 def broadsheet(installed: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -135,14 +143,7 @@ def test_the_wheel_installs_builds_and_checks_in_an_empty_environment(tmp_path: 
     """What a new user does: a fresh virtual environment with nothing in it, the wheel
     installed from the package index with its declared dependencies (pip resolves them, as
     it would for the user), then ``new``, ``build`` and ``check`` on the starter."""
-    source = tmp_path / "source"
-    for name in ("broadsheet", "templates", "static"):
-        shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(REPO / name, source / name)
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist"), str(source)], check=True)
-    (wheel,) = (tmp_path / "dist").glob("broadsheet-*.whl")
+    wheel = build_wheel(tmp_path)
     subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True)
     bin_dir = tmp_path / "venv" / "bin"
     before = subprocess.run([bin_dir / "python", "-m", "pip", "list", "--format=freeze"], capture_output=True, text=True, check=True)
