@@ -7,4 +7,6 @@ from .errors import SiteError
 from .output import MemoryOutput, Output
 from .site import BuildResult, build_site
 
+__version__ = "0.1.0"  # the same as pyproject.toml's (tests/test_package.py checks)
+
 __all__ = ["BuildResult", "Cache", "Config", "MemoryOutput", "Output", "SiteError", "build_site", "chart", "load_config"]

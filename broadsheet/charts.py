@@ -282,6 +282,7 @@ def compile_spec(
     spec = escape_fields(spec, columns)
     if chart_block.definition:
         _check_fields(spec, chart_block.definition, [package.datasets[name] for name in chart_block.datasets])
+        spec = declarative.title_from_schema(spec, [package.datasets[name] for name in chart_block.datasets])
     config = spec.get("config", {})
     view = config.get("view", {})
     if view.get("continuousWidth") == ALTAIR_DEFAULT_SIZE and view.get("continuousHeight") == ALTAIR_DEFAULT_SIZE:

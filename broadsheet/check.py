@@ -166,6 +166,9 @@ def check_output(folder: Path, site: Site) -> Iterator[Problem]:
             if broken:
                 yield where.problem(line, broken, ref)
     yield from _unused_datasets(site)
+    for warning in site.package.warnings:  # (a warning in build and serve: a problem here and under --strict)
+        src, number, text = warning.split(":", 2)
+        yield Problem(src, int(number), text.strip().removeprefix("warning: "))
 
 
 def _broken(folder: Path, rel: str, ref: str, scans: dict[str, PageScan], base: str) -> str | None:
@@ -201,9 +204,11 @@ def as_written(ref: str, base: str) -> str:
 
 
 def _unused_datasets(site: Site) -> Iterator[Problem]:
+    """The site's own datasets that no block uses (a package downloaded whole may hold more
+    tables than a story needs)."""
     used = {dataset.name for blocks in site.blocks.values() for block in blocks for dataset in block.datasets()}
     for name, dataset in site.package.datasets.items():
-        if name not in used:
+        if name not in used and not dataset.package:
             yield Problem(dataset.src, None, f"dataset '{name}' is never used by a chart, table or datasets block")
 
 

@@ -6,20 +6,27 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import __version__
 from .cache import CACHE_DIR, Cache
 from .config import load_config, relative_url_warning
 from .errors import SiteError
 from .output import Output, check_cache_folder, check_destination, clean_leftovers
 from .state import SavedState
 
-COMMANDS = ("build", "serve", "check", "new")
+COMMANDS = ("build", "serve", "check", "new", "data")
 
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog=Path(sys.argv[0]).name, description="Build a Broadsheet data-journalism site.")
+    main.add_argument("--version", action="version", version=f"broadsheet {__version__}")
     commands = main.add_subparsers(dest="command")
     new = commands.add_parser("new", help="make a starter site in a new folder")
     new.add_argument("dir", type=Path, help="the folder to create")
+    data = commands.add_parser("data", help="work on the site's data packages")
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    pin = data_commands.add_parser("pin", help="check the data, then write each changed file's hash into its descriptor")
+    pin.add_argument("name", nargs="?", help="a dataset (gdp/gdp); without one, every pinned file that changed")
+    pin.add_argument("--root", type=Path, default=Path("."), help="site folder (default: current folder)")
     for name, text in (
         ("build", "build the site into public/ (the default)"),
         ("serve", "build, serve and rebuild on change"),
@@ -44,7 +51,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not any(a in COMMANDS or a in ("-h", "--help") for a in argv):
+    if not any(a in COMMANDS or a in ("-h", "--help", "--version") for a in argv):
         argv.insert(0, "build")  # plain `python build.py [--out DIR ...]` builds
     args = parser().parse_args(argv)
     try:
@@ -64,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.command == "new":
         return new(args.dir)
+    if args.command == "data":
+        return pin(args.root.resolve(), args.name)
     root = args.root.resolve()
     cache = Cache(None if args.no_cache else _out(root, args.cache_dir or Path(CACHE_DIR)))
     if cache.folder is not None:
@@ -103,7 +112,21 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:  # (the state stays marked stale: the output is whole and new)
         print(f"error: {os_error(error)}: {out} was built, but not its saved state: the next build will build everything", file=sys.stderr)
         return 1
+    for warning in result.site.package.warnings:
+        print(warning, file=sys.stderr)
     print(result.summary())
+    return 0
+
+
+def pin(root: Path, name: str | None) -> int:
+    from .pins import plan_pins, write_pins
+
+    pins = plan_pins(root, name)
+    write_pins(root, pins)
+    for made in pins:
+        print(f"{made.descriptor}:{made.line}: {'added' if made.added else 'updated'} the hash of '{made.name}' ({made.src}): {made.value}")
+    if not pins:
+        print("every pinned file matches its hash" if name is None else f"'{name}' already matches its hash")
     return 0
 
 

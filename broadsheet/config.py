@@ -147,13 +147,14 @@ _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f\"'<>\\`]")
 
 
 def relative_url_warning(config: Config) -> str | None:
-    """A one-line warning when feeds and social cards will carry relative URLs, which
-    feed readers and social sites can't resolve; None when ``base_url`` is absolute."""
+    """A one-line warning when the feed, sitemap and robots.txt's Sitemap line are left out
+    (they need absolute URLs) and social cards carry relative URLs; None when ``base_url``
+    is absolute."""
     if config.origin:
         return None
     return (
-        f"warning: base_url {config.base_url!r} is a path: feed.xml and social cards get relative URLs; "
-        "set an absolute base_url in site.toml or pass --base-url https://..."
+        f"warning: base_url {config.base_url!r} is a path: no feed.xml, sitemap.xml or robots.txt Sitemap line is published "
+        "(they need absolute URLs) and social cards get relative URLs; set an absolute base_url in site.toml or pass --base-url https://..."
     )
 
 

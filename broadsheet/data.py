@@ -1,69 +1,82 @@
-"""Datasets: ``data/datapackage.yaml`` (a Frictionless Data Package) and its CSV files.
+"""Datasets: the data packages in ``data/``, as their publishers wrote them.
 
-Every CSV is read with its resource's dialect and validated against its schema when
-loaded; errors point at the CSV row. Cells are kept as canonical text (``schema.py``:
-ISO dates, plain numbers, ``None`` when missing): tables and downloads need no pandas,
-and ``frame`` builds a typed pandas DataFrame only for charts that need one.
+``data/datapackage.yaml`` (or ``.json``) is the site's own package: its resources are
+named as they are (``coal_monthly``). A package downloaded whole goes in a folder of its
+own, ``data/gdp/datapackage.json`` with its files where it keeps them (``data/gdp/data/
+gdp.csv``): its resources are named ``FOLDER/NAME`` (``gdp/gdp``). Sources, licences and
+contributors given once for a package are every resource's that gives none; a resource
+without a ``schema`` in a downloaded package is a file it ships (an image, a map), not a
+dataset. Every table is read and checked when loaded (``tables.py``); a changed file is
+validated before its ``hash`` is compared, so a bad value is reported at its line first.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from .config import decode_utf8, read_site_file
-from .errors import CONTROL, SiteError, known
-from .schema import TYPES, CellError, Dialect, Field, read_cell, read_dialect, read_field
-from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document
+from .config import read_site_file
+from .descriptor import Location, Notes, check_properties, find_descriptors, read_descriptor
+from .errors import SiteError, known
+from .pins import check_pins
+from .schema import Dialect, Field, missing_values, read_dialect, read_field
+from .tables import check_keys, decode, json_lines, read_csv, read_items, validate_csv
+from .yamlmap import FieldSpec, YamlMap
 
-__all__ = ["TYPES", "Dataset", "Dialect", "Field", "Package", "Source", "load_package", "validate_csv"]
+__all__ = ["Dataset", "Dialect", "Field", "Package", "Source", "load_package", "validate_csv"]
 
 DATA_DIR = "data"
 PACKAGE_FILE = "data/datapackage.yaml"
+FORMATS = {"csv": "csv", "tsv": "tsv", "json": "json", "text/csv": "csv", "text/tab-separated-values": "tsv", "application/json": "json"}
 
 PACKAGE_KEYS: FieldSpec = {
+    **{key: ("any", False) for key in ("$schema", "profile", "id", "image", "created", "keywords", "version", "homepage")},
     "name": ("text", False),
-    "title": ("text", False),
-    "description": ("text", False),
+    "title": ("string", False),  # (published packages leave some empty: "")
+    "description": ("string", False),
     "resources": ("list", True),
     "licenses": ("list", False),
     "sources": ("list", False),
-    "profile": ("text", False),
-    "homepage": ("text", False),
-    "version": ("text", False),
+    "contributors": ("list", False),
 }
 RESOURCE_KEYS: FieldSpec = {
+    **{key: ("any", False) for key in ("$schema", "profile", "type", "bytes", "homepage", "scheme", "encoding", "mediatype")},
+    "compression": ("any", False),  # (a compressed table is not read: a warning says so)
     "name": ("text", True),
-    "path": ("text", True),
-    "title": ("text", True),
-    "description": ("text", False),
-    "sources": ("list", True),
+    "path": ("any", False),
+    "data": ("any", False),
+    "title": ("string", False),
+    "description": ("string", False),
+    "sources": ("list", False),
     "licenses": ("list", False),
-    "schema": ("mapping", True),
+    "contributors": ("list", False),
+    "schema": ("text or mapping", False),
     "format": ("text", False),
-    "mediatype": ("text", False),
-    "encoding": ("text", False),
-    "profile": ("text", False),
     "hash": ("text", False),
-    "dialect": ("any", False),
+    "dialect": ("text or mapping", False),
 }
 SCHEMA_KEYS: FieldSpec = {
+    "$schema": ("any", False),
     "fields": ("list", True),
-    "primaryKey": ("any", False),
-    "foreignKeys": ("any", False),
-    "missingValues": ("list of text", False),
+    "fieldsMatch": ("text", False),
+    "primaryKey": ("text or list", False),
+    "uniqueKeys": ("list", False),
+    "foreignKeys": ("any", False),  # (knowingly not checked: another package's keys may not be here)
+    "missingValues": ("list", False),
 }
-SOURCE_KEYS: FieldSpec = {"title": ("text", False), "name": ("text", False), "path": ("text", False), "email": ("text", False)}
-# Links the engine writes from data: web and mail addresses, and paths on the site.
-URL_SCHEMES = ("http", "https", "mailto")
-HASHES = ("md5", "sha1", "sha256", "sha512")  # Frictionless: "md5" when no "algorithm:" prefix
+SOURCE_KEYS: FieldSpec = {
+    **{key: ("any", False) for key in ("role", "roles", "organization", "givenName", "familyName", "version")},
+    "title": ("text", False),
+    "name": ("text", False),
+    "path": ("text", False),
+    "email": ("text", False),
+}
+URL_SCHEMES = ("http", "https", "mailto")  # links the engine writes from data; and paths on the site
 
 
 @dataclass(frozen=True)
@@ -74,22 +87,24 @@ class Source:
 
 @dataclass(frozen=True)
 class Dataset:
-    name: str
+    name: str  # coal_monthly, or gdp/gdp for a resource of data/gdp/datapackage.json
     src: str  # data/coal.csv
-    title: str
+    title: str  # the resource's title, or its name
     description: str
     sources: tuple[Source, ...]
     licenses: tuple[Source, ...]
     fields: tuple[Field, ...]
     rows: tuple[tuple[str | None, ...], ...] = field(repr=False)  # canonical cells, None when missing
-    raw: bytes = field(repr=False)
+    raw: bytes = field(repr=False)  # published as it is
     dialect: Dialect = field(default=Dialect())  # (frozen: one shared default is safe)
+    format: str = "csv"  # csv, tsv or json (the file's; inline data is published as JSON)
+    package: str = ""  # the folder of a downloaded package (gdp), or "" for the site's own
 
     @property
     def digest(self) -> str:
         """A hash of what the dataset's rows are made from: the file, and how it is read
         (the same bytes with another ``format`` or ``missingValues`` are other data)."""
-        return hashlib.sha256(self.raw + repr((self.fields, self.dialect)).encode()).hexdigest()
+        return hashlib.sha256(self.raw + repr((self.fields, self.dialect, self.format)).encode()).hexdigest()
 
     @property
     def parameter(self) -> str:
@@ -97,8 +112,17 @@ class Dataset:
         return parameter_name(self.name)
 
     @property
+    def filename(self) -> str:
+        return f"{PurePosixPath(self.name).name}.{self.format}"
+
+    @property
     def url(self) -> str:
-        return f"/data/{self.name}.csv"
+        return f"/data/{self.name}.{self.format}"
+
+    @property
+    def kind(self) -> str:
+        """The download's format as readers know it: CSV, TSV, JSON."""
+        return self.format.upper()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -108,34 +132,15 @@ class Dataset:
         return next(f for f in self.fields if f.name == name)
 
     def frame(self) -> Any:
-        """A pandas DataFrame typed by the schema (integer -> Int64, date and datetime ->
-        datetime64, time -> text "hh:mm:ss", missing values -> NA).
+        from .frames import make_frame
 
-        Made from the canonical cells ``validate_csv`` checked, not by parsing the file
-        again, so the values a chart gets are exactly the values that passed the checks."""
-        import pandas as pd
-
-        frame = pd.DataFrame(list(self.rows), columns=list(self.columns), dtype=object)
-        frame = frame.where(frame.notna(), float("nan"))
-        for f in self.fields:
-            if f.type in ("integer", "year"):  # exact, even past 2**53
-                frame[f.name] = pd.array([int(c) if isinstance(c, str) else None for c in frame[f.name]], dtype="Int64")
-            elif f.type == "number":
-                frame[f.name] = pd.to_numeric(frame[f.name]).astype("float64")
-            elif f.type == "date":
-                frame[f.name] = pd.to_datetime(frame[f.name], format="%Y-%m-%d")
-            elif f.type == "datetime":  # (UTC when the file gave an offset: see schema._datetime)
-                frame[f.name] = pd.to_datetime(frame[f.name], format="ISO8601")
-            elif f.type == "boolean":
-                frame[f.name] = frame[f.name].map({"true": True, "false": False}).astype("boolean")
-            else:  # text: pandas' string type, as read_csv gives (Altair writes its missing values as null, not NaN)
-                frame[f.name] = frame[f.name].astype("str")
-        return frame
+        return make_frame(self)
 
 
 @dataclass(frozen=True)
 class Package:
     datasets: Mapping[str, Dataset]
+    warnings: tuple[str, ...] = ()  # "path:line: warning: ...", printed by build, errors under check and --strict
 
     def get(self, name: str, path: str, line: int | None) -> Dataset:
         if name not in self.datasets:
@@ -143,94 +148,237 @@ class Package:
         return self.datasets[name]
 
 
-def load_package(root: Path) -> Package:
-    """Read and validate ``data/datapackage.yaml`` and every CSV it describes."""
+@dataclass(frozen=True)
+class Shared:
+    """What a package gives once for all its resources."""
+
+    location: Location
+    sources: tuple[Source, ...]
+    licenses: tuple[Source, ...]
+
+
+def load_package(root: Path, verify: bool = True) -> Package:
+    """Read and validate every data package in ``data/`` and every table they describe
+    (``verify=False``: without comparing hashes, for ``broadsheet data pin``)."""
+    locations = find_descriptors(root, DATA_DIR)
     csvs = sorted(p.relative_to(root).as_posix() for p in (root / DATA_DIR).glob("*.csv"))
-    try:
-        raw = read_site_file(root, PACKAGE_FILE, line=1)
-    except FileNotFoundError:
-        if csvs:
-            raise SiteError(csvs[0], None, "this CSV is not described", f"describe it in {PACKAGE_FILE}") from None
-        return Package({})
-    doc, lists = parse_document(decode_utf8(PACKAGE_FILE, raw).removeprefix("\ufeff"), PACKAGE_FILE)
-    check_fields(doc, PACKAGE_KEYS, "the data package")
-    if len(lists.get("resources", [])) != len(doc.values["resources"]):
-        raise doc.error("resources", "each resource must be a mapping (name, path, title, sources, schema)")
-    _sources(doc, "sources", url_required=False)
-    _sources(doc, "licenses", url_required=False)
+    if csvs and not any(loc.prefix == "" for loc in locations):
+        raise SiteError(csvs[0], None, "this CSV is not described", f"describe it in {PACKAGE_FILE}")
     datasets: dict[str, Dataset] = {}
-    parameters: dict[str, str] = {}
-    for entry in lists["resources"]:
-        dataset = load_dataset(root, entry)
+    notes: Notes = []
+    try:
+        for location in locations:
+            _load_location(root, location, datasets, notes, verify)
+    except SiteError as error:  # (a misspelt key is often the cause: say so with the error)
+        if notes:
+            error.hint = "; ".join(filter(None, [error.hint, *notes]))
+        raise
+    described = {d.src for d in datasets.values()}
+    for src in csvs:
+        if src not in described:
+            raise SiteError(src, None, "this CSV is not described", f"add a resource for it to {PACKAGE_FILE}")
+    return Package(datasets, tuple(notes))
+
+
+def _load_location(root: Path, location: Location, datasets: dict[str, Dataset], notes: Notes, verify: bool) -> None:
+    doc = read_descriptor(root, location.src, None)
+    check_properties(doc, PACKAGE_KEYS, "the data package", notes)
+    entries = doc.items("resources")
+    if any(not entry.values for entry in entries):
+        raise doc.error("resources", "each resource must be a mapping (name, path, title, sources, schema)")
+    shared = Shared(location, _sources(doc, "sources", notes), _sources(doc, "licenses", notes))
+    parameters = {d.parameter: d.name for d in datasets.values()}
+    for entry in entries:
+        dataset = load_dataset(root, entry, shared, notes, verify)
+        if dataset is None:
+            continue
         if dataset.name in datasets:
             raise entry.error("name", f"two resources are named '{dataset.name}'")
         if dataset.parameter in parameters:
             raise entry.error(
                 "name",
                 f"resources '{parameters[dataset.parameter]}' and '{dataset.name}' would both reach Python charts as '{dataset.parameter}'",
-                "rename one ('-' and '.' in a name become '_' in a chart function's parameters)",
+                "rename one ('-', '.' and '/' in a name become '_' in a chart function's parameters)",
             )
         datasets[dataset.name] = dataset
         parameters[dataset.parameter] = dataset.name
-    described = {d.src for d in datasets.values()}
-    for src in csvs:
-        if src not in described:
-            raise SiteError(src, None, "this CSV is not described", f"add a resource for it to {PACKAGE_FILE}")
-    return Package(datasets)
 
 
-def load_dataset(root: Path, entry: YamlMap) -> Dataset:
-    check_fields(entry, RESOURCE_KEYS, "a data resource")
-    values = entry.values
-    name, path = values["name"], values["path"]
+def load_dataset(root: Path, entry: YamlMap, shared: Shared, notes: Notes, verify: bool = True) -> Dataset | None:
+    """One resource as a dataset, or None for a file a downloaded package ships."""
+    check_properties(entry, RESOURCE_KEYS, "a data resource", notes)
+    values, location = entry.values, shared.location
+    name = values["name"]
     if not re.match(r"^[a-z0-9][a-z0-9._-]*$", name, re.ASCII):
         raise entry.error("name", f"resource name '{name}' must use lowercase letters, digits, '-', '_' and '.'")
-    src = f"{DATA_DIR}/{path}"
-    if "/" in path or "\\" in path or not path.endswith(".csv") or path.startswith("."):
-        raise entry.error("path", f"path '{path}' must name a CSV file in data/")
-    try:
-        raw = read_site_file(root, src, PACKAGE_FILE, entry.line_of("path"))
-    except FileNotFoundError:
-        raise entry.error("path", f"resource '{name}' points to {src}, which does not exist") from None
-    sources = _sources(entry, "sources", url_required=True)
+    if "schema" not in values:
+        if location.prefix:
+            return None
+        raise entry.error(None, "a data resource needs 'schema'")
+    kind = _format(entry)
+    if "compression" in values or str(values.get("path", "")).lower().endswith(COMPRESSED):
+        kind = None  # (a compressed file: unpack it beside the descriptor)
+    if kind is None:
+        notes.append(
+            f"{entry.path}:{entry.line_of('name')}: warning: resource '{name}' is not read: Broadsheet reads CSV, TSV and JSON tables"
+        )
+        return None
+    src, raw = _contents(root, entry, location)
+    sources = _sources(entry, "sources", notes, url_required=True) or shared.sources
     if not sources:
         raise entry.error(
-            "sources", f"dataset '{name}' has no source", "every dataset needs at least one source with a title and a path (URL)"
+            "sources" if "sources" in values else "name",
+            f"dataset '{location.prefix}{name}' has no source",
+            "every dataset needs at least one source with a title and a path (URL), its own or its package's",
         )
-    if "hash" in values:
-        check_hash(entry, name, src, raw)
-    fields = _fields(entry)
-    dialect = read_dialect(entry)
-    rows = validate_csv(src, raw, fields, dialect)
+    schema = _schema(root, entry, location, notes)
+    fields = _fields(schema, notes)
+    dialect = _dialect(root, entry, location, notes, "\t" if kind == "tsv" else ",")
+    rows, lines = _rows(src, raw, kind, fields, dialect, entry, notes if location.prefix else None)
+    check_keys(src, rows, lines, fields, _keys(schema, fields))
+    if verify:
+        check_pins(entry, src, raw)
     return Dataset(
-        name=name,
+        name=location.prefix + name,
         src=src,
-        title=values["title"],
-        description=str(values.get("description", "")).strip(),
+        title=str(values.get("title") or name),
+        description=str(values.get("description") or "").strip(),
         sources=sources,
-        licenses=_sources(entry, "licenses", url_required=False),
+        licenses=_sources(entry, "licenses", notes) or shared.licenses,
         fields=fields,
         rows=rows,
         raw=raw,
         dialect=dialect,
+        format="json" if "data" in values else kind,
+        package=location.prefix.rstrip("/"),
     )
 
 
-def check_hash(entry: YamlMap, name: str, src: str, raw: bytes) -> None:
-    """Verify the resource's Frictionless ``hash`` (``sha256:<hex>``; plain hex is MD5)."""
-    algorithm, _, expected = str(entry.values["hash"]).rpartition(":")
-    algorithm = algorithm.lower() or "md5"
-    if algorithm not in HASHES:
-        raise entry.error("hash", f"resource '{name}': unknown hash algorithm '{algorithm}'", known(HASHES))
-    actual = hashlib.new(algorithm, raw).hexdigest()
-    if len(expected) != len(actual) or not re.fullmatch("[0-9a-fA-F]+", expected):
-        raise entry.error("hash", f"resource '{name}': hash must be {algorithm}:<{len(actual)} hex digits>, found {expected!r}")
-    if expected.lower() != actual:
+def _format(entry: YamlMap) -> str | None:
+    """csv, tsv or json, from ``format``, ``mediatype`` or the path's extension; None for another."""
+    values = entry.values
+    if "format" in values or "mediatype" in values:
+        given = str(values.get("format") or values.get("mediatype")).lower().lstrip(".")
+        return FORMATS.get(given)
+    if "data" in values:
+        return "json"
+    path = values.get("path")
+    return FORMATS.get(PurePosixPath(path).suffix.lower().lstrip(".")) if isinstance(path, str) else "csv"
+
+
+COMPRESSED = (".zip", ".gz", ".bz2", ".xz", ".zst")
+
+
+def _contents(root: Path, entry: YamlMap, location: Location) -> tuple[str, bytes]:
+    """Where the table is and its bytes: the file at ``path`` (inside the package's folder),
+    or the inline ``data`` (published as the JSON it is)."""
+    values, name = entry.values, entry.values["name"]
+    if "data" in values:
+        import json
+
+        return entry.path, json.dumps(values["data"], ensure_ascii=False, indent=1).encode()
+    path = values.get("path")
+    if isinstance(path, list):
+        raise entry.error("path", f"resource '{name}' is in several files: Broadsheet reads a table from one", "join the files into one")
+    if not isinstance(path, str) or not path.strip():
+        raise entry.error(None, f"resource '{name}' needs a 'path' (or inline 'data')")
+    if "://" in path:
         raise entry.error(
-            "hash",
-            f"resource '{name}': {src} does not match its hash (its {algorithm} is {actual}; 'hash' says {expected.lower()})",
-            "if the file changed on purpose, update 'hash'; otherwise restore the file",
+            "path",
+            f"resource '{name}': path {path!r} is a URL; Broadsheet reads files in the site",
+            "download the file beside the descriptor",
         )
+    parts = PurePosixPath(path).parts
+    if path.startswith(("/", "\\")) or "\\" in path or ".." in parts or any(p.startswith(".") for p in parts):
+        raise entry.error("path", f"path '{path}' must be a file inside {location.folder}/ (a relative path without '..')")
+    src = f"{location.folder}/{path}"
+    try:
+        return src, read_site_file(root, src, entry.path, entry.line_of("path"))
+    except FileNotFoundError:
+        raise entry.error("path", f"resource '{name}' points to {src}, which does not exist") from None
+
+
+def _schema(root: Path, entry: YamlMap, location: Location, notes: Notes) -> YamlMap:
+    """The resource's schema, inline or in a file of the package (``schema: schema.json``)."""
+    if isinstance(entry.values["schema"], str):
+        return _referenced(root, entry, "schema", location)
+    schema = entry.child("schema")
+    check_properties(schema, SCHEMA_KEYS, "a schema", notes)
+    return schema
+
+
+def _dialect(root: Path, entry: YamlMap, location: Location, notes: Notes, delimiter: str) -> Dialect:
+    if isinstance(entry.values.get("dialect"), str):
+        spec = _referenced(root, entry, "dialect", location)
+        entry = YamlMap({"dialect": spec.values}, {"dialect": spec.line}, spec.path, spec.line, {"dialect": spec})
+    return read_dialect(entry, notes, delimiter)
+
+
+def _referenced(root: Path, entry: YamlMap, key: str, location: Location) -> YamlMap:
+    path = entry.values[key]
+    if not path.endswith((".json", ".yaml", ".yml")):
+        kind = "(fields, ...)" if key == "schema" else "(delimiter, quoteChar, ...)"
+        raise entry.error(key, f"'{key}' must be a mapping {kind} or the path of a JSON or YAML file, found {path!r}")
+    if "://" in path or path.startswith("/") or ".." in PurePosixPath(path).parts:
+        raise entry.error(key, f"'{key}' {path!r} must be a file inside {location.folder}/", "Broadsheet reads no URLs")
+    try:
+        return read_descriptor(root, f"{location.folder}/{path}", entry.line_of(key), entry.path)
+    except FileNotFoundError:
+        raise entry.error(key, f"'{key}' points to {location.folder}/{path}, which does not exist") from None
+
+
+def _fields(schema: YamlMap, notes: Notes) -> tuple[Field, ...]:
+    check_properties(schema, SCHEMA_KEYS, "a schema", [])
+    items = schema.items("fields")
+    if not items:
+        raise schema.error("fields", "schema needs a list of fields")
+    missing = missing_values(schema, "missingValues") if "missingValues" in schema.values else ("",)  # (a field's own list replaces it)
+    fields = tuple(read_field(item, missing, notes) for item in items)
+    names = [f.name for f in fields]
+    for item, f in zip(items, fields, strict=True):
+        if names.count(f.name) > 1:
+            raise item.error("name", f"two fields are named '{f.name}'")
+    return fields
+
+
+def _keys(schema: YamlMap, fields: tuple[Field, ...]) -> list[tuple[str, tuple[str, ...]]]:
+    """``primaryKey``, ``uniqueKeys`` and ``unique`` columns, each checked to name fields."""
+    names = {f.name for f in fields}
+    keys: list[tuple[str, tuple[str, ...]]] = [("unique", (f.name,)) for f in fields if f.constraints.unique]
+    found = [("primaryKey", schema.values["primaryKey"])] if "primaryKey" in schema.values else []
+    found += [("uniqueKeys", key) for key in schema.values.get("uniqueKeys", [])]
+    for what, key in found:
+        columns = (key,) if isinstance(key, str) else tuple(key) if isinstance(key, list) else ()
+        unknown = [c for c in columns if c not in names] or ([] if columns else [repr(key)])
+        if unknown:
+            raise schema.error(what, f"{what} names '{unknown[0]}', which is not a field", known(names))
+        keys.append((what, columns))
+    return keys
+
+
+def _rows(
+    src: str, raw: bytes, kind: str, fields: tuple[Field, ...], dialect: Dialect, entry: YamlMap, by_position: Notes | None
+) -> tuple[Any, Any]:
+    """The table's rows and their lines (``by_position``: a downloaded package's header may
+    name its columns otherwise than its schema; a warning says so)."""
+    encoding = str(entry.values.get("encoding", "utf-8"))
+    if kind in ("csv", "tsv") and "data" not in entry.values:
+        return read_csv(src, raw, fields, dialect, encoding, by_position)
+    if "data" in entry.values:
+        items, lines = entry.values["data"], [item.line for item in entry.items("data")]
+    else:
+        import json
+
+        text = decode(src, raw, encoding)
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SiteError(src, exc.lineno, f"invalid JSON: {exc.msg}") from None
+        lines = json_lines(text)
+    if not isinstance(items, list):
+        raise SiteError(src, entry.line_of("data") if "data" in entry.values else 1, "a table must be an array (of objects, or of arrays)")
+    rows, row_lines = read_items(src, items, lines, fields, dialect.header)
+    return tuple(rows), tuple(row_lines)
 
 
 def url_problem(url: str) -> str | None:
@@ -246,8 +394,8 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-def _sources(entry: YamlMap, key: str, url_required: bool) -> tuple[Source, ...]:
-    """The ``sources`` (or ``licenses``) of a resource, each checked at its own line."""
+def _sources(entry: YamlMap, key: str, notes: Notes, url_required: bool = False) -> tuple[Source, ...]:
+    """The ``sources`` (or ``licenses``) of a package or resource, each checked at its own line."""
     if key not in entry.values:
         return ()
     if not isinstance(entry.values[key], list):
@@ -256,7 +404,7 @@ def _sources(entry: YamlMap, key: str, url_required: bool) -> tuple[Source, ...]
     for item in entry.items(key):
         if not item.values:
             raise item.error(None, f"each of '{key}' must be a mapping with a title and a path (URL)")
-        check_fields(item, SOURCE_KEYS, f"an item of '{key}'")
+        check_properties(item, SOURCE_KEYS, f"an item of '{key}'", notes)
         title = item.values.get("title") or item.values.get("name")
         if not title:
             raise item.error(None, f"each of '{key}' needs a title")
@@ -270,96 +418,12 @@ def _sources(entry: YamlMap, key: str, url_required: bool) -> tuple[Source, ...]
     return tuple(out)
 
 
-def _fields(entry: YamlMap) -> tuple[Field, ...]:
-    schema = entry.child("schema")
-    check_fields(schema, SCHEMA_KEYS, "a schema")
-    items = schema.items("fields")
-    if not items:
-        raise schema.error("fields", "schema needs a list of fields")
-    missing = tuple(schema.values.get("missingValues", [""]))  # (Frictionless: a field's own list replaces it)
-    return tuple(read_field(item, missing) for item in items)
-
-
 def parameter_name(dataset: str) -> str:
-    """``nk-trade`` -> ``nk_trade``: the keyword a chart function gets a dataset's frame
-    under ('-' and '.' can't be part of a Python name)."""
-    return re.sub(r"[-.]", "_", dataset)
+    """``nk-trade`` -> ``nk_trade``, ``gdp/gdp`` -> ``gdp_gdp``: the keyword a chart function
+    gets a dataset's frame under ('-', '.' and '/' can't be part of a Python name)."""
+    return re.sub(r"[-./]", "_", dataset)
 
 
 def chart_arguments(frames: Mapping[str, Any]) -> dict[str, Any]:
     """A chart function's keyword arguments: each dataset's frame by its parameter name."""
     return {parameter_name(name): frame for name, frame in frames.items()}
-
-
-Row = tuple[str | None, ...]
-DEFAULT_DIALECT = Dialect()
-
-
-def validate_csv(src: str, raw: bytes, fields: tuple[Field, ...], dialect: Dialect = DEFAULT_DIALECT) -> tuple[Row, ...]:
-    """Read the CSV with ``dialect``, check the header and every cell against the schema;
-    return the rows as canonical cells (``schema.read_cell``)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise SiteError(src, line, "not valid UTF-8 text") from None
-    control = CONTROL.search(text)
-    if control:  # (a cell may end up in a chart's SVG, which the social-card rasteriser parses)
-        line = text.count("\n", 0, control.start()) + 1
-        raise SiteError(src, line, f"control character U+{ord(control.group()):04X} is not allowed", "remove it from the file")
-    reader = csv.reader(io.StringIO(text, newline=""), **dialect.reader_options())  # type: ignore[arg-type]
-    if dialect.header:
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise SiteError(src, 1, "the file is empty", "the first line must name the columns") from None
-        except csv.Error as exc:
-            raise SiteError(src, 1, f"not valid CSV: {exc}") from None
-        _check_header(src, header, fields, dialect)
-    rows = []
-    line = reader.line_num
-    try:
-        for row in reader:
-            row_line = line + 1
-            line = reader.line_num
-            if not row:
-                continue
-            if len(row) != len(fields):
-                raise SiteError(src, row_line, f"expected {len(fields)} cells, found {len(row)}", _delimiter_hint(row, dialect))
-            rows.append(tuple(_cell(src, row_line, f, cell) for f, cell in zip(fields, row, strict=True)))
-    except csv.Error as exc:
-        raise SiteError(src, reader.line_num, f"not valid CSV: {exc}") from None
-    return tuple(rows)
-
-
-def _cell(src: str, line: int, field: Field, cell: str) -> str | None:
-    try:
-        return read_cell(field, cell)
-    except CellError as exc:
-        found = "" if str(exc) == "a value is required" else f", found {cell!r}"
-        raise SiteError(src, line, f"column '{field.name}': {exc}{found}") from None
-
-
-def _delimiter_hint(row: list[str], dialect: Dialect) -> str | None:
-    """A hint when the file seems to use another delimiter than the dialect says."""
-    if len(row) == 1:
-        for other in (";", "\t", "|", ","):
-            if other != dialect.delimiter and other in row[0]:
-                return f"is the file separated by {other!r}? say so in the resource's dialect: {{delimiter: {other!r}}}"
-    return None
-
-
-def _check_header(src: str, header: list[str], fields: tuple[Field, ...], dialect: Dialect) -> None:
-    names = [f.name for f in fields]
-    if len(header) == 1 and len(names) > 1:
-        hint = _delimiter_hint(header, dialect)
-        if hint:
-            raise SiteError(src, 1, f"the header has one column, {header[0]!r}; the schema lists {len(names)}", hint)
-    for name in names:
-        if name not in header:
-            raise SiteError(src, 1, f"column '{name}' is missing", f"the schema in {PACKAGE_FILE} lists it")
-    for name in header:
-        if name not in names:
-            raise SiteError(src, 1, f"column '{name}' is not in the schema", f"describe it in {PACKAGE_FILE} or remove it")
-    if header != names:
-        raise SiteError(src, 1, "columns are not in the schema's order", "expected: " + ", ".join(names))

@@ -10,10 +10,11 @@ turns it into an Altair chart. Axis titles come from the schema (a field's ``tit
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .data import Dataset
+from .data import Dataset, Field
+from .fields import unescape
 from .yamlmap import FieldSpec, YamlMap
 
 MARKS = ("bar", "line", "point", "area", "rule", "text", "tick", "circle", "square")
@@ -126,10 +127,73 @@ def _titled(kind: Any, value: Any, dataset: Dataset) -> Any:
         return channel
     names = fields_of(value)
     field = next((f for f in dataset.fields if names and f.name == names[0]), None)
-    if field is None or not (field.title or field.unit):
-        return channel
-    title = field.title or field.name.replace("_", " ").capitalize()
     aggregate = re.match(r"^(\w+)\(", value) if isinstance(value, str) else None
-    if aggregate and aggregate.group(1) != "count":
-        title = f"{aggregate.group(1).capitalize()} of {title[0].lower()}{title[1:]}"
-    return channel.title(f"{title} ({field.unit})" if field.unit and field.unit not in title else title)
+    title = schema_title(field, aggregate.group(1) if aggregate else None)
+    return channel.title(title) if title else channel
+
+
+def schema_title(field: Field | None, aggregate: str | None = None) -> str | None:
+    """A channel's title from the data package: the field's ``title`` (or its name) with its
+    ``unit``, ``Mean of ...`` when aggregated; None when the schema gives neither."""
+    if field is None or not (field.title or field.unit):
+        return None
+    title = field.title or field.name.replace("_", " ").capitalize()
+    if aggregate and aggregate != "count":
+        title = f"{aggregate.capitalize()} of {title[0].lower()}{title[1:]}"
+    return f"{title} ({field.unit})" if field.unit and field.unit.lower() not in title.lower() else title
+
+
+TITLED_CHANNELS = ("x", "y", "color", "fill", "stroke", "size", "shape", "opacity", "theta", "radius", "row", "column", "facet", "text")
+
+
+def title_from_schema(spec: dict[str, Any], datasets: list[Dataset]) -> dict[str, Any]:
+    """A Python chart's Vega-Lite spec with axis, legend and header titles from its
+    datasets' schema, as a declarative chart gets them, where the chart sets none (a
+    field a transform makes, even under a dataset column's name, keeps Vega-Lite's)."""
+    fields = {f.name: f for dataset in reversed(datasets) for f in dataset.fields}
+    made = set(_made_fields(spec))
+    # a channel the author titled anywhere keeps that title: layers share an axis, and
+    # Vega-Lite would join the author's title and ours ("Yield (kt), Yield kt central")
+    authored = {channel for channel, definition in _definitions(spec) if _has_title(definition)}
+    for channel, definition in _definitions(spec):
+        if channel not in authored and isinstance(definition.get("field"), str) and not _has_title(definition):
+            name = unescape(definition["field"])
+            title = None if name in made else schema_title(fields.get(name), definition.get("aggregate"))
+            if title:
+                definition["title"] = title
+    return spec
+
+
+def _definitions(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every channel definition in the spec, with its channel (tooltip items one by one)."""
+    for node in _dicts(spec):
+        encoding = node.get("encoding")
+        if not isinstance(encoding, dict):
+            continue
+        for channel in (*TITLED_CHANNELS, "tooltip"):
+            found = encoding.get(channel)
+            yield from ((channel, d) for d in (found if isinstance(found, list) else [found]) if isinstance(d, dict))
+
+
+def _has_title(definition: dict[str, Any]) -> bool:
+    guides = [definition.get(key) for key in ("axis", "legend", "header")]
+    return "title" in definition or any(isinstance(guide, dict) and "title" in guide for guide in guides)
+
+
+def _dicts(value: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from _dicts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _dicts(item)
+
+
+def _made_fields(spec: dict[str, Any]) -> Iterator[str]:
+    """Every name a transform anywhere in the spec writes (``as``)."""
+    for node in _dicts(spec):
+        for transform in node.get("transform", []) if isinstance(node.get("transform"), list) else []:
+            for inner in _dicts(transform):
+                made = inner.get("as")
+                yield from [made] if isinstance(made, str) else [m for m in made if isinstance(m, str)] if isinstance(made, list) else []

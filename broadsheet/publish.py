@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import partial
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -74,6 +74,13 @@ class Renderer:
     bodies: dict[str, Page] = field(default_factory=dict)  # src -> page with its HTML or Markdown
     converter: Any = None  # the Markdown converter, made if a page needs one
 
+    @cached_property
+    def feed(self) -> bool:
+        """Whether the site has a feed: Atom ids and links must be absolute IRIs (RFC 4287),
+        so only with an absolute ``base_url``, and only with a dated page to give the feed
+        its ``updated``."""
+        return bool(self.site.config.origin) and bool(_dated(self.site))
+
     def prepare(self, pages: Sequence[Page], any_work: bool) -> None:
         """Before the pool forks: give each page its body, make what workers share."""
         self.bodies = {page.src: _with_body(self.site.config, page, self.state) for page in pages}
@@ -92,6 +99,7 @@ class Renderer:
             "page": page,
             "content": Markup(self.render_blocks(blocks, body)),
             "nav": self.nav,
+            "feed": self.feed,
             "has_charts": any(block.chart is not None for block in blocks),
             "scripts": sorted({name for block in blocks for name in block.scripts}),
             "social_image": published_path(links.image, self.assets.url) if links.image else self.cards[page.url].url,
@@ -132,14 +140,17 @@ def environment(config: Config, templates: TemplateGraph, assets: Assets, state:
     return LazyEnvironment(make)
 
 
-def shared_key(config: Config, nav: Sequence[Page], assets: Assets) -> str:
-    """What every rendered file is made from: the config, the navigation, the static files."""
-    return digest_json([repr(config), [(p.url, p.label, p.order) for p in nav], [(n, a.dest) for n, a in sorted(assets.files.items())]])
+def shared_key(config: Config, nav: Sequence[Page], assets: Assets, feed: bool) -> str:
+    """What every rendered file is made from: the config, the navigation, the static files,
+    whether there is a feed to link to."""
+    return digest_json(
+        [repr(config), [(p.url, p.label, p.order) for p in nav], [(n, a.dest) for n, a in sorted(assets.files.items())], feed]
+    )
 
 
 def plan_site(site: Site, renderer: Renderer, templates: TemplateGraph) -> list[Planned]:
     """Every output file of the site, pages first (their order is the pool's)."""
-    shared = shared_key(site.config, renderer.nav, renderer.assets)
+    shared = shared_key(site.config, renderer.nav, renderer.assets, renderer.feed)
     return [
         *_page_files(site, renderer, templates, shared),
         *_embed_files(renderer, templates, shared),
@@ -173,22 +184,29 @@ def _embed_files(renderer: Renderer, templates: TemplateGraph, shared: str) -> l
 
 
 def _template_files(site: Site, renderer: Renderer, templates: TemplateGraph, shared: str) -> list[Planned]:
+    """404, and with an absolute ``base_url`` the sitemap (its ``loc``s must be absolute URLs)
+    and the feed (when a page is dated)."""
     card = renderer.cards[NOT_A_PAGE].url
     published = [p for p in site.pages if not p.draft]  # a --drafts preview must not announce drafts
     every_page = [p.front_matter() for p in published]
-    dated = [p for p in published if p.date or p.updated]
-    feed = {"pages": sorted(dated, key=_last_change, reverse=True), "updated": max(map(_last_change, dated), default=None)}
-    files = (
-        ("404.html", [card], lambda: {"page": None, "nav": renderer.nav, "has_charts": False, "social_image": card}),
-        ("feed.xml", every_page, lambda: feed),
-        ("sitemap.xml", every_page, lambda: {"pages": published}),
-    )
+    dated = _dated(site)
+    feed: dict[str, Any] = {"pages": sorted(dated, key=_last_change, reverse=True), "updated": max(map(_last_change, dated), default=None)}
+    not_found: dict[str, Any] = {"page": None, "nav": renderer.nav, "has_charts": False, "social_image": card, "feed": renderer.feed}
+    files: list[tuple[str, list[Any], Callable[[], dict[str, Any]]]] = [("404.html", [card], lambda: not_found)]
+    if site.config.origin:
+        files.append(("sitemap.xml", every_page, lambda: {"pages": published}))
+    if renderer.feed:
+        files.append(("feed.xml", every_page, lambda: feed))
     planned = []
     for name, parts, context in files:
         key = key_of([shared, templates.closure_digest(frozenset({name})), *parts])
         planned.append(Planned(name, key, partial(renderer.template, name, name, context)))
     planned.append(Planned("_headers", "", partial(renderer.template, "_headers", "_headers", dict)))
     return planned
+
+
+def _dated(site: Site) -> list[Page]:
+    return [p for p in site.pages if not p.draft and (p.date or p.updated)]
 
 
 def _narrow_spec(figure: Figure) -> Made:
@@ -198,7 +216,7 @@ def _narrow_spec(figure: Figure) -> Made:
 def _copied_files(site: Site, renderer: Renderer) -> list[Planned]:
     """Files written as they are, or named by their content (charts' specs, kept while there)."""
     config = site.config
-    robots = f"User-agent: *\nAllow: /\nSitemap: {config.absolute_url('/sitemap.xml')}\n"
+    robots = "User-agent: *\nAllow: /\n" + (f"Sitemap: {config.absolute_url('/sitemap.xml')}\n" if config.origin else "")
     files: list[tuple[str, str | bytes]] = [("robots.txt", robots)]
     files += [(card.url.lstrip("/"), card.png) for card in set(renderer.cards.values())]
     planned = [Planned(dest, "", partial(Made, dest, data)) for dest, data in files]

@@ -1,74 +1,109 @@
-"""A resource's Table Schema fields and CSV dialect, the Frictionless way, and the
-reading of one cell into its canonical text.
+"""A resource's Table Schema fields and CSV dialect, the Frictionless way (v1 and v2).
 
-Agencies publish ``2012/01/31``, ``35,361``, ``1.234,5``, ``$35``, ``n/a`` and
-timestamps; the schema says how (``format``, ``groupChar``, ``decimalChar``,
-``bareNumber``, ``missingValues``) and ``read_cell`` turns each cell into one canonical
-form: ISO dates and times, plain ASCII numbers (``35361``, ``1234.5``), or ``None`` for
-a missing value. Tables and chart frames are made from that form only, so every cell
-the check accepts means one thing everywhere.
+Every property the Table Schema and CSV Dialect specifications define is read here: used
+(types and formats, ``missingValues``, ``groupChar``, ``decimalChar``, ``bareNumber``,
+``trueValues``/``falseValues``, every constraint, ``categories``, the dialect's options)
+or knowingly ignored (``rdfType``, ``example``, ``categoriesOrdered``, ``jsonSchema``,
+``caseSensitiveHeader``, spreadsheet and SQL options); a misspelt one is a warning
+(``descriptor.check_properties``). ``cells.py`` reads a cell by its field.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import math
 import re
-import uuid
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+from dataclasses import dataclass, field
 
+from .cells import NUMERIC, TYPES, CellError, read_cell
+from .descriptor import FieldSpec, Notes, check_properties
 from .errors import known
-from .yamlmap import FieldSpec, YamlMap, check_fields
+from .yamlmap import YamlMap
 
-TYPES = ("string", "integer", "number", "date", "datetime", "time", "year", "boolean")
 TEMPORAL = ("date", "datetime", "time")
 STRING_FORMATS = ("default", "email", "uri", "uuid", "binary")
 FIELD_KEYS: FieldSpec = {
     "name": ("text", True),
     "type": ("text", False),
-    "title": ("text", False),
-    "description": ("text", False),
-    "unit": ("text", False),
+    "title": ("string", False),  # (published packages leave some empty)
+    "description": ("string", False),
+    "unit": ("text", False),  # (Broadsheet's: the axis and table heading show it)
     "format": ("text", False),
     "constraints": ("mapping", False),
     "example": ("any", False),
-    "missingValues": ("list of text", False),
+    "rdfType": ("any", False),
+    "missingValues": ("list", False),
     "groupChar": ("any", False),
     "decimalChar": ("any", False),
     "bareNumber": ("boolean", False),
+    "trueValues": ("list of text", False),
+    "falseValues": ("list of text", False),
+    "categories": ("list", False),
+    "categoriesOrdered": ("boolean", False),
+    "itemType": ("text", False),
+    "itemJoin": ("text", False),
 }
-CONSTRAINT_KEYS: FieldSpec = {"required": ("boolean", False)}
+CONSTRAINT_KEYS: FieldSpec = {
+    "required": ("boolean", False),
+    "unique": ("boolean", False),
+    "minLength": ("integer", False),
+    "maxLength": ("integer", False),
+    "minimum": ("any", False),
+    "maximum": ("any", False),
+    "exclusiveMinimum": ("any", False),
+    "exclusiveMaximum": ("any", False),
+    "pattern": ("text", False),
+    "enum": ("list", False),
+    "jsonSchema": ("any", False),
+}
 DIALECT_KEYS: FieldSpec = {
+    "$schema": ("any", False),
     "delimiter": ("any", False),
     "quoteChar": ("any", False),
     "doubleQuote": ("boolean", False),
     "escapeChar": ("any", False),
     "skipInitialSpace": ("boolean", False),
     "header": ("boolean", False),
+    "headerRows": ("list", False),
+    "headerJoin": ("text", False),
+    "commentChar": ("any", False),
+    "commentRows": ("list", False),
+    "nullSequence": ("text", False),
     "lineTerminator": ("any", False),  # (any line ending is read: accepted, checked, not needed)
+    "caseSensitiveHeader": ("boolean", False),
     "csvddfVersion": ("any", False),
+    "property": ("text", False),  # JSON: where the table is in the document
+    "itemType": ("text", False),
+    "itemKeys": ("list of text", False),
+    "sheetNumber": ("any", False),
+    "sheetName": ("any", False),
+    "table": ("any", False),
+    "csv": ("mapping", False),  # frictionless-py's own form, {csv: {delimiter: ...}}, as vega-datasets writes it
+    "json": ("mapping", False),
 }
 LINE_TERMINATORS = ("\r\n", "\n", "\r")
-# ASCII digits only (re.ASCII): Python's int() and float() also read Arabic-Indic and
-# other digits, and "1_000", which pandas does not; a cell the check passes must load.
-_INTEGER = re.compile(r"^[-+]?[0-9]+$", re.ASCII)
-_NUMBER = re.compile(r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$", re.ASCII)
-_YEAR = re.compile(r"^[0-9]{4}$", re.ASCII)
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
-# Frictionless' default datetime is ISO 8601 "YYYY-MM-DDThh:mm:ssZ"; fractions of a second
-# and other offsets (+09:00), or none, are read too.
-_ISO_DATETIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})?$", re.ASCII)
-_ISO_TIME = re.compile(r"^[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?$", re.ASCII)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-INT64 = 2**63 - 1
+TRUE_VALUES = ("true", "True", "TRUE", "1")
+FALSE_VALUES = ("false", "False", "FALSE", "0")
 _SAMPLE = dt.datetime(2012, 1, 31, 13, 45, 30, tzinfo=dt.UTC)  # to try a format pattern on
 
 
-class CellError(ValueError):
-    """Why a cell does not fit its field (the message a user reads)."""
+@dataclass(frozen=True)
+class Constraints:
+    """A field's constraints beyond ``required``; bounds and ``enum`` as canonical cells."""
+
+    unique: bool = False
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: str | None = None
+    maximum: str | None = None
+    exclusive_minimum: str | None = None
+    exclusive_maximum: str | None = None
+    pattern: str | None = None
+    enum: tuple[str, ...] | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether a cell has anything to be checked against (``unique`` is a column's)."""
+        return self != Constraints(unique=self.unique)
 
 
 @dataclass(frozen=True)
@@ -84,6 +119,9 @@ class Field:
     group_char: str = ""  # integer/number: "," in "35,361"
     decimal_char: str = "."  # number: "," in "1234,5"
     bare_number: bool = True  # False: strip "$" in "$35", "%" in "12%"
+    true_values: tuple[str, ...] = TRUE_VALUES
+    false_values: tuple[str, ...] = FALSE_VALUES
+    constraints: Constraints = field(default_factory=Constraints)
 
     @property
     def label(self) -> str:
@@ -92,7 +130,7 @@ class Field:
 
 @dataclass(frozen=True)
 class Dialect:
-    """How a resource's CSV is written (Frictionless CSV Dialect)."""
+    """How a resource's CSV is written (Frictionless CSV Dialect, v1 and v2)."""
 
     delimiter: str = ","
     quote_char: str = '"'
@@ -100,6 +138,8 @@ class Dialect:
     escape_char: str | None = None
     skip_initial_space: bool = False
     header: bool = True
+    comment_char: str | None = None  # lines starting with it are skipped
+    null_sequence: str | None = None  # a cell that means "no value" in every column
 
     def reader_options(self) -> dict[str, object]:
         """Keyword arguments for ``csv.reader``."""
@@ -112,25 +152,35 @@ class Dialect:
         }
 
 
-def read_dialect(entry: YamlMap) -> Dialect:
-    """The resource's ``dialect`` mapping, each option checked at its own line."""
+def read_dialect(entry: YamlMap, notes: Notes, delimiter: str = ",") -> Dialect:
+    """The resource's ``dialect`` mapping, each option checked at its own line (``delimiter``:
+    the format's default, a tab for TSV)."""
     if "dialect" not in entry.values:
-        return Dialect()
+        return Dialect(delimiter=delimiter)
     if not isinstance(entry.values["dialect"], dict):
         raise entry.error("dialect", f"'dialect' must be a mapping (delimiter, quoteChar, ...), found {entry.values['dialect']!r}")
     spec = entry.child("dialect")
-    check_fields(spec, DIALECT_KEYS, "a CSV dialect")
+    check_properties(spec, DIALECT_KEYS, "a CSV dialect", notes)
+    if "csv" in spec.values:  # frictionless-py's form: its options are the dialect's
+        spec = YamlMap({**spec.values, **spec.values["csv"]}, {**spec.lines, **spec.child("csv").lines}, spec.path, spec.line)
+        check_properties(spec, DIALECT_KEYS, "a CSV dialect", notes)
     values = spec.values
-    chars = {key: _one_char(spec, key) for key in ("delimiter", "quoteChar", "escapeChar") if key in values}
+    chars = {key: _one_char(spec, key) for key in ("delimiter", "quoteChar", "escapeChar", "commentChar") if key in values}
     if "lineTerminator" in values and values["lineTerminator"] not in LINE_TERMINATORS:
         raise spec.error("lineTerminator", f"lineTerminator must be one of {', '.join(map(repr, LINE_TERMINATORS))}")
+    if values.get("headerRows", [1]) not in ([1], []):
+        raise spec.error("headerRows", "headerRows other than [1] (a header of several rows) is not read", "join the header into one row")
+    if values.get("commentRows"):
+        raise spec.error("commentRows", "commentRows is not read", "use commentChar, or remove the rows")
     dialect = Dialect(
-        delimiter=chars.get("delimiter", ","),
+        delimiter=chars.get("delimiter", delimiter),
         quote_char=chars.get("quoteChar", '"'),
         double_quote=values.get("doubleQuote", True),
         escape_char=chars.get("escapeChar"),
         skip_initial_space=values.get("skipInitialSpace", False),
-        header=values.get("header", True),
+        header=values.get("header", True) and values.get("headerRows") != [],
+        comment_char=chars.get("commentChar"),
+        null_sequence=values.get("nullSequence"),
     )
     if dialect.delimiter == dialect.quote_char:
         raise spec.error("quoteChar", f"quoteChar and delimiter are both {dialect.delimiter!r}")
@@ -146,35 +196,89 @@ def _one_char(spec: YamlMap, key: str) -> str:
     return value
 
 
-def read_field(item: YamlMap, schema_missing: tuple[str, ...]) -> Field:
+def read_field(item: YamlMap, schema_missing: tuple[str, ...], notes: Notes) -> Field:
     """One schema field, its options checked at their lines."""
     if not item.values:
         raise item.error(None, "each field must be a mapping with a name and a type")
-    check_fields(item, FIELD_KEYS, "a field")
+    check_properties(item, FIELD_KEYS, "a field", notes)
     values = item.values
     name, kind = values["name"], values.get("type", "string")
     if kind not in TYPES:
         raise item.error("type", f"field '{name}': unknown type '{kind}'", known(TYPES))
     constraints = item.child("constraints")
-    check_fields(constraints, CONSTRAINT_KEYS, "constraints")
+    check_properties(constraints, CONSTRAINT_KEYS, "constraints", notes)
     field = Field(
         name=name,
         type=kind,
-        title=values.get("title", ""),
-        description=values.get("description", ""),
+        title=str(values.get("title") or ""),
+        description=str(values.get("description") or ""),
         unit=values.get("unit", ""),
-        required=constraints.values.get("required", False),
         format=_format(item, name, kind),
-        missing_values=tuple(values["missingValues"]) if "missingValues" in values else schema_missing,
+        missing_values=missing_values(item, "missingValues") if "missingValues" in values else schema_missing,
         group_char=_number_char(item, "groupChar", kind, ""),
         decimal_char=_number_char(item, "decimalChar", kind, "."),
         bare_number=values.get("bareNumber", True),
+        true_values=tuple(values.get("trueValues", TRUE_VALUES)),
+        false_values=tuple(values.get("falseValues", FALSE_VALUES)),
     )
-    if "bareNumber" in values and kind not in ("integer", "number"):
-        raise item.error("bareNumber", f"field '{name}': bareNumber applies to integer and number fields, not {kind}")
+    for key in ("bareNumber", "trueValues", "falseValues"):
+        applies = NUMERIC if key == "bareNumber" else ("boolean",)
+        if key in values and kind not in applies:
+            raise item.error(key, f"field '{name}': {key} applies to {' and '.join(applies)} fields, not {kind}")
     if field.group_char and field.group_char == field.decimal_char:
         raise item.error("groupChar", f"field '{name}': groupChar and decimalChar are both {field.group_char!r}")
-    return field
+    return _constrained(field, item, constraints)
+
+
+def missing_values(item: YamlMap, key: str) -> tuple[str, ...]:
+    """``missingValues``: text, or (Table Schema v2) ``{value, label}`` mappings."""
+    out = []
+    for value in item.values[key]:
+        value = value.get("value") if isinstance(value, dict) else value
+        if not isinstance(value, str):
+            raise item.error(key, f"'{key}' must list text values (or {{value: ..., label: ...}}), found {value!r}")
+        out.append(value)
+    return tuple(out)
+
+
+def _constrained(field: Field, item: YamlMap, spec: YamlMap) -> Field:
+    """``field`` with its constraints, each bound and ``enum`` value read as a cell of the
+    field (so ``minimum: 2012-01-01`` compares as a date), wrong ones at their line."""
+    values, name = spec.values, field.name
+    if field.type in ("string", "any", "list") and any(k in values for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")):
+        raise spec.error("minimum", f"field '{name}': minimum and maximum apply to numbers, dates and times, not {field.type}")
+    enum = values.get("enum")
+    if "categories" in item.values:  # (Table Schema v2: the values a categorical field may take)
+        categories = item.values["categories"]
+        enum = [c.get("value") if isinstance(c, dict) else c for c in categories]
+
+    def cell(key: str, value: object) -> str:
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        try:
+            canonical = read_cell(Field(name, field.type, format=field.format, missing_values=()), text)
+        except CellError as exc:
+            raise spec.error(key, f"field '{name}': {key} {value!r} is {exc}") from None
+        assert canonical is not None
+        return canonical
+
+    pattern = values.get("pattern")
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise spec.error("pattern", f"field '{name}': pattern {pattern!r} is not a regular expression ({exc})") from None
+    constraints = Constraints(
+        unique=values.get("unique", False),
+        min_length=values.get("minLength"),
+        max_length=values.get("maxLength"),
+        minimum=cell("minimum", values["minimum"]) if "minimum" in values else None,
+        maximum=cell("maximum", values["maximum"]) if "maximum" in values else None,
+        exclusive_minimum=cell("exclusiveMinimum", values["exclusiveMinimum"]) if "exclusiveMinimum" in values else None,
+        exclusive_maximum=cell("exclusiveMaximum", values["exclusiveMaximum"]) if "exclusiveMaximum" in values else None,
+        pattern=pattern,
+        enum=tuple(cell("enum", v) for v in enum) if enum is not None else None,
+    )
+    return Field(**{**field.__dict__, "required": values.get("required", False), "constraints": constraints})
 
 
 def _format(item: YamlMap, name: str, kind: str) -> str:
@@ -188,6 +292,8 @@ def _format(item: YamlMap, name: str, kind: str) -> str:
             raise item.error("format", f"field '{name}': unknown string format '{fmt}'", known(STRING_FORMATS))
         return fmt
     if kind not in TEMPORAL:
+        if fmt == "any":  # (year, number...: "any" is what published packages write for "default")
+            return "default"
         raise item.error("format", f"field '{name}': a {kind} field has no format other than 'default', found '{fmt}'")
     if fmt == "any":
         return fmt
@@ -205,168 +311,12 @@ def _number_char(item: YamlMap, key: str, kind: str, default: str) -> str:
     if key not in item.values:
         return default
     name = item.values["name"]
-    allowed = ("number",) if key == "decimalChar" else ("integer", "number")
+    allowed = ("number",) if key == "decimalChar" else NUMERIC
     if kind not in allowed:
         raise item.error(key, f"field '{name}': {key} applies to {' and '.join(allowed)} fields, not {kind}")
     value = item.values[key]
+    if key == "groupChar" and value == "":  # (no group mark: what the spec's default means)
+        return ""
     if not isinstance(value, str) or len(value) != 1 or value.isdigit() or value in "+-eE\r\n":
         raise item.error(key, f"field '{name}': {key} must be one character other than a digit, sign or 'e', found {value!r}")
     return value
-
-
-def read_cell(field: Field, cell: str) -> str | None:
-    """The cell's canonical text, or None when it is one of the field's missing values.
-    Raises ``CellError`` when it does not fit the field."""
-    if cell in field.missing_values:
-        if field.required:
-            raise CellError("a value is required")
-        return None
-    return _READERS[field.type](field, cell)
-
-
-def _string(field: Field, cell: str) -> str:
-    if field.format == "email" and not _EMAIL.match(cell):
-        raise CellError("not an email address")
-    if field.format == "uri" and not (urlsplit(cell).scheme and ":" in cell and not any(c.isspace() for c in cell)):
-        raise CellError("not a URI")
-    if field.format == "uuid":
-        try:
-            uuid.UUID(cell)
-        except ValueError:
-            raise CellError("not a UUID") from None
-    if field.format == "binary":
-        try:
-            base64.b64decode(cell, validate=True)
-        except binascii.Error:
-            raise CellError("not base64 data") from None
-    return cell
-
-
-def _integer(field: Field, cell: str) -> str:
-    text = _bare(field, cell, "not an integer")
-    if not _INTEGER.fullmatch(text):
-        raise CellError("not an integer")
-    if abs(int(text)) > INT64:
-        raise CellError("an integer too large to store")
-    return text
-
-
-def _number(field: Field, cell: str) -> str:
-    text = _bare(field, cell, "not a number")
-    if field.decimal_char != ".":
-        if "." in text:
-            raise CellError(f"not a number (the decimal mark is {field.decimal_char!r})")
-        text = text.replace(field.decimal_char, ".")
-    if not _NUMBER.fullmatch(text):
-        raise CellError("not a number")
-    if not math.isfinite(float(text)):
-        raise CellError("not a finite number")
-    return text
-
-
-def _bare(field: Field, cell: str, problem: str) -> str:
-    """The number in ``cell`` without its group marks (and, unless it is a bare number,
-    without the text around it: "$35", "12%", "EUR 95")."""
-    text = cell
-    if not field.bare_number:
-        first = next((i for i, c in enumerate(cell) if "0" <= c <= "9"), None)
-        if first is None:
-            raise CellError(problem)
-        last = max(i for i, c in enumerate(cell) if "0" <= c <= "9")
-        while first > 0 and cell[first - 1] in ("+", "-", field.decimal_char if field.type == "number" else "-"):  # "-12", ".5", "€-12"
-            first -= 1
-        around = cell[:first] + cell[last + 1 :]
-        if any(c.isdigit() or c.isnumeric() for c in around):  # (digits of other scripts are not decoration)
-            raise CellError(problem)
-        if "(" in cell[:first] and ")" in cell[last + 1 :]:  # an accountant's (35) is -35: never read it as 35
-            raise CellError(f"{problem} (a negative in parentheses: write -35)")
-        text = cell[first : last + 1]
-    if field.group_char and field.group_char in text:
-        sign = text[0] if text[:1] in ("+", "-") else ""
-        decimal = field.decimal_char if field.type == "number" else "\0"  # (an integer has no decimal mark)
-        whole, mark, fraction = text[len(sign) :].partition(decimal)
-        if not re.fullmatch(rf"[0-9]{{1,3}}({re.escape(field.group_char)}[0-9]{{3}})+", whole, re.ASCII):
-            raise CellError(f"{problem} (groups of three digits separated by {field.group_char!r})")
-        text = sign + whole.replace(field.group_char, "") + mark + fraction
-    return text
-
-
-def _year(field: Field, cell: str) -> str:
-    if not _YEAR.fullmatch(cell):
-        raise CellError("not a year (YYYY)")
-    return cell
-
-
-def _boolean(field: Field, cell: str) -> str:
-    if cell not in ("true", "false"):
-        raise CellError("not true or false")
-    return cell
-
-
-def _date(field: Field, cell: str) -> str:
-    if field.format == "default":
-        if not _ISO_DATE.fullmatch(cell):
-            raise CellError("not a date (YYYY-MM-DD)")
-        try:
-            return dt.date.fromisoformat(cell).isoformat()
-        except ValueError:
-            raise CellError("not a calendar date") from None
-    return _temporal(field, cell, "a date").date().isoformat()
-
-
-def _datetime(field: Field, cell: str) -> str:
-    if field.format == "default" and not _ISO_DATETIME.fullmatch(cell):
-        raise CellError("not a date and time (YYYY-MM-DDThh:mm:ss, with Z or an offset such as +09:00 if known)")
-    moment = _temporal(field, cell, "a date and time")
-    if moment.tzinfo is not None:  # one clock for a column: UTC
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
-
-
-def _time(field: Field, cell: str) -> str:
-    if field.format == "default" and not _ISO_TIME.fullmatch(cell):
-        raise CellError("not a time (hh:mm:ss)")
-    if field.format in ("default", "any"):
-        try:
-            moment = dt.time.fromisoformat(cell)
-        except ValueError:
-            raise CellError("not a time (hh:mm:ss)") from None
-        if moment.tzinfo is not None:
-            raise CellError("a time with an offset: use a datetime field")
-    else:
-        moment = _parse(cell, field.format, "a time").time()
-    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
-
-
-def _temporal(field: Field, cell: str, what: str) -> dt.datetime:
-    if field.format == "any" or (field.format == "default" and field.type == "datetime"):
-        try:  # "any": every ISO 8601 form Python reads (2012-01-31, 20120131, 2012-01-31 10:00+09:00)
-            if not cell.isascii():
-                raise ValueError
-            return dt.datetime.fromisoformat(cell.replace("Z", "+00:00") if cell.endswith("Z") else cell)
-        except ValueError:
-            raise CellError(f"not {what} in an ISO 8601 form") from None
-    return _parse(cell, field.format, what)
-
-
-def _parse(cell: str, fmt: str, what: str) -> dt.datetime:
-    # strptime reads digits of every script and surrounding space in places; a cell that
-    # passes must mean the same in every tool, so ASCII only, no padding
-    if not cell.isascii() or cell != cell.strip():
-        raise CellError(f"not {what} in the format {fmt!r}")
-    try:
-        return dt.datetime.strptime(cell, fmt)
-    except ValueError:
-        raise CellError(f"not {what} in the format {fmt!r}") from None
-
-
-_READERS = {
-    "string": _string,
-    "integer": _integer,
-    "number": _number,
-    "date": _date,
-    "datetime": _datetime,
-    "time": _time,
-    "year": _year,
-    "boolean": _boolean,
-}

@@ -108,7 +108,7 @@ def build_site(
 def load_site(config: Config, state: BuildState) -> Site:
     files: list[str] = []
     pages = load_pages(config, state, files)
-    data_key = partial(folder_digest, config.root / DATA_DIR, "*")
+    data_key = partial(folder_digest, config.root / DATA_DIR, "**/*")
     package = state.memo("package", data_key(), lambda: load_package(config.root), key_again=data_key)
     sources = read_chart_sources(config.root)  # (read once: the registry's key is what it is made from)
     registry = state.memo("charts", digest_sources(sources), lambda: discover_charts(config.root, sources))

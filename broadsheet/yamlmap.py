@@ -195,6 +195,7 @@ FieldSpec = Mapping[str, tuple[str, bool]]
 
 _CHECKS: dict[str, Any] = {
     "text": lambda v: isinstance(v, str) and v.strip() != "",
+    "string": lambda v: isinstance(v, str),  # (text, possibly empty: published descriptors leave some titles empty)
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "boolean": lambda v: isinstance(v, bool),
     "date": lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
@@ -207,7 +208,7 @@ _CHECKS: dict[str, Any] = {
     "any": lambda v: True,
 }
 
-_DESCRIBE = {"date": "a date (YYYY-MM-DD)", "text": "non-empty text"}
+_DESCRIBE = {"date": "a date (YYYY-MM-DD)", "text": "non-empty text", "string": "text"}
 
 
 def check_fields(doc: YamlMap, spec: FieldSpec, what: str) -> None:
@@ -215,6 +216,11 @@ def check_fields(doc: YamlMap, spec: FieldSpec, what: str) -> None:
     for key in doc.values:
         if key not in spec:
             raise doc.error(key, f"unknown key '{key}' in {what}", known(spec))
+    check_types(doc, spec, what)
+
+
+def check_types(doc: YamlMap, spec: FieldSpec, what: str) -> None:
+    """Raise a ``SiteError`` at the offending line for missing or mistyped keys of ``spec``."""
     for key, (kind, required) in spec.items():
         if key not in doc.values:
             if required:

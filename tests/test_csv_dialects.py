@@ -68,7 +68,12 @@ ERRORS = {
     ),
     "format on a number": (PACKAGE, "bareNumber: false", 'format: "0.0"', f"{PACKAGE}:23: field 'share': a number field has no format"),
     "two-character delimiter": (PACKAGE, 'delimiter: ";"', 'delimiter: ";;"', f"{PACKAGE}:10: delimiter must be one character"),
-    "unknown dialect key": (PACKAGE, 'delimiter: ";"', 'delimter: ";"', f"{PACKAGE}:10: unknown key 'delimter' in a CSV dialect"),
+    "unknown dialect key": (
+        PACKAGE,
+        'delimiter: ";"',
+        'delimter: ";"',
+        f"{PACKAGE}:10: warning: unknown key 'delimter' in a CSV dialect: did you mean 'delimiter'?",
+    ),
     "dialect not a mapping": (PACKAGE, 'dialect:\n      delimiter: ";"', 'dialect: ";"', f"{PACKAGE}:9: 'dialect' must be a mapping"),
     "groupChar on a date": (
         PACKAGE,
@@ -82,7 +87,7 @@ ERRORS = {
         'groupChar: "1"',
         f"{PACKAGE}:19: field 'exports_usd': groupChar must be one character",
     ),
-    "missingValues not text": (PACKAGE, '["", "n/a", "-"]', '["", 1]', f"{PACKAGE}:12: 'missingValues' must be list of text"),
+    "missingValues not text": (PACKAGE, '["", "n/a", "-"]', '["", 1]', f"{PACKAGE}:12: 'missingValues' must list text values"),
     "delimiter not said": (PACKAGE, 'dialect:\n      delimiter: ";"', "dialect: {}", f"{CSV}:1: the header has one column"),
     "unknown type": (PACKAGE, "type: datetime", "type: timestamp", f"{PACKAGE}:26: field 'reported_at': unknown type 'timestamp'"),
 }

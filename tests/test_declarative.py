@@ -122,3 +122,27 @@ def test_past_five_thousand_rows_a_clear_error_and_a_way_past_it(tmp_path: Path,
     assert "content/graphics.md:6: chart 'many' would embed more than 5,000 rows" in err and "max_rows" in err, err
     chart_page(site, points + "\nmax_rows: 6000")
     assert run(site, cache=shared_cache) == 0
+
+
+def test_a_python_chart_gets_axis_titles_from_the_data_package_unless_it_sets_its_own(built: Path) -> None:
+    """charts/yields.py (tests/sites/basic) titles its x axis and one layer's y ("Test date",
+    "Yield (kt)") and leaves its tooltips untitled: they get the schema's (a field with a
+    unit, yield_kt_central: "Yield kt central"), and the shared y axis keeps the author's."""
+    (spec_file,) = (built / "public" / "charts").glob("yields.*.json")
+    spec = json.loads(spec_file.read_text())
+    bars, points = spec["layer"]
+    assert points["encoding"]["x"]["title"] == "Test date" and bars["encoding"]["y"]["title"] == "Yield (kt)"
+    assert "title" not in points["encoding"]["y"]  # (an author's title on the shared axis wins: no "Yield (kt), Yield kt central")
+    assert [t.get("title") for t in points["encoding"]["tooltip"]] == [None, "Yield kt central"]
+
+
+def test_schema_titles_skip_fields_a_transform_makes() -> None:
+    from broadsheet.data import Dataset, Field, Source
+    from broadsheet.declarative import title_from_schema
+
+    dataset = Dataset("d", "data/d.csv", "D", "", (Source("S"),), (), (Field("v", "number", title="Value", unit="t"),), (), b"")
+    spec = {"mark": "bar", "encoding": {"x": {"field": "v", "type": "quantitative"}, "y": {"field": "v", "aggregate": "mean"}}}
+    assert title_from_schema(spec, [dataset])["encoding"]["y"]["title"] == "Mean of value (t)"
+    assert spec["encoding"]["x"]["title"] == "Value (t)"
+    made = {"transform": [{"calculate": "datum.v * 2", "as": "v"}], "mark": "bar", "encoding": {"x": {"field": "v"}}}
+    assert "title" not in title_from_schema(made, [dataset])["encoding"]["x"]

@@ -73,7 +73,7 @@ CASES = {
         "data/datapackage.yaml",
         "    sources:\n      - title: Yao et al. 2018\n        path: https://doi.org/10.1785/0220180134\n",
         "",
-        "data/datapackage.yaml:25: a data resource needs 'sources'",
+        "data/datapackage.yaml:25: dataset 'tests' has no source",
     ),
     "chart without description": (
         "content/index.md",
@@ -170,7 +170,7 @@ CASES = {
         "data/datapackage.yaml",
         "          description: Calendar year",
         "          description: [Calendar, year]",
-        "data/datapackage.yaml:17: 'description' must be non-empty text",
+        "data/datapackage.yaml:17: 'description' must be text",
     ),
     "unknown field type": (
         "data/datapackage.yaml",

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Explainer, make_site, run, snapshot, static_server
 from test_errors import edit
+from test_feeds import check_atom, check_sitemap
 
 from broadsheet.cli import main
 
@@ -67,8 +68,8 @@ def test_sitemap_feed_robots_headers_and_404(sub_path_site: tuple[str, Path]) ->
     _, public = sub_path_site
     urls = [e.text for e in ET.parse(public / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert "https://example.org/nk-sanctions/" in urls and "https://example.org/nk-sanctions/coal/" in urls
-    feed = ET.parse(public / "feed.xml").getroot()
-    assert feed.tag == f"{ATOM}feed"
+    check_sitemap(public / "sitemap.xml", "https://example.org/nk-sanctions/")
+    feed = check_atom(public / "feed.xml")  # RFC 4287
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) >= 8 and all(e.find(f"{ATOM}updated") is not None for e in entries)
     assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "https://example.org/nk-sanctions/feed.xml"

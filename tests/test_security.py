@@ -62,7 +62,7 @@ def test_relative_base_url_warns_once(built: Path, shared_cache: Path, capsys) -
     capsys.readouterr()
     assert run(built, "build", "--base-url", "/sub/", cache=shared_cache) == 0
     warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
-    assert len(warnings) == 1 and "feed.xml and social cards get relative URLs" in warnings[0]
+    assert len(warnings) == 1 and "no feed.xml, sitemap.xml or robots.txt Sitemap line" in warnings[0]
     assert run(built, cache=shared_cache) == 0  # absolute in site.toml: no warning
     assert "warning:" not in capsys.readouterr().err
 
