@@ -202,9 +202,10 @@ def as_written(ref: str, base: str) -> str:
 
 def _unused_datasets(site: Site) -> Iterator[Problem]:
     used = {dataset.name for blocks in site.blocks.values() for block in blocks for dataset in block.datasets()}
+    used |= set(site.values.datasets)  # (read by a bound value)
     for name, dataset in site.package.datasets.items():
         if name not in used:
-            yield Problem(dataset.src, None, f"dataset '{name}' is never used by a chart, table or datasets block")
+            yield Problem(dataset.src, None, f"dataset '{name}' is never used by a chart, table, datasets block or bound value")
 
 
 class _Locator:

@@ -28,6 +28,7 @@ from .output import Output
 from .pagefiles import published_path, rewrite_refs
 from .pages import NO_LINKS, decode
 from .pool import BLOCK_WEIGHT, Made, run_tasks
+from .provenance import fill
 from .render import LazyEnvironment, fill_blocks, new_environment, render_template, rewrite_links
 from .renderers import stop_idle_workers
 from .state import BuildState
@@ -95,7 +96,8 @@ class Renderer:
             "social_image": published_path(links.image, self.assets.url) if links.image else self.cards[page.url].url,
             "own_image": bool(links.image),  # (its size is the image's own, not the card's 1200 x 630)
         }
-        return Made(page.dest, render_template(self.env, f"{page.template}.html", context), "" if page.html else html)
+        made = self.fill(render_template(self.env, f"{page.template}.html", context))
+        return Made(page.dest, made, "" if page.html else html)
 
     def render_blocks(self, blocks: Sequence[ParsedBlock], body: str) -> str:
         config = self.site.config
@@ -104,10 +106,14 @@ class Renderer:
 
     def embed(self, figure: Figure) -> Made:
         context = {**figure_context(figure, figure.chart, self.site.config), "has_charts": True}
-        return Made(embed_path(figure), render_template(self.env, "embed.html", context))
+        return Made(embed_path(figure), self.fill(render_template(self.env, "embed.html", context)))
 
     def template(self, dest: str, name: str, context: Callable[[], dict[str, Any]]) -> Made:
-        return Made(dest, render_template(self.env, name, context()))
+        return Made(dest, self.fill(render_template(self.env, name, context()), markup=dest.endswith(".html")))
+
+    def fill(self, text: str, markup: bool = True) -> str:
+        """The file's bound values as figures (``provenance``): with their notes in HTML."""
+        return fill(text, self.site.values, self.site.config.url, markup)
 
 
 def embed_path(figure: Figure) -> str:
@@ -137,7 +143,7 @@ def shared_key(config: Config, nav: Sequence[Page], assets: Assets) -> str:
 
 def plan_site(site: Site, renderer: Renderer, templates: TemplateGraph) -> list[Planned]:
     """Every output file of the site, pages first (their order is the pool's)."""
-    shared = shared_key(site.config, renderer.nav, renderer.assets)
+    shared = shared_key(site.config, renderer.nav, renderer.assets) + site.values.digest_in(repr([p.label for p in renderer.nav]))
     return [
         *_page_files(site, renderer, templates, shared),
         *_embed_files(renderer, templates, shared),
@@ -155,6 +161,7 @@ def _page_files(site: Site, renderer: Renderer, templates: TemplateGraph, shared
         parts += [site.links.get(page.src), templates.closure_digest(names)]
         for block in blocks:
             parts += block.key_parts(renderer.figures)
+        parts += [site.values.digest(b.source for b in page.bindings), site.values.digest_in(repr(parts))]  # (its figures)
         weight = 1 + BLOCK_WEIGHT * len(page.blocks)
         planned.append(Planned(page.dest, key_of(parts), partial(renderer.page, page.src), weight, page))
     return planned
@@ -165,7 +172,9 @@ def _embed_files(renderer: Renderer, templates: TemplateGraph, shared: str) -> l
     closure = templates.closure_digest(frozenset({"embed.html"}))
     planned = []
     for figure in (f for f in renderer.figures.values() if f.chart.embeddable):
-        parts = [shared, closure, figure.chart.key, figure.spec_url, figure.svg_digest, *shown(figure.datasets)]
+        chart = figure.chart  # (its texts: the key covered only its spec)
+        parts = [shared, closure, chart.key, figure.spec_url, figure.svg_digest, *shown(figure.datasets), chart.title, chart.subtitle]
+        parts += [chart.notes, renderer.site.values.digest_in(repr([chart.title, chart.subtitle, chart.notes, chart.description]))]
         planned.append(Planned(embed_path(figure), key_of(parts), partial(renderer.embed, figure), BLOCK_WEIGHT))
     return planned
 
@@ -183,7 +192,7 @@ def _template_files(site: Site, renderer: Renderer, templates: TemplateGraph, sh
     )
     planned = []
     for name, parts, context in files:
-        key = key_of([shared, templates.closure_digest(frozenset({name})), *parts])
+        key = key_of([shared, templates.closure_digest(frozenset({name})), *parts, site.values.digest_in(repr(parts))])
         planned.append(Planned(name, key, partial(renderer.template, name, name, context)))
     planned.append(Planned("_headers", "", partial(renderer.template, "_headers", "_headers", dict)))
     return planned

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .assets import collect_assets
 from .blocks import ParsedBlock, parse_block
+from .boundvalues import BoundValues, resolve_values
 from .cache import Cache
 from .cards import build_cards
 from .charts import CHARTS_DIR, ChartBlock, discover_charts
@@ -43,6 +44,7 @@ class Site:
     blocks: Mapping[str, tuple[ParsedBlock, ...]]  # page src -> its parsed blocks
     files: tuple[str, ...] = ()  # files beside pages, published as they are (content/img/map.png)
     links: Mapping[str, PageLinks] = field(default_factory=dict)  # page src -> what its paths resolve to
+    values: BoundValues = field(default_factory=lambda: BoundValues({}, {}))  # the pages' bound values, resolved
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def build_site(
     try:  # (whatever fails, the output is left as it was: a first build's staging folder too)
         site = load_site(config, state)
         made = build_figures(site.charts, site.package, config, cache, state, progress)
-        cards = build_cards(config, site.pages, made.figures, cache)
+        cards = build_cards(config, [replace(p, title=site.values.plain(p.title)) for p in site.pages], made.figures, cache)
         assets = collect_assets(config, cache, needs_runtime=bool(made.figures), fingerprint=fingerprint)
         templates = state.memo("templates", templates_key(config), lambda: template_graph(config))
         env = environment(config, templates, assets, state)
@@ -121,7 +123,12 @@ def load_site(config: Config, state: BuildState) -> Site:
             raise SiteError(page.src, page.line_of("lead_chart"), message, known(charts))
     check_templates(config, pages)
     check_files(files, pages)
-    return Site(config, pages, package, charts, blocks, tuple(files), resolve_links(config, pages, files))
+    entries: dict[str, str] = {}  # dataset -> its entry in a ```datasets block (the first)
+    for page in pages:
+        for dataset in (d for item in blocks[page.src] for d in item.catalogued()):
+            entries.setdefault(dataset.name, f"{page.url}#data-{dataset.name}")
+    values = resolve_values(pages, package, entries)
+    return Site(config, pages, package, charts, blocks, tuple(files), resolve_links(config, pages, files), values)
 
 
 def _add_chart(charts: dict[str, ChartBlock], chart: ChartBlock) -> None:
