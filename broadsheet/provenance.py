@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 from html import escape
+from typing import Any
 
 from .bound import TOKEN, TOKEN_START, source_of
 from .boundvalues import BoundValues, Cell, Resolved
