@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # (site imports this module to run it)
 
     from .site import Site
 
+BOUND_SCRIPT = "bound.js"  # Escape dismisses a bound value's note (provenance.py)
 UNORDERED = 1000  # pages without `order` (or `nav_title`) stay out of the navigation
 Progress = Callable[[str], None]
 
@@ -92,7 +93,7 @@ class Renderer:
             "content": Markup(self.render_blocks(blocks, body)),
             "nav": self.nav,
             "has_charts": any(block.chart is not None for block in blocks),
-            "scripts": sorted({name for block in blocks for name in block.scripts}),
+            "scripts": sorted({name for block in blocks for name in block.scripts} | ({BOUND_SCRIPT} if page.bindings else set())),
             "social_image": published_path(links.image, self.assets.url) if links.image else self.cards[page.url].url,
             "own_image": bool(links.image),  # (its size is the image's own, not the card's 1200 x 630)
         }
