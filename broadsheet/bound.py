@@ -115,10 +115,8 @@ def tokenize(src: str, text: str, code_lines: Collection[int] = ()) -> tuple[str
         raise SiteError(src, line, f"character U+{ord(reserved.group()):04X} is reserved for bound values", "remove it from the file")
     if OPEN not in text and UNBOUND not in text:
         return text, ()
-    starts = line_starts(text)
-    skipped = [(starts[n], starts[n + 1] if n + 1 < len(starts) else len(text)) for n in sorted(code_lines) if n < len(starts)]
     out, bindings, i = [], [], 0
-    for start, end in _spans(src, text, skipped):
+    for start, end in spans(src, text, code_lines):
         out.append(text[i:start])
         inner, line = text[start + 2 : end - 1], text.count("\n", 0, start) + 1
         if text.startswith(UNBOUND, start):
@@ -139,8 +137,10 @@ def line_starts(text: str) -> list[int]:
 _SCAN = re.compile(r"\\.|`+|<!--|\{[=!]", re.S)
 
 
-def _spans(src: str, text: str, skipped: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+def spans(src: str, text: str, code_lines: Collection[int] = ()) -> Iterator[tuple[int, int]]:
     """Each ``{= ... }`` and ``{! ... }`` outside code and comments: (start, end)."""
+    starts = line_starts(text)
+    skipped = [(starts[n], starts[n + 1] if n + 1 < len(starts) else len(text)) for n in sorted(code_lines) if n < len(starts)]
     i = 0
     for match in _SCAN.finditer(text):
         start = match.start()
