@@ -30,7 +30,7 @@ NUMERIC = ("integer", "number")
 CALENDAR = ("year", "month", "day", "week", "quarter")  # parts of a date, not quantities
 SCALE_WORDS = (("trillion", 12), ("billion", 9), ("bn", 9), ("million", 6), ("thousand", 3))
 NEAR = 0.015  # a relative difference within which a figure is "near" a cell
-KEY_LENGTH = 40  # text fields longer than this do not name rows (headlines, notes)
+KEY_LENGTH = 80  # text fields longer than this do not name rows (headlines, notes)
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,8 @@ def _match(typed: Typed, cell: _Cell, power: int, absolute: bool = False) -> Mat
             read = f"{dataset.name}[{keys}].{cell.field}"
             read = f"abs({read})" if absolute else read
             scaled = f" * {_factor(factor)}" if factor != 1 else ""
-            binding = f"{{= {read}{scaled} as {specifier} }}{after}" if keys else ""
+            lead = "US" if typed.text.startswith("US$") else ""  # (d3's currency is "$")
+            binding = f"{lead}{{= {read}{scaled} as {specifier} }}{after}" if keys else ""
             rounded = abs(cell.value) * Decimal(1).scaleb(power) != abs(typed.value)
             return Match(dataset.name, cell.row, cell.field, cell.text, binding, True, rounded)
     return Match(dataset.name, cell.row, cell.field, cell.text, "", False)

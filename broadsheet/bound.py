@@ -340,7 +340,7 @@ FRONT_MATTER: Places = {"title": True, "description": True, "nav_title": True, "
 BLOCKS: Mapping[str, Places] = {
     "chart": {"title": True, "subtitle": True, "description": True, "notes": True},
     "table": {"title": True, "subtitle": True, "description": True, "notes": True},
-    "scrolly": {"title": True, "steps": {"text": True, "alt": True}},
+    "scrolly": {"title": True, "steps": {"text": True, "alt": True, "annotate": {"text": True}}},
 }
 
 
@@ -353,8 +353,8 @@ def check_places(spec: YamlMap, places: Places) -> None:
         if allowed is False:
             where = ", ".join(k for k, v in places.items() if v is True) or "nothing"
             raise spec.error(key, f"a bound value can't stand in '{key}'", f"bound values go in text a reader reads: {where}")
-        if isinstance(allowed, Mapping):
-            for item in spec.items(key):
+        if isinstance(allowed, Mapping):  # (a mapping, or a list of them)
+            for item in spec.items(key) if isinstance(value, list) else (spec.child(key),):
                 check_places(item, allowed)
 
 

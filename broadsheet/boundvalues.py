@@ -16,10 +16,11 @@ import difflib
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Context, Decimal, DivisionByZero, InvalidOperation
 
-from .bound import TOKEN, Binding, Call, Expression, Number, Operation, Ref, source_of
+from .bound import TOKEN, TOKEN_START, Binding, Call, Expression, Number, Operation, Ref, source_of
+from .charts import ChartBlock
 from .content import Page
 from .data import Dataset, Package, Source, url_problem
 from .errors import SiteError, known
@@ -91,6 +92,19 @@ class BoundValues:
     def plain(self, text: str) -> str:
         """``text`` with each token replaced by its figure (for a social card or an alt text)."""
         return TOKEN.sub(lambda m: self.values[source_of(m.group(1))].text, text) if "\ue000" in text else text
+
+
+def drawn_texts(charts: Mapping[str, ChartBlock], values: BoundValues) -> dict[str, ChartBlock]:
+    """``charts`` with the figures in the text they draw (a scrolly step's annotations)
+    written out: drawn into the SVG, they can't be filled in later, and so a changed
+    figure changes the chart's cache key and the chart is drawn again."""
+    drawn = dict(charts)
+    for chart_id, chart in charts.items():
+        state = chart.state
+        if state is not None and any(TOKEN_START in a.text for a in state.annotations):
+            annotations = tuple(replace(a, text=values.plain(a.text)) for a in state.annotations)
+            drawn[chart_id] = replace(chart, state=replace(state, annotations=annotations))
+    return drawn
 
 
 def resolve_values(pages: Sequence[Page], package: Package, entries: Mapping[str, str]) -> BoundValues:

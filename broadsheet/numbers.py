@@ -50,7 +50,7 @@ _NOT_QUANTITIES = [
 _MARKUP = re.compile(
     r"`[^`\n]*`|<!--.*?-->|<[^>\n]*>|\]\([^)\n]*\)|https?://\S+|\[\^[^\]\n]*\]|\{[:#.][^}\n]*\}|&#?\w+;|\ue000[^\ue001]*\ue001", re.S
 )
-STEP_TEXT: Places = {"text": True, "alt": True, "annotate": True}
+STEP_TEXT: Places = {"text": True, "alt": True, "annotate": True}  # (an annotation's text is found in its line)
 BLOCK_TEXT: Mapping[str, Places] = {**BLOCKS, "scrolly": {"title": True, "steps": STEP_TEXT}}
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from .assets import collect_assets
 from .blocks import ParsedBlock, parse_block
-from .boundvalues import BoundValues, resolve_values
+from .boundvalues import BoundValues, drawn_texts, resolve_values
 from .cache import Cache
 from .cards import build_cards
 from .charts import CHARTS_DIR, ChartBlock, discover_charts
@@ -128,6 +128,7 @@ def load_site(config: Config, state: BuildState) -> Site:
         for dataset in (d for item in blocks[page.src] for d in item.catalogued()):
             entries.setdefault(dataset.name, f"{page.url}#data-{dataset.name}")
     values = resolve_values(pages, package, entries)
+    charts = drawn_texts(charts, values) if values.values else charts
     return Site(config, pages, package, charts, blocks, tuple(files), resolve_links(config, pages, files), values)
 
 

@@ -182,3 +182,27 @@ def test_a_dataset_read_only_by_bound_values_is_used(built: Path, shared_cache: 
     assert "dataset 'missiles' is never used" in capsys.readouterr().err
     bind(built, "{= missiles[year=2016].missiles as d } missiles.")
     assert run(built, "check", cache=shared_cache) == 0, capsys.readouterr().err
+
+
+SCROLLY = """
+```scrolly
+chart: yields
+steps:
+  - text: The fifth test, {= tests[test_number=5].yield_kt_central as .1f } kt.
+    alt: The fifth test stands out.
+  - text: The sixth.
+    alt: The sixth test, labelled with its yield.
+    annotate: {x: 2017-09-03, text: "Sixth: {= tests[test_number=6].yield_kt_central as .1f } kt"}
+```
+"""
+
+
+def test_a_scrolly_steps_text_and_the_label_it_draws_follow_the_data(built: Path, shared_cache: Path) -> None:
+    edit(built / "content/index.md", "| a | b |", SCROLLY.strip() + "\n\n| a | b |")
+    assert run(built, cache=shared_cache) == 0
+    html = (built / "public/index.html").read_text()
+    assert ("18", "18.0") in figures(html) and ">Sixth: 109.4 kt</text>" in html  # (drawn in the step's SVG)
+    edit(built / "data/tests.csv", "6,2017-09-03,109.4,", "6,2017-09-03,112.5,")
+    assert run(built, cache=shared_cache) == 0
+    html = (built / "public/index.html").read_text()
+    assert ">Sixth: 112.5 kt</text>" in html and "Sixth: 109.4" not in html
