@@ -23,6 +23,7 @@ import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from .errors import SiteError
 from .yamlmap import YamlMap
@@ -78,7 +79,7 @@ class Binding:
     format: str  # the d3-format specifier after ``as`` ("" if none)
     line: int
 
-    @property
+    @cached_property
     def token(self) -> str:
         return token_of(self.source)
 
@@ -86,13 +87,17 @@ class Binding:
         return refs_of(self.expression)
 
 
+_TO_TOKEN = {b: BYTE_BASE + b for b in range(256)}  # (str.translate over the bytes read as Latin-1)
+_FROM_TOKEN = {BYTE_BASE + b: b for b in range(256)}
+
+
 def token_of(source: str) -> str:
-    return TOKEN_START + "".join(chr(BYTE_BASE + b) for b in source.encode("utf-8")) + TOKEN_END
+    return TOKEN_START + source.encode("utf-8").decode("latin-1").translate(_TO_TOKEN) + TOKEN_END
 
 
 def source_of(token_body: str) -> str:
     """The expression a token spells (``TOKEN``'s group)."""
-    return bytes(ord(c) - BYTE_BASE for c in token_body).decode("utf-8")
+    return token_body.translate(_FROM_TOKEN).encode("latin-1").decode("utf-8")
 
 
 def refs_of(expression: Expression) -> Iterator[Ref]:
@@ -176,19 +181,22 @@ def _after_code_span(text: str, i: int, run: int) -> int:
     return end
 
 
+_BRACE_OR_QUOTE = re.compile("[}\"'\u201c\u201d\u201e\u2018\u2019]|\n[ \t]*\n")
+
+
 def _closing_brace(src: str, text: str, start: int) -> int:
     """Just past the ``}`` that closes the bound value at ``start`` (quotes may hold one)."""
     quote = ""
-    for j in range(start + 2, len(text)):
-        char = text[j].translate(TYPOGRAPHY)
+    for match in _BRACE_OR_QUOTE.finditer(text, start + 2):
+        char = match.group().translate(TYPOGRAPHY)
+        if char.startswith("\n"):
+            break  # (a blank line: the paragraph ended first)
         if quote:
             quote = "" if char == quote else quote
         elif char in "\"'" and text[start + 1] == "=":
             quote = char
         elif char == "}":
-            return j + 1
-        if char == "\n" and re.match(r"\n[ \t]*\n", text[j:]):
-            break  # (a blank line: the paragraph ended first)
+            return match.end()
     line = text.count("\n", 0, start) + 1
     raise SiteError(src, line, f"'{text[start : start + 2]}' is not closed with '}}'", f"a bound value is written {SYNTAX}")
 

@@ -12,6 +12,7 @@ corrected CSV renders exactly the pages, embeds and feeds that cite it again.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import re
@@ -270,6 +271,8 @@ def _distance(field: Field, value: str, want: object) -> tuple[float, str]:
         typed = _typed(field, value)
         if isinstance(typed, int | Decimal) and isinstance(want, int | Decimal):
             return float(abs(Decimal(typed) - Decimal(want))), value
+        if field.type == "date" and isinstance(want, str):
+            return float(abs(dt.date.fromisoformat(value).toordinal() - dt.date.fromisoformat(want).toordinal())), value
     except (InvalidOperation, ValueError):
         pass
     return 1 - difflib.SequenceMatcher(None, str(want), value).ratio(), value
@@ -282,7 +285,7 @@ def _tell_apart(dataset: Dataset, rows: list[int], ref: Ref) -> str:
     for column, field in enumerate(dataset.fields):
         values = [dataset.rows[i][column] for i in rows]
         distinct = list(dict.fromkeys(v for v in values if v is not None))
-        if field.name not in named and len(distinct) == len(rows) and max(map(len, distinct)) <= 40:
+        if field.name not in named and field.type != "number" and len(distinct) == len(rows) and max(map(len, distinct)) <= 40:
             options.append(f"{field.name} ({'; '.join(_show(v) for v in distinct)})")
     return "add a key to choose one: " + (", or ".join(options[:3]) if options else "no field tells them apart")
 

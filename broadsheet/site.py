@@ -22,7 +22,7 @@ from .charts import CHARTS_DIR, ChartBlock, discover_charts
 from .config import Config
 from .content import Page
 from .data import DATA_DIR, Package, load_package
-from .dependencies import folder_digest, template_graph, templates_key
+from .dependencies import digest_json, folder_digest, template_graph, templates_key
 from .errors import SiteError, known
 from .figures import build_figures
 from .output import Output
@@ -127,7 +127,9 @@ def load_site(config: Config, state: BuildState) -> Site:
     for page in pages:
         for dataset in (d for item in blocks[page.src] for d in item.catalogued()):
             entries.setdefault(dataset.name, f"{page.url}#data-{dataset.name}")
-    values = resolve_values(pages, package, entries)
+    read = [[(page.src, [(b.source, b.line) for b in page.bindings]) for page in pages], entries]
+    key = digest_json([*read, {name: d.digest for name, d in package.datasets.items()}])  # (what the values are made from)
+    values = state.memo("values", key, lambda: resolve_values(pages, package, entries))
     charts = drawn_texts(charts, values) if values.values else charts
     return Site(config, pages, package, charts, blocks, tuple(files), resolve_links(config, pages, files), values)
 

@@ -206,3 +206,11 @@ def test_a_scrolly_steps_text_and_the_label_it_draws_follow_the_data(built: Path
     assert run(built, cache=shared_cache) == 0
     html = (built / "public/index.html").read_text()
     assert ">Sixth: 112.5 kt</text>" in html and "Sixth: 109.4" not in html
+
+
+def test_an_embed_follows_its_charts_title(built: Path, shared_cache: Path) -> None:
+    """(Its render key covered only the chart's spec and drawing: a new title kept the old embed.)"""
+    assert run(built, cache=shared_cache) == 0  # (a build in this folder: the next one is warm)
+    edit(built / "content/index.md", "title: Estimated yields", "title: Estimated yields of six tests")
+    assert run(built, cache=shared_cache) == 0
+    assert "Estimated yields of six tests" in (built / "public/embed/yields/index.html").read_text()
