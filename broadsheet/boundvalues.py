@@ -90,6 +90,10 @@ class BoundValues:
         found += [source_of("".join(chr(int(h[2:], 16)) for h in re.findall(r"\\u....", m.group(1)))) for m in ESCAPED_TOKEN.finditer(text)]
         return self.digest(found)
 
+    def plain_titles(self, pages: Sequence[Page]) -> list[Page]:
+        """``pages`` with their titles' figures written out (for social cards, drawn as text)."""
+        return [replace(page, title=self.plain(page.title)) for page in pages]
+
     def plain(self, text: str) -> str:
         """``text`` with each token replaced by its figure (for a social card or an alt text)."""
         return TOKEN.sub(lambda m: self.values[source_of(m.group(1))].text, text) if "\ue000" in text else text

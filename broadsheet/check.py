@@ -205,7 +205,7 @@ def _unused_datasets(site: Site) -> Iterator[Problem]:
     used |= set(site.values.datasets)  # (read by a bound value)
     for name, dataset in site.package.datasets.items():
         if name not in used:
-            yield Problem(dataset.src, None, f"dataset '{name}' is never used by a chart, table, datasets block or bound value")
+            yield Problem(dataset.src, None, f"dataset '{name}' is never used by a chart, table or datasets block")
 
 
 class _Locator:

@@ -144,7 +144,8 @@ def shared_key(config: Config, nav: Sequence[Page], assets: Assets) -> str:
 
 def plan_site(site: Site, renderer: Renderer, templates: TemplateGraph) -> list[Planned]:
     """Every output file of the site, pages first (their order is the pool's)."""
-    shared = shared_key(site.config, renderer.nav, renderer.assets) + site.values.digest_in(repr([p.label for p in renderer.nav]))
+    shared = shared_key(site.config, renderer.nav, renderer.assets)
+    shared += site.values.digest_in(repr([p.label for p in renderer.nav]))  # (the figures in the navigation's labels)
     return [
         *_page_files(site, renderer, templates, shared),
         *_embed_files(renderer, templates, shared),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .assets import collect_assets
 from .blocks import ParsedBlock, parse_block
@@ -88,7 +88,7 @@ def build_site(
     try:  # (whatever fails, the output is left as it was: a first build's staging folder too)
         site = load_site(config, state)
         made = build_figures(site.charts, site.package, config, cache, state, progress)
-        cards = build_cards(config, [replace(p, title=site.values.plain(p.title)) for p in site.pages], made.figures, cache)
+        cards = build_cards(config, site.values.plain_titles(site.pages), made.figures, cache)
         assets = collect_assets(config, cache, needs_runtime=bool(made.figures), fingerprint=fingerprint)
         templates = state.memo("templates", templates_key(config), lambda: template_graph(config))
         env = environment(config, templates, assets, state)
