@@ -145,7 +145,6 @@ def shared_key(config: Config, nav: Sequence[Page], assets: Assets) -> str:
 def plan_site(site: Site, renderer: Renderer, templates: TemplateGraph) -> list[Planned]:
     """Every output file of the site, pages first (their order is the pool's)."""
     shared = shared_key(site.config, renderer.nav, renderer.assets)
-    shared += site.values.digest_in(repr([p.label for p in renderer.nav]))  # (the figures in the navigation's labels)
     return [
         *_page_files(site, renderer, templates, shared),
         *_embed_files(renderer, templates, shared),
@@ -163,7 +162,7 @@ def _page_files(site: Site, renderer: Renderer, templates: TemplateGraph, shared
         parts += [site.links.get(page.src), templates.closure_digest(names)]
         for block in blocks:
             parts += block.key_parts(renderer.figures)
-        parts += [site.values.digest(b.source for b in page.bindings), site.values.digest_in(repr(parts))]  # (its figures)
+        parts += [site.values.digest(b.source for b in page.bindings), _figures_in(renderer, parts)]
         weight = 1 + BLOCK_WEIGHT * len(page.blocks)
         planned.append(Planned(page.dest, key_of(parts), partial(renderer.page, page.src), weight, page))
     return planned
@@ -194,10 +193,16 @@ def _template_files(site: Site, renderer: Renderer, templates: TemplateGraph, sh
     )
     planned = []
     for name, parts, context in files:
-        key = key_of([shared, templates.closure_digest(frozenset({name})), *parts, site.values.digest_in(repr(parts))])
+        key = key_of([shared, templates.closure_digest(frozenset({name})), *parts, _figures_in(renderer, parts)])
         planned.append(Planned(name, key, partial(renderer.template, name, name, context)))
     planned.append(Planned("_headers", "", partial(renderer.template, "_headers", "_headers", dict)))
     return planned
+
+
+def _figures_in(renderer: Renderer, parts: list[Any]) -> str:
+    """A hash of the bound values a file shows through ``parts`` (another page's chart or
+    corrections, the front matter a feed lists) or through the navigation's labels."""
+    return renderer.site.values.digest_in(repr([parts, [page.label for page in renderer.nav]]))
 
 
 def _narrow_spec(figure: Figure) -> Made:

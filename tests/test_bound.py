@@ -214,3 +214,13 @@ def test_an_embed_follows_its_charts_title(built: Path, shared_cache: Path) -> N
     edit(built / "content/index.md", "title: Estimated yields", "title: Estimated yields of six tests")
     assert run(built, cache=shared_cache) == 0
     assert "Estimated yields of six tests" in (built / "public/embed/yields/index.html").read_text()
+
+
+def test_a_figure_in_the_navigation_follows_the_data_on_every_page(built: Path, shared_cache: Path) -> None:
+    edit(built / "content/notes/coal.md", "nav_title: Missiles", "nav_title: Missiles ({= missiles[year=2016].missiles as d } in 2016)")
+    assert run(built, cache=shared_cache) == 0
+    assert '<a href="/notes/coal/">Missiles (<data value="24">24</data> in 2016)</a>' in (built / "public/index.html").read_text()
+    edit(built / "data/missiles.csv", "2016,24,10", "2016,25,10")
+    assert run(built, cache=shared_cache) == 0
+    assert '<a href="/notes/coal/">Missiles (<data value="25">25</data> in 2016)</a>' in (built / "public/index.html").read_text()
+    assert '"/notes/coal/">Missiles (<data value="25">25</data> in 2016)</a>' in (built / "public/404.html").read_text()
