@@ -125,6 +125,12 @@ def navigation(pages: Sequence[Page]) -> list[Page]:
     return [p for p in pages if (p.url != "/" and p.order != UNORDERED) or p.nav_title]  # (the home page: with nav_title)
 
 
+def _figures_in(renderer: Renderer, parts: list[Any]) -> str:
+    """A hash of the bound values a file shows through ``parts`` (another page's chart or
+    corrections, the front matter a feed lists) or through the navigation's labels."""
+    return renderer.site.values.digest_in(repr([parts, [page.label for page in renderer.nav]]))
+
+
 def environment(config: Config, templates: TemplateGraph, assets: Assets, state: BuildState) -> LazyEnvironment:
     """The Jinja environment, made on first use, kept in the state while the templates
     and the config stay the same."""
@@ -197,12 +203,6 @@ def _template_files(site: Site, renderer: Renderer, templates: TemplateGraph, sh
         planned.append(Planned(name, key, partial(renderer.template, name, name, context)))
     planned.append(Planned("_headers", "", partial(renderer.template, "_headers", "_headers", dict)))
     return planned
-
-
-def _figures_in(renderer: Renderer, parts: list[Any]) -> str:
-    """A hash of the bound values a file shows through ``parts`` (another page's chart or
-    corrections, the front matter a feed lists) or through the navigation's labels."""
-    return renderer.site.values.digest_in(repr([parts, [page.label for page in renderer.nav]]))
 
 
 def _narrow_spec(figure: Figure) -> Made:
