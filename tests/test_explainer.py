@@ -117,7 +117,7 @@ def corrected(explainer: Explainer, folder: Path, old: bytes, new: bytes) -> Pat
 
 def readable(public: Path) -> dict[str, str]:
     """Every page, embed and feed as a reader or a feed reader gets it: text, titles, alt texts."""
-    files = [*public.rglob("*.html"), public / "feed.xml"]
+    files = [*public.rglob("*.html"), *public.glob("feed.xml")]  # (a site with a relative base_url has no feed)
     return {p.relative_to(public).as_posix(): html.unescape(re.sub(r"\s+", " ", p.read_text())) for p in files}
 
 
