@@ -26,7 +26,7 @@ PLAIN_INSIDE = frozenset({"title", "textarea", "script", "style", "option", "sel
 NO_NOTE_INSIDE = frozenset({"a", "button", "summary", "label", "caption"})  # no link there (a caption repeats a title)
 PLAIN_CLASSES = frozenset({"visually-hidden"})  # text for screen readers only: an alt text, not a figure to focus
 _PIECES = re.compile(
-    r"<!--.*?-->"
+    r"<!--.*?-->|<(?:svg|script|style)\b.*?</(?:svg|script|style)>"  # (whole: a chart's thousands of tags are not walked)
     r"|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
     r"|\ue000[\ue100-\ue1ff]*\ue001",
     re.S,
@@ -58,7 +58,7 @@ def fill(html: str, values: BoundValues, url: Callable[[str], str], markup: bool
             continue
         if match.group(2):
             context.tag(match.group(2).lower(), bool(match.group(1)), match.group(3))
-        if TOKEN_START in piece:  # (in an attribute: text only)
+        if TOKEN_START in piece:  # (in an attribute, or in a drawing: text only)
             out.append(html[i : match.start()])
             out.append(TOKEN.sub(lambda m: escape(_resolved(values, m.group(0)).text), piece))
             i = match.end()
