@@ -20,7 +20,7 @@ and thin spaces, the minus sign and en dash, the multiplication and division sig
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -253,19 +253,18 @@ class _Parser:
         return specifier
 
     def expression(self) -> Expression:
-        left = self.term()
-        while self.peek() and self.peek().translate(OPERATORS) in "+-":
-            operator = self.text[self.i].translate(OPERATORS)
-            self.i += 1
-            left = Operation(operator, left, self.term())
-        return left
+        return self.operations(self.term, "+-")
 
     def term(self) -> Expression:
-        left = self.factor()
-        while self.peek() and self.peek().translate(OPERATORS) in "*/":
+        return self.operations(self.factor, "*/")
+
+    def operations(self, operand: Callable[[], Expression], operators: str) -> Expression:
+        """``operand`` joined by ``operators``, left to right."""
+        left = operand()
+        while self.peek() and self.peek().translate(OPERATORS) in operators:
             operator = self.text[self.i].translate(OPERATORS)
             self.i += 1
-            left = Operation(operator, left, self.factor())
+            left = Operation(operator, left, operand())
         return left
 
     def factor(self) -> Expression:
