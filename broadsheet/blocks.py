@@ -63,6 +63,10 @@ class ParsedBlock:
         """What the page's HTML takes from the block (plain values: their repr is exact)."""
         return shown(self.datasets())
 
+    def catalogued(self) -> tuple[Dataset, ...]:
+        """The datasets the block describes (each at ``#data-NAME``): their entry on the site."""
+        return ()
+
     def context(self, figures: Figures, config: Config) -> dict[str, Any]:
         """What the block's template gets."""
         raise NotImplementedError
@@ -117,6 +121,9 @@ class DatasetsBlock(ParsedBlock):
     listed: tuple[Dataset, ...]
 
     def datasets(self) -> tuple[Dataset, ...]:
+        return self.listed
+
+    def catalogued(self) -> tuple[Dataset, ...]:
         return self.listed
 
     def context(self, figures: Figures, config: Config) -> dict[str, Any]:

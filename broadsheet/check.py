@@ -207,6 +207,7 @@ def _unused_datasets(site: Site) -> Iterator[Problem]:
     """The site's own datasets that no block uses (a package downloaded whole may hold more
     tables than a story needs)."""
     used = {dataset.name for blocks in site.blocks.values() for block in blocks for dataset in block.datasets()}
+    used |= set(site.values.datasets)  # (read by a bound value)
     for name, dataset in site.package.datasets.items():
         if name not in used and not dataset.package:
             yield Problem(dataset.src, None, f"dataset '{name}' is never used by a chart, table or datasets block")

@@ -41,6 +41,8 @@ def parser() -> argparse.ArgumentParser:
         if name == "build":
             sub.add_argument("--out", type=Path, default=Path("public"), help="output folder (default: public)")
             sub.add_argument("--strict", action="store_true", help="run the checks of `check` too; any problem fails the build")
+        if name == "check":
+            sub.add_argument("--numbers", action="store_true", help="audit the numbers typed by hand in prose, titles and alt text")
         if name != "build":
             sub.set_defaults(strict=False)
         if name == "serve":
@@ -94,6 +96,10 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(root, base_url=args.base_url, drafts=args.drafts)
     if relative_url_warning(config):  # (not while serving: a preview's feed is never read)
         print(relative_url_warning(config), file=sys.stderr)
+    if args.command == "check" and args.numbers:
+        from .audit import print_audit
+
+        return print_audit(config)
     if out is None or args.strict:
         from .check import check_site
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from html import escape as html_escape
 from typing import Any
 
+from .bound import BLOCKS, Binding, check_places, tokenize
+from .bound import FRONT_MATTER as BOUND_FRONT_MATTER
 from .errors import CONTROL, SiteError, control_problem
 from .pagefiles import FileRef, find_refs, is_local, link_targets, script_link
 from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document, parse_mapping
@@ -85,6 +87,7 @@ class Page:
     html: str = ""  # the body converted to HTML (``to_html``), once it has been
     meta_lines: tuple[tuple[str, int], ...] = ()  # the line of each front-matter key
     refs: tuple[FileRef, ...] = ()  # relative and /static/ paths in the body (images, files)
+    bindings: tuple[Binding, ...] = ()  # its bound values (front matter, body, blocks), each a token in the text
 
     def line_of(self, key: str) -> int:
         """The line of front-matter key ``key`` (or of the front matter's start)."""
@@ -128,6 +131,7 @@ def read_page(src: str, text: str) -> Page:
     control = CONTROL.search(text)
     if control:  # (invalid in the feed's XML and in HTML; fatal to the social-card rasteriser)
         raise SiteError(src, text.count("\n", 0, control.start()) + 1, str(control_problem(control.group())), "remove it from the file")
+    text, bindings = tokenize(src, text, code_lines(text))  # (before YAML: an expression needs no quotes)
     front = split_front_matter(src, text)
     meta, body, body_line = front.meta, front.body, front.body_line
     check_fields(meta, FRONT_MATTER, "front matter")
@@ -137,6 +141,10 @@ def read_page(src: str, text: str) -> Page:
         raise meta.error("image", message)
     check_markdown(src, body, body_line)
     source, blocks = extract_blocks(src, body, body_line)
+    if bindings:
+        check_places(meta, BOUND_FRONT_MATTER)
+        for block in blocks:
+            check_places(block.spec, BLOCKS.get(block.kind, {}))
     url = url_of(src)
     values = dict(meta.values)
     values["authors"] = tuple(values.get("authors", ()))
@@ -147,7 +155,8 @@ def read_page(src: str, text: str) -> Page:
     if script is not None:
         raise SiteError(src, script.line, f"link '{script.target}' would run a script", "links may go to web, mail or site addresses only")
     refs = find_refs(targets)
-    return Page(src=src, url=url, dest=dest_of(url), markdown=source, blocks=blocks, meta_lines=lines, refs=refs, **values)
+    page = Page(src=src, url=url, dest=dest_of(url), markdown=source, blocks=blocks, meta_lines=lines, refs=refs, **values)
+    return replace(page, bindings=bindings) if bindings else page
 
 
 # Python-Markdown's time grows with the square of some inputs (a few MB of text, runs of
@@ -327,6 +336,22 @@ def extract_blocks(src: str, body: str, first_line: int) -> tuple[str, tuple[Blo
         blocks.append(Block(kind, spec))
         i = end + 1
     return "\n".join(out), tuple(blocks)
+
+
+def code_lines(text: str) -> frozenset[int]:
+    """The lines (0-based) of fenced code blocks other than Broadsheet's own (``chart``...)."""
+    if "```" not in text and "~~~" not in text:
+        return frozenset()
+    lines, found, i = text.split("\n"), set[int](), 0
+    while i < len(lines):
+        match = _FENCE.match(lines[i])
+        if match:
+            end = _closing_fence(lines, i, match.group("fence"))
+            if match.group("info").lower() not in BLOCK_KINDS:
+                found.update(range(i, min(end, len(lines) - 1) + 1))
+            i = end
+        i += 1
+    return frozenset(found)
 
 
 def _closing_fence(lines: list[str], start: int, fence: str) -> int:

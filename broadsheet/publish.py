@@ -30,6 +30,7 @@ from .output import Output
 from .pagefiles import published_path, rewrite_refs
 from .pages import NO_LINKS, decode
 from .pool import BLOCK_WEIGHT, Made, run_tasks
+from .provenance import fill
 from .render import LazyEnvironment, fill_blocks, new_environment, render_template, rewrite_links
 from .renderers import stop_idle_workers
 from .state import BuildState
@@ -39,6 +40,7 @@ if TYPE_CHECKING:  # (site imports this module to run it)
 
     from .site import Site
 
+BOUND_SCRIPT = "bound.js"  # Escape dismisses a bound value's note (provenance.py)
 UNORDERED = 1000  # pages without `order` (or `nav_title`) stay out of the navigation
 Progress = Callable[[str], None]
 
@@ -101,11 +103,12 @@ class Renderer:
             "nav": self.nav,
             "feed": self.feed,
             "has_charts": any(block.chart is not None for block in blocks),
-            "scripts": sorted({name for block in blocks for name in block.scripts}),
+            "scripts": sorted({name for block in blocks for name in block.scripts} | ({BOUND_SCRIPT} if page.bindings else set())),
             "social_image": published_path(links.image, self.assets.url) if links.image else self.cards[page.url].url,
             "own_image": bool(links.image),  # (its size is the image's own, not the card's 1200 x 630)
         }
-        return Made(page.dest, render_template(self.env, f"{page.template}.html", context), "" if page.html else html)
+        made = self.fill(render_template(self.env, f"{page.template}.html", context))
+        return Made(page.dest, made, "" if page.html else html)
 
     def render_blocks(self, blocks: Sequence[ParsedBlock], body: str) -> str:
         config = self.site.config
@@ -114,10 +117,14 @@ class Renderer:
 
     def embed(self, figure: Figure) -> Made:
         context = {**figure_context(figure, figure.chart, self.site.config), "has_charts": True}
-        return Made(embed_path(figure), render_template(self.env, "embed.html", context))
+        return Made(embed_path(figure), self.fill(render_template(self.env, "embed.html", context)))
 
     def template(self, dest: str, name: str, context: Callable[[], dict[str, Any]]) -> Made:
-        return Made(dest, render_template(self.env, name, context()))
+        return Made(dest, self.fill(render_template(self.env, name, context()), markup=dest.endswith(".html")))
+
+    def fill(self, text: str, markup: bool = True) -> str:
+        """The file's bound values as figures (``provenance``): with their notes in HTML."""
+        return fill(text, self.site.values, self.site.config.url, markup)
 
 
 def embed_path(figure: Figure) -> str:
@@ -126,6 +133,12 @@ def embed_path(figure: Figure) -> str:
 
 def navigation(pages: Sequence[Page]) -> list[Page]:
     return [p for p in pages if (p.url != "/" and p.order != UNORDERED) or p.nav_title]  # (the home page: with nav_title)
+
+
+def _figures_in(renderer: Renderer, parts: list[Any]) -> str:
+    """A hash of the bound values a file shows through ``parts`` (another page's chart or
+    corrections, the front matter a feed lists) or through the navigation's labels."""
+    return renderer.site.values.digest_in(repr([parts, [page.label for page in renderer.nav]]))
 
 
 def environment(config: Config, templates: TemplateGraph, assets: Assets, state: BuildState) -> LazyEnvironment:
@@ -168,6 +181,7 @@ def _page_files(site: Site, renderer: Renderer, templates: TemplateGraph, shared
         parts += [site.links.get(page.src), templates.closure_digest(names)]
         for block in blocks:
             parts += block.key_parts(renderer.figures)
+        parts += [site.values.digest(b.source for b in page.bindings), _figures_in(renderer, parts)]
         weight = 1 + BLOCK_WEIGHT * len(page.blocks)
         planned.append(Planned(page.dest, key_of(parts), partial(renderer.page, page.src), weight, page))
     return planned
@@ -178,7 +192,9 @@ def _embed_files(renderer: Renderer, templates: TemplateGraph, shared: str) -> l
     closure = templates.closure_digest(frozenset({"embed.html"}))
     planned = []
     for figure in (f for f in renderer.figures.values() if f.chart.embeddable):
-        parts = [shared, closure, figure.chart.key, figure.spec_url, figure.svg_digest, *shown(figure.datasets)]
+        chart = figure.chart  # (its texts: the key covered only its spec)
+        parts = [shared, closure, chart.key, figure.spec_url, figure.svg_digest, *shown(figure.datasets), chart.title, chart.subtitle]
+        parts += [chart.notes, renderer.site.values.digest_in(repr([chart.title, chart.subtitle, chart.notes, chart.description]))]
         planned.append(Planned(embed_path(figure), key_of(parts), partial(renderer.embed, figure), BLOCK_WEIGHT))
     return planned
 
@@ -199,7 +215,7 @@ def _template_files(site: Site, renderer: Renderer, templates: TemplateGraph, sh
         files.append(("feed.xml", every_page, lambda: feed))
     planned = []
     for name, parts, context in files:
-        key = key_of([shared, templates.closure_digest(frozenset({name})), *parts])
+        key = key_of([shared, templates.closure_digest(frozenset({name})), *parts, _figures_in(renderer, parts)])
         planned.append(Planned(name, key, partial(renderer.template, name, name, context)))
     planned.append(Planned("_headers", "", partial(renderer.template, "_headers", "_headers", dict)))
     return planned

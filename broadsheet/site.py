@@ -16,6 +16,7 @@ from functools import partial
 
 from .assets import collect_assets
 from .blocks import ParsedBlock, parse_block
+from .boundvalues import BoundValues, drawn_texts, resolve_values
 from .cache import Cache
 from .cards import build_cards
 from .chartcode import digest_sources
@@ -23,7 +24,7 @@ from .charts import ChartBlock, discover_charts, read_chart_sources
 from .config import Config
 from .content import Page
 from .data import DATA_DIR, Package, load_package
-from .dependencies import folder_digest, template_graph, templates_key
+from .dependencies import digest_json, folder_digest, template_graph, templates_key
 from .errors import SiteError, known
 from .figures import build_figures
 from .output import Output
@@ -45,6 +46,7 @@ class Site:
     blocks: Mapping[str, tuple[ParsedBlock, ...]]  # page src -> its parsed blocks
     files: tuple[str, ...] = ()  # files beside pages, published as they are (content/img/map.png)
     links: Mapping[str, PageLinks] = field(default_factory=dict)  # page src -> what its paths resolve to
+    values: BoundValues = field(default_factory=lambda: BoundValues({}, {}))  # the pages' bound values, resolved
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def build_site(
     try:  # (whatever fails, the output is left as it was: a first build's staging folder too)
         site = load_site(config, state)
         made = build_figures(site.charts, site.package, config, cache, state, progress)
-        cards = build_cards(config, site.pages, made.figures, cache)
+        cards = build_cards(config, site.values.plain_titles(site.pages), made.figures, cache)
         assets = collect_assets(config, cache, needs_runtime=bool(made.figures), fingerprint=fingerprint)
         templates = state.memo("templates", templates_key(config), lambda: template_graph(config))
         env = environment(config, templates, assets, state)
@@ -125,7 +127,15 @@ def load_site(config: Config, state: BuildState) -> Site:
             raise SiteError(page.src, page.line_of("lead_chart"), message, known(charts))
     check_templates(config, pages)
     check_files(files, pages)
-    return Site(config, pages, package, charts, blocks, tuple(files), resolve_links(config, pages, files))
+    entries: dict[str, str] = {}  # dataset -> its entry in a ```datasets block (the first)
+    for page in pages:
+        for dataset in (d for item in blocks[page.src] for d in item.catalogued()):
+            entries.setdefault(dataset.name, f"{page.url}#data-{dataset.name}")
+    read = [[(page.src, [(b.source, b.line) for b in page.bindings]) for page in pages], entries]
+    key = digest_json([*read, {name: d.digest for name, d in package.datasets.items()}])  # (what the values are made from)
+    values = state.memo("values", key, lambda: resolve_values(pages, package, entries))
+    charts = drawn_texts(charts, values) if values.values else charts
+    return Site(config, pages, package, charts, blocks, tuple(files), resolve_links(config, pages, files), values)
 
 
 def _add_chart(charts: dict[str, ChartBlock], chart: ChartBlock) -> None:

@@ -18,7 +18,7 @@ from .cache import Cache
 from .config import Config
 from .content import Page
 
-SAVED_MEMOS = ("templates", "charts", "package")  # plain data, costly enough to keep between builds
+SAVED_MEMOS = ("templates", "charts", "package", "values")  # plain data, costly enough to keep between builds
 HTML_SAVE_SHARE = 10  # save all pages' HTML again once a tenth of them (or 100) were converted anew
 HtmlStore = dict[str, tuple[str, str]]  # page src -> (digest of its text, its HTML)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -98,3 +100,49 @@ def test_the_story_runs_past_2017(public: Path) -> None:
     assert 'href="/after-2017/"' in html["index.html"]
     corrections = html["about/index.html"]
     assert corrections.count("#corrections") >= 10  # the site-wide log lists the pages' corrections
+
+
+def corrected(explainer: Explainer, folder: Path, old: bytes, new: bytes) -> Path:
+    """A copy of the built explainer (its cache too) with one cell of china_nk_trade.csv
+    corrected and the file's hash pinned again, as an editor would."""
+    root = folder / "site"
+    shutil.copytree(explainer.root, root, symlinks=True)
+    csv, package = root / "data" / "china_nk_trade.csv", root / "data" / "datapackage.yaml"
+    before = hashlib.sha256(csv.read_bytes()).hexdigest()
+    assert csv.read_bytes().count(old) == 1
+    csv.write_bytes(csv.read_bytes().replace(old, new))
+    package.write_text(package.read_text().replace(before, hashlib.sha256(csv.read_bytes()).hexdigest()))
+    return root
+
+
+def readable(public: Path) -> dict[str, str]:
+    """Every page, embed and feed as a reader or a feed reader gets it: text, titles, alt texts."""
+    files = [*public.rglob("*.html"), *public.glob("feed.xml")]  # (a site with a relative base_url has no feed)
+    return {p.relative_to(public).as_posix(): html.unescape(re.sub(r"\s+", " ", p.read_text())) for p in files}
+
+
+def test_a_corrected_figure_changes_every_page_title_and_alt_text_that_cites_it(explainer: Explainer, tmp_path: Path) -> None:
+    """Issue 25's check: China-North Korea trade in 2025 ($2.73 billion, cited on three pages,
+    in a chart title and in an alt text) corrected in the data; no page says the old figure."""
+    root = corrected(explainer, tmp_path, b"2025,China customs (GACC),,,2.73,", b"2025,China customs (GACC),,,2.74,")
+    assert run(root) == 0
+    after = readable(root / "public")
+    assert not [name for name, text in after.items() if "$2.73 billion" in text]
+    cited = {name for name, text in after.items() if "$2.74 billion" in text}
+    assert {"index.html", "trade/index.html", "after-2017/index.html", "embed/trade-since-2013/index.html"} <= cited
+    page = after["after-2017/index.html"]
+    assert re.search(r'<p class="chart-title"[^>]*>[^<]*recovered to <span class="bound"><data value="2740000000"', page)
+    assert re.search(r'aria-label="Line chart [^"]*\$2\.74 billion in 2025', page)
+
+
+def test_a_cited_row_removed_stops_the_build_at_the_line_that_cites_it(
+    explainer: Explainer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    row = next(line for line in (explainer.root / "data/china_nk_trade.csv").read_bytes().splitlines(True) if line.startswith(b"2025,"))
+    root = corrected(explainer, tmp_path, row, b"")
+    assert run(root) == 1
+    err = capsys.readouterr().err
+    found = re.search(r"error: (content/[\w-]+\.md):(\d+): bound value: no row of 'china_nk_trade' has year=2025", err)
+    assert found, err
+    assert "year=2025" in (root / found.group(1)).read_text().splitlines()[int(found.group(2)) - 1]
+    assert "Traceback" not in err

@@ -200,6 +200,30 @@ def test_csv_edit_rebuilds_only_pages_using_that_dataset(preview: Server, tmp_pa
     assert status["rendered"] == ["/notes/coal/"]
 
 
+def test_csv_edit_rebuilds_the_pages_that_cite_the_changed_figure(preview: Server, tmp_path: Path, shared_cache: Path) -> None:
+    generation = preview.status()["generation"]
+    text = "---\ntitle: About\ndescription: A figure.\n---\n\nThe sixth test: {= tests[test_number=6].yield_kt_central as .1f } kt.\n"
+    (preview.root / "content/about.md").write_text(text)
+    assert preview.wait_for(lambda s: s["generation"] > generation)["rendered"] == ["/about/"]
+    assert '<data value="109.4" tabindex="0" aria-describedby="bound-1">109.4</data>' in preview.get("/about/")[1]
+    warm = make_site(tmp_path / "warm")  # (the charts of the edited data, rendered into the shared cache first)
+    for old, new in (("2,2009-05-25,7.7,5.7", "2,2009-05-25,7.7,5.8"), ("6,2017-09-03,109.4,", "6,2017-09-03,112.5,")):
+        edit(warm / "data/tests.csv", old, new)
+        assert run(warm, cache=shared_cache) == 0
+    # a cell /about/ does not cite: the pages that plot or list the file, not /about/
+    status = preview.after_edit("data/tests.csv", "2,2009-05-25,7.7,5.7", "2,2009-05-25,7.7,5.8")
+    assert status["ok"] and sorted(status["rendered"]) == ["/", "/notes/coal/"]
+    # the cell it cites: /about/ too, with the new figure
+    status = preview.after_edit("data/tests.csv", "6,2017-09-03,109.4,", "6,2017-09-03,112.5,")
+    assert status["ok"] and sorted(status["rendered"]) == ["/", "/about/", "/notes/coal/"]
+    body = preview.get("/about/")[1]
+    assert '<data value="112.5"' in body and "109.4" not in body
+    # the cited row removed: the error at the Markdown line, in the browser, and back once it is restored
+    status = preview.after_edit("data/tests.csv", "6,2017-09-03,112.5,60.8,158.0\n", "")
+    assert status["error"].startswith("content/about.md:6: bound value: no row of 'tests' has test_number=6")
+    assert "content/about.md:6:" in preview.get("/about/")[1]
+
+
 def test_template_edit_rebuilds_pages_that_use_it(preview: Server) -> None:
     status = preview.after_edit("templates/_table.html", '<p class="chart-title"', '<p class="chart-title table-title"')
     assert status["rendered"] == ["/notes/coal/"]

@@ -36,7 +36,7 @@ def test_a_saved_state_loads_back_without_page_bodies(tmp_path: Path) -> None:
     assert {src: digest for src, (digest, _) in again.pages.items()} == {src: digest for src, (digest, _) in state.pages.items()}
     assert all(not page.markdown and not page.html for _, page in again.pages.values()), "bodies are saved apart"
     assert again.pages[PAGE][1].title == state.pages[PAGE][1].title
-    assert set(again.memos) == {"package", "charts"}, "plain-data memos only"
+    assert set(again.memos) == {"package", "charts", "values"}, "plain-data memos only"
     assert again.stamps == state.stamps
 
 
