@@ -39,7 +39,7 @@ _TEXT_KEYS: FieldSpec = {
 }
 PYTHON_KEYS: FieldSpec = {"id": ("text", True), **_TEXT_KEYS}
 DECLARATIVE_KEYS: FieldSpec = {**declarative.KEYS, **_TEXT_KEYS}
-CHART_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # what slugify makes: safe in a URL, a file name and an SVG id
+CHART_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")  # what slugify makes: safe in a URL, a file name and an SVG id
 ALTAIR_DEFAULT_SIZE = 300  # Altair's default theme writes this size into every spec
 
 # Okabe & Ito (2008), each colour at least 3:1 on the light and the dark page (colors.py).

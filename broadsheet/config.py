@@ -119,11 +119,16 @@ def load_config(root: Path, *, base_url: str | None = None, drafts: bool = False
 
 def _series_colors(table: dict[str, object], text: str) -> tuple[tuple[str, str], ...]:
     """``[colors]``: each series name with a colour that reads on both page backgrounds."""
+    taken: dict[str, str] = {}  # colour (lower case) -> the series that has it
     for name, value in table.items():
+        line = _line_of(text, f'"{name}"') or _line_of(text, name)
         problem = color_problem(value)
         if problem:
-            line = _line_of(text, f'"{name}"') or _line_of(text, name)
             raise SiteError(CONFIG_FILE, line, f"colors: series '{name}': {problem}", "pick a colour from the palette in the README")
+        other = taken.setdefault(str(value).lower(), name)
+        if other != name:  # (two series in one colour read as one series)
+            message = f"colors: series '{name}' has the colour of series '{other}' ({table[other]})"
+            raise SiteError(CONFIG_FILE, line, message, "give each series its own colour")
     return tuple((name, str(value)) for name, value in table.items())
 
 

@@ -41,7 +41,7 @@ CORRECTION_KEYS: FieldSpec = {"date": ("date", True), "text": ("text", True), "s
 
 _FRONT_MATTER_OF = operator.attrgetter(*FRONT_MATTER, "url")
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]*)[^`]*$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")  # (\Z, not $: a final newline is not part of a name)
 PLACEHOLDER = '<div data-broadsheet-block="{}"></div>'
 PLACEHOLDER_RE = re.compile(r'<div data-broadsheet-block="(\d+)"></div>')
 
@@ -158,7 +158,7 @@ MAX_PAGE_BYTES = 100_000
 MAX_BRACKET_WORK = 4_000_000  # per page: '[' in a paragraph x the paragraph's length
 MAX_OPEN_TAGS = 500  # per page: '<x' with no '>' before the next '<'
 _OPEN_TAG = re.compile(r"<[A-Za-z/!?][^<>]*(?=<|\Z)")
-_SITE_PATH = re.compile(r"^/(?!/)[^\s\"'<>\\]*$")
+_SITE_PATH = re.compile(r"/(?!/)[^\s\"'<>\\]*\Z")
 
 
 def check_size(src: str, text: str) -> None:

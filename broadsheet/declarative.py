@@ -33,7 +33,7 @@ KEYS: FieldSpec = {
     "height": ("integer", False),
     "max_rows": ("integer", False),  # past Altair's 5,000 embedded rows, on purpose
 }
-_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}\Z")
 _SHAPES = ("circle", "square", "cross", "diamond", "triangle-up", "triangle-down", "triangle-right", "triangle-left", "stroke")
 
 

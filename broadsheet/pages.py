@@ -81,7 +81,7 @@ def check_templates(config: Config, pages: tuple[Page, ...]) -> None:
             raise SiteError(page.src, page.line_of("template"), message, known(found))
 
 
-_TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 # Top-level folders and names the build writes itself: a page there would collide with
 # (or hide behind) a generated file.
 RESERVED = ("embed", "charts", "static", "data", "social", "404", "feed", "sitemap", "robots")

@@ -232,6 +232,12 @@ CASES = {
         'title: "Missiles\\x1f tested by year"',
         "data/datapackage.yaml:5: control character U+001F",
     ),
+    "chart id with a final newline": (
+        "content/notes/coal.md",
+        "data: missiles\nmark",
+        'id: "missiles-a\\n"\ndata: missiles\nmark',
+        "content/notes/coal.md:12: chart id 'missiles-a\\n' must be lowercase letters, digits and hyphens",
+    ),
     "site title control character": (
         "site.toml",
         'title = "Test tests"',
