@@ -111,10 +111,19 @@ def new(dest: Path) -> int:
     from .scaffold import new_site
 
     made = new_site(dest)
+    root = shell_word(str(dest))
     print(f"Made a starter site in {dest}/ ({len(made)} files). Next:")
-    print(f"  broadsheet serve --root {dest}    # preview at http://127.0.0.1:8000, rebuilt as you edit")
-    print(f"  broadsheet check --root {dest}    # links, alt text, sources")
+    print(f"  broadsheet serve --root {root}    # preview at http://127.0.0.1:8000, rebuilt as you edit")
+    print(f"  broadsheet check --root {root}    # links, alt text, sources")
     return 0
+
+
+def shell_word(path: str) -> str:
+    """``path`` as one word of a POSIX shell command, to paste as it is printed: quoted
+    (a folder named ``x; rm -rf ~`` must not run anything), and never read as an option."""
+    import shlex
+
+    return shlex.quote("./" + path if path.startswith("-") else path)
 
 
 def os_error(error: OSError) -> str:

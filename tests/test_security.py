@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import run, snapshot
 from test_errors import edit, fails_with
+
+from broadsheet.cli import main
 
 
 def fails_with_args(site: Path, cache: Path, args: list[str], expected: str, capsys) -> str:
@@ -169,3 +172,20 @@ def test_a_page_cannot_link_to_a_script(link: str, built: Path, shared_cache: Pa
     page.write_text(page.read_text() + "\n\nSee " + link + "\n")
     line = page.read_text().split("\n").index(next(x for x in page.read_text().split("\n") if "avaScript:" in x or "avascript:" in x)) + 1
     fails_with(built, shared_cache, f"content/notes/coal.md:{line}: link ", capsys)
+
+
+@pytest.mark.parametrize("name", ["my story; touch pwned", "$(touch pwned)", "`touch pwned`", "it's \"here\"", "-rf", "tab\there"])
+def test_new_prints_next_steps_a_posix_shell_runs_as_written(name: str, tmp_path: Path, monkeypatch, capsys) -> None:
+    """The next-step commands are pasted into a shell: a folder name holding ';', '$()' or
+    backticks must reach the command as one argument and run nothing."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "--", name]) == 0
+    printed = [line.strip() for line in capsys.readouterr().out.splitlines() if line.strip().startswith("broadsheet ")]
+    assert len(printed) == 2
+    for command in printed:
+        shown = subprocess.run(
+            ["sh", "-c", 'broadsheet() { printf "%s\\0" "$@"; }\n' + command], cwd=tmp_path, capture_output=True, text=True, check=True
+        )
+        words = shown.stdout.split("\0")[:-1]
+        assert words[1] == "--root" and (tmp_path / words[2]).resolve() == (tmp_path / name).resolve(), words
+    assert not (tmp_path / "pwned").exists()
