@@ -369,3 +369,19 @@ def test_a_first_build_that_fails_leaves_nothing_beside_the_site(tmp_path: Path,
     assert run(site, cache=tmp_path / "cache") == 1
     assert "content/notes/coal.md:5: invalid YAML" in capsys.readouterr().err
     assert not [p.name for p in site.iterdir() if p.name.startswith(".public") or p.name == "public"]
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("BROADSHEET_CHART_TIMEOUT", v) for v in ("1e400", "inf", "0", "-5", "nan", "abc", "1e9")]
+    + [("BROADSHEET_CHART_MEMORY", v) for v in ("0", "-5", "abc", "1.5", "1e400", "99999999999")]
+    + [("BROADSHEET_WORKERS", v) for v in ("0", "-5", "abc", "1.5", "100000")],
+)
+def test_a_bad_environment_setting_is_an_error_not_a_traceback_or_a_guess(
+    name: str, value: str, built: Path, shared_cache: Path, monkeypatch, capsys
+) -> None:
+    """A limit that is not a number in range was clamped, ignored or overflowed: it is
+    reported, by name, before anything is built."""
+    monkeypatch.setenv(name, value)
+    err = fails_with(built, shared_cache, f"${name}: must be ", capsys)
+    assert repr(value) in err
