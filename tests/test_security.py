@@ -174,7 +174,7 @@ def test_a_page_cannot_link_to_a_script(link: str, built: Path, shared_cache: Pa
     fails_with(built, shared_cache, f"content/notes/coal.md:{line}: link ", capsys)
 
 
-@pytest.mark.parametrize("name", ["my story; touch pwned", "$(touch pwned)", "`touch pwned`", "it's \"here\"", "-rf", "tab\there"])
+@pytest.mark.parametrize("name", ["my story; touch pwned", "$(touch pwned)", "`touch pwned`", 'it\'s "here"', "-rf", "tab\there"])
 def test_new_prints_next_steps_a_posix_shell_runs_as_written(name: str, tmp_path: Path, monkeypatch, capsys) -> None:
     """The next-step commands are pasted into a shell: a folder name holding ';', '$()' or
     backticks must reach the command as one argument and run nothing."""
