@@ -177,6 +177,10 @@ def render_template(env: Environment | LazyEnvironment, name: str, context: Mapp
     except jinja2.UndefinedError as exc:
         path, line = _template_frame(exc, name)
         raise SiteError(path, line, f"template error: {exc.message}") from None
+    except RecursionError as exc:  # (a template that extends or includes itself, or a macro that calls itself)
+        path, line = _template_frame(exc, name)
+        message = f"template '{path.removeprefix(TEMPLATES_DIR + '/')}' uses itself without end (through extends, include or a macro)"
+        raise SiteError(path, line, message, 'to extend the default theme\'s base.html, write {% extends "theme/base.html" %}') from None
 
 
 def _template_frame(exc: BaseException, name: str) -> tuple[str, int | None]:

@@ -385,3 +385,29 @@ def test_a_bad_environment_setting_is_an_error_not_a_traceback_or_a_guess(
     monkeypatch.setenv(name, value)
     err = fails_with(built, shared_cache, f"${name}: must be ", capsys)
     assert repr(value) in err
+
+
+TEMPLATE_LOOPS = {
+    # the README's theme/base.html recipe, with the prefix forgotten
+    "base extends itself": (
+        {"base.html": '{% extends "base.html" %}\n{% block head %}<link rel="me">{% endblock %}\n'},
+        "templates/base.html:1: ",
+    ),
+    "two templates include each other": (
+        {"_byline.html": '<p>{% include "_corrections.html" %}</p>\n', "_corrections.html": '{% include "_byline.html" %}\n'},
+        "templates/_",
+    ),
+    "a macro that calls itself": (
+        {"_byline.html": "{% macro again() %}{{ again() }}{% endmacro %}\n{{ again() }}\n"},
+        "templates/_byline.html:1: ",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(TEMPLATE_LOOPS))
+def test_a_template_that_uses_itself_without_end_is_an_error_at_its_line(case: str, built: Path, shared_cache: Path, capsys) -> None:
+    files, expected = TEMPLATE_LOOPS[case]
+    for name, text in files.items():
+        (built / "templates" / name).write_text(text)
+    err = fails_with(built, shared_cache, expected, capsys)
+    assert "RecursionError" not in err and "itself" in err, err
