@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
         )
-    out = _out(root, args.out) if args.command == "build" else None
+    out = published_folder(_out(root, args.out)) if args.command == "build" else None
     if out is not None:
         check_destination(out, root, cache.folder)
         clean_leftovers(out)
@@ -132,6 +133,13 @@ def os_error(error: OSError) -> str:
     path = error.filename2 if error.filename2 is not None else error.filename
     reason = error.strerror or str(error)
     return f"{path}: {reason}" if path is not None else reason
+
+
+def published_folder(out: Path) -> Path:
+    """Where a build into ``out`` goes: a ``public`` that is a link to a deploy folder is
+    followed, so the deploy folder is replaced (staged beside it, swapped in) and the link
+    stays; replacing the link itself would leave the deploy folder with the old site."""
+    return Path(os.path.realpath(out))
 
 
 def _out(root: Path, out: Path) -> Path:
