@@ -206,14 +206,28 @@ def read_corrections(meta: YamlMap, items: list[YamlMap]) -> tuple[Correction, .
     for item in listed:
         if not isinstance(item, dict):
             raise meta.error("corrections", f"each correction must be a mapping (date, text, source), found {item!r}")
+    published, updated = meta.values.get("date"), meta.values.get("updated")
+    if published and updated and updated < published:
+        raise meta.error("updated", f"'updated' ({updated}) is before 'date' ({published})")
     entries = []
     for entry in items:
         check_fields(entry, CORRECTION_KEYS, "a correction")
         source = entry.values.get("source", "")
         if source and not source.startswith(("https://", "http://")):
             raise entry.error("source", f"a correction's source must be an http(s) address, found {source!r}")
-        entries.append(Correction(entry.values["date"], entry.values["text"].strip(), source))
+        date = entry.values["date"]
+        if date > latest_today():
+            raise entry.error("date", f"the correction dated {date} is in the future")
+        if published and date < published:
+            raise entry.error("date", f"the correction dated {date} is before the page's date ({published})")
+        entries.append(Correction(date, entry.values["text"].strip(), source))
     return tuple(sorted(entries, key=lambda c: c.date, reverse=True))
+
+
+def latest_today() -> dt.date:
+    """Today's date where it is latest (UTC+14): a date after it is in the future for
+    everyone. (A check only: no output depends on the clock.)"""
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date()
 
 
 @dataclass(frozen=True)
