@@ -105,7 +105,8 @@ def build_site(
 
 def load_site(config: Config, state: BuildState) -> Site:
     files: list[str] = []
-    pages = load_pages(config, state, files)
+    drafts: list[Page] = []
+    pages = load_pages(config, state, files, drafts)
     package = state.memo("package", folder_digest(config.root / DATA_DIR, "*"), lambda: load_package(config.root))
     registry = state.memo("charts", folder_digest(config.root / CHARTS_DIR, "*.py"), lambda: discover_charts(config.root))
     blocks: dict[str, tuple[ParsedBlock, ...]] = {}
@@ -121,7 +122,8 @@ def load_site(config: Config, state: BuildState) -> Site:
             raise SiteError(page.src, page.line_of("lead_chart"), message, known(charts))
     check_templates(config, pages)
     check_files(files, pages)
-    return Site(config, pages, package, charts, blocks, tuple(files), resolve_links(config, pages, files))
+    links = resolve_links(config, pages, files, tuple(drafts))  # (files: without those only drafts show)
+    return Site(config, pages, package, charts, blocks, tuple(files), links)
 
 
 def _add_chart(charts: dict[str, ChartBlock], chart: ChartBlock) -> None:

@@ -202,3 +202,48 @@ def test_check_names_an_image_without_alt_text_as_written_at_its_line(
     err = capsys.readouterr().err
     assert "content/story.md:10: image '/static/logo.png' has no alt text" in err, err
     assert "content/story.md:11: image '/img/second.png' has no alt text" in err, err
+
+
+def test_files_of_a_draft_are_not_published_without_drafts(site: Path, shared_cache: Path) -> None:
+    """An embargo: what only a draft shows, and everything in a draft's own folder, stays
+    out of public/ until the draft is published (or built with --drafts)."""
+    (site / "content/secret").mkdir()
+    (site / "content/secret/index.md").write_text(
+        "---\ntitle: Secret\ndescription: Embargoed.\ndraft: true\n---\n\n![Leak](leak.png) [memo](../files/memo.pdf)"
+        " and the [map](../img/map.png), which the story shows too.\n"
+    )
+    (site / "content/secret/leak.png").write_bytes(png(2, 2))
+    (site / "content/secret/data").mkdir()
+    (site / "content/secret/data/sheet.xlsx").write_bytes(b"numbers")  # in the draft's folder, linked from nowhere
+    (site / "content/secret.pdf").write_bytes(b"%PDF-1.4\n")
+    (site / "content/files/memo.pdf").write_bytes(b"%PDF-1.4\n")  # shown only by the draft
+    (site / "content/later.md").write_text("---\ntitle: Later\ndescription: D.\ndraft: true\n---\n\n[Plan](later/plan.pdf)\n")
+    (site / "content/later").mkdir()
+    (site / "content/later/plan.pdf").write_bytes(b"%PDF-1.4\n")
+    assert run(site, cache=shared_cache) == 0
+    published = {p.relative_to(site / "public").as_posix() for p in (site / "public").rglob("*") if p.is_file()}
+    assert not {"secret/leak.png", "secret/data/sheet.xlsx", "files/memo.pdf", "later/plan.pdf"} & published
+    assert {"img/map.png", "files/report.pdf", "secret.pdf"} <= published  # shown by a published page, or no draft's
+    assert run(site, "build", "--drafts", cache=shared_cache) == 0
+    published = {p.relative_to(site / "public").as_posix() for p in (site / "public").rglob("*") if p.is_file()}
+    assert {"secret/leak.png", "secret/data/sheet.xlsx", "files/memo.pdf", "later/plan.pdf"} <= published
+
+
+def test_a_draft_home_page_is_an_error_not_a_site_without_a_front_page(site: Path, shared_cache: Path, capsys) -> None:
+    edit(site / "content/index.md", "template: home\n", "template: home\ndraft: true\n")
+    before = snapshot(site / "public") if (site / "public").exists() else {}
+    assert run(site, cache=shared_cache) == 1
+    err = capsys.readouterr().err
+    assert "content/index.md:7: the home page is a draft" in err and "Traceback" not in err, err
+    assert (snapshot(site / "public") if (site / "public").exists() else {}) == before
+    assert run(site, "build", "--drafts", cache=shared_cache) == 0
+
+
+@pytest.mark.parametrize("image", ["files/report.pdf", "index.md", "/files/report.pdf", "/static/style.css", "img/"])
+def test_a_page_image_that_is_not_a_picture_is_an_error(image: str, site: Path, shared_cache: Path, capsys) -> None:
+    """Social sites show PNG, JPEG, GIF and WebP: a PDF, a page or a stylesheet as the
+    page's card would be a broken card wherever it is shared."""
+    edit(site / "content/story.md", "image: img/map.png", f"image: {image}")
+    assert run(site, cache=shared_cache) == 1
+    err = capsys.readouterr().err
+    assert f"content/story.md:4: image '{image}' " in err and "Traceback" not in err, err
