@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from . import colors, declarative
 from .config import read_site_file
 from .content import Block
-from .data import Package, chart_arguments
+from .data import Package, chart_arguments, parameter_name
 from .errors import SiteError, known
 from .fields import did_you_mean, escape_fields, unknown_fields
 from .pagefiles import link_targets, script_link
@@ -40,6 +40,7 @@ _TEXT_KEYS: FieldSpec = {
 PYTHON_KEYS: FieldSpec = {"id": ("text", True), **_TEXT_KEYS}
 DECLARATIVE_KEYS: FieldSpec = {**declarative.KEYS, **_TEXT_KEYS}
 CHART_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")  # what slugify makes: safe in a URL, a file name and an SVG id
+LAYOUT_ARGUMENT = "layout"  # a chart function that takes it is called once per layout, with its name
 ALTAIR_DEFAULT_SIZE = 300  # Altair's default theme writes this size into every spec
 
 # Okabe & Ito (2008), each colour at least 3:1 on the light and the dark page (colors.py).
@@ -183,8 +184,12 @@ def _chart_decorators(tree: ast.Module, src: str, digest: str) -> Iterator[Chart
                     f"chart id {chart_id!r} must be lowercase letters, digits and hyphens",
                     f'write @chart("{slugify(chart_id)}", ...)',
                 )
+            clash = next((name for name in data if parameter_name(name) == LAYOUT_ARGUMENT), None)
+            if clash is not None:  # (the engine passes the layout's name under that argument)
+                message = f"chart '{chart_id}': dataset '{clash}' would arrive as the argument 'layout', which holds the layout drawn"
+                raise SiteError(src, deco.lineno, message, "give the dataset another name in data/datapackage.yaml")
             arguments = [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)]
-            yield ChartDef(chart_id, tuple(data), src, deco.lineno, digest, "layout" in arguments)
+            yield ChartDef(chart_id, tuple(data), src, deco.lineno, digest, LAYOUT_ARGUMENT in arguments)
 
 
 def _name(node: ast.expr) -> str:
@@ -342,7 +347,7 @@ def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path, l
     if function is None:
         raise SiteError(definition.src, definition.line, f"chart '{definition.id}' is not a function decorated with @chart")
     try:
-        extra = {"layout": layout} if definition.layouts else {}
+        extra = {LAYOUT_ARGUMENT: layout} if definition.layouts else {}
         return function(**chart_arguments(frames), **extra)  # (nk-trade -> nk_trade)
     except SiteError:
         raise

@@ -411,3 +411,16 @@ def test_a_template_that_uses_itself_without_end_is_an_error_at_its_line(case: s
         (built / "templates" / name).write_text(text)
     err = fails_with(built, shared_cache, expected, capsys)
     assert "RecursionError" not in err and "itself" in err, err
+
+
+@pytest.mark.parametrize("data", ['["layout"]', '["tests", "layout"]'])
+def test_a_dataset_named_like_the_layout_argument_is_an_error_at_the_chart(data: str, built: Path, shared_cache: Path, capsys) -> None:
+    """A chart function gets its datasets as keyword arguments and, if it takes ``layout``,
+    the layout's name: a dataset named ``layout`` gave Python's 'multiple values' error."""
+    (built / "charts/extra.py").write_text(
+        f'from broadsheet import chart\n\n\n@chart("extra", data={data})\ndef extra(layout, tests=None):\n    return None\n'
+    )
+    err = fails_with(
+        built, shared_cache, "charts/extra.py:4: chart 'extra': dataset 'layout' would arrive as the argument 'layout'", capsys
+    )
+    assert "multiple values" not in err
