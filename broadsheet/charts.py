@@ -26,7 +26,8 @@ from .content import Block
 from .data import Package, chart_arguments, parameter_name
 from .errors import SiteError, known
 from .fields import did_you_mean, escape_fields, unknown_fields
-from .pagefiles import link_targets, script_link
+from .pagefiles import FileRef
+from .prose import check_prose
 from .scrolly import StepState, apply_state, transform_digest
 from .yamlmap import FieldSpec, check_fields
 
@@ -121,6 +122,7 @@ class ChartBlock:
     definition: ChartDef | None  # Python form
     spec: Mapping[str, Any]  # the block's YAML (declarative form: data, mark, encodings)
     state: StepState | None = None  # a ```scrolly step: the chart as it looks at that step
+    refs: tuple[FileRef, ...] = ()  # the relative and /static/ paths in its notes (images, files)
 
     @property
     def key(self) -> str:
@@ -235,8 +237,11 @@ def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: P
             raise spec.error(
                 "id", f"chart id {chart_id!r} must be lowercase letters, digits and hyphens", f"for example '{slugify(chart_id)}'"
             )
-    if script_link(link_targets(str(values.get("notes", "")), spec.line_of("notes"))):  # (notes are Markdown: links too)
-        raise spec.error("notes", "a link in the notes would run a script", "links may go to web, mail or site addresses only")
+    refs: tuple[FileRef, ...] = ()
+    for key in _TEXT_KEYS:  # (notes are Markdown; a template may show the others as Markdown too)
+        if isinstance(values.get(key), str):
+            found = check_prose(spec.path, values[key], spec.line_of(key))
+            refs += found if key == "notes" else ()
     return ChartBlock(
         id=chart_id,
         title=values["title"].strip(),
@@ -248,6 +253,7 @@ def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: P
         line=spec.line,
         definition=definition,
         spec={k: v for k, v in values.items() if k not in _TEXT_KEYS},
+        refs=refs,
     )
 
 

@@ -48,10 +48,18 @@ def check_files(files: list[str], pages: tuple[Page, ...]) -> None:
             raise SiteError(src, None, message, "move or rename it: these names are the build's own: " + ", ".join(RESERVED))
 
 
-def resolve_links(config: Config, pages: tuple[Page, ...], files: list[str], drafts: tuple[Page, ...] = ()) -> dict[str, PageLinks]:
-    """What each page's paths lead to; a missing image or file stops the build at its line.
+def resolve_links(
+    config: Config,
+    pages: tuple[Page, ...],
+    files: list[str],
+    drafts: tuple[Page, ...] = (),
+    block_refs: Mapping[str, tuple[FileRef, ...]] | None = None,
+) -> dict[str, PageLinks]:
+    """What each page's paths lead to (in its body and, ``block_refs``, in its blocks'
+    Markdown: notes, step text); a missing image or file stops the build at its line.
     ``files`` loses the files only ``drafts`` (left out of this build) show: ``held_back``."""
-    if not files and not any(page.refs or page.image for page in pages):
+    block_refs = block_refs or {}
+    if not files and not any(page.refs or page.image or block_refs.get(page.src) for page in pages):
         return {}
     folders = [d for d in config.theme_dirs(STATIC_DIR) if d.is_dir()]
     static = frozenset(p.relative_to(d).as_posix() for d in folders for p in d.rglob("*") if p.is_file())
@@ -59,7 +67,7 @@ def resolve_links(config: Config, pages: tuple[Page, ...], files: list[str], dra
     links = {}
     for page in pages:
         paths = {}
-        for ref in page.refs:
+        for ref in (*page.refs, *block_refs.get(page.src, ())):
             path = resolver.resolve(page.src, ref)
             if path is not None:
                 paths[ref.target] = path

@@ -34,6 +34,7 @@ from typing import Any
 
 from .errors import SiteError, known
 from .fields import did_you_mean
+from .prose import check_prose
 from .yamlmap import FieldSpec, YamlMap, check_fields
 
 Value = dt.date | int | float | str  # what a step compares with: a date, a number or text
@@ -103,6 +104,7 @@ class Step:
     alt: str  # the text alternative of this step's rendering
     state: StepState
     line: int
+    text_line: int = 0  # the text's first line
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,8 @@ def parse_scrolly(spec: YamlMap, chart_ids: Collection[str]) -> Scrolly:
     if len(items) < 2:
         raise spec.error("steps", "a scrolly block needs at least two steps", "list them under 'steps:', each starting with '- text:'")
     steps = tuple(_step(item, value, chart) for item, value in zip(items, spec.values["steps"], strict=True))
+    if isinstance(spec.values.get("title"), str):
+        check_prose(spec.path, spec.values["title"], spec.line_of("title"))
     return Scrolly(chart, steps, spec.path, spec.line, spec.values.get("title", "").strip())
 
 
@@ -147,7 +151,12 @@ def _step(item: YamlMap, value: Any, chart: str) -> Step:
         zoom_y=_zoom(item, "y"),
         chart=chart,
     )
-    return Step(values["text"].strip(), values["alt"].strip(), state, item.line)
+    text = values["text"]
+    text_line = item.line_of("text") + (1 if "\n" in text.rstrip("\n") or text.endswith("\n") else 0)  # (a | block starts below)
+    check_prose(item.path, text, text_line)
+    for key in ("alt",):  # (a template may show it as Markdown)
+        check_prose(item.path, values[key], item.line_of(key))
+    return Step(text.strip(), values["alt"].strip(), state, item.line, text_line)
 
 
 def _predicate(step: YamlMap, key: str) -> Predicate:
@@ -212,6 +221,7 @@ def _annotations(step: YamlMap) -> tuple[Annotation, ...]:
         y = doc.values.get("y")
         if y is not None and (isinstance(y, bool) or not isinstance(y, (int, float))):
             raise doc.error("y", f"an annotation's 'y' must be a number, found {y!r}")
+        check_prose(doc.path, doc.values["text"], doc.line_of("text"))
         found.append(Annotation(_value(doc, "x"), doc.values["text"].strip(), y, doc.line_of("x")))
     return tuple(found)
 

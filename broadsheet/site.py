@@ -122,7 +122,8 @@ def load_site(config: Config, state: BuildState) -> Site:
             raise SiteError(page.src, page.line_of("lead_chart"), message, known(charts))
     check_templates(config, pages)
     check_files(files, pages)
-    links = resolve_links(config, pages, files, tuple(drafts))  # (files: without those only drafts show)
+    block_refs = {src: tuple(ref for block in parsed for ref in block.refs()) for src, parsed in blocks.items()}
+    links = resolve_links(config, pages, files, tuple(drafts), block_refs)  # (files: without those only drafts show)
     return Site(config, pages, package, charts, blocks, tuple(files), links)
 
 

@@ -206,7 +206,8 @@ def test_build_py_entry_point_builds_from_the_site_folder(site: Path, shared_cac
 
 
 def test_every_page_converts_as_stock_python_markdown_would() -> None:
-    from broadsheet.content import new_converter, parse_page
+    from broadsheet.content import parse_page
+    from broadsheet.prose import new_converter
 
     fast, stock = new_converter(), new_converter(stock=True)
     pages = sorted(REPO.glob("content/**/*.md")) + sorted(REPO.glob("tests/sites/**/*.md"))

@@ -358,7 +358,7 @@ def test_page_of_unclosed_tags(built: Path, shared_cache: Path, capsys) -> None:
 def test_deeply_nested_emphasis(built: Path, shared_cache: Path, capsys) -> None:
     with (built / "content/notes/coal.md").open("a") as page:
         page.write("\n" + "*" * 5000 + "a" + "*" * 5000 + "\n")
-    fails_with(built, shared_cache, "content/notes/coal.md: Markdown nested too deeply", capsys)
+    fails_with(built, shared_cache, "content/notes/coal.md:8: Markdown nested too deeply", capsys)  # (at the body: the depth has no line)
 
 
 def test_a_first_build_that_fails_leaves_nothing_beside_the_site(tmp_path: Path, capsys) -> None:
@@ -424,3 +424,35 @@ def test_a_dataset_named_like_the_layout_argument_is_an_error_at_the_chart(data:
         built, shared_cache, "charts/extra.py:4: chart 'extra': dataset 'layout' would arrive as the argument 'layout'", capsys
     )
     assert "multiple values" not in err
+
+
+STEPS = """
+```scrolly
+chart: missiles-tested-a-year
+steps:
+  - text: |
+      TEXT
+    alt: Every bar.
+  - text: The second step.
+    alt: Every bar again.
+```
+"""
+MARKDOWN_PLACES = {
+    "chart notes": ("description: Bar chart. Tests peaked in 2016 with 24 missiles.", "description: Bar chart.\nnotes: 'TEXT'"),
+    "table notes": ("title: The numbers", "title: The numbers\nnotes: 'TEXT'"),
+    "scrolly step text": ("```datasets", STEPS.strip() + "\n\n```datasets"),
+}
+HEAVY = {"brackets": ("[" * 30_000, "too many '[' for Markdown"), "open tags": ("<x " * 2_000, "more than 500 '<'")}
+
+
+@pytest.mark.parametrize("heavy", list(HEAVY))
+@pytest.mark.parametrize("place", list(MARKDOWN_PLACES))
+def test_markdown_limits_hold_wherever_markdown_is_converted(place: str, heavy: str, built: Path, shared_cache: Path, capsys) -> None:
+    """Step text and chart notes skipped the limits that protect a page's body: 60 KB of
+    them held a build for minutes."""
+    old, new = MARKDOWN_PLACES[place]
+    text, message = HEAVY[heavy]
+    page = built / "content/notes/coal.md"
+    page.write_text(page.read_text().replace(old, new.replace("TEXT", text), 1))
+    line = next(n for n, x in enumerate(page.read_text().split("\n"), 1) if text[:30] in x)
+    fails_with(built, shared_cache, f"content/notes/coal.md:{line}: {message}", capsys)

@@ -247,3 +247,58 @@ def test_a_page_image_that_is_not_a_picture_is_an_error(image: str, site: Path, 
     assert run(site, cache=shared_cache) == 1
     err = capsys.readouterr().err
     assert f"content/story.md:4: image '{image}' " in err and "Traceback" not in err, err
+
+
+BLOCKS = """
+```chart
+data: missiles
+mark: bar
+x: year:O
+y: missiles:Q
+title: Missiles, again
+description: Bar chart of missiles.
+notes: "![A key](img/map.png) and [the report](files/report.pdf#page=3)"
+```
+
+```table
+data: missiles
+title: Missiles as a table
+notes: "See ![the logo](/static/logo.png)."
+```
+
+```scrolly
+chart: missiles-again
+steps:
+  - text: |
+      The map: ![The map](img/map.png)
+    alt: Every bar.
+  - text: "[The report](files/report.pdf)"
+    alt: Every bar again.
+```
+"""
+
+
+def test_paths_in_notes_and_step_text_resolve_like_the_body(site: Path, shared_cache: Path) -> None:
+    """Images and files in a chart's or table's notes and in scrolly step text are checked
+    and published at their address, as in the body: a broken image shipped."""
+    (site / "content/story.md").write_text(STORY + BLOCKS)
+    assert run(site, "build", "--base-url", "https://example.org/sub/", cache=shared_cache) == 0
+    html = (site / "public/story/index.html").read_text()
+    logo = next((site / "public/static").glob("logo.*.png")).name
+    assert html.count('src="/sub/img/map.png"') >= 4  # the body's two, the notes', the step's
+    assert '<a href="/sub/files/report.pdf#page=3">the report</a>' in html
+    assert f'<img alt="the logo" src="/sub/static/{logo}">' in html
+    assert '<a href="/sub/files/report.pdf">The report</a>' in html
+    assert '<img alt="A key" src="/sub/img/map.png">' in (site / "public/embed/missiles-again/index.html").read_text()
+
+
+@pytest.mark.parametrize("old, new", [("![The map](img/map.png)\n    alt", "![The map](img/nomap.png)\n    alt"), ("#page=3", "x.pdf")])
+def test_a_missing_image_in_notes_or_step_text_stops_the_build_at_its_line(
+    old: str, new: str, site: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = STORY + BLOCKS.replace(old, new)
+    (site / "content/story.md").write_text(text)
+    line = next(n for n, x in enumerate(text.split("\n"), 1) if "nomap" in x or "pdfx.pdf" in x)
+    assert run(site, cache=shared_cache) == 1
+    err = capsys.readouterr().err
+    assert f"content/story.md:{line}: " in err and "does not exist" in err and "Traceback" not in err, err

@@ -76,7 +76,7 @@ def test_a_script_link_in_chart_notes_is_refused(tmp_path: Path, shared_cache: P
     page.write_text(text)
     assert run(site, cache=shared_cache) == 1
     line = text.split("\n").index('notes: "[x](javascript:alert(1))"') + 1
-    assert f"content/notes/coal.md:{line}: a link in the notes would run a script" in capsys.readouterr().err
+    assert f"content/notes/coal.md:{line}: link 'javascript:alert' would run a script" in capsys.readouterr().err
 
 
 def test_the_home_page_is_in_the_navigation_when_it_has_a_nav_title(tmp_path: Path, shared_cache: Path) -> None:
