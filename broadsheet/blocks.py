@@ -69,6 +69,10 @@ class ParsedBlock:
         """The relative and ``/static/`` paths in the block's Markdown (notes, step text)."""
         return ()
 
+    def check_published(self, page: str, figures: Figures, config: Config) -> None:
+        """Whether the page as published (``page``: its HTML) keeps what the block promises
+        readers (``contract.py``); a ``SiteError`` at the template if not."""
+
     def context(self, figures: Figures, config: Config) -> dict[str, Any]:
         """What the block's template gets."""
         raise NotImplementedError
@@ -94,6 +98,11 @@ class ChartUse(ParsedBlock):
 
     def refs(self) -> tuple[FileRef, ...]:
         return self.block.refs
+
+    def check_published(self, page: str, figures: Figures, config: Config) -> None:
+        from .contract import check_figure
+
+        check_figure(page, self.block, figures[self.block.id], f"templates/{self.template}", config)
 
     def context(self, figures: Figures, config: Config) -> dict[str, Any]:
         from .figures import figure_context
@@ -239,6 +248,11 @@ class ScrollyUse(ParsedBlock):
 
     def refs(self) -> tuple[FileRef, ...]:
         return tuple(ref for step in self.scrolly.steps for ref in check_prose(self.scrolly.src, step.text, step.text_line))
+
+    def check_published(self, page: str, figures: Figures, config: Config) -> None:
+        from .contract import check_steps
+
+        check_steps(page, self.base, self.steps, figures, config)
 
     def context(self, figures: Figures, config: Config) -> dict[str, Any]:
         from .figures import unique_sources

@@ -22,6 +22,7 @@ from .blocks import ParsedBlock, shown
 from .cards import NOT_A_PAGE, Card
 from .config import Config, read_site_file
 from .content import CONTENT_DIR, Page, read_page, to_html
+from .contract import check_figure
 from .dependencies import TemplateGraph, digest_json, key_of
 from .figures import Figure, figure_context
 from .output import Output
@@ -100,7 +101,10 @@ class Renderer:
             "social_image": published_path(links.image, self.assets.url) if links.image else self.cards[page.url].url,
             "own_image": bool(links.image),  # (its size is the image's own, not the card's 1200 x 630)
         }
-        return Made(page.dest, render_template(self.env, f"{page.template}.html", context), "" if page.html else html)
+        made = render_template(self.env, f"{page.template}.html", context)
+        for block in blocks:  # (the reader contract, on the HTML as published, whatever the templates)
+            block.check_published(made, self.figures, self.site.config)
+        return Made(page.dest, made, "" if page.html else html)
 
     def render_blocks(self, blocks: Sequence[ParsedBlock], prose: Prose) -> list[str]:
         config = self.site.config
@@ -108,7 +112,9 @@ class Renderer:
 
     def embed(self, figure: Figure) -> Made:
         context = {**figure_context(figure, figure.chart, self.site.config), "has_charts": True, "prose": self.prose(figure.chart.src)}
-        return Made(embed_path(figure), render_template(self.env, "embed.html", context))
+        made = render_template(self.env, "embed.html", context)
+        check_figure(made, figure.chart, figure, "templates/embed.html", self.site.config)
+        return Made(embed_path(figure), made)
 
     def template(self, dest: str, name: str, context: Callable[[], dict[str, Any]]) -> Made:
         return Made(dest, render_template(self.env, name, context()))
