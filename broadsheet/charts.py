@@ -28,7 +28,8 @@ from .errors import SiteError, known
 from .fields import did_you_mean, escape_fields, unknown_fields
 from .pagefiles import FileRef
 from .prose import check_prose
-from .scrolly import StepState, apply_state, transform_digest
+from .scrolly import StepState
+from .states import apply_state, transform_digest
 from .yamlmap import FieldSpec, check_fields
 
 CHARTS_DIR = "charts"

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from broadsheet.errors import SiteError
-from broadsheet.scrolly import Annotation, Predicate, StepState, apply_state, parse_scrolly
+from broadsheet.scrolly import Annotation, Predicate, StepState, parse_scrolly
+from broadsheet.states import apply_state
 from broadsheet.yamlmap import parse_mapping
 
 SRC = "content/coal.md"
