@@ -87,6 +87,7 @@ class StepState:
     zoom_x: tuple[Value, Value] | None = None
     zoom_y: tuple[Value, Value] | None = None
     chart: str = ""  # the chart's id (for messages)
+    zoom_line: int = 0  # the line of 'zoom'
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ def _step(item: YamlMap, value: Any, chart: str) -> Step:
         zoom_x=_zoom(item, "x"),
         zoom_y=_zoom(item, "y"),
         chart=chart,
+        zoom_line=item.line_of("zoom") if "zoom" in values else 0,
     )
     text = values["text"]
     text_line = item.line_of("text") + (1 if "\n" in text.rstrip("\n") or text.endswith("\n") else 0)  # (a | block starts below)

@@ -35,10 +35,18 @@ def transform_digest() -> str:
 
 @dataclass(frozen=True)
 class _Unit:
-    """A single-mark view inside a spec, and the fields its data has there."""
+    """A single-mark view inside a spec, the fields its data has there, the rows it starts
+    from (None when they are not in the spec) and the fields its transforms make."""
 
     spec: dict[str, Any]
     fields: frozenset[str]
+    rows: tuple[Any, ...] | None = None
+    made: frozenset[str] = frozenset()
+
+    @property
+    def mark(self) -> str:
+        mark = self.spec.get("mark")
+        return str(mark.get("type") if isinstance(mark, dict) else mark)
 
 
 def apply_state(spec: Mapping[str, Any], state: StepState, chart_id: str = "") -> dict[str, Any]:
@@ -48,15 +56,17 @@ def apply_state(spec: Mapping[str, Any], state: StepState, chart_id: str = "") -
     where = _Where(state.src, chart_id or state.chart)
     if state.filter:
         predicate = _resolve(state.filter, units, where)
-        for unit in _with_field(units, predicate.field):
-            unit.spec["transform"] = [*unit.spec.get("transform", []), {"filter": _test(predicate, unit, where)}]
+        for unit, test in _tests("filter", predicate, units, where):
+            unit.spec["transform"] = [*unit.spec.get("transform", []), {"filter": test}]
     if state.highlight:
         predicate = _resolve(state.highlight, units, where)
-        for unit in _with_field(units, predicate.field):
-            _dim_outside(unit, _test(predicate, unit, where))
+        for unit, test in _tests("highlight", predicate, units, where):
+            _highlight(unit, predicate, test)
+        units = list(_units(out, out.get("datasets", {}), frozenset()))  # (a line may have become two layers)
     for axis, domain in (("x", state.zoom_x), ("y", state.zoom_y)):
         if domain:
-            _zoom_axis(units, axis, domain, where.at(state.line))
+            check_zoom(units, axis, domain, where.at(state.zoom_line or state.line))
+            _zoom_axis(units, axis, domain, where.at(state.zoom_line or state.line))
     for number, annotation in enumerate(state.annotations):
         for view_number, view in enumerate(_views(out)):
             _annotate(view, annotation, labelled=view_number == 0, where=where.at(annotation.line), order=number)
@@ -82,24 +92,24 @@ class _Where:
         return f"chart '{self.chart_id}'" if self.chart_id else "the chart"
 
 
-def _units(view: dict[str, Any], datasets: Mapping[str, Any], fields: frozenset[str]) -> Iterator[_Unit]:
+def _units(view: dict[str, Any], datasets: Mapping[str, Any], fields: frozenset[str], above: _Unit | None = None) -> Iterator[_Unit]:
     """Every single-mark view, with the fields of its data after the transforms above it."""
+    rows, made = (above.rows, above.made) if above else (None, frozenset[str]())
     if isinstance(view.get("data"), dict):
-        fields = _columns(view["data"], datasets)
+        found = datasets.get(view["data"]["name"]) if "name" in view["data"] else view["data"].get("values")
+        rows, made = (tuple(found) if isinstance(found, list) else None), frozenset()
+        fields = frozenset(k for row in rows or () if isinstance(row, dict) for k in row)
     for transform in view.get("transform", []):
         if isinstance(transform, dict):
-            made = transform.get("as")
-            fields = fields | frozenset([made] if isinstance(made, str) else made if isinstance(made, list) else [])
+            output = transform.get("as")
+            output = [output] if isinstance(output, str) else output if isinstance(output, list) else []
+            fields, made = fields | frozenset(output), made | frozenset(output)
+    here = _Unit(view, fields, rows, made)
     if "mark" in view:
-        yield _Unit(view, fields)
+        yield here
     for key in ("layer", "vconcat", "hconcat", "concat"):
         for child in view.get(key, []):
-            yield from _units(child, datasets, fields)
-
-
-def _columns(data: Mapping[str, Any], datasets: Mapping[str, Any]) -> frozenset[str]:
-    rows = datasets.get(data["name"]) if "name" in data else data.get("values")
-    return frozenset(k for row in rows if isinstance(row, dict) for k in row) if isinstance(rows, list) else frozenset()
+            yield from _units(child, datasets, fields, here)
 
 
 def _with_field(units: list[_Unit], field: str) -> list[_Unit]:
@@ -114,6 +124,111 @@ def _resolve(predicate: Predicate, units: list[_Unit], where: _Where) -> Predica
         everything = frozenset().union(*(unit.fields for unit in units))
         raise where.error(f"field '{field}' is not in the data of {where.chart}", did_you_mean(field, everything))
     return Predicate(field, predicate.one_of, predicate.range, predicate.line)
+
+
+def _tests(key: str, predicate: Predicate, units: list[_Unit], where: _Where) -> list[tuple[_Unit, str]]:
+    """The units the predicate applies to, each with its Vega test, once it is known to
+    match some row."""
+    tests = [(unit, _test(predicate, unit, where)) for unit in _with_field(units, predicate.field)]
+    check_matches(key, predicate, units, where)
+    return tests
+
+
+def check_matches(key: str, predicate: Predicate, units: list[_Unit], where: _Where) -> None:
+    """A highlight or filter that matches no row of the chart (a misspelt series, a
+    period outside the data) would fade or empty the chart under alt text that says
+    otherwise: an error at its line. Rows are the chart's own, before its transforms;
+    a field a transform makes is not checked (its values are only known to Vega)."""
+    values = _values(units, predicate.field)
+    if values is None or any(_holds(predicate, value) for value in values):
+        return
+    wanted = f"from {predicate.range[0]} to {predicate.range[1]}" if predicate.range else "is " + " or ".join(map(_shown, predicate.one_of))
+    message = f"'{key}' matches no row of {where.chart}: no '{predicate.field}' {wanted}"
+    raise where.at(predicate.line).error(message, _values_hint(predicate, values))
+
+
+def check_zoom(units: list[_Unit], axis: str, domain: tuple[Value, Value], where: _Where) -> None:
+    """A zoom that shows none of the chart's rows: an error at its line. Only a field
+    drawn as it is counts (not aggregated, binned, stacked or made by a transform)."""
+    plain = []
+    for unit in units:
+        definition = unit.spec.get("encoding", {}).get(axis)
+        if not isinstance(definition, dict) or not isinstance(definition.get("field"), str):
+            continue
+        derived = any(k in definition for k in ("aggregate", "bin", "timeUnit"))
+        stacked = unit.mark in ("bar", "area", "arc") and definition.get("stack", True) and definition.get("type") != "temporal"
+        if derived or stacked:
+            return  # (a drawn value that is not a row's: nothing to compare)
+        _check_axis(definition, domain[0], axis, where)
+        plain.append((unit, definition["field"]))
+    fields = list(dict.fromkeys(field for _, field in plain))
+    found = [_values([unit for unit, f in plain if f == field], field) for field in fields]
+    if not fields or any(values is None for values in found):
+        return  # (rows not in the spec: nothing to compare)
+    if any(_holds(Predicate(field, range=domain), value) for field, values in zip(fields, found, strict=True) for value in values or ()):
+        return
+    named = " or ".join(f"'{field}'" for field in fields)
+    hint = _values_hint(Predicate(fields[0], range=domain), found[0] or [])
+    raise where.error(f"'zoom' shows no row of {where.chart}: no {named} from {domain[0]} to {domain[1]}", hint)
+
+
+def _values(units: list[_Unit], field: str) -> list[Any] | None:
+    """The values of ``field`` in the rows the units start from, or None if unknown."""
+    known = [unit for unit in units if field in unit.fields and field not in unit.made and unit.rows is not None]
+    if not known:
+        return None
+    return [row.get(field) for unit in known for row in unit.rows or () if isinstance(row, dict) and row.get(field) is not None]
+
+
+def _holds(predicate: Predicate, value: Any) -> bool:
+    """Whether the predicate keeps a row whose field is ``value``, as the Vega test does
+    (``indexof`` is strict: the number 2016 is not the text "2016")."""
+    wanted = predicate.range or predicate.one_of
+    if isinstance(wanted[0], dt.date):
+        moment = _moment(value)
+        points = [dt.datetime(v.year, v.month, v.day) for v in wanted if isinstance(v, dt.date)]
+        return moment is not None and (points[0] <= moment <= points[1] if predicate.range else moment in points)
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    comparable = [
+        v for v in wanted if (isinstance(v, (int, float)) and not isinstance(v, bool)) == number and isinstance(v, (int, float, str))
+    ]
+    if predicate.range:
+        return len(comparable) == 2 and comparable[0] <= value <= comparable[1]
+    return value in comparable
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    """A data value as Vega reads a date, in UTC (the chart workers' time zone)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=value)
+    try:
+        moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _values_hint(predicate: Predicate, values: list[Any]) -> str:
+    wanted = predicate.range or predicate.one_of
+    if isinstance(wanted[0], dt.date):
+        moments = sorted(m for m in map(_moment, values) if m is not None)
+        return f"'{predicate.field}' runs from {_day(moments[0])} to {_day(moments[-1])}" if moments else ""
+    numbers = sorted(v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool))
+    if predicate.range and numbers:
+        return f"'{predicate.field}' runs from {numbers[0]:g} to {numbers[-1]:g}"
+    if isinstance(wanted[0], str) != (len(numbers) < len(values)):  # (1 is not "1" to Vega)
+        holds, write = ("numbers", f"without quotes, such as {numbers[0]:g}") if numbers else ("text", f"in quotes, such as '{values[0]}'")
+        return f"'{predicate.field}' holds {holds}: write the value {write}"
+    found = frozenset(str(v) for v in values)
+    return did_you_mean(str(wanted[0]), found) if len(found) <= 30 else f"'{predicate.field}' has {len(found):,} values"
+
+
+def _shown(value: Value) -> str:
+    return f"'{value}'" if isinstance(value, str) else str(value)
+
+
+def _day(moment: dt.datetime) -> str:
+    return moment.date().isoformat() if moment.time() == dt.time() else moment.isoformat()
 
 
 def _colour_field(units: list[_Unit], where: _Where) -> str:
@@ -154,6 +269,28 @@ def _literal(value: Value) -> str:
     if isinstance(value, dt.date):
         return f"time(datetime({value.year}, {value.month - 1}, {value.day}))"  # (Vega's months count from 0)
     return json.dumps(value)
+
+
+PATH_MARKS = ("line", "area", "trail")  # one mark for many rows: its first row's opacity is the whole path's
+GROUPING = ("color", "fill", "stroke", "detail", "strokeDash", "shape", "opacity", "size")  # channels that split paths
+
+
+def _highlight(unit: _Unit, predicate: Predicate, test: str) -> None:
+    """Marks the highlight keeps stand out. A line or an area is one mark: when the test
+    varies along it (a period), it is drawn faded, and again, bright, over the rows
+    the test keeps; when it names whole paths (a series), each path keeps or loses
+    its opacity as any other mark."""
+    encoding = unit.spec.get("encoding", {})
+    grouped = any(isinstance(encoding.get(c), dict) and encoding[c].get("field") == predicate.field for c in GROUPING)
+    if unit.mark not in PATH_MARKS or grouped or "opacity" in encoding:
+        _dim_outside(unit, test)
+        return
+    spec = unit.spec
+    mark = spec["mark"] if isinstance(spec["mark"], dict) else {"type": spec["mark"]}
+    inner = {key: spec.pop(key) for key in ("mark", "encoding", "params") if key in spec}
+    faded = {**inner, "mark": {**mark, "opacity": round(mark.get("opacity", 1) * DIM, 4)}}
+    bright = {"mark": mark, "encoding": inner.get("encoding", {}), "transform": [{"filter": test}]}
+    spec["layer"] = [faded, bright]  # (the view's data, transforms and size stay around both)
 
 
 def _dim_outside(unit: _Unit, test: str) -> None:
