@@ -189,6 +189,7 @@ def test_new_prints_next_steps_a_posix_shell_runs_as_written(name: str, tmp_path
         )
         words = shown.stdout.split("\0")[:-1]
         assert words[1] == "--root" and (tmp_path / words[2]).resolve() == (tmp_path / name).resolve(), words
+        assert not words[2].startswith("-"), "the command line would read the folder as an option"
     assert not (tmp_path / "pwned").exists()
 
 
