@@ -5,7 +5,7 @@ body, a scrolly step's text, a chart's or a table's notes, and any text a templa
 the ``markdown`` filter (a correction, a dataset's description, front matter). On the way:
 
 - **limits** that keep Python-Markdown to seconds: size, runs of ``[`` in long paragraphs,
-  tags that never close, nesting (``check_prose``);
+  tags that never close, nesting (``check_limits``);
 - **no script links**: a link, image or raw-HTML address that would run a script
   (``javascript:``, ``vbscript:``, a ``data:`` document) is an error at its line. It is
   looked for in the Markdown (to name the line) and again in the HTML made from it, as a
@@ -56,8 +56,11 @@ def markdown_html(text: str, src: str, line: int, *, inline: bool = False, conve
     """``text``, Markdown written at ``src:line``, as HTML: every limit and the script-link
     check applied, on the Markdown and on the HTML. ``inline``: short text (a chart's
     notes) as the inside of one paragraph, several paragraphs kept apart by line breaks.
-    ``converter``: another Python-Markdown converter (the tests compare with stock)."""
-    check_prose(src, text, line)
+    ``converter``: another Python-Markdown converter (the tests compare with stock).
+
+    Script links are looked for in the HTML made, which shows them however they were
+    written; ``check_prose``, run when a page is read, finds the line of most of them."""
+    check_limits(src, text, line)
     converter = converter or _converter(inline)
     converter.reset()
     try:
@@ -81,16 +84,30 @@ _HINT = "links may go to web, mail or site addresses only"
 def check_prose(src: str, text: str, first_line: int) -> tuple[FileRef, ...]:
     """Refuse Markdown that would keep Python-Markdown busy for minutes or link to a
     script, at its line; return the relative and ``/static/`` paths it refers to."""
+    markdown = check_limits(src, text, first_line)
+    targets = link_targets(markdown, first_line)
+    for ref in (*targets, *_attributes(markdown, first_line)) if _names_a_scheme(markdown) else ():
+        if is_script_url(ref.target):
+            raise SiteError(src, ref.line, f"link '{shown(ref.target)}' would run a script", _HINT)
+    return find_refs(targets)
+
+
+def _names_a_scheme(text: str) -> bool:
+    """Whether ``text``, decoded as a browser decodes an address, names a script scheme
+    anywhere (most texts do not, and are not searched further)."""
+    decoded = re.sub(r"[\t\n\r]", "", html.unescape(text)).lower()
+    return any(f"{scheme}:" in decoded for scheme in (*SCRIPT_SCHEMES, "data"))
+
+
+def check_limits(src: str, text: str, first_line: int) -> str:
+    """Refuse Markdown that would keep Python-Markdown busy for minutes, at its line;
+    return it with its code blocks emptied."""
     if len(text) > MAX_PAGE_BYTES // 4 and len(text.encode("utf-8")) > MAX_PAGE_BYTES:
         message = f"this text is {len(text.encode('utf-8')):,} bytes of Markdown; at most {MAX_PAGE_BYTES:,} are converted"
         raise SiteError(src, first_line or None, message, "split it, or put long tables in data/ and show them with a ```table block")
     markdown = without_code(text)  # (code is not parsed for links or tags)
     check_brackets(src, markdown, first_line)
-    targets = link_targets(markdown, first_line)
-    for ref in (*targets, *_attributes(markdown, first_line)):
-        if is_script_url(ref.target):
-            raise SiteError(src, ref.line, f"link '{shown(ref.target)}' would run a script", _HINT)
-    return find_refs(targets)
+    return markdown
 
 
 def check_brackets(src: str, markdown: str, first_line: int) -> None:
@@ -138,7 +155,7 @@ def shown(address: str) -> str:
 
 def script_in_html(made: str) -> str | None:
     """The first address in ``made`` (HTML) that would run a script, as written, or None."""
-    if ":" not in made:
+    if not _names_a_scheme(made):
         return None
     return next((ref.target for ref in _attributes(made, 1) if is_script_url(ref.target)), None)
 
