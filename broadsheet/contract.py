@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from functools import cached_property
 
 from .charts import ChartBlock
 from .config import Config
@@ -22,26 +22,29 @@ from .data import Dataset
 from .errors import SiteError
 from .figures import Figure, unique_sources
 
-_TAG = re.compile(r"""<[a-zA-Z/!](?:"[^"]*"|'[^']*'|[^'">])*>""")
+_ANY_TAG = re.compile(r"<[^>]*>")  # (a '>' inside a quoted value would leave a few characters of text: harmless here)
 _HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 _FIGURE = re.compile(r"<(/?)figure\b", re.IGNORECASE)
 _SECTION = re.compile(r"<(/?)section\b", re.IGNORECASE)
-_FOLDED = re.compile(r"<(svg|table|details|textarea|script|style|template)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
+_FOLDED = re.compile(r"<(table|details|textarea|script|style|template)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 
 
-@dataclass(frozen=True)
 class Region:
-    """Part of a published page: its text as a reader reads it and the addresses it links to."""
+    """Part of a published page: the addresses it links to, and its text as a reader reads
+    it (made when first asked)."""
 
-    text: str
-    links: frozenset[str]
+    def __init__(self, part: str):
+        self.part = _without_drawings(part)  # (most of a figure's bytes, and none of its text or links)
+        self.links = frozenset(html.unescape(next(v for v in m.groups() if v is not None)) for m in _HREF.finditer(self.part))
 
-    shown: str  # the text outside the drawing, tables, folded-away details and form fields: what every reader sees
+    @cached_property
+    def text(self) -> str:
+        return _text(self.part)
 
-    @classmethod
-    def of(cls, part: str) -> Region:
-        links = frozenset(html.unescape(next(v for v in m.groups() if v is not None)) for m in _HREF.finditer(part))
-        return cls(_text(part), links, _text(_FOLDED.sub(" ", part)))
+    @cached_property
+    def shown(self) -> str:
+        """The text outside tables, folded-away details and form fields: what every reader sees."""
+        return _text(_FOLDED.sub(" ", self.part))
 
     def says(self, words: str) -> bool:
         return " ".join(words.split()) in self.text
@@ -55,6 +58,15 @@ class Region:
         return bool(wanted & self.links)
 
 
+def _without_drawings(part: str) -> str:
+    """``part`` without its ``<svg>`` elements (found with ``str.find``: a regex took longer)."""
+    kept, at = [], 0
+    while (start := part.find("<svg", at)) >= 0 and (end := part.find("</svg>", start)) >= 0:
+        kept.append(part[at:start])
+        at = end + len("</svg>")
+    return " ".join([*kept, part[at:]])
+
+
 def check_figure(page: str, chart: ChartBlock, figure: Figure, template: str, config: Config) -> None:
     """``chart`` as published in ``page`` (HTML) keeps every part of the contract, or the
     build stops at ``template`` (``templates/_figure.html``) naming what is missing."""
@@ -65,7 +77,7 @@ def check_figure(page: str, chart: ChartBlock, figure: Figure, template: str, co
     bounds = _enclosing(page, drawings[0][1], _FIGURE)
     if bounds is None:
         raise _broken(template, chart, ["a <figure> around its drawing"])
-    region = Region.of(page[bounds[0] : bounds[1]])
+    region = Region(page[bounds[0] : bounds[1]])
     missing = [] if region.shows(chart.title) else ["its title"]
     missing += list(_sources_and_data(region, figure.datasets, config))
     tables = figure.tables
@@ -84,7 +96,7 @@ def check_steps(page: str, chart: ChartBlock, steps: Sequence[ChartBlock], figur
             if svg and svg not in page:
                 raise _broken("templates/_scrolly.html", chart, [f"the {layout} drawing of its step at line {step.line}"], "scrolly chart")
     bounds = _enclosing(page, page.find(figures[steps[0].id].svg), _SECTION) or (0, len(page))
-    missing = list(_sources_and_data(Region.of(page[bounds[0] : bounds[1]]), figures[steps[0].id].datasets, config))
+    missing = list(_sources_and_data(Region(page[bounds[0] : bounds[1]]), figures[steps[0].id].datasets, config))
     if missing:
         raise _broken("templates/_scrolly.html", chart, missing, "scrolly chart")
 
@@ -101,7 +113,7 @@ def _sources_and_data(region: Region, datasets: tuple[Dataset, ...], config: Con
 
 
 def _text(part: str) -> str:
-    return " ".join(html.unescape(_TAG.sub(" ", part)).split())
+    return " ".join(html.unescape(_ANY_TAG.sub(" ", part)).split())
 
 
 def _enclosing(page: str, at: int, tag: re.Pattern[str]) -> tuple[int, int] | None:
