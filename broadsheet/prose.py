@@ -7,13 +7,14 @@ the ``markdown`` filter (a correction, a dataset's description, front matter). O
 - **limits** that keep Python-Markdown to seconds: size, runs of ``[`` in long paragraphs,
   tags that never close, nesting (``check_limits``);
 - **no script links**: a link, image or raw-HTML address that would run a script
-  (``javascript:``, ``vbscript:``, a ``data:`` document) is an error at its line. It is
-  looked for in the Markdown (to name the line) and again in the HTML made from it, as a
-  browser reads it: entities decoded, tabs and newlines (which browsers drop from
-  addresses) removed, in any case, in any attribute that holds an address.
+  (``javascript:``, ``vbscript:``, a ``data:`` document) is an error. ``markdown_html``
+  looks for it in the HTML it made, as a browser reads an address: entities decoded,
+  tabs and newlines (which browsers drop from addresses) removed, in any case, in any
+  attribute that holds an address.
 
-``check_prose`` runs the same checks without converting, when a page is read, and returns
-the relative paths the text refers to (images, files), which the build resolves.
+``check_prose`` runs the limits and the script check on the Markdown itself, without
+converting, when a page is read (so that an error names its line), and returns the
+relative paths the text refers to (images, files), which the build resolves.
 """
 
 from __future__ import annotations
