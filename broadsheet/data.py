@@ -183,8 +183,8 @@ def load_dataset(root: Path, entry: YamlMap) -> Dataset:
     check_fields(entry, RESOURCE_KEYS, "a data resource")
     values = entry.values
     name, path = values["name"], values["path"]
-    if not re.match(r"^[a-z0-9][a-z0-9._-]*$", name, re.ASCII):
-        raise entry.error("name", f"resource name '{name}' must use lowercase letters, digits, '-', '_' and '.'")
+    if not re.match(r"[a-z0-9][a-z0-9._-]*\Z", name, re.ASCII):  # (\Z: "$" let a final newline through)
+        raise entry.error("name", f"resource name {name!r} must use lowercase letters, digits, '-', '_' and '.'")
     src = f"{DATA_DIR}/{path}"
     if "/" in path or "\\" in path or not path.endswith(".csv") or path.startswith("."):
         raise entry.error("path", f"path '{path}' must name a CSV file in data/")

@@ -238,6 +238,12 @@ CASES = {
         'id: "missiles-a\\n"\ndata: missiles\nmark',
         "content/notes/coal.md:12: chart id 'missiles-a\\n' must be lowercase letters, digits and hyphens",
     ),
+    "dataset name with a final newline": (
+        "data/datapackage.yaml",
+        "  - name: missiles\n",
+        '  - name: "missiles\\n"\n',
+        "data/datapackage.yaml:3: resource name 'missiles\\n' must use lowercase letters",
+    ),
     "site title control character": (
         "site.toml",
         'title = "Test tests"',
