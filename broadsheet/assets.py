@@ -85,11 +85,17 @@ def chart_runtime(cache: Cache) -> str:
     if shipped.is_file():
         return shipped.read_text(encoding="utf-8")
     key = cache_key("runtime", renderer_version())
-    bundle = cache.get("runtime", key)
+    bundle = cache.get("runtime", key, _text)
     if bundle is None:
         bundle = generate_runtime()
         cache.put("runtime", key, bundle)
-    return str(bundle)
+    return bundle
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("not a script")
+    return value
 
 
 def generate_runtime() -> str:

@@ -21,9 +21,11 @@ from .config import Config
 from .content import Block, CorrectionsLog, Page, corrections_log
 from .data import Dataset, Package
 from .errors import known
-from .render import Table, make_table, rewrite_links
+from .pagefiles import FileRef
+from .prose import check_prose
+from .render import Table, make_table
 from .scrolly import Scrolly, StepState, parse_scrolly
-from .yamlmap import FieldSpec, check_fields
+from .yamlmap import FieldSpec, YamlMap, check_fields
 
 if TYPE_CHECKING:  # (figures imports the chart records; blocks only reads figures)
     from .figures import Figure
@@ -67,6 +69,14 @@ class ParsedBlock:
         """The datasets the block describes (each at ``#data-NAME``): their entry on the site."""
         return ()
 
+    def refs(self) -> tuple[FileRef, ...]:
+        """The relative and ``/static/`` paths in the block's Markdown (notes, step text)."""
+        return ()
+
+    def check_published(self, page: str, figures: Figures, config: Config) -> None:
+        """Whether the page as published (``page``: its HTML) keeps what the block promises
+        readers (``contract.py``); a ``SiteError`` at the template if not."""
+
     def context(self, figures: Figures, config: Config) -> dict[str, Any]:
         """What the block's template gets."""
         raise NotImplementedError
@@ -90,6 +100,14 @@ class ChartUse(ParsedBlock):
     def key_parts(self, figures: Figures) -> list[Any]:
         return [figures[self.block.id].spec_url, *shown(self.data)]
 
+    def refs(self) -> tuple[FileRef, ...]:
+        return self.block.refs
+
+    def check_published(self, page: str, figures: Figures, config: Config) -> None:
+        from .contract import check_figure
+
+        check_figure(page, self.block, figures[self.block.id], f"templates/{self.template}", config)
+
     def context(self, figures: Figures, config: Config) -> dict[str, Any]:
         from .figures import figure_context
 
@@ -105,9 +123,13 @@ class TableBlock(ParsedBlock):
     anchor: str  # table-<slug of the title>
     table: Table
     dataset: Dataset
+    paths: tuple[FileRef, ...] = ()  # in its notes
 
     def datasets(self) -> tuple[Dataset, ...]:
         return (self.dataset,)
+
+    def refs(self) -> tuple[FileRef, ...]:
+        return self.paths
 
     def context(self, figures: Figures, config: Config) -> dict[str, Any]:
         return {**self.values, "id": self.anchor, "table": self.table, "dataset": self.dataset}
@@ -169,8 +191,23 @@ def parse_table_block(block: Block, package: Package) -> TableBlock:
     for name in mapping:
         if name not in dataset.columns:
             raise spec.error("columns", f"column '{name}' is not in dataset '{dataset.name}'", known(dataset.columns))
+    refs = check_texts(spec, TABLE_TEXTS)
     anchor = "table-" + slugify(spec.values["title"])
-    return TableBlock(spec.values, anchor, make_table(dataset, mapping), dataset)
+    return TableBlock(spec.values, anchor, make_table(dataset, mapping), dataset, refs)
+
+
+TABLE_TEXTS = ("title", "subtitle", "description", "notes")
+
+
+def check_texts(spec: YamlMap, keys: Sequence[str]) -> tuple[FileRef, ...]:
+    """The limits and script-link check of author Markdown on each text of a block (a
+    template may show any as Markdown); the paths its ``notes`` refer to."""
+    refs: tuple[FileRef, ...] = ()
+    for key in keys:
+        if isinstance(spec.values.get(key), str):
+            found = check_prose(spec.path, spec.values[key], spec.line_of(key))
+            refs += found if key == "notes" else ()
+    return refs
 
 
 def shown(datasets: Sequence[Dataset]) -> list[tuple[Any, ...]]:
@@ -184,7 +221,7 @@ def fields_table(dataset: Dataset) -> list[tuple[str, str, str, str]]:
 
 @dataclass(frozen=True)
 class ScrollyStepHtml:
-    html: Markup  # the step's text
+    text: str  # the step's text, Markdown (the template converts it: ``| markdown(inline=False)``)
     svg: Markup  # its chart
     svg_narrow: Markup  # its chart laid out for a phone (layout.py)
 
@@ -216,17 +253,19 @@ class ScrollyUse(ParsedBlock):
         svgs = [figures[chart.id].svg_digest for chart in self.steps]
         return [repr(self.scrolly), self.base.title, self.chart_url, *svgs, *shown(self.data)]
 
+    def refs(self) -> tuple[FileRef, ...]:
+        return tuple(ref for step in self.scrolly.steps for ref in check_prose(self.scrolly.src, step.text, step.text_line))
+
+    def check_published(self, page: str, figures: Figures, config: Config) -> None:
+        from .contract import check_steps
+
+        check_steps(page, self.base, self.steps, figures, config)
+
     def context(self, figures: Figures, config: Config) -> dict[str, Any]:
-        from .content import new_converter
         from .figures import unique_sources
 
-        converter = new_converter()
         steps = [
-            ScrollyStepHtml(
-                Markup(rewrite_links(_convert(converter, step.text), config)),
-                Markup(figures[chart.id].svg),
-                Markup(figures[chart.id].narrow_svg),
-            )
+            ScrollyStepHtml(step.text, Markup(figures[chart.id].svg), Markup(figures[chart.id].narrow_svg))
             for step, chart in zip(self.scrolly.steps, self.steps, strict=True)
         ]
         link = config.url(self.chart_url) if self.chart_url.startswith("/") else self.chart_url
@@ -239,11 +278,6 @@ class ScrollyUse(ParsedBlock):
             "datasets": list(self.data),
             "sources": unique_sources(self.data),
         }
-
-
-def _convert(converter: Any, markdown: str) -> str:
-    converter.reset()
-    return str(converter.convert(markdown))
 
 
 def parse_scrolly_block(block: Block, registry: Mapping[str, ChartDef], package: Package, pages: Sequence[Page]) -> ScrollyUse:

@@ -1,7 +1,8 @@
 """A content-addressed cache in ``.cache/``: values keyed by a hash of their inputs.
 
 Keys are built by the caller from everything that can change a value (input bytes,
-chart code, library versions). Writes are atomic; an unreadable entry is a miss.
+chart code, library versions). Writes are atomic; an entry that cannot be read, or read
+as the value its caller expects, is a miss.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ import hashlib
 import json
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .output import process_running, write_file
 
 CACHE_DIR = ".cache"
+T = TypeVar("T")
 
 
 def cache_key(*parts: str) -> str:
@@ -32,14 +35,16 @@ class Cache:
         assert self.folder is not None
         return self.folder / kind / key[:2] / f"{key}.json"
 
-    def get(self, kind: str, key: str) -> Any | None:
+    def get(self, kind: str, key: str, read: Callable[[Any], T]) -> T | None:
+        """The entry under ``key``, as ``read`` makes it from the JSON, or None: missing,
+        corrupt, or of another shape (``read`` raises ``TypeError``, ``ValueError``...)."""
         if self.folder is None:
             return None
         try:
             with open(self._path(kind, key), encoding="utf-8") as file:
-                return json.load(file)
-        except (OSError, ValueError):
-            return None  # missing or corrupt: a miss
+                return read(json.load(file))
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return None  # a miss: the caller makes the value again
 
     def has(self, kind: str, key: str) -> bool:
         return self.folder is not None and self._path(kind, key).is_file()

@@ -45,6 +45,19 @@ def site_card_svg(site_title: str, description: str) -> str:
     return _card(f'<rect x="{MARGIN}" y="120" width="120" height="10" fill="{ACCENT}"/>' + title + dek)
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def read_png(value: object) -> bytes:
+    """A card's cache entry (a PNG in base64) as bytes; ``ValueError`` if it is not one."""
+    if not isinstance(value, str):
+        raise ValueError("not base64 text")
+    png = base64.b64decode(value, validate=True)
+    if not png.startswith(PNG_SIGNATURE):
+        raise ValueError("not a PNG")
+    return png
+
+
 def rasterise(svg: str) -> bytes:
     import vl_convert
 
@@ -105,11 +118,10 @@ def build_cards(config: Config, pages: Sequence[Page], figures: Mapping[str, Fig
         with the machine's fonts, and one drawn differently elsewhere must not take the
         name of another (``_headers`` lets browsers keep /social/ files for a year)."""
         key = cache_key("card", svg, renderer_version())
-        encoded = cache.get("card", key)
-        if encoded is None:
-            encoded = base64.b64encode(rasterise(svg)).decode()
-            cache.put("card", key, encoded)
-        png = base64.b64decode(encoded)
+        png = cache.get("card", key, read_png)
+        if png is None:
+            png = rasterise(svg)
+            cache.put("card", key, base64.b64encode(png).decode())
         return hashlib.sha256(png).hexdigest()[:10], png
 
     digest, png = card(site_card_svg(config.title, config.description))

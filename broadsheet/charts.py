@@ -21,11 +21,13 @@ from typing import Any, TypeVar
 from . import chartcode, colors, declarative
 from .config import read_site_file
 from .content import Block
-from .data import Package, chart_arguments
+from .data import Package, chart_arguments, parameter_name
 from .errors import SiteError, known
 from .fields import did_you_mean, escape_fields, unknown_fields
-from .pagefiles import link_targets, script_link
-from .scrolly import StepState, apply_state, transform_digest
+from .pagefiles import FileRef
+from .prose import check_prose
+from .scrolly import StepState
+from .states import apply_state, transform_digest
 from .yamlmap import FieldSpec, check_fields
 
 CHARTS_DIR = "charts"
@@ -37,7 +39,8 @@ _TEXT_KEYS: FieldSpec = {
 }
 PYTHON_KEYS: FieldSpec = {"id": ("text", True), **_TEXT_KEYS}
 DECLARATIVE_KEYS: FieldSpec = {**declarative.KEYS, **_TEXT_KEYS}
-CHART_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # what slugify makes: safe in a URL, a file name and an SVG id
+CHART_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")  # what slugify makes: safe in a URL, a file name and an SVG id
+LAYOUT_ARGUMENT = "layout"  # a chart function that takes it is called once per layout, with its name
 ALTAIR_DEFAULT_SIZE = 300  # Altair's default theme writes this size into every spec
 
 # Okabe & Ito (2008), each colour at least 3:1 on the light and the dark page (colors.py).
@@ -119,6 +122,7 @@ class ChartBlock:
     definition: ChartDef | None  # Python form
     spec: Mapping[str, Any]  # the block's YAML (declarative form: data, mark, encodings)
     state: StepState | None = None  # a ```scrolly step: the chart as it looks at that step
+    refs: tuple[FileRef, ...] = ()  # the relative and /static/ paths in its notes (images, files)
 
     @property
     def key(self) -> str:
@@ -191,9 +195,13 @@ def _chart_decorators(tree: ast.Module, src: str, texts: chartcode.ModuleTexts) 
                     f"chart id {chart_id!r} must be lowercase letters, digits and hyphens",
                     f'write @chart("{slugify(chart_id)}", ...)',
                 )
+            clash = next((name for name in data if parameter_name(name) == LAYOUT_ARGUMENT), None)
+            if clash is not None:  # (the engine passes the layout's name under that argument)
+                message = f"chart '{chart_id}': dataset '{clash}' would arrive as the argument 'layout', which holds the layout drawn"
+                raise SiteError(src, deco.lineno, message, "give the dataset another name in data/datapackage.yaml")
             arguments = [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)]
             digest = chartcode.function_digest(tree, node, texts)
-            yield ChartDef(chart_id, tuple(data), src, deco.lineno, digest, "layout" in arguments, texts)
+            yield ChartDef(chart_id, tuple(data), src, deco.lineno, digest, LAYOUT_ARGUMENT in arguments, texts)
 
 
 def _name(node: ast.expr) -> str:
@@ -224,8 +232,11 @@ def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: P
             raise spec.error(
                 "id", f"chart id {chart_id!r} must be lowercase letters, digits and hyphens", f"for example '{slugify(chart_id)}'"
             )
-    if script_link(link_targets(str(values.get("notes", "")), spec.line_of("notes"))):  # (notes are Markdown: links too)
-        raise spec.error("notes", "a link in the notes would run a script", "links may go to web, mail or site addresses only")
+    refs: tuple[FileRef, ...] = ()
+    for key in _TEXT_KEYS:  # (notes are Markdown; a template may show the others as Markdown too)
+        if isinstance(values.get(key), str):
+            found = check_prose(spec.path, values[key], spec.line_of(key))
+            refs += found if key == "notes" else ()
     return ChartBlock(
         id=chart_id,
         title=values["title"].strip(),
@@ -237,6 +248,7 @@ def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: P
         line=spec.line,
         definition=definition,
         spec={k: v for k, v in values.items() if k not in _TEXT_KEYS},
+        refs=refs,
     )
 
 
@@ -338,7 +350,7 @@ def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path, l
         if function is None:
             raise SiteError(definition.src, definition.line, f"chart '{definition.id}' is not a function decorated with @chart")
         try:
-            extra = {"layout": layout} if definition.layouts else {}
+            extra = {LAYOUT_ARGUMENT: layout} if definition.layouts else {}
             return function(**chart_arguments(frames), **extra)  # (nk-trade -> nk_trade)
         except SiteError:
             raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
         )
-    out = _out(root, args.out) if args.command == "build" else None
+    out = published_folder(_out(root, args.out)) if args.command == "build" else None
     if out is not None:
         check_destination(out, root, cache.folder)
         clean_leftovers(out)
@@ -140,10 +141,19 @@ def new(dest: Path) -> int:
     from .scaffold import new_site
 
     made = new_site(dest)
+    root = shell_word(str(dest))
     print(f"Made a starter site in {dest}/ ({len(made)} files). Next:")
-    print(f"  broadsheet serve --root {dest}    # preview at http://127.0.0.1:8000, rebuilt as you edit")
-    print(f"  broadsheet check --root {dest}    # links, alt text, sources")
+    print(f"  broadsheet serve --root {root}    # preview at http://127.0.0.1:8000, rebuilt as you edit")
+    print(f"  broadsheet check --root {root}    # links, alt text, sources")
     return 0
+
+
+def shell_word(path: str) -> str:
+    """``path`` as one word of a POSIX shell command, to paste as it is printed: quoted
+    (a folder named ``x; rm -rf ~`` must not run anything), and never read as an option."""
+    import shlex
+
+    return shlex.quote("./" + path if path.startswith("-") else path)
 
 
 def os_error(error: OSError) -> str:
@@ -152,6 +162,13 @@ def os_error(error: OSError) -> str:
     path = error.filename2 if error.filename2 is not None else error.filename
     reason = error.strerror or str(error)
     return f"{path}: {reason}" if path is not None else reason
+
+
+def published_folder(out: Path) -> Path:
+    """Where a build into ``out`` goes: a ``public`` that is a link to a deploy folder is
+    followed, so the deploy folder is replaced (staged beside it, swapped in) and the link
+    stays; replacing the link itself would leave the deploy folder with the old site."""
+    return Path(os.path.realpath(out))
 
 
 def _out(root: Path, out: Path) -> Path:

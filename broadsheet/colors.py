@@ -26,7 +26,7 @@ MIN_CONTRAST = 3.0  # WCAG 2.1 1.4.11: graphical objects against what is next to
 # #F0E442 -> #9C8B00) and black made a mid grey, so that every colour clears 3:1 on the
 # light and the dark background (tests/test_colors.py checks).
 PALETTE = ("#0072B2", "#C28000", "#009E73", "#CC79A7", "#3D94CF", "#D55E00", "#9C8B00", "#767676")
-HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+HEX = re.compile(r"#[0-9a-fA-F]{6}\Z")  # (\Z: "$" would let a final newline through)
 CHANNELS = ("color", "fill", "stroke")
 
 

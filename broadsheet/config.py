@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import os
 import re
 import stat
 import tomllib
@@ -79,7 +81,9 @@ class Config:
 
 
 def load_config(root: Path, *, base_url: str | None = None, drafts: bool = False) -> Config:
-    """Read ``site.toml`` under ``root``; every problem is reported with its key and line."""
+    """Read ``site.toml`` under ``root``; every problem is reported with its key and line
+    (and the environment's limits are checked: ``check_environment``)."""
+    check_environment()
     try:
         text = decode_utf8(CONFIG_FILE, read_site_file(root, CONFIG_FILE, line=1))
     except FileNotFoundError:
@@ -119,11 +123,16 @@ def load_config(root: Path, *, base_url: str | None = None, drafts: bool = False
 
 def _series_colors(table: dict[str, object], text: str) -> tuple[tuple[str, str], ...]:
     """``[colors]``: each series name with a colour that reads on both page backgrounds."""
+    taken: dict[str, str] = {}  # colour (lower case) -> the series that has it
     for name, value in table.items():
+        line = _line_of(text, f'"{name}"') or _line_of(text, name)
         problem = color_problem(value)
         if problem:
-            line = _line_of(text, f'"{name}"') or _line_of(text, name)
             raise SiteError(CONFIG_FILE, line, f"colors: series '{name}': {problem}", "pick a colour from the palette in the README")
+        other = taken.setdefault(str(value).lower(), name)
+        if other != name:  # (two series in one colour read as one series)
+            message = f"colors: series '{name}' has the colour of series '{other}' ({table[other]})"
+            raise SiteError(CONFIG_FILE, line, message, "give each series its own colour")
     return tuple((name, str(value)) for name, value in table.items())
 
 
@@ -196,3 +205,42 @@ def read_site_file(root: Path, rel: str, where: str | None = None, line: int | N
     if not stat.S_ISREG(info.st_mode):
         raise SiteError(where or rel, line, f"{rel} is not a regular file (a pipe, device or folder)")
     return path.read_bytes()
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A limit the environment may set (``$BROADSHEET_CHART_TIMEOUT=60``): a number within
+    bounds, or the default when unset. Anything else is an error, never a guess: a value
+    silently clamped or ignored would leave a build running under a limit nobody chose."""
+
+    name: str
+    default: float
+    low: float  # excluded
+    high: float  # included
+    unit: str
+    whole: bool = False  # a whole number (megabytes, processes)
+
+    def value(self) -> float:
+        raw = os.environ.get(self.name, "").strip()
+        if not raw:
+            return self.default
+        try:
+            number = int(raw) if self.whole else float(raw)
+        except ValueError:
+            number = math.nan
+        if not (self.low < number <= self.high):  # (false for nan; inf is past any bound)
+            kind = "a whole number of" if self.whole else "a number of"
+            message = f"must be {kind} {self.unit} above {self.low:g} and at most {self.high:,g}, found {raw!r}"
+            raise SiteError(f"${self.name}", None, message, f"unset it for the default, {self.default:g} {self.unit}")
+        return number
+
+
+CHART_TIMEOUT = Setting("BROADSHEET_CHART_TIMEOUT", 30.0, 0, 86_400, "seconds")
+CHART_MEMORY = Setting("BROADSHEET_CHART_MEMORY", 1024, 0, 2**20, "megabytes", whole=True)
+WORKERS = Setting("BROADSHEET_WORKERS", 0, 0, 1024, "processes", whole=True)  # (0: as many as the cores)
+
+
+def check_environment() -> None:
+    """Every limit the environment sets is valid (reported before anything is built)."""
+    for setting in (CHART_TIMEOUT, CHART_MEMORY, WORKERS):
+        setting.value()

@@ -13,13 +13,13 @@ import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from html import escape as html_escape
 from typing import Any
 
 from .bound import BLOCKS, Binding, check_places, tokenize
 from .bound import FRONT_MATTER as BOUND_FRONT_MATTER
 from .errors import CONTROL, SiteError, control_problem
-from .pagefiles import FileRef, find_refs, is_local, link_targets, script_link
+from .pagefiles import FileRef, is_local
+from .prose import FENCE, MAX_PAGE_BYTES, check_prose, closing_fence, markdown_html
 from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document, parse_mapping
 
 CONTENT_DIR = "content"
@@ -42,8 +42,7 @@ FRONT_MATTER: FieldSpec = {
 CORRECTION_KEYS: FieldSpec = {"date": ("date", True), "text": ("text", True), "source": ("text", False)}
 
 _FRONT_MATTER_OF = operator.attrgetter(*FRONT_MATTER, "url")
-_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]*)[^`]*$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")  # (\Z, not $: a final newline is not part of a name)
 PLACEHOLDER = '<div data-broadsheet-block="{}"></div>'
 PLACEHOLDER_RE = re.compile(r'<div data-broadsheet-block="(\d+)"></div>')
 
@@ -88,6 +87,7 @@ class Page:
     meta_lines: tuple[tuple[str, int], ...] = ()  # the line of each front-matter key
     refs: tuple[FileRef, ...] = ()  # relative and /static/ paths in the body (images, files)
     bindings: tuple[Binding, ...] = ()  # its bound values (front matter, body, blocks), each a token in the text
+    body_line: int = 0  # the body's first line in the file
 
     def line_of(self, key: str) -> int:
         """The line of front-matter key ``key`` (or of the front matter's start)."""
@@ -139,7 +139,10 @@ def read_page(src: str, text: str) -> Page:
     if image is not None and not (_SITE_PATH.match(image) or (is_local(image) and _SITE_PATH.match("/" + image))):
         message = f"image {image!r} must be a file on the site, such as cover.png beside the page or /static/cover.png"
         raise meta.error("image", message)
-    check_markdown(src, body, body_line)
+    refs = check_prose(src, body, body_line)
+    for key in ("title", "description", "nav_title", "authors"):  # (a template may show them as Markdown)
+        for text in [meta.values[key]] if isinstance(meta.values.get(key), str) else meta.values.get(key, []):
+            check_prose(src, text, meta.line_of(key))
     source, blocks = extract_blocks(src, body, body_line)
     if bindings:
         check_places(meta, BOUND_FRONT_MATTER)
@@ -150,24 +153,13 @@ def read_page(src: str, text: str) -> Page:
     values["authors"] = tuple(values.get("authors", ()))
     values["corrections"] = read_corrections(meta, front.lists.get("corrections", []))
     lines = tuple(sorted(meta.lines.items()))
-    targets = link_targets(_without_code(body), body_line)
-    script = script_link(targets)
-    if script is not None:
-        raise SiteError(src, script.line, f"link '{script.target}' would run a script", "links may go to web, mail or site addresses only")
-    refs = find_refs(targets)
-    page = Page(src=src, url=url, dest=dest_of(url), markdown=source, blocks=blocks, meta_lines=lines, refs=refs, **values)
+    page = Page(
+        src=src, url=url, dest=dest_of(url), markdown=source, blocks=blocks, meta_lines=lines, refs=refs, body_line=body_line, **values
+    )
     return replace(page, bindings=bindings) if bindings else page
 
 
-# Python-Markdown's time grows with the square of some inputs (a few MB of text, runs of
-# unclosed '[' or '<x'); these limits keep any page to a second or two (measured on the
-# 2-core build machine: 100 KB of plain text 0.3 s, of list items ~2.5 s; 1,000 '['
-# in 1,000 characters 0.2 s, in 11,000 characters 4.5 s; 4,000 unclosed '<x' 3.7 s).
-MAX_PAGE_BYTES = 100_000
-MAX_BRACKET_WORK = 4_000_000  # per page: '[' in a paragraph x the paragraph's length
-MAX_OPEN_TAGS = 500  # per page: '<x' with no '>' before the next '<'
-_OPEN_TAG = re.compile(r"<[A-Za-z/!?][^<>]*(?=<|\Z)")
-_SITE_PATH = re.compile(r"^/(?!/)[^\s\"'<>\\]*$")
+_SITE_PATH = re.compile(r"/(?!/)[^\s\"'<>\\]*\Z")
 
 
 def check_size(src: str, text: str) -> None:
@@ -182,32 +174,6 @@ def check_size(src: str, text: str) -> None:
         )
 
 
-def check_markdown(src: str, markdown: str, first_line: int) -> None:
-    """Refuse the inputs that would keep Python-Markdown busy for minutes: many '['
-    in long paragraphs (each '[' is matched against the rest of its paragraph) and
-    many tags that are never closed."""
-    markdown = _without_code(markdown)  # (code is not parsed for links or tags)
-    work, worst, worst_line = 0, 0, first_line
-    line = first_line
-    for paragraph in re.split(r"\n[ \t]*\n", markdown):
-        cost = paragraph.count("[") * len(paragraph)
-        work += cost
-        if cost > worst:  # (at its first line that is not blank)
-            worst, worst_line = cost, line + paragraph[: len(paragraph) - len(paragraph.lstrip())].count("\n")
-        line += paragraph.count("\n") + 2
-    if work > MAX_BRACKET_WORK:
-        raise SiteError(
-            src,
-            worst_line,
-            "too many '[' for Markdown to convert in reasonable time (this paragraph has the most)",
-            "write a literal bracket as \\[, or split long paragraphs and lists",
-        )
-    open_tags = _OPEN_TAG.findall(markdown)
-    if len(open_tags) > MAX_OPEN_TAGS:
-        where = first_line + markdown.count("\n", 0, markdown.find(open_tags[MAX_OPEN_TAGS]))
-        raise SiteError(src, where, f"more than {MAX_OPEN_TAGS} '<' that start a tag but never close it", "write a literal '<' as &lt;")
-
-
 def read_corrections(meta: YamlMap, items: list[YamlMap]) -> tuple[Correction, ...]:
     """The front matter's ``corrections`` list, each entry (``items``: with its own lines)
     checked, newest first."""
@@ -215,14 +181,29 @@ def read_corrections(meta: YamlMap, items: list[YamlMap]) -> tuple[Correction, .
     for item in listed:
         if not isinstance(item, dict):
             raise meta.error("corrections", f"each correction must be a mapping (date, text, source), found {item!r}")
+    published, updated = meta.values.get("date"), meta.values.get("updated")
+    if published and updated and updated < published:
+        raise meta.error("updated", f"'updated' ({updated}) is before 'date' ({published})")
     entries = []
     for entry in items:
         check_fields(entry, CORRECTION_KEYS, "a correction")
         source = entry.values.get("source", "")
         if source and not source.startswith(("https://", "http://")):
             raise entry.error("source", f"a correction's source must be an http(s) address, found {source!r}")
-        entries.append(Correction(entry.values["date"], entry.values["text"].strip(), source))
+        check_prose(entry.path, entry.values["text"], entry.line_of("text"))
+        date = entry.values["date"]
+        if date > latest_today():
+            raise entry.error("date", f"the correction dated {date} is in the future")
+        if published and date < published:
+            raise entry.error("date", f"the correction dated {date} is before the page's date ({published})")
+        entries.append(Correction(date, entry.values["text"].strip(), source))
     return tuple(sorted(entries, key=lambda c: c.date, reverse=True))
+
+
+def latest_today() -> dt.date:
+    """Today's date where it is latest (UTC+14): a date after it is in the future for
+    everyone. (A check only: no output depends on the clock.)"""
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date()
 
 
 @dataclass(frozen=True)
@@ -244,46 +225,9 @@ def corrections_log(pages: Sequence[Page]) -> CorrectionsLog:
     return CorrectionsLog(tuple(sorted(entries, key=lambda e: (e.correction.date, e.page_url), reverse=True)))
 
 
-_TABLE = re.compile(r"<table(?:\s[^>]*)?>.*?</table>", re.S)
-_LABEL = re.compile(r"<caption[^>]*>(.*?)</caption>|<h[2-6][^>]*>(.*?)</h[2-6]>", re.S)
-
-
-def scrollable_tables(html: str) -> str:
-    """Each table of the body in a focusable region that scrolls sideways, as the engine's
-    own tables are: a wide table must not make a phone's page scroll. The region is
-    labelled by the table's caption, else by the heading above it."""
-
-    def wrap(match: re.Match[str]) -> str:
-        own = _LABEL.search(match.group(0))
-        above = [m for m in _LABEL.finditer(html, 0, match.start()) if m.group(2)]
-        found = own.group(1) if own and own.group(1) else above[-1].group(2) if above else "Table"
-        label = html_escape(re.sub(r"<[^>]+>", "", found).strip() or "Table", quote=True)
-        return f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">{match.group(0)}</div>'
-
-    return _TABLE.sub(wrap, html) if "<table" in html else html
-
-
-def to_html(page: Page, converter: Any) -> str:
-    """The page's body as HTML (with the block placeholders)."""
-    converter.reset()
-    try:
-        return scrollable_tables(str(converter.convert(page.markdown)))
-    except RecursionError:  # Python-Markdown recurses once per level of nested lists and quotes
-        raise SiteError(page.src, None, "Markdown nested too deeply (lists or quotes inside each other)") from None
-
-
-def _without_code(markdown: str) -> str:
-    """``markdown`` with the lines inside fenced code blocks emptied (lines kept)."""
-    lines = markdown.split("\n")
-    i = 0
-    while i < len(lines):
-        match = _FENCE.match(lines[i])
-        if match:
-            end = _closing_fence(lines, i, match.group("fence"))
-            lines[i : end + 1] = [""] * (min(end, len(lines) - 1) - i + 1)
-            i = end
-        i += 1
-    return "\n".join(lines)
+def to_html(page: Page, converter: Any = None) -> str:
+    """The page's body as HTML (with the block placeholders), through the one guarded path."""
+    return markdown_html(page.markdown, page.src, page.body_line, converter=converter)
 
 
 @dataclass(frozen=True)
@@ -316,12 +260,12 @@ def extract_blocks(src: str, body: str, first_line: int) -> tuple[str, tuple[Blo
     lines = body.split("\n")
     i = 0
     while i < len(lines):
-        match = _FENCE.match(lines[i])
+        match = FENCE.match(lines[i])
         if not match:
             out.append(lines[i])
             i += 1
             continue
-        end = _closing_fence(lines, i, match.group("fence"))
+        end = closing_fence(lines, i, match.group("fence"))
         kind = match.group("info").lower()
         if kind not in BLOCK_KINDS:
             out.extend(lines[i : end + 1])
@@ -344,47 +288,12 @@ def code_lines(text: str) -> frozenset[int]:
         return frozenset()
     lines, found, i = text.split("\n"), set[int](), 0
     while i < len(lines):
-        match = _FENCE.match(lines[i])
+        match = FENCE.match(lines[i])
         if match:
-            end = _closing_fence(lines, i, match.group("fence"))
+            end = closing_fence(lines, i, match.group("fence"))
             if match.group("info").lower() not in BLOCK_KINDS:
                 found.update(range(i, min(end, len(lines) - 1) + 1))
             i = end
         i += 1
     return frozenset(found)
 
-
-def _closing_fence(lines: list[str], start: int, fence: str) -> int:
-    for j in range(start + 1, len(lines)):
-        stripped = lines[j].strip()
-        if stripped.startswith(fence[0] * len(fence)) and set(stripped) == {fence[0]}:
-            return j
-    return len(lines)
-
-
-EXTENSIONS = ["tables", "footnotes", "attr_list", "toc", "smarty", "fenced_code", "md_in_html"]
-
-
-def new_converter(stock: bool = False) -> Any:
-    """A Python-Markdown converter with the extensions the contract names.
-
-    Its inline pass skips patterns that cannot match (``inline.py``); ``stock=True``
-    gives the unmodified converter, which the tests compare it with. The extensions are
-    passed as objects: by name, Python-Markdown looks them up in the installed packages'
-    entry points, which costs more than the rest of making a converter."""
-    import importlib
-
-    import markdown
-
-    extensions: list[Any] = []
-    for name in EXTENSIONS:
-        module = importlib.import_module(f"markdown.extensions.{name}")
-        extensions.append(module.makeExtension(**EXTENSION_CONFIGS.get(name, {})))
-    if not stock:
-        from .inline import SkippingInlineExtension
-
-        extensions.append(SkippingInlineExtension())
-    return markdown.Markdown(extensions=extensions, output_format="html")
-
-
-EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {"toc": {"permalink": False}, "smarty": {"smart_angled_quotes": False}}

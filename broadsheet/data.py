@@ -209,8 +209,8 @@ def load_dataset(root: Path, entry: YamlMap, shared: Shared, notes: Notes, verif
     check_properties(entry, RESOURCE_KEYS, "a data resource", notes)
     values, location = entry.values, shared.location
     name = values["name"]
-    if not re.match(r"^[a-z0-9][a-z0-9._-]*$", name, re.ASCII):
-        raise entry.error("name", f"resource name '{name}' must use lowercase letters, digits, '-', '_' and '.'")
+    if not re.match(r"[a-z0-9][a-z0-9._-]*\Z", name, re.ASCII):  # (\Z: "$" let a final newline through)
+        raise entry.error("name", f"resource name {name!r} must use lowercase letters, digits, '-', '_' and '.'")
     if "schema" not in values:
         if location.prefix:
             return None

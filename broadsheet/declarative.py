@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .data import Dataset, Field
-from .fields import unescape
+from .fields import did_you_mean, unescape
 from .yamlmap import FieldSpec, YamlMap
 
 MARKS = ("bar", "line", "point", "area", "rule", "text", "tick", "circle", "square")
@@ -34,7 +34,25 @@ KEYS: FieldSpec = {
     "height": ("integer", False),
     "max_rows": ("integer", False),  # past Altair's 5,000 embedded rows, on purpose
 }
-_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+# The options each channel's mapping may take: Vega-Lite's (tests/test_declarative.py derives
+# them from the schema Altair bundles). Vega-Lite ignores an option it does not know, so a
+# misspelt one (`lgend: null`) would publish a chart that silently does not do what it says.
+_FIELD = ("aggregate", "bandPosition", "bin", "field", "timeUnit", "title", "type")
+_MARK_PROPERTY = (*_FIELD, "condition", "datum", "legend", "scale", "sort", "value")
+_FACET = (*_FIELD, "align", "center", "header", "sort", "spacing")
+CHANNEL_OPTIONS: dict[str, tuple[str, ...]] = {
+    "x": (*_FIELD, "axis", "datum", "impute", "scale", "sort", "stack", "value"),
+    "y": (*_FIELD, "axis", "datum", "impute", "scale", "sort", "stack", "value"),
+    **{channel: _MARK_PROPERTY for channel in ("color", "size", "shape", "opacity")},
+    "text": (*_FIELD, "condition", "datum", "format", "formatType", "value"),
+    "row": _FACET,
+    "column": _FACET,
+    "detail": _FIELD,
+    "tooltip": (*_FIELD, "condition", "format", "formatType", "value"),
+}
+TYPES = ("quantitative", "ordinal", "nominal", "temporal", "geojson")
+SIZES = {"width": 4_000, "height": 4_000, "max_rows": 1_000_000}  # pixels, pixels, rows: at least 1
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}\Z")
 _SHAPES = ("circle", "square", "cross", "diamond", "triangle-up", "triangle-down", "triangle-right", "triangle-left", "stroke")
 
 
@@ -48,6 +66,9 @@ def check(spec: YamlMap, dataset: Dataset) -> None:
             _check_channel(spec, key, dataset)
     if values.get("stack") is not None and str(values["stack"]) not in STACKS:
         raise spec.error("stack", f"stack must be one of {', '.join(STACKS)}, found {values['stack']!r}")
+    for key, most in SIZES.items():
+        if key in values and not 1 <= values[key] <= most:
+            raise spec.error(key, f"'{key}' must be a whole number from 1 to {most:,}, found {values[key]!r}")
     if values["mark"] == "text" and "text" not in values:
         raise spec.error(None, "a text mark needs a 'text' channel: the column whose values it writes")
 
@@ -59,6 +80,12 @@ def _check_channel(spec: YamlMap, key: str, dataset: Dataset) -> None:
     for field in fields_of(value):
         if field not in dataset.columns:
             raise spec.error(key, f"column '{field}' is not in dataset '{dataset.name}'", "known: " + ", ".join(dataset.columns))
+    for mapping in [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, dict)]:
+        unknown = sorted(set(mapping) - set(CHANNEL_OPTIONS[key]))
+        if unknown:
+            raise spec.error(key, f"'{key}' has no option '{unknown[0]}'", did_you_mean(unknown[0], frozenset(CHANNEL_OPTIONS[key])))
+        if "type" in mapping and mapping["type"] not in TYPES:
+            raise spec.error(key, f"'{key}': type {mapping['type']!r} is not a Vega-Lite type", "known: " + ", ".join(TYPES))
 
 
 def _is_constant(key: str, value: Any) -> bool:

@@ -46,12 +46,12 @@ class ChartEntry:
         return cls(made.spec, made.svg, made.tables, made.narrow_spec, made.narrow_svg)
 
     @classmethod
-    def from_json(cls, value: Any) -> ChartEntry | None:
-        """The entry a cache file holds, or None if it is not one (missing, or another shape)."""
+    def from_json(cls, value: Any) -> ChartEntry:
+        """The entry a cache file holds; ``ValueError`` if it has another shape."""
         shape = (("spec", str), ("svg", str), ("tables", list), ("narrow_spec", str), ("narrow_svg", str))
         if not isinstance(value, dict) or not all(isinstance(value.get(k), t) for k, t in shape):
-            return None
-        tables = tuple(PlottedTable.from_json(t) for t in value["tables"])
+            raise ValueError("not a chart entry")
+        tables = tuple(_table_from_json(t) for t in value["tables"])
         return cls(value["spec"], value["svg"], tables, value["narrow_spec"], value["narrow_svg"])
 
     def to_json(self) -> dict[str, Any]:
@@ -62,6 +62,20 @@ class ChartEntry:
         """Digests of both layouts: the spec files' names and the pages' render keys change with either."""
         spec_digest = hashlib.sha256(f"{self.spec}\n{self.narrow_spec}".encode()).hexdigest()[:10]
         return ChartIndexEntry(spec_digest, hashlib.sha256(f"{self.svg}\n{self.narrow_svg}".encode()).hexdigest())
+
+
+def _table_from_json(value: Any) -> PlottedTable:
+    """A plotted table from a cache entry, every cell of the type it must have."""
+    texts = isinstance(value, dict) and isinstance(value.get("caption"), str) and _all(value.get("headings"), str)
+    if not (texts and _all(value.get("numeric"), bool) and isinstance(value.get("rows"), list)):
+        raise ValueError("not a plotted table")
+    if not all(_all(row, str) for row in value["rows"]):
+        raise ValueError("not a plotted table")
+    return PlottedTable.from_json(value)
+
+
+def _all(items: Any, kind: type) -> bool:
+    return isinstance(items, list) and all(isinstance(item, kind) for item in items)
 
 
 @dataclass(frozen=True)
@@ -133,7 +147,7 @@ def build_figures(
     entries: dict[str, ChartEntry | None] = {}
     for chart_id, key in keys.items():
         if key not in state.figure_index or not cache.has("chart", key):
-            entries[chart_id] = ChartEntry.from_json(cache.get("chart", key))
+            entries[chart_id] = cache.get("chart", key, ChartEntry.from_json)
     missing = [chart_id for chart_id, entry in entries.items() if entry is None]
     if missing and progress:
         progress(f"rendering {len(missing)} chart{'s' if len(missing) != 1 else ''}")
@@ -177,7 +191,7 @@ class _Renderer:
 
     def loader(self, chart_id: str) -> Callable[[], ChartEntry]:
         def load() -> ChartEntry:
-            cached = ChartEntry.from_json(self.cache.get("chart", self.keys[chart_id]))
+            cached = self.cache.get("chart", self.keys[chart_id], ChartEntry.from_json)
             return cached or self.render([chart_id])[chart_id]
 
         return load

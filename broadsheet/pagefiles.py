@@ -69,15 +69,6 @@ def find_refs(targets: tuple[FileRef, ...]) -> tuple[FileRef, ...]:
     return tuple(ref for ref in targets if is_local(ref.target))
 
 
-_SCRIPT = re.compile(r"^\s*(javascript|vbscript)\s*:", re.IGNORECASE)
-
-
-def script_link(targets: tuple[FileRef, ...]) -> FileRef | None:
-    """The first target that would run a script when followed (``javascript:``): no
-    page of the site may carry one."""
-    return next((ref for ref in targets if _SCRIPT.match(html.unescape(ref.target))), None)
-
-
 def is_local(target: str) -> bool:
     """A path this module resolves: relative to the page, or under /static/."""
     if not target or target.startswith(("#", "?", "//")) or _SCHEME.match(target):

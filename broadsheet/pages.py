@@ -48,9 +48,18 @@ def check_files(files: list[str], pages: tuple[Page, ...]) -> None:
             raise SiteError(src, None, message, "move or rename it: these names are the build's own: " + ", ".join(RESERVED))
 
 
-def resolve_links(config: Config, pages: tuple[Page, ...], files: list[str]) -> dict[str, PageLinks]:
-    """What each page's paths lead to; a missing image or file stops the build at its line."""
-    if not files and not any(page.refs or page.image for page in pages):
+def resolve_links(
+    config: Config,
+    pages: tuple[Page, ...],
+    files: list[str],
+    drafts: tuple[Page, ...] = (),
+    block_refs: Mapping[str, tuple[FileRef, ...]] | None = None,
+) -> dict[str, PageLinks]:
+    """What each page's paths lead to (in its body and, ``block_refs``, in its blocks'
+    Markdown: notes, step text); a missing image or file stops the build at its line.
+    ``files`` loses the files only ``drafts`` (left out of this build) show: ``held_back``."""
+    block_refs = block_refs or {}
+    if not files and not any(page.refs or page.image or block_refs.get(page.src) for page in pages):
         return {}
     folders = [d for d in config.theme_dirs(STATIC_DIR) if d.is_dir()]
     static = frozenset(p.relative_to(d).as_posix() for d in folders for p in d.rglob("*") if p.is_file())
@@ -58,14 +67,42 @@ def resolve_links(config: Config, pages: tuple[Page, ...], files: list[str]) -> 
     links = {}
     for page in pages:
         paths = {}
-        for ref in page.refs:
+        for ref in (*page.refs, *block_refs.get(page.src, ())):
             path = resolver.resolve(page.src, ref)
             if path is not None:
                 paths[ref.target] = path
         image = resolver.resolve(page.src, FileRef(page.image, page.line_of("image"), True)) if page.image else None
+        if image and not _PICTURE.search(image.split("#")[0].split("?")[0]):
+            message = f"image '{page.image}' is not a picture social sites show (PNG, JPEG, GIF or WebP)"
+            raise SiteError(page.src, page.line_of("image"), message, "the front matter's image is the page's social card")
         if paths or image:
             links[page.src] = PageLinks(paths, image or "")
+    held = held_back(resolver, drafts, files, links)
+    files[:] = [src for src in files if src not in held]
     return links
+
+
+_PICTURE = re.compile(r"\.(png|jpe?g|gif|webp)\Z", re.IGNORECASE)
+
+
+def held_back(resolver: Resolver, drafts: tuple[Page, ...], files: list[str], links: Mapping[str, PageLinks]) -> set[str]:
+    """The files an embargo keeps out of a build without ``--drafts``: those in a draft's
+    own folder (``content/secret/`` of the draft ``/secret/``) and those a draft shows,
+    unless a published page shows them too."""
+    shown = {CONTENT_DIR + path.split("#")[0].split("?")[0] for found in links.values() for path in (*found.paths.values(), found.image)}
+    held: set[str] = set()
+    for draft in drafts:
+        folder = CONTENT_DIR + draft.url
+        held.update(src for src in files if src.startswith(folder) and draft.url != "/")
+        refs = (*draft.refs, *([FileRef(draft.image, 0, True)] if draft.image else []))
+        for ref in refs:
+            try:
+                path = resolver.resolve(draft.src, ref)
+            except SiteError:  # (a draft's own mistakes are its business until it is published)
+                continue
+            if path is not None:
+                held.add(CONTENT_DIR + path.split("#")[0].split("?")[0])
+    return held - shown
 
 
 def check_templates(config: Config, pages: tuple[Page, ...]) -> None:
@@ -81,17 +118,19 @@ def check_templates(config: Config, pages: tuple[Page, ...]) -> None:
             raise SiteError(page.src, page.line_of("template"), message, known(found))
 
 
-_TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 # Top-level folders and names the build writes itself: a page there would collide with
 # (or hide behind) a generated file.
 RESERVED = ("embed", "charts", "static", "data", "social", "404", "feed", "sitemap", "robots")
 
 
-def load_pages(config: Config, state: BuildState | None = None, files: list[str] | None = None) -> tuple[Page, ...]:
+def load_pages(
+    config: Config, state: BuildState | None = None, files: list[str] | None = None, drafts: list[Page] | None = None
+) -> tuple[Page, ...]:
     """Read every page's front matter and blocks (quick); their Markdown is converted
     when they are rendered, in ``write_site``'s workers. With a state, a file whose size
     and mtime have not changed is not read again. ``files`` collects the other files in
-    content/ to publish."""
+    content/ to publish, ``drafts`` the drafts left out (without ``--drafts``)."""
     memo = state.pages if state is not None else {}
     stamps = state.stamps if state is not None else {}
     found = _markdown_files(config.root, CONTENT_DIR, files)
@@ -114,6 +153,13 @@ def load_pages(config: Config, state: BuildState | None = None, files: list[str]
         del memo[src]
         stamps.pop(src, None)
     pages = [memo[src][1] for src in found if not memo[src][1].draft or config.drafts]
+    left_out = [memo[src][1] for src in found if memo[src][1].draft and not config.drafts]
+    for page in left_out:
+        if page.url == "/":
+            message = "the home page is a draft: without --drafts the site would have no front page (index.html)"
+            raise SiteError(page.src, page.line_of("draft"), message, "publish it (remove 'draft: true'), or build with --drafts")
+    if drafts is not None:
+        drafts.extend(left_out)
     by_url: dict[str, Page] = {}
     for page in pages:
         if page.url.split("/")[1] in RESERVED:

@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .config import WORKERS
 from .output import Output
 
 MIN_PAGES = 64  # below this, rendering in one process is faster
@@ -31,8 +32,8 @@ _job: tuple[Sequence[Task], Output, bool] | None = None  # what forked workers i
 
 def worker_count() -> int:
     """The cores this process may use, or ``$BROADSHEET_WORKERS`` if set (1: no workers)."""
-    if os.environ.get("BROADSHEET_WORKERS", "").isdigit():
-        return max(1, int(os.environ["BROADSHEET_WORKERS"]))
+    if WORKERS.value():
+        return int(WORKERS.value())
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux

@@ -22,16 +22,18 @@ from .assets import Assets
 from .blocks import ParsedBlock, shown
 from .cards import NOT_A_PAGE, Card
 from .config import Config, read_site_file
-from .content import CONTENT_DIR, Page, new_converter, read_page, to_html
+from .content import CONTENT_DIR, Page, read_page, to_html
+from .contract import check_figure
 from .dependencies import TemplateGraph, digest_json, key_of
 from .errors import SiteError
 from .figures import Figure, figure_context
 from .output import Output
-from .pagefiles import published_path, rewrite_refs
+from .pagefiles import published_path
 from .pages import NO_LINKS, decode
 from .pool import BLOCK_WEIGHT, Made, run_tasks
+from .prose import prepare_converters
 from .provenance import fill
-from .render import LazyEnvironment, fill_blocks, new_environment, render_template, rewrite_links
+from .render import LazyEnvironment, Prose, fill_blocks, new_environment, render_template
 from .renderers import stop_idle_workers
 from .state import BuildState
 
@@ -74,7 +76,6 @@ class Renderer:
     nav: list[Page]
     state: BuildState
     bodies: dict[str, Page] = field(default_factory=dict)  # src -> page with its HTML or Markdown
-    converter: Any = None  # the Markdown converter, made if a page needs one
 
     @cached_property
     def feed(self) -> bool:
@@ -87,19 +88,24 @@ class Renderer:
         """Before the pool forks: give each page its body, make what workers share."""
         self.bodies = {page.src: _with_body(self.site.config, page, self.state) for page in pages}
         if any(not page.html for page in self.bodies.values()):
-            self.converter = self.state.memo("converter", "", new_converter)
+            prepare_converters()  # (the workers inherit them)
         if any_work:
             self.env.ready()  # (the workers inherit it)
 
+    def prose(self, src: str) -> Prose:
+        """How author Markdown on the page ``src`` is published (its paths resolved)."""
+        return Prose(self.site.config, self.site.links.get(src, NO_LINKS).paths, self.assets.url)
+
     def page(self, src: str) -> Made:
         page = self.bodies[src]
-        html = page.html or to_html(page, self.converter)
+        html = page.html or to_html(page)
         links = self.site.links.get(page.src, NO_LINKS)
-        body = rewrite_refs(html, links.paths, self.assets.url)
+        prose = self.prose(page.src)
         blocks = self.site.blocks[page.src]
         context = {
             "page": page,
-            "content": Markup(self.render_blocks(blocks, body)),
+            "prose": prose,
+            "content": Markup(fill_blocks(prose.publish(html), self.render_blocks(blocks, prose))),
             "nav": self.nav,
             "feed": self.feed,
             "has_charts": any(block.chart is not None for block in blocks),
@@ -107,17 +113,20 @@ class Renderer:
             "social_image": published_path(links.image, self.assets.url) if links.image else self.cards[page.url].url,
             "own_image": bool(links.image),  # (its size is the image's own, not the card's 1200 x 630)
         }
-        made = self.fill(render_template(self.env, f"{page.template}.html", context))
-        return Made(page.dest, made, "" if page.html else html)
+        made = render_template(self.env, f"{page.template}.html", context)
+        for block in blocks:  # (the reader contract, on the HTML as published, whatever the templates; before the
+            block.check_published(made, self.figures, self.site.config)  # bound values are filled in, as titles hold them)
+        return Made(page.dest, self.fill(made), "" if page.html else html)
 
-    def render_blocks(self, blocks: Sequence[ParsedBlock], body: str) -> str:
+    def render_blocks(self, blocks: Sequence[ParsedBlock], prose: Prose) -> list[str]:
         config = self.site.config
-        html = [render_template(self.env, block.template, block.context(self.figures, config)) for block in blocks]
-        return fill_blocks(rewrite_links(body, config), html)
+        return [render_template(self.env, block.template, {**block.context(self.figures, config), "prose": prose}) for block in blocks]
 
     def embed(self, figure: Figure) -> Made:
-        context = {**figure_context(figure, figure.chart, self.site.config), "has_charts": True}
-        return Made(embed_path(figure), self.fill(render_template(self.env, "embed.html", context)))
+        context = {**figure_context(figure, figure.chart, self.site.config), "has_charts": True, "prose": self.prose(figure.chart.src)}
+        made = render_template(self.env, "embed.html", context)
+        check_figure(made, figure.chart, figure, "templates/embed.html", self.site.config)
+        return Made(embed_path(figure), self.fill(made))
 
     def template(self, dest: str, name: str, context: Callable[[], dict[str, Any]]) -> Made:
         return Made(dest, self.fill(render_template(self.env, name, context()), markup=dest.endswith(".html")))

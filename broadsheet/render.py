@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import CodeType
@@ -14,6 +14,8 @@ from .config import Config
 from .content import PLACEHOLDER_RE
 from .data import Dataset, Field
 from .errors import SiteError
+from .pagefiles import STATIC_PREFIX, rewrite_refs
+from .prose import markdown_html
 
 if TYPE_CHECKING:  # (Jinja is imported when a template is first rendered)
     from jinja2 import Environment, Template
@@ -90,7 +92,15 @@ def new_environment(config: Config) -> Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(site=config, url=config.url, absolute_url=config.absolute_url)
-    env.filters["markdown"] = lambda text: inline_markdown(str(text), config)
+
+    @jinja2.pass_context
+    def markdown(context: Any, text: Any, inline: bool = True) -> Any:
+        """``{{ chart.notes | markdown }}``: the page's ``prose`` (its paths resolved) or, on
+        a file that is no page's, author Markdown with nothing to resolve."""
+        prose = context.get("prose")
+        return (prose if isinstance(prose, Prose) else Prose(config)).html(str(text), inline=inline)
+
+    env.filters["markdown"] = markdown
     return env
 
 
@@ -133,16 +143,26 @@ def _with_filename(code: CodeType, filename: str) -> CodeType:
     return code.replace(co_filename=filename, co_consts=consts)
 
 
-def inline_markdown(text: str, config: Config) -> Any:
-    """Short Markdown (a chart's notes: links, emphasis, quotes) as HTML for one paragraph;
-    several paragraphs are kept apart by line breaks."""
-    import markdown
-    from markupsafe import Markup
+@dataclass(frozen=True)
+class Prose:
+    """How author Markdown on one page becomes the HTML it publishes: converted through the
+    guarded path (``prose.markdown_html``), its relative and ``/static/`` paths pointed at
+    what they resolved to (``paths``: as written -> site path) and its root links put under
+    the base path. Templates reach it through the ``markdown`` filter."""
 
-    html = markdown.markdown(text, extensions=["smarty"], output_format="html").strip()
-    if html.startswith("<p>") and html.endswith("</p>"):
-        html = html[3:-4].replace("</p>\n<p>", "<br><br>")
-    return Markup(rewrite_links(html, config))
+    config: Config
+    paths: Mapping[str, str] = field(default_factory=dict)
+    asset_url: Callable[[str], str] = field(default=lambda name: STATIC_PREFIX + name)
+
+    def html(self, text: str, src: str = "", line: int = 0, inline: bool = True) -> Any:
+        """``text`` (Markdown written at ``src:line``; unknown in a template) as HTML."""
+        from markupsafe import Markup
+
+        return Markup(self.publish(markdown_html(text, src, line, inline=inline)))
+
+    def publish(self, made: str) -> str:
+        """HTML made from author Markdown, with its paths as published."""
+        return rewrite_links(rewrite_refs(made, self.paths, self.asset_url), self.config)
 
 
 class LazyEnvironment:
@@ -177,6 +197,15 @@ def render_template(env: Environment | LazyEnvironment, name: str, context: Mapp
     except jinja2.UndefinedError as exc:
         path, line = _template_frame(exc, name)
         raise SiteError(path, line, f"template error: {exc.message}") from None
+    except SiteError as exc:
+        if exc.path:
+            raise
+        path, line = _template_frame(exc, name)  # (in text a template gave the markdown filter)
+        raise SiteError(path, line, f"{exc.message}, in text this template converts with the markdown filter", exc.hint) from None
+    except RecursionError as exc:  # (a template that extends or includes itself, or a macro that calls itself)
+        path, line = _template_frame(exc, name)
+        message = f"template '{path.removeprefix(TEMPLATES_DIR + '/')}' uses itself without end (through extends, include or a macro)"
+        raise SiteError(path, line, message, 'to extend the default theme\'s base.html, write {% extends "theme/base.html" %}') from None
 
 
 def _template_frame(exc: BaseException, name: str) -> tuple[str, int | None]:

@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape
 
 from . import layout
 from .charts import ChartBlock, chart_location, compile_spec, first_line
+from .config import CHART_MEMORY, CHART_TIMEOUT
 from .data import Package
 from .errors import SiteError
 from .plotted import Column, PlottedTable, plotted_tables, pretty
@@ -33,17 +34,15 @@ if TYPE_CHECKING:  # (imported when workers start: a build that renders no chart
     from multiprocessing.process import BaseProcess
 
 MIN_CHARTS = 6  # below this, a renderer's warm-up (~0.8 s) costs more than it saves
-DEFAULT_CHART_TIMEOUT = 30.0  # seconds a chart may take to compile, render and evaluate
-DEFAULT_CHART_MEMORY = 1024  # MB a chart worker may allocate (V8 would take 2.4 GB and 30 s to fail)
+# The limits of a chart (config.py reads them): $BROADSHEET_CHART_TIMEOUT seconds to compile, render and
+# evaluate (default 30), and $BROADSHEET_CHART_MEMORY MB a chart worker may allocate (default 1024: V8
+# would take 2.4 GB and 30 s to fail).
 START_TIMEOUT = 120.0  # a worker importing Altair, pandas and vl-convert on a busy machine
 
 
 def chart_timeout() -> float:
     """``$BROADSHEET_CHART_TIMEOUT`` (seconds), else the default."""
-    try:
-        return max(0.1, float(os.environ.get("BROADSHEET_CHART_TIMEOUT", DEFAULT_CHART_TIMEOUT)))
-    except ValueError:
-        return DEFAULT_CHART_TIMEOUT
+    return CHART_TIMEOUT.value()
 
 
 @dataclass(frozen=True)
@@ -193,7 +192,7 @@ class ChartWorkers:
             job.line,
             f"chart '{job.chart.id}' could not be rendered: the renderer process died ({how})",
             "usually memory: too many marks, ticks (tickCount) or rows (each chart worker may use "
-            f"{os.environ.get('BROADSHEET_CHART_MEMORY', DEFAULT_CHART_MEMORY)} MB: $BROADSHEET_CHART_MEMORY); "
+            f"{CHART_MEMORY.value():g} MB: $BROADSHEET_CHART_MEMORY); "
             "or chart code that ended its process",
         )
 
@@ -284,9 +283,9 @@ def _limit_memory() -> None:
     try:
         import resource
 
-        megabytes = int(os.environ.get("BROADSHEET_CHART_MEMORY", DEFAULT_CHART_MEMORY))
+        megabytes = int(CHART_MEMORY.value())  # (checked by the build before any worker starts)
         resource.setrlimit(resource.RLIMIT_DATA, (megabytes * 2**20, resource.RLIM_INFINITY))
-    except (ImportError, ValueError, OSError):  # not on Linux, or a bad value: no limit
+    except (ImportError, ValueError, OSError):  # not on Linux, or a limit past what the system allows: no limit
         pass
 
 

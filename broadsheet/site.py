@@ -109,7 +109,8 @@ def build_site(
 
 def load_site(config: Config, state: BuildState) -> Site:
     files: list[str] = []
-    pages = load_pages(config, state, files)
+    drafts: list[Page] = []
+    pages = load_pages(config, state, files, drafts)
     data_key = partial(folder_digest, config.root / DATA_DIR, "**/*")
     package = state.memo("package", data_key(), lambda: load_package(config.root), key_again=data_key)
     sources = read_chart_sources(config.root)  # (read once: the registry's key is what it is made from)
@@ -135,7 +136,9 @@ def load_site(config: Config, state: BuildState) -> Site:
     key = digest_json([*read, {name: d.digest for name, d in package.datasets.items()}])  # (what the values are made from)
     values = state.memo("values", key, lambda: resolve_values(pages, package, entries))
     charts = drawn_texts(charts, values) if values.values else charts
-    return Site(config, pages, package, charts, blocks, tuple(files), resolve_links(config, pages, files), values)
+    block_refs = {src: tuple(ref for block in parsed for ref in block.refs()) for src, parsed in blocks.items()}
+    links = resolve_links(config, pages, files, tuple(drafts), block_refs)  # (files: without those only drafts show)
+    return Site(config, pages, package, charts, blocks, tuple(files), links, values)
 
 
 def _add_chart(charts: dict[str, ChartBlock], chart: ChartBlock) -> None:

@@ -119,7 +119,13 @@ class SavedState:
 
     def _load_html(self) -> HtmlStore:
         store = self.cache.load_object(self.name + "-html", self.key)
-        return store if isinstance(store, dict) else {}
+        if not isinstance(store, dict):
+            return {}
+        return {
+            src: entry
+            for src, entry in store.items()
+            if isinstance(entry, tuple) and len(entry) == 2 and all(isinstance(x, str) for x in entry)
+        }
 
     def mark_stale(self) -> None:
         """Before the output changes: a build that dies before ``save`` is followed by a full one."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -114,6 +115,34 @@ def test_corrupt_cache_entry_is_a_miss(tmp_path: Path, capsys) -> None:
     assert "(0 from cache)" in capsys.readouterr().out
 
 
+WRONG_SHAPES = [
+    "123",
+    "null",
+    '"%%% not base64"',
+    '"aGVsbG8="',  # base64 of "hello": not a PNG
+    "[]",
+    '{"spec": "{}", "svg": "<svg/>", "tables": [1], "narrow_spec": "{}", "narrow_svg": ""}',
+    '{"spec": "{}", "svg": "<svg/>", "tables": [{"caption": 1}], "narrow_spec": "{}", "narrow_svg": ""}',
+]
+
+
+@pytest.mark.parametrize("value", WRONG_SHAPES)
+def test_a_cache_entry_of_the_wrong_shape_is_a_miss(value: str, tmp_path: Path, capsys) -> None:
+    """Valid JSON of another shape in any cache entry (a social card, a chart) is a miss:
+    the build makes the entry again and publishes the same bytes as a clean build."""
+    site = make_site(tmp_path)
+    assert run(site) == 0
+    clean = snapshot(site / "public")
+    entries = list((site / ".cache").rglob("*.json"))
+    assert {entry.parent.parent.name for entry in entries} >= {"chart", "card"}
+    for entry in entries:
+        entry.write_text(value)
+    shutil.rmtree(site / ".cache/state")  # (a cold build reads every entry)
+    capsys.readouterr()
+    assert run(site) == 0, capsys.readouterr().err
+    assert snapshot(site / "public") == clean
+
+
 def test_sub_path_base_url_prefixes_every_internal_link(site: Path, shared_cache: Path) -> None:
     assert run(site, "build", "--base-url", "https://example.org/nk/", cache=shared_cache) == 0
     html = (site / "public/index.html").read_text()
@@ -177,7 +206,8 @@ def test_build_py_entry_point_builds_from_the_site_folder(site: Path, shared_cac
 
 
 def test_every_page_converts_as_stock_python_markdown_would() -> None:
-    from broadsheet.content import new_converter, parse_page
+    from broadsheet.content import parse_page
+    from broadsheet.prose import new_converter
 
     fast, stock = new_converter(), new_converter(stock=True)
     pages = sorted(REPO.glob("content/**/*.md")) + sorted(REPO.glob("tests/sites/**/*.md"))

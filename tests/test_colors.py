@@ -104,3 +104,24 @@ def test_a_site_colour_that_does_not_read_stops_the_build_at_its_line(
         toml.write(f"\n[colors]\n{line}\n")
     assert run(site) == 1
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('"KOTRA" = "#0072B2\\n"', "site.toml:7: colors: series 'KOTRA': '#0072B2\\n' is not a colour written #rrggbb"),
+        ('"KOTRA" = " #0072B2"', "site.toml:7: colors: series 'KOTRA': ' #0072B2' is not a colour written #rrggbb"),
+        ('"KOTRA" = "#0072B2"\n"UN" = "#0072b2"', "site.toml:8: colors: series 'UN' has the colour of series 'KOTRA' (#0072B2)"),
+    ],
+)
+def test_a_colour_with_a_trailing_newline_or_taken_by_another_series_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, message: str
+) -> None:
+    """Two series in one colour read as one series; a newline after the colour passed the
+    check (``$`` matches before a final newline) and drew both in the same colour."""
+    site = make_site(tmp_path)
+    with (site / "site.toml").open("a") as toml:
+        toml.write(f"\n[colors]\n{line}\n")
+    assert run(site) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

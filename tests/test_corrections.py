@@ -94,3 +94,30 @@ def test_a_bad_correction_names_its_line(
     assert run(site, cache=shared_cache) == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "front, message",
+    [
+        ("date: 2026-11-29\nupdated: 2026-11-01\n", "content/notes/coal.md:4: 'updated' (2026-11-01) is before 'date' (2026-11-29)"),
+        (
+            "corrections:\n  - date: 2999-01-01\n    text: Not yet.\n",
+            "content/notes/coal.md:4: the correction dated 2999-01-01 is in the future",
+        ),
+        (
+            "date: 2026-11-29\ncorrections:\n  - date: 2026-11-30\n    text: Fine.\n  - date: 2025-01-01\n    text: Before.\n",
+            "content/notes/coal.md:7: the correction dated 2025-01-01 is before the page's date (2026-11-29)",
+        ),
+    ],
+)
+def test_dates_that_cannot_be_true_stop_the_build_at_their_line(
+    front: str, message: str, tmp_path: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A correction dated in the future or before the page was published, or an update
+    before the date of publication, tells the reader something false."""
+    site = make_site(tmp_path)
+    page = site / "content" / "notes" / "coal.md"
+    page.write_text(page.read_text().replace("updated: 2026-11-30\n", "", 1).replace("title: Missiles\n", "title: Missiles\n" + front, 1))
+    assert run(site, cache=shared_cache) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err, err

@@ -87,6 +87,13 @@ def test_axis_titles_come_from_the_schema(tmp_path: Path, shared_cache: Path) ->
         ("size: [missiles]\n", ":13: 'size' must be a column"),
         ("color: missles\n", ":13: column 'missles' is not in dataset 'missiles'"),
         ("id: Missiles/Year\n", ":13: chart id 'Missiles/Year' must be lowercase"),
+        ("color: {field: year, type: nominal, lgend: null}\n", ":13: 'color' has no option 'lgend'\n  hint: did you mean 'legend'?"),
+        ("tooltip: [{field: year, tilte: Year}]\n", ":13: 'tooltip' has no option 'tilte'\n  hint: did you mean 'title'?"),
+        ("color: {field: year, type: nominl}\n", ":13: 'color': type 'nominl' is not a Vega-Lite type"),
+        ("width: -5\n", ":13: 'width' must be a whole number from 1 to 4,000, found -5"),
+        ("height: 0\n", ":13: 'height' must be a whole number from 1 to 4,000, found 0"),
+        ("width: 99999999\n", ":13: 'width' must be a whole number from 1 to 4,000"),
+        ("max_rows: -1\n", ":13: 'max_rows' must be a whole number from 1 to 1,000,000, found -1"),
     ],
 )
 def test_bad_declarative_options_name_their_line(extra: str, message: str, tmp_path: Path, shared_cache: Path, capsys) -> None:
@@ -95,6 +102,31 @@ def test_bad_declarative_options_name_their_line(extra: str, message: str, tmp_p
     assert run(site, cache=shared_cache) == 1
     err = capsys.readouterr().err
     assert "content/graphics.md" + message in err and "Traceback" not in err, err
+
+
+def test_channel_options_are_vega_lites_own() -> None:
+    """The options a channel mapping may take are checked from a list kept in the engine
+    (the build imports no Altair to read a page): it must be what Vega-Lite allows."""
+    import altair
+
+    from broadsheet.declarative import CHANNEL_OPTIONS
+
+    schema = json.loads((Path(altair.__file__).parent / "vegalite/v6/schema/vega-lite-schema.json").read_text())
+    definitions = schema["definitions"]
+
+    def options(node: dict, seen: set[str]) -> set[str]:
+        found: set[str] = set()
+        if "$ref" in node and node["$ref"] not in seen:
+            seen.add(node["$ref"])
+            target = definitions[node["$ref"].split("/")[-1]]
+            found |= set(target.get("properties", {})) | options(target, seen)
+        items = [node["items"]] if "items" in node else []
+        for child in [*node.get("anyOf", []), *node.get("oneOf", []), *node.get("allOf", []), *items]:
+            found |= options(child, seen)
+        return found
+
+    encoding = definitions["FacetedEncoding"]["properties"]
+    assert {channel: options(encoding[channel], set()) for channel in CHANNEL_OPTIONS} == {k: set(v) for k, v in CHANNEL_OPTIONS.items()}
 
 
 def test_a_text_mark_needs_its_text(tmp_path: Path, shared_cache: Path, capsys) -> None:

@@ -232,6 +232,18 @@ CASES = {
         'title: "Missiles\\x1f tested by year"',
         "data/datapackage.yaml:5: control character U+001F",
     ),
+    "chart id with a final newline": (
+        "content/notes/coal.md",
+        "data: missiles\nmark",
+        'id: "missiles-a\\n"\ndata: missiles\nmark',
+        "content/notes/coal.md:12: chart id 'missiles-a\\n' must be lowercase letters, digits and hyphens",
+    ),
+    "dataset name with a final newline": (
+        "data/datapackage.yaml",
+        "  - name: missiles\n",
+        '  - name: "missiles\\n"\n',
+        "data/datapackage.yaml:3: resource name 'missiles\\n' must use lowercase letters",
+    ),
     "site title control character": (
         "site.toml",
         'title = "Test tests"',
@@ -352,7 +364,7 @@ def test_page_of_unclosed_tags(built: Path, shared_cache: Path, capsys) -> None:
 def test_deeply_nested_emphasis(built: Path, shared_cache: Path, capsys) -> None:
     with (built / "content/notes/coal.md").open("a") as page:
         page.write("\n" + "*" * 5000 + "a" + "*" * 5000 + "\n")
-    fails_with(built, shared_cache, "content/notes/coal.md: Markdown nested too deeply", capsys)
+    fails_with(built, shared_cache, "content/notes/coal.md:8: Markdown nested too deeply", capsys)  # (at the body: the depth has no line)
 
 
 def test_a_first_build_that_fails_leaves_nothing_beside_the_site(tmp_path: Path, capsys) -> None:
@@ -363,3 +375,90 @@ def test_a_first_build_that_fails_leaves_nothing_beside_the_site(tmp_path: Path,
     assert run(site, cache=tmp_path / "cache") == 1
     assert "content/notes/coal.md:5: invalid YAML" in capsys.readouterr().err
     assert not [p.name for p in site.iterdir() if p.name.startswith(".public") or p.name == "public"]
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("BROADSHEET_CHART_TIMEOUT", v) for v in ("1e400", "inf", "0", "-5", "nan", "abc", "1e9")]
+    + [("BROADSHEET_CHART_MEMORY", v) for v in ("0", "-5", "abc", "1.5", "1e400", "99999999999")]
+    + [("BROADSHEET_WORKERS", v) for v in ("0", "-5", "abc", "1.5", "100000")],
+)
+def test_a_bad_environment_setting_is_an_error_not_a_traceback_or_a_guess(
+    name: str, value: str, built: Path, shared_cache: Path, monkeypatch, capsys
+) -> None:
+    """A limit that is not a number in range was clamped, ignored or overflowed: it is
+    reported, by name, before anything is built."""
+    monkeypatch.setenv(name, value)
+    err = fails_with(built, shared_cache, f"${name}: must be ", capsys)
+    assert repr(value) in err
+
+
+TEMPLATE_LOOPS = {
+    # the README's theme/base.html recipe, with the prefix forgotten
+    "base extends itself": (
+        {"base.html": '{% extends "base.html" %}\n{% block head %}<link rel="me">{% endblock %}\n'},
+        "templates/base.html:1: ",
+    ),
+    "two templates include each other": (
+        {"_byline.html": '<p>{% include "_corrections.html" %}</p>\n', "_corrections.html": '{% include "_byline.html" %}\n'},
+        "templates/_",
+    ),
+    "a macro that calls itself": (
+        {"_byline.html": "{% macro again() %}{{ again() }}{% endmacro %}\n{{ again() }}\n"},
+        "templates/_byline.html:1: ",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(TEMPLATE_LOOPS))
+def test_a_template_that_uses_itself_without_end_is_an_error_at_its_line(case: str, built: Path, shared_cache: Path, capsys) -> None:
+    files, expected = TEMPLATE_LOOPS[case]
+    for name, text in files.items():
+        (built / "templates" / name).write_text(text)
+    err = fails_with(built, shared_cache, expected, capsys)
+    assert "RecursionError" not in err and "itself" in err, err
+
+
+@pytest.mark.parametrize("data", ['["layout"]', '["tests", "layout"]'])
+def test_a_dataset_named_like_the_layout_argument_is_an_error_at_the_chart(data: str, built: Path, shared_cache: Path, capsys) -> None:
+    """A chart function gets its datasets as keyword arguments and, if it takes ``layout``,
+    the layout's name: a dataset named ``layout`` gave Python's 'multiple values' error."""
+    (built / "charts/extra.py").write_text(
+        f'from broadsheet import chart\n\n\n@chart("extra", data={data})\ndef extra(layout, tests=None):\n    return None\n'
+    )
+    err = fails_with(
+        built, shared_cache, "charts/extra.py:4: chart 'extra': dataset 'layout' would arrive as the argument 'layout'", capsys
+    )
+    assert "multiple values" not in err
+
+
+STEPS = """
+```scrolly
+chart: missiles-tested-a-year
+steps:
+  - text: |
+      TEXT
+    alt: Every bar.
+  - text: The second step.
+    alt: Every bar again.
+```
+"""
+MARKDOWN_PLACES = {
+    "chart notes": ("description: Bar chart. Tests peaked in 2016 with 24 missiles.", "description: Bar chart.\nnotes: 'TEXT'"),
+    "table notes": ("title: The numbers", "title: The numbers\nnotes: 'TEXT'"),
+    "scrolly step text": ("```datasets", STEPS.strip() + "\n\n```datasets"),
+}
+HEAVY = {"brackets": ("[" * 30_000, "too many '[' for Markdown"), "open tags": ("<x " * 2_000, "more than 500 '<'")}
+
+
+@pytest.mark.parametrize("heavy", list(HEAVY))
+@pytest.mark.parametrize("place", list(MARKDOWN_PLACES))
+def test_markdown_limits_hold_wherever_markdown_is_converted(place: str, heavy: str, built: Path, shared_cache: Path, capsys) -> None:
+    """Step text and chart notes skipped the limits that protect a page's body: 60 KB of
+    them held a build for minutes."""
+    old, new = MARKDOWN_PLACES[place]
+    text, message = HEAVY[heavy]
+    page = built / "content/notes/coal.md"
+    page.write_text(page.read_text().replace(old, new.replace("TEXT", text), 1))
+    line = next(n for n, x in enumerate(page.read_text().split("\n"), 1) if text[:30] in x)
+    fails_with(built, shared_cache, f"content/notes/coal.md:{line}: {message}", capsys)

@@ -201,3 +201,103 @@ def test_check_names_an_image_without_alt_text_as_written_at_its_line(
     err = capsys.readouterr().err
     assert "content/story.md:10: image '/static/logo.png' has no alt text" in err, err
     assert "content/story.md:11: image '/img/second.png' has no alt text" in err, err
+
+
+def test_files_of_a_draft_are_not_published_without_drafts(site: Path, shared_cache: Path) -> None:
+    """An embargo: what only a draft shows, and everything in a draft's own folder, stays
+    out of public/ until the draft is published (or built with --drafts)."""
+    (site / "content/secret").mkdir()
+    (site / "content/secret/index.md").write_text(
+        "---\ntitle: Secret\ndescription: Embargoed.\ndraft: true\n---\n\n![Leak](leak.png) [memo](../files/memo.pdf)"
+        " and the [map](../img/map.png), which the story shows too.\n"
+    )
+    (site / "content/secret/leak.png").write_bytes(png(2, 2))
+    (site / "content/secret/data").mkdir()
+    (site / "content/secret/data/sheet.xlsx").write_bytes(b"numbers")  # in the draft's folder, linked from nowhere
+    (site / "content/secret.pdf").write_bytes(b"%PDF-1.4\n")
+    (site / "content/files/memo.pdf").write_bytes(b"%PDF-1.4\n")  # shown only by the draft
+    (site / "content/later.md").write_text("---\ntitle: Later\ndescription: D.\ndraft: true\n---\n\n[Plan](later/plan.pdf)\n")
+    (site / "content/later").mkdir()
+    (site / "content/later/plan.pdf").write_bytes(b"%PDF-1.4\n")
+    assert run(site, cache=shared_cache) == 0
+    published = {p.relative_to(site / "public").as_posix() for p in (site / "public").rglob("*") if p.is_file()}
+    assert not {"secret/leak.png", "secret/data/sheet.xlsx", "files/memo.pdf", "later/plan.pdf"} & published
+    assert {"img/map.png", "files/report.pdf", "secret.pdf"} <= published  # shown by a published page, or no draft's
+    assert run(site, "build", "--drafts", cache=shared_cache) == 0
+    published = {p.relative_to(site / "public").as_posix() for p in (site / "public").rglob("*") if p.is_file()}
+    assert {"secret/leak.png", "secret/data/sheet.xlsx", "files/memo.pdf", "later/plan.pdf"} <= published
+
+
+def test_a_draft_home_page_is_an_error_not_a_site_without_a_front_page(site: Path, shared_cache: Path, capsys) -> None:
+    edit(site / "content/index.md", "template: home\n", "template: home\ndraft: true\n")
+    before = snapshot(site / "public") if (site / "public").exists() else {}
+    assert run(site, cache=shared_cache) == 1
+    err = capsys.readouterr().err
+    assert "content/index.md:7: the home page is a draft" in err and "Traceback" not in err, err
+    assert (snapshot(site / "public") if (site / "public").exists() else {}) == before
+    assert run(site, "build", "--drafts", cache=shared_cache) == 0
+
+
+@pytest.mark.parametrize("image", ["files/report.pdf", "index.md", "/files/report.pdf", "/static/style.css", "img/"])
+def test_a_page_image_that_is_not_a_picture_is_an_error(image: str, site: Path, shared_cache: Path, capsys) -> None:
+    """Social sites show PNG, JPEG, GIF and WebP: a PDF, a page or a stylesheet as the
+    page's card would be a broken card wherever it is shared."""
+    edit(site / "content/story.md", "image: img/map.png", f"image: {image}")
+    assert run(site, cache=shared_cache) == 1
+    err = capsys.readouterr().err
+    assert f"content/story.md:4: image '{image}' " in err and "Traceback" not in err, err
+
+
+BLOCKS = """
+```chart
+data: missiles
+mark: bar
+x: year:O
+y: missiles:Q
+title: Missiles, again
+description: Bar chart of missiles.
+notes: "![A key](img/map.png) and [the report](files/report.pdf#page=3)"
+```
+
+```table
+data: missiles
+title: Missiles as a table
+notes: "See ![the logo](/static/logo.png)."
+```
+
+```scrolly
+chart: missiles-again
+steps:
+  - text: |
+      The map: ![The map](img/map.png)
+    alt: Every bar.
+  - text: "[The report](files/report.pdf)"
+    alt: Every bar again.
+```
+"""
+
+
+def test_paths_in_notes_and_step_text_resolve_like_the_body(site: Path, shared_cache: Path) -> None:
+    """Images and files in a chart's or table's notes and in scrolly step text are checked
+    and published at their address, as in the body: a broken image shipped."""
+    (site / "content/story.md").write_text(STORY + BLOCKS)
+    assert run(site, "build", "--base-url", "https://example.org/sub/", cache=shared_cache) == 0
+    html = (site / "public/story/index.html").read_text()
+    logo = next((site / "public/static").glob("logo.*.png")).name
+    assert html.count('src="/sub/img/map.png"') >= 4  # the body's two, the notes', the step's
+    assert '<a href="/sub/files/report.pdf#page=3">the report</a>' in html
+    assert f'<img alt="the logo" src="/sub/static/{logo}">' in html
+    assert '<a href="/sub/files/report.pdf">The report</a>' in html
+    assert '<img alt="A key" src="/sub/img/map.png">' in (site / "public/embed/missiles-again/index.html").read_text()
+
+
+@pytest.mark.parametrize("old, new", [("![The map](img/map.png)\n    alt", "![The map](img/nomap.png)\n    alt"), ("#page=3", "x.pdf")])
+def test_a_missing_image_in_notes_or_step_text_stops_the_build_at_its_line(
+    old: str, new: str, site: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = STORY + BLOCKS.replace(old, new)
+    (site / "content/story.md").write_text(text)
+    line = next(n for n, x in enumerate(text.split("\n"), 1) if "nomap" in x or "pdfx.pdf" in x)
+    assert run(site, cache=shared_cache) == 1
+    err = capsys.readouterr().err
+    assert f"content/story.md:{line}: " in err and "does not exist" in err and "Traceback" not in err, err

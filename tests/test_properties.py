@@ -8,9 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from broadsheet.charts import ChartDef, parse_chart_block
-from broadsheet.content import Block, new_converter, parse_page
+from broadsheet.content import Block, parse_page
 from broadsheet.data import Dataset, Field, Package, Source, validate_csv
 from broadsheet.errors import SiteError
+from broadsheet.prose import new_converter
 from broadsheet.yamlmap import parse_mapping
 
 CONVERTER = new_converter()

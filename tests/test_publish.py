@@ -263,6 +263,22 @@ def test_a_folder_the_build_did_not_make_is_refused_not_replaced(site: Path, tmp
     assert (tmp_path / "a-file").read_text() == "not a folder"
 
 
+def test_public_as_a_link_to_a_deploy_folder_stays_a_link_and_the_folder_gets_every_build(site: Path, tmp_path: Path, capsys) -> None:
+    """A cold build replaces its output whole: with public/ a symlink, it replaced the link
+    by a folder and the deploy folder silently kept the old site. It follows the link."""
+    deploy = tmp_path / "www" / "site"
+    deploy.parent.mkdir()
+    (site / "public").symlink_to(deploy, target_is_directory=True)
+    page = site / "content/notes/coal.md"
+    for n, args in enumerate([(), (), ("--strict",), ("--no-cache",)]):
+        page.write_text(page.read_text().replace("## By year", f"## By year, edit {n}"))
+        assert run(site, "build", *args) == 0, capsys.readouterr().err
+        assert (site / "public").is_symlink() and os.readlink(site / "public") == str(deploy)
+        assert f"By year, edit {n}" in (deploy / "notes/coal/index.html").read_text()
+    assert not [p.name for p in deploy.parent.iterdir() if p.name != "site"], "nothing is left beside the deploy folder"
+    assert not [p.name for p in site.iterdir() if p.name.startswith(".public")]
+
+
 def test_leftovers_of_a_killed_build_are_cleaned_by_the_next(site: Path, capsys) -> None:
     assert run(site) == 0
     for name in (f".public.staging-{DEAD_PID}", f".public.old-{DEAD_PID}", f".public.tmp-{DEAD_PID}", f".public.check-{DEAD_PID}-x1y2"):

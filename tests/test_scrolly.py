@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from broadsheet.errors import SiteError
-from broadsheet.scrolly import Annotation, Predicate, StepState, apply_state, parse_scrolly
+from broadsheet.scrolly import Annotation, Predicate, StepState, parse_scrolly
+from broadsheet.states import apply_state
 from broadsheet.yamlmap import parse_mapping
 
 SRC = "content/coal.md"
@@ -407,6 +408,16 @@ BUILD_ERRORS = {
     "unknown chart": ("chart: yields", "chart: yeilds", "content/index.md:27: unknown chart 'yeilds'"),
     "step without alt": ("    alt: Every test, the 2006 one highlighted.\n", "", "content/index.md:30: a scrolly step needs 'alt'"),
     "bad date": ("2013-01-01", "2013-02-30", "content/index.md:35: '2013-02-30' is not a calendar date"),
+    "highlight of no row": (
+        "range: [2006-01-01, 2006-12-31]",
+        "range: [2026-01-01, 2026-12-31]",
+        "content/index.md:32: 'highlight' matches no row of chart 'yields': no 'date_utc' from 2026-01-01 to 2026-12-31",
+    ),
+    "zoom past the data": (
+        "zoom: {x: [2013-01-01, 2018-01-01]}",
+        "zoom: {x: [2019-01-01, 2020-01-01]}",
+        "content/index.md:35: 'zoom' shows no row of chart 'yields': no 'date_utc' from 2019-01-01 to 2020-01-01",
+    ),
 }
 
 
@@ -439,3 +450,115 @@ def test_a_declarative_chart_on_another_page_can_be_told_in_steps_under_a_sub_pa
     assert html.count('<li class="scrolly-step"') == 2
     assert '<a href="/news/notes/coal/">notes</a>' in html, "links in step text follow the base path"
     assert re.search(r'<script src="/news/static/scrolly\.[0-9a-f]{10}\.js" defer>', html)
+
+
+# --- line and area charts, and states that match nothing ---------------------------------
+
+
+def line_spec(mark: str = "line") -> dict[str, Any]:
+    """Three series of yearly values, one line (or area) each, as Altair compiles them."""
+    rows = [
+        {"year": f"{y}-01-01T00:00:00", "tonnes": v * k, "series": s}
+        for s, k in (("A", 1), ("B", 2), ("C", 3))
+        for y, v in zip(range(2010, 2016), range(1, 7), strict=True)
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "datasets": {"rows": rows},
+        "data": {"name": "rows"},
+        "mark": {"type": mark, "point": mark == "line"},
+        "encoding": {
+            "x": {"field": "year", "type": "temporal"},
+            "y": {"field": "tonnes", "type": "quantitative"},
+            "color": {"field": "series", "type": "nominal"},
+        },
+    }
+
+
+def path_opacities(svg: str, role: str) -> list[float]:
+    """The opacity of each line or area path drawn (1 when none is set)."""
+    paths = re.findall(rf'<path [^>]*aria-roledescription="{role}"[^>]*>', svg)
+    return [float(re.search(r' opacity="([\d.]+)"', p).group(1)) if ' opacity="' in p else 1.0 for p in paths]
+
+
+@pytest.mark.parametrize("mark, role", [("line", "line mark"), ("area", "area mark")])
+def test_a_highlighted_range_of_a_line_or_area_stands_out(mark: str, role: str) -> None:
+    """A line is one mark: an opacity test on its rows fades or keeps the whole line, so a
+    period of it could not stand out. The line is drawn faded, and again, bright, where
+    the highlight holds."""
+    period = Predicate("year", range=(dt.date(2012, 1, 1), dt.date(2014, 1, 1)), line=31)
+    svg = draw(apply_state(line_spec(mark), state(highlight=period)))
+    opacities = path_opacities(svg, role)
+    assert sorted(set(opacities)) == [0.2, 1.0], opacities
+    assert opacities.count(1.0) == 3 and opacities.count(0.2) == 3  # each series: faded whole, bright over 2012-2014
+
+
+@pytest.mark.parametrize("mark, role", [("line", "line mark"), ("area", "area mark")])
+def test_a_highlighted_series_of_a_line_or_area_stands_out(mark: str, role: str) -> None:
+    svg = draw(apply_state(line_spec(mark), state(highlight=Predicate("", one_of=("B",), line=31))))
+    assert sorted(path_opacities(svg, role)) == [0.2, 0.2, 1.0]  # B bright, A and C faded
+
+
+def test_a_filter_on_a_line_chart_keeps_the_matching_stretch() -> None:
+    spec = apply_state(line_spec(), state(filter=Predicate("series", one_of=("A",), line=31)))
+    assert len(path_opacities(draw(spec), "line mark")) == 1
+
+
+NO_MATCH = {
+    "a series misspelt": (
+        {"highlight": Predicate("", one_of=("Bee",), line=33)},
+        "content/coal.md:33: 'highlight' matches no row of chart 'trade': no 'series' is 'Bee'",
+        "known: A, B, C",
+    ),
+    "a filter value misspelt": (
+        {"filter": Predicate("series", one_of=("a", "b"), line=34)},
+        "content/coal.md:34: 'filter' matches no row of chart 'trade': no 'series' is 'a' or 'b'",
+        "known: A, B, C",
+    ),
+    "a number where the data has text": (
+        {"highlight": Predicate("series", one_of=(2,), line=33)},
+        "content/coal.md:33: 'highlight' matches no row of chart 'trade': no 'series' is 2",
+        "'series' holds text: write the value in quotes, such as 'A'",
+    ),
+    "a period with no rows": (
+        {"highlight": Predicate("year", range=(dt.date(2019, 1, 1), dt.date(2020, 1, 1)), line=35)},
+        "content/coal.md:35: 'highlight' matches no row of chart 'trade': no 'year' from 2019-01-01 to 2020-01-01",
+        "'year' runs from 2010-01-01 to 2015-01-01",
+    ),
+    "a range of numbers with no rows": (
+        {"filter": Predicate("tonnes", range=(100, 200), line=36)},
+        "content/coal.md:36: 'filter' matches no row of chart 'trade': no 'tonnes' from 100 to 200",
+        "'tonnes' runs from 1 to 18",
+    ),
+    "a zoom past the data": (
+        {"zoom_x": (dt.date(2019, 1, 1), dt.date(2020, 1, 1)), "zoom_line": 37},
+        "content/coal.md:37: 'zoom' shows no row of chart 'trade': no 'year' from 2019-01-01 to 2020-01-01",
+        "'year' runs from 2010-01-01 to 2015-01-01",
+    ),
+    "a zoom on y past the data": (
+        {"zoom_y": (50, 60), "zoom_line": 38},
+        "content/coal.md:38: 'zoom' shows no row of chart 'trade': no 'tonnes' from 50 to 60",
+        "'tonnes' runs from 1 to 18",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(NO_MATCH))
+def test_a_state_that_matches_no_row_is_an_error_at_its_line(name: str) -> None:
+    """A typo in a series name published a faded or empty chart under alt text saying the
+    series stands out."""
+    values, expected, hint = NO_MATCH[name]
+    with pytest.raises(SiteError) as caught:
+        apply_state(line_spec(), state(**values), chart_id="trade")
+    assert str(caught.value).startswith(expected), str(caught.value)
+    assert hint in str(caught.value), str(caught.value)
+
+
+def test_a_state_that_matches_some_rows_is_fine() -> None:
+    for values in (
+        {"highlight": Predicate("", one_of=("B", "Bee"), line=33)},
+        {"filter": Predicate("year", range=(dt.date(2009, 1, 1), dt.date(2010, 1, 1)), line=35)},
+        {"zoom_x": (dt.date(2015, 1, 1), dt.date(2019, 1, 1))},
+        {"highlight": Predicate("tonnes", one_of=(18,), line=33)},
+    ):
+        apply_state(line_spec(), state(**values), chart_id="trade")

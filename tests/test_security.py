@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import run, snapshot
 from test_errors import edit, fails_with
+
+from broadsheet.cli import main
 
 
 def fails_with_args(site: Path, cache: Path, args: list[str], expected: str, capsys) -> str:
@@ -169,3 +173,127 @@ def test_a_page_cannot_link_to_a_script(link: str, built: Path, shared_cache: Pa
     page.write_text(page.read_text() + "\n\nSee " + link + "\n")
     line = page.read_text().split("\n").index(next(x for x in page.read_text().split("\n") if "avaScript:" in x or "avascript:" in x)) + 1
     fails_with(built, shared_cache, f"content/notes/coal.md:{line}: link ", capsys)
+
+
+@pytest.mark.parametrize("name", ["my story; touch pwned", "$(touch pwned)", "`touch pwned`", 'it\'s "here"', "-rf", "tab\there"])
+def test_new_prints_next_steps_a_posix_shell_runs_as_written(name: str, tmp_path: Path, monkeypatch, capsys) -> None:
+    """The next-step commands are pasted into a shell: a folder name holding ';', '$()' or
+    backticks must reach the command as one argument and run nothing."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "--", name]) == 0
+    printed = [line.strip() for line in capsys.readouterr().out.splitlines() if line.strip().startswith("broadsheet ")]
+    assert len(printed) == 2
+    for command in printed:
+        shown = subprocess.run(
+            ["sh", "-c", 'broadsheet() { printf "%s\\0" "$@"; }\n' + command], cwd=tmp_path, capture_output=True, text=True, check=True
+        )
+        words = shown.stdout.split("\0")[:-1]
+        assert words[1] == "--root" and (tmp_path / words[2]).resolve() == (tmp_path / name).resolve(), words
+        assert not words[2].startswith("-"), "the command line would read the folder as an option"
+    assert not (tmp_path / "pwned").exists()
+
+
+SCROLLY = """
+```scrolly
+chart: missiles-tested-a-year
+steps:
+  - text: |
+      The first step STEP
+    alt: Every bar ALT
+  - text: The second step.
+    alt: Every bar again.
+```
+"""
+
+# A script link, encoded as a browser would still follow it: entities for the tab, newline
+# and carriage return browsers drop from addresses, mixed case, other script schemes.
+SCRIPT_LINKS = {
+    "tab entity": "[x](java&#x09;script:alert(1))",
+    "named tab": "[x](java&Tab;script:alert(1))",
+    "decimal tab without ;": '<a href="java&#9script:alert(1)">x</a>',
+    "newline entity": '<a href="java&#x0A;script:alert(1)">x</a>',
+    "named newline": "[x][r]\n\n[r]: java&NewLine;script:alert(1)",
+    "carriage return": "[x](java&#13;script:alert(1))",
+    "mixed case": "[x](JaVaScRiPt:alert(1))",
+    "entity letter": "[x](&#106;avascript:alert(1))",
+    "entity colon": "[x](javascript&colon;alert(1))",
+    "vbscript": "[x](vbscript:msgbox(1))",
+    "data document": "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "unquoted attribute": "<a href=javascript:alert(1)>x</a>",
+    "leading spaces": '<a href="  javascript:alert(1)">x</a>',
+    "split over lines": '<a\nhref="java\nscript:alert(1)">x</a>',
+    "a '>' in another attribute": '<a title="a>b" href="javascript:alert(1)">x</a>',
+    "image": "![x](javascript:alert(1))",
+    "iframe": '<iframe src="data:text/html,<script>alert(1)</script>"></iframe>',
+    "form action": '<form action="javascript:alert(1)"><button>Go</button></form>',
+    "svg link": '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+    "srcset": '<img alt="x" srcset="/static/favicon.svg 1x, javascript:alert(1) 2x">',
+    "refresh": '<meta http-equiv="refresh" content="0; url=javascript:alert(1)">',
+}
+
+
+@pytest.mark.parametrize("case", list(SCRIPT_LINKS))
+def test_a_script_link_in_any_encoding_is_refused_at_its_line(case: str, built: Path, shared_cache: Path, capsys) -> None:
+    page = built / "content/notes/coal.md"
+    text = page.read_text() + "\n\nSee " + SCRIPT_LINKS[case] + "\n"
+    page.write_text(text)
+    line = next(n for n, x in enumerate(text.split("\n"), 1) if re.search(r"java|script|data:|JaVa|&#106;", x) and n > 30)
+    fails_with(built, shared_cache, f"content/notes/coal.md:{line}: link '", capsys)
+
+
+# Every place an author's Markdown becomes HTML (and the texts a template may show as Markdown).
+PLACES = {
+    "body": ("## By year {#by-year}", "## By year {#by-year}\n\nLINK"),
+    "scrolly step text": ("```datasets", SCROLLY.strip() + "\n\n```datasets"),
+    "scrolly step alt": ("```datasets", SCROLLY.strip().replace("ALT", "LINK", 1) + "\n\n```datasets"),
+    "chart notes": ("description: Bar chart. Tests peaked in 2016 with 24 missiles.", "notes: 'LINK'\ndescription: Bar chart."),
+    "chart description": ("description: Bar chart. Tests peaked in 2016 with 24 missiles.", "description: 'LINK'"),
+    "table notes": ("title: The numbers", "title: The numbers\nnotes: 'LINK'"),
+    "front matter description": ("description: A declarative chart and a table.", "description: 'LINK'"),
+    "correction": ("updated: 2026-11-30", "updated: 2026-11-30\ncorrections:\n  - date: 2026-11-30\n    text: 'LINK'"),
+}
+
+
+@pytest.mark.parametrize("place", list(PLACES))
+def test_a_script_link_is_refused_wherever_author_markdown_becomes_html(place: str, built: Path, shared_cache: Path, capsys) -> None:
+    old, new = PLACES[place]
+    page = built / "content/notes/coal.md"
+    text = page.read_text().replace(old, new.replace("STEP", "LINK").replace("LINK", "[x](java&#x09;script:alert(1))"), 1)
+    assert "java&#x09;script" in text
+    page.write_text(text)
+    line = next(n for n, x in enumerate(text.split("\n"), 1) if "script:" in x)
+    fails_with(built, shared_cache, f"content/notes/coal.md:{line}: link 'java&#x09;script:alert' would run a script", capsys)
+
+
+LINK = "'[x](java&#x09;script:alert(1)) Text.'"
+FILTERED = {
+    # template, its edit, the text's file and edit, where the error is reported
+    "dataset description": (
+        ("_datasets.html", "<p>{{ paragraph }}</p>", "{{ paragraph | markdown(inline=False) }}"),
+        ("data/datapackage.yaml", "description: Count of missiles tested a year, from the CNS database mirror.", f"description: {LINK}"),
+        "templates/_datasets.html:",  # (text from data has no line of its own: the template's is given)
+    ),
+    "page description": (
+        ("page.html", "{{ page.description }}", "{{ page.description | markdown }}"),
+        ("content/notes/coal.md", "description: A declarative chart and a table.", f"description: {LINK}"),
+        "content/notes/coal.md:3:",  # (checked where it is written, whatever the templates)
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(FILTERED))
+def test_text_a_template_converts_with_the_markdown_filter_is_guarded_too(case: str, built: Path, shared_cache: Path, capsys) -> None:
+    """A site's template may show any text as Markdown (a dataset's description): the
+    filter is the same guarded path."""
+    (template, old, new), (path, text_old, text_new), where = FILTERED[case]
+    edit(built / "templates" / template, old, new)
+    edit(built / path, text_old, text_new)
+    err = fails_with(built, shared_cache, where, capsys)
+    assert "would run a script" in err, err
+
+
+def test_check_finds_a_script_link_a_template_writes(built: Path, shared_cache: Path, capsys) -> None:
+    edit(built / "templates/page.html", "<h1>{{ page.title }}</h1>", '<h1><a href="java&#x09;script:alert(1)">{{ page.title }}</a></h1>')
+    capsys.readouterr()
+    assert run(built, "check", cache=shared_cache) == 1
+    assert "link 'java\\tscript:alert(1)' would run a script" in capsys.readouterr().err

@@ -54,6 +54,18 @@ def test_page_html_is_saved_apart_and_read_only_for_an_unchanged_page(tmp_path: 
     assert again.saved_html(PAGE) == "", "the page's text changed since"
 
 
+def test_saved_html_of_the_wrong_shape_is_a_miss(tmp_path: Path) -> None:
+    root = make_site(tmp_path)
+    state = loaded(root)
+    cache = Cache(tmp_path / "cache")
+    saved = SavedState.of(cache, load_config(root), tmp_path / "public")
+    saved.save(state)
+    digest = state.pages[PAGE][0]
+    cache.save_object(saved.name + "-html", saved.key, {PAGE: "<p>not a pair</p>", "content/index.md": (digest, 3)})
+    again = saved.load()
+    assert again.saved_html(PAGE) == "" and again.saved_html("content/index.md") == ""
+
+
 def test_a_state_marked_stale_is_not_loaded(tmp_path: Path) -> None:
     root = make_site(tmp_path)
     saved = SavedState.of(Cache(tmp_path / "cache"), load_config(root), tmp_path / "public")
