@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from .output import Output
 
@@ -27,6 +28,8 @@ class Made:
 
 Task = Callable[[], Made]
 _job: tuple[Sequence[Task], Output, bool] | None = None  # what forked workers inherit
+_calls: Sequence[Callable[[], Any]] = ()  # what forked workers of ``call_all`` inherit
+Result = TypeVar("Result")
 
 
 def worker_count() -> int:
@@ -74,6 +77,30 @@ def run_tasks(tasks: Sequence[Task], work: int, output: Output, before_fork: Cal
         else:
             output.write(dest, sent)
     return [extra for _, _, extra in results]
+
+
+def call_all(calls: Sequence[Callable[[], Result]], per_worker: int, before_fork: Callable[[], None] | None = None) -> list[Result]:
+    """Each of ``calls``, on every core when there are at least ``per_worker`` calls a
+    core, in this process otherwise; results in input order. Forked workers inherit
+    the calls; only their numbers are sent, and results come back pickled."""
+    global _calls
+    workers = min(worker_count(), len(calls) // max(1, per_worker))
+    if workers < 2:
+        return [call() for call in calls]
+    if before_fork is not None:
+        before_fork()
+    _calls = calls
+    try:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_call, range(len(calls)), chunksize=max(1, len(calls) // (workers * 8)))
+    finally:
+        _calls = ()
+
+
+def _call(index: int) -> Any:
+    return _calls[index]()
 
 
 def _run(index: int) -> tuple[str, str | bytes | None, str]:
