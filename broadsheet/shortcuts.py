@@ -1,0 +1,109 @@
+"""Python-Markdown's block parser and table of contents, made to skip what cannot apply.
+
+The block parser offers every block to each block processor in turn, and most of them
+search the whole block with a regular expression before saying no: a heading needs a
+``#``, a quote a ``>``, a reference definition ``]:``. ``ShortcutExtension`` puts a test
+for that character (a C-level ``in``) before each of these, so a block without it is
+passed on as the processor itself would pass it. The table of contents looks for its
+``[TOC]`` marker in every paragraph of every page; it is now looked for only in pages
+whose text holds it. Names an element is tested with (``is_block_level``) are
+remembered.
+
+As with ``inline.py``, the output is byte-identical to stock Python-Markdown:
+``tests/test_properties.py`` compares them on generated documents,
+``tests/test_build.py`` on every page of the explainer, and ``bench/markdown_corpus.py``
+on Python-Markdown's own test inputs and CommonMark's examples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import markdown
+from markdown.preprocessors import Preprocessor
+
+# Block processor -> what a block must hold for it to take the block. Each stock test
+# (or, for "reference" and "footnote", each run that gives the block back) is False
+# without it, with no effect on the parser.
+_NEEDS: dict[str, Callable[[str], bool]] = {
+    "hashheader": lambda block: "#" in block,
+    "setextheader": lambda block: "\n=" in block or "\n-" in block,  # (its second line is === or ---)
+    "hr": lambda block: block.count("-") >= 3 or block.count("_") >= 3 or block.count("*") >= 3,
+    "quote": lambda block: ">" in block,
+    "table": lambda block: "|" in block,  # (the separator row needs a pipe; its test's other state is set again)
+    "reference": lambda block: "]:" in block,
+    "footnote": lambda block: "[^" in block and "]:" in block,
+}
+
+
+def _prefiltered(test: Callable[[Any, str], bool], needs: Callable[[str], bool]) -> Callable[[Any, str], bool]:
+    def quick(parent: Any, block: str) -> bool:
+        return needs(block) and test(parent, block)
+
+    return quick
+
+
+class SourceNote(Preprocessor):  # type: ignore[misc]  # (Markdown ships no type stubs)
+    """Remembers whether the text being converted holds the table of contents' marker."""
+
+    def __init__(self, md: Any, marker: str):
+        super().__init__(md)
+        self.marker = marker
+        self.present = True
+
+    def run(self, lines: list[str]) -> list[str]:
+        # (STX and ETX are removed from the text next: a marker could be split by them)
+        self.present = bool(self.marker) and any(self.marker in line or "\x02" in line or "\x03" in line for line in lines)
+        return lines
+
+
+def _marker_only_if_present(toc: Any, note: SourceNote) -> None:
+    """``toc.replace_marker`` only for a text that holds the marker: elsewhere no
+    paragraph can be the marker (an escaped or encoded one is not, by then)."""
+    replace = toc.replace_marker
+
+    def replace_marker(root: Any, elem: Any) -> None:
+        if note.present:
+            replace(root, elem)
+
+    toc.replace_marker = replace_marker
+
+
+def _remembering(md: Any) -> Callable[[Any], bool]:
+    """``md.is_block_level``, remembering each tag's answer while the list of block
+    tags stays as it is."""
+    stock = md.is_block_level
+    elements = md.block_level_elements
+    size = len(elements)
+    known: dict[Any, bool] = {}
+
+    def is_block_level(tag: Any) -> bool:
+        if md.block_level_elements is not elements or len(elements) != size:
+            return bool(stock(tag))
+        try:
+            return known[tag]
+        except KeyError:
+            known[tag] = answer = bool(stock(tag))
+            return answer
+        except TypeError:  # (a tag that is not hashable)
+            return bool(stock(tag))
+
+    return is_block_level
+
+
+class ShortcutExtension(markdown.Extension):  # type: ignore[misc]  # (Markdown ships no type stubs)
+    """Put the shortcuts above in front of the block processors and the table of
+    contents. Register it after every other extension."""
+
+    def extendMarkdown(self, md: Any) -> None:  # noqa: N802
+        for name, needs in _NEEDS.items():
+            if name in md.parser.blockprocessors:
+                processor = md.parser.blockprocessors[name]
+                processor.test = _prefiltered(processor.test, needs)
+        if "toc" in md.treeprocessors:
+            toc = md.treeprocessors["toc"]
+            note = SourceNote(md, toc.marker)
+            md.preprocessors.register(note, "broadsheet-source-note", 1000)  # (first: the text as written)
+            _marker_only_if_present(toc, note)
+        md.is_block_level = _remembering(md)
