@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from functools import cache
 from typing import Any
 
 import markdown
@@ -54,7 +55,8 @@ def literals_of(pattern: Any) -> tuple[str, ...] | None:
     return _LITERALS.get(getattr(pattern, "pattern", None))  # type: ignore[arg-type]
 
 
-def _any_literal(literals: list[tuple[str, ...] | None]) -> re.Pattern[str] | None:
+@cache
+def _any_literal(literals: tuple[tuple[str, ...] | None, ...]) -> re.Pattern[str] | None:
     """A regular expression that finds any of ``literals`` or the start of a placeholder
     (STX), or None if some pattern needs no literal (then every text is processed)."""
     if any(needed is None for needed in literals):
@@ -68,8 +70,15 @@ class SkippingInlineProcessor(InlineProcessor):  # type: ignore[misc]  # (Markdo
     a text that holds no pattern's literal altogether."""
 
     def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
-        self._literals = [literals_of(p) for p in self.inlinePatterns]
-        self._any = _any_literal(self._literals)
+        if getattr(self, "_known", None) is None:  # (the patterns are all registered by the first run)
+            self._known = [literals_of(p) for p in self.inlinePatterns]
+            self._references = [isinstance(p, inlinepatterns.ReferenceInlineProcessor) for p in self.inlinePatterns]
+        # A reference ([text][id], [id], ![alt][id]) is made only from an id the page
+        # defines: without definitions those patterns can only come back empty-handed.
+        self._literals = (
+            self._known if self.md.references else [() if ref else lit for lit, ref in zip(self._known, self._references, strict=True)]
+        )
+        self._any = _any_literal(tuple(self._literals))
         return self._run(tree, ancestors)
 
     def _inert(self, text: str) -> bool:
