@@ -4,10 +4,11 @@ The block parser offers every block to each block processor in turn, and most of
 search the whole block with a regular expression before saying no: a heading needs a
 ``#``, a quote a ``>``, a reference definition ``]:``. ``ShortcutExtension`` puts a test
 for that character (a C-level ``in``) before each of these, so a block without it is
-passed on as the processor itself would pass it. The table of contents looks for its
-``[TOC]`` marker in every paragraph of every page; it is now looked for only in pages
-whose text holds it. Names an element is tested with (``is_block_level``) are
-remembered.
+passed on as the processor itself would pass it. The raw HTML and fenced code
+preprocessors are skipped on pages without a tag or an entity, or without a fence. The
+table of contents looks for its ``[TOC]`` marker in every paragraph of every page; it is
+now looked for only in pages whose text holds it. Names an element is tested with
+(``is_block_level``) are remembered.
 
 As with ``inline.py``, the output is byte-identical to stock Python-Markdown:
 ``tests/test_properties.py`` compares them on generated documents,
@@ -35,6 +36,22 @@ _NEEDS: dict[str, Callable[[str], bool]] = {
     "reference": lambda block: "]:" in block,
     "footnote": lambda block: "[^" in block and "]:" in block,
 }
+
+
+# Preprocessor -> what a line must hold for it to change the text (else it gives the
+# lines back as they are): raw HTML needs a tag (HTML's parser reads text without '<' or
+# '&' as plain data), a fenced code block its fence.
+_LINES_NEED: dict[str, Callable[[str], bool]] = {
+    "html_block": lambda line: "<" in line or "&" in line,
+    "fenced_code_block": lambda line: "```" in line or "~~~" in line,
+}
+
+
+def _lines_prefiltered(run: Callable[[list[str]], list[str]], needs: Callable[[str], bool]) -> Callable[[list[str]], list[str]]:
+    def quick(lines: list[str]) -> list[str]:
+        return run(lines) if any(map(needs, lines)) else lines
+
+    return quick
 
 
 def _prefiltered(test: Callable[[Any, str], bool], needs: Callable[[str], bool]) -> Callable[[Any, str], bool]:
@@ -101,6 +118,10 @@ class ShortcutExtension(markdown.Extension):  # type: ignore[misc]  # (Markdown 
             if name in md.parser.blockprocessors:
                 processor = md.parser.blockprocessors[name]
                 processor.test = _prefiltered(processor.test, needs)
+        for name, needs in _LINES_NEED.items():
+            if name in md.preprocessors:
+                processor = md.preprocessors[name]
+                processor.run = _lines_prefiltered(processor.run, needs)
         if "toc" in md.treeprocessors:
             toc = md.treeprocessors["toc"]
             note = SourceNote(md, toc.marker)

@@ -190,6 +190,7 @@ markdown_bits = st.sampled_from(
         "[x]: /url",
         "[TOC]",
         "\n\n[TOC]\n\n",
+        "~~~\n",
     ]
 )
 
