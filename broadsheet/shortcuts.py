@@ -75,16 +75,31 @@ class SourceNote(Preprocessor):  # type: ignore[misc]  # (Markdown ships no type
         return lines
 
 
+# The stock search recurses once per level of the tree: on a tree deeper than this it
+# runs anyway, so that a page nested past Python's recursion limit (thousands of '*')
+# fails as it does with stock Python-Markdown.
+DEEP_TREE = 50
+
+
 def _marker_only_if_present(toc: Any, note: SourceNote) -> None:
     """``toc.replace_marker`` only for a text that holds the marker: elsewhere no
     paragraph can be the marker (an escaped or encoded one is not, by then)."""
     replace = toc.replace_marker
 
     def replace_marker(root: Any, elem: Any) -> None:
-        if note.present:
+        if note.present or _deeper_than(root, DEEP_TREE):
             replace(root, elem)
 
     toc.replace_marker = replace_marker
+
+
+def _deeper_than(root: Any, limit: int) -> bool:
+    level = [root]
+    for _ in range(limit):
+        level = [child for element in level for child in element]
+        if not level:
+            return False
+    return True
 
 
 def _remembering(md: Any) -> Callable[[Any], bool]:
