@@ -42,7 +42,13 @@ def worker_count() -> int:
         return os.cpu_count() or 1
 
 
-def run_tasks(tasks: Sequence[Task], work: int, output: Output, before_fork: Callable[[], None] | None = None) -> list[str]:
+def run_tasks(
+    tasks: Sequence[Task],
+    work: int,
+    output: Output,
+    before_fork: Callable[[], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> list[str]:
     """Run rendering tasks and write what they make to ``output``, in parallel when
     ``work`` (about one unit per plain page) is large. Return each task's extra result
     (a page's HTML converted on the way, or "").
@@ -51,7 +57,8 @@ def run_tasks(tasks: Sequence[Task], work: int, output: Output, before_fork: Cal
     templates, the Markdown converter): they inherit it, so nothing is sent to them but
     task numbers. They write into a staging folder themselves; in place, the output
     gets the files back (it writes nothing before the whole build has succeeded).
-    ``before_fork`` runs first when workers are forked."""
+    ``before_fork`` runs first when workers are forked; ``meanwhile`` runs in this
+    process while they work (after the tasks, without workers)."""
     global _job
     workers = min(worker_count(), work // MIN_PAGES)
     if workers < 2:
@@ -60,6 +67,8 @@ def run_tasks(tasks: Sequence[Task], work: int, output: Output, before_fork: Cal
             made = task()
             output.write(made.dest, made.content)
             extras.append(made.extra)
+        if meanwhile is not None:
+            meanwhile()
         return extras
     if before_fork is not None:
         before_fork()
@@ -68,7 +77,10 @@ def run_tasks(tasks: Sequence[Task], work: int, output: Output, before_fork: Cal
         import multiprocessing  # (here: a build that needs no workers does not import it)
 
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_run, range(len(tasks)), chunksize=max(1, len(tasks) // (workers * 8)))
+            pending = pool.map_async(_run, range(len(tasks)), chunksize=max(1, len(tasks) // (workers * 8)))
+            if meanwhile is not None:
+                meanwhile()  # (an error here ends the workers as it leaves the pool)
+            results = pending.get()
     finally:
         _job = None
     for dest, sent, _ in results:

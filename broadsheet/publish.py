@@ -23,6 +23,7 @@ from .blocks import ParsedBlock, shown
 from .cards import NOT_A_PAGE, Card
 from .config import Config, read_site_file
 from .content import CONTENT_DIR, Page, new_converter, read_page, to_html
+from .data import Package
 from .dependencies import TemplateGraph, digest_json, key_of
 from .errors import SiteError
 from .figures import Figure, figure_context
@@ -206,13 +207,23 @@ def _copied_files(site: Site, renderer: Renderer) -> list[Planned]:
         dest = figure.spec_url.lstrip("/")
         planned.append(Planned(dest, figure.spec_url, partial(_spec_file, figure, dest)))
         planned.append(Planned(figure.narrow_spec_url.lstrip("/"), figure.narrow_spec_url, partial(_narrow_spec, figure)))
-    for dataset in site.package.datasets.values():
-        dest = dataset.url.lstrip("/")
-        planned.append(Planned(dest, "", partial(Made, dest, dataset.raw)))
+    planned += _data_files(site.package)
     for src in site.files:  # (beside the pages: content/img/map.png -> img/map.png)
         dest = src.removeprefix(CONTENT_DIR + "/")
         planned.append(Planned(dest, "", partial(_site_file, config, dest, src)))
     return planned + [Planned(a.dest, "", partial(Made, a.dest, a.data)) for a in renderer.assets.files.values()]
+
+
+def _data_files(package: Package) -> list[Planned]:
+    """Every dataset, published byte for byte as it was written."""
+    return [Planned(d.url.lstrip("/"), "", partial(Made, d.url.lstrip("/"), d.raw)) for d in package.datasets.values()]
+
+
+def publish_data(package: Package, output: Output) -> None:
+    """Write the datasets' files (of data read after the plan was made)."""
+    for planned in _data_files(package):
+        made = planned.make()
+        output.write(made.dest, made.content)
 
 
 def _spec_file(figure: Figure, dest: str) -> Made:
@@ -227,8 +238,15 @@ def _last_change(page: Page) -> date:
     return page.updated or page.date or date.min  # (only dated pages are asked)
 
 
-def publish(planned: Sequence[Planned], renderer: Renderer, output: Output, progress: Progress | None = None) -> Published:
-    """Make every planned file whose key changed (or whose file is gone); keep the rest."""
+def publish(
+    planned: Sequence[Planned],
+    renderer: Renderer,
+    output: Output,
+    progress: Progress | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> Published:
+    """Make every planned file whose key changed (or whose file is gone); keep the rest.
+    ``meanwhile`` runs while the pages are made (after, if they are made here)."""
     state = renderer.state
     todo = [p for p in planned if not p.key or state.render_keys.get(p.dest) != p.key or not output.keep(p.dest)]
     heavy = [p for p in todo if p.weight]
@@ -237,7 +255,7 @@ def publish(planned: Sequence[Planned], renderer: Renderer, output: Output, prog
         progress(f"rendering {len(pages)} pages")
     renderer.prepare(pages, bool(heavy))
     # (page workers on every core: the chart workers, idle by now, would double the memory)
-    extras = run_tasks([p.make for p in heavy], sum(p.weight for p in heavy), output, before_fork=stop_idle_workers)
+    extras = run_tasks([p.make for p in heavy], sum(p.weight for p in heavy), output, stop_idle_workers, meanwhile)
     for page, html in zip(pages, extras, strict=False):  # (pages come first)
         if html:  # converted just now: keep it for the next build
             digest, _ = state.pages[page.src]
