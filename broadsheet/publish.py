@@ -32,7 +32,6 @@ from .pagefiles import published_path, rewrite_refs
 from .pages import NO_LINKS, decode
 from .pool import BLOCK_WEIGHT, Made, run_tasks
 from .render import LazyEnvironment, fill_blocks, new_environment, render_template, rewrite_links
-from .renderers import stop_idle_workers
 from .state import BuildState
 
 if TYPE_CHECKING:  # (site imports this module to run it)
@@ -151,15 +150,24 @@ def plan_site(site: Site, renderer: Renderer, templates: TemplateGraph) -> list[
 
 def _page_files(site: Site, renderer: Renderer, templates: TemplateGraph, shared: str) -> list[Planned]:
     planned = []
+    closures: dict[tuple[str, ...], str] = {}  # (page template, block templates) -> their closure's digest
+    read, cards, make = renderer.state.pages, renderer.cards, renderer.page  # (4,000 pages: every lookup counts)
     for page in site.pages:
         blocks = site.blocks[page.src]
-        names = frozenset({f"{page.template}.html", *(block.template for block in blocks)})
-        parts: list[Any] = [shared + renderer.cards[page.url].url, renderer.state.pages.get(page.src, ("", None))[0], page.draft]
-        parts += [site.links.get(page.src), templates.closure_digest(names)]
+        used = (page.template, *(block.template for block in blocks))
+        if used not in closures:
+            closures[used] = templates.closure_digest(frozenset({f"{page.template}.html", *used[1:]}))
+        parts: list[Any] = [
+            shared + cards[page.url].url,
+            read.get(page.src, ("", None))[0],
+            page.draft,
+            site.links.get(page.src),
+            closures[used],
+        ]
         for block in blocks:
             parts += block.key_parts(renderer.figures)
         weight = 1 + BLOCK_WEIGHT * len(page.blocks)
-        planned.append(Planned(page.dest, key_of(parts), partial(renderer.page, page.src), weight, page))
+        planned.append(Planned(page.dest, key_of(parts), partial(make, page.src), weight, page))
     return planned
 
 
@@ -255,7 +263,7 @@ def publish(
         progress(f"rendering {len(pages)} pages")
     renderer.prepare(pages, bool(heavy))
     # (page workers on every core: the chart workers, idle by now, would double the memory)
-    extras = run_tasks([p.make for p in heavy], sum(p.weight for p in heavy), output, stop_idle_workers, meanwhile)
+    extras = run_tasks([p.make for p in heavy], sum(p.weight for p in heavy), output, _stop_idle_chart_workers, meanwhile)
     for page, html in zip(pages, extras, strict=False):  # (pages come first)
         if html:  # converted just now: keep it for the next build
             digest, _ = state.pages[page.src]
@@ -266,6 +274,12 @@ def publish(
             made = p.make()
             output.write(made.dest, made.content)
     return Published([page.url for page in pages], {p.dest: p.key for p in planned if p.key})
+
+
+def _stop_idle_chart_workers() -> None:
+    from .renderers import stop_idle_workers  # (here: a build that draws no chart does not import the renderer)
+
+    stop_idle_workers()
 
 
 def _with_body(config: Config, page: Page, state: BuildState) -> Page:
