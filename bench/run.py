@@ -307,8 +307,8 @@ def with_unused_data(site: Path, folder: Path) -> Path:
     """``site`` with the explainer's data/ and charts/ beside its pages, which use neither."""
     copy = folder / f"{site.name}-unused-data"
     shutil.copytree(site, copy)
-    for name in ("data", "charts"):
-        shutil.copytree(REPO / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("data", "charts"):  # (the generated site's data/ is empty)
+        shutil.copytree(REPO / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
     return copy
 
 
