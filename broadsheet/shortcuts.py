@@ -7,8 +7,9 @@ for that character (a C-level ``in``) before each of these, so a block without i
 passed on as the processor itself would pass it. The raw HTML and fenced code
 preprocessors are skipped on pages without a tag or an entity, or without a fence. The
 table of contents looks for its ``[TOC]`` marker in every paragraph of every page; it is
-now looked for only in pages whose text holds it. Names an element is tested with
-(``is_block_level``) are remembered.
+now looked for only in pages whose text holds it, and attribute lists (``{: .class}``)
+only in pages with a ``{``. Names an element is tested with (``is_block_level``) are
+remembered.
 
 As with ``inline.py``, the output is byte-identical to stock Python-Markdown:
 ``tests/test_properties.py`` compares them on generated documents,
@@ -62,17 +63,32 @@ def _prefiltered(test: Callable[[Any, str], bool], needs: Callable[[str], bool])
 
 
 class SourceNote(Preprocessor):  # type: ignore[misc]  # (Markdown ships no type stubs)
-    """Remembers whether the text being converted holds the table of contents' marker."""
+    """Remembers whether the text being converted holds the table of contents' marker,
+    and whether it holds a '{' (an attribute list needs one)."""
 
     def __init__(self, md: Any, marker: str):
         super().__init__(md)
         self.marker = marker
         self.present = True
+        self.braces = True
 
     def run(self, lines: list[str]) -> list[str]:
         # (STX and ETX are removed from the text next: a marker could be split by them)
         self.present = bool(self.marker) and any(self.marker in line or "\x02" in line or "\x03" in line for line in lines)
+        self.braces = any("{" in line for line in lines)
         return lines
+
+
+def _attributes_only_if_braces(attr_list: Any, note: SourceNote) -> None:
+    """The attribute list pass only for a text that holds a '{': it changes an element
+    only where its text or tail matches ``{...}``, and no pass before it makes one."""
+    run = attr_list.run
+
+    def run_if_braces(doc: Any) -> None:
+        if note.braces:
+            run(doc)
+
+    attr_list.run = run_if_braces
 
 
 # The stock search recurses once per level of the tree: on a tree deeper than this it
@@ -137,9 +153,10 @@ class ShortcutExtension(markdown.Extension):  # type: ignore[misc]  # (Markdown 
             if name in md.preprocessors:
                 processor = md.preprocessors[name]
                 processor.run = _lines_prefiltered(processor.run, needs)
+        note = SourceNote(md, md.treeprocessors["toc"].marker if "toc" in md.treeprocessors else "")
+        md.preprocessors.register(note, "broadsheet-source-note", 1000)  # (first: the text as written)
         if "toc" in md.treeprocessors:
-            toc = md.treeprocessors["toc"]
-            note = SourceNote(md, toc.marker)
-            md.preprocessors.register(note, "broadsheet-source-note", 1000)  # (first: the text as written)
-            _marker_only_if_present(toc, note)
+            _marker_only_if_present(md.treeprocessors["toc"], note)
+        if "attr_list" in md.treeprocessors:
+            _attributes_only_if_braces(md.treeprocessors["attr_list"], note)
         md.is_block_level = _remembering(md)
