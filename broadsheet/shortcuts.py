@@ -7,9 +7,9 @@ for that character (a C-level ``in``) before each of these, so a block without i
 passed on as the processor itself would pass it. The raw HTML and fenced code
 preprocessors are skipped on pages without a tag or an entity, or without a fence. The
 table of contents looks for its ``[TOC]`` marker in every paragraph of every page; it is
-now looked for only in pages whose text holds it, and attribute lists (``{: .class}``)
-only in pages with a ``{``. Names an element is tested with (``is_block_level``) are
-remembered.
+now looked for only in pages whose text holds it, attribute lists (``{: .class}``) only
+in pages with a ``{``, and escapes to restore only in pages with a backslash. Names an
+element is tested with (``is_block_level``) are remembered.
 
 As with ``inline.py``, the output is byte-identical to stock Python-Markdown:
 ``tests/test_properties.py`` compares them on generated documents,
@@ -64,31 +64,35 @@ def _prefiltered(test: Callable[[Any, str], bool], needs: Callable[[str], bool])
 
 class SourceNote(Preprocessor):  # type: ignore[misc]  # (Markdown ships no type stubs)
     """Remembers whether the text being converted holds the table of contents' marker,
-    and whether it holds a '{' (an attribute list needs one)."""
+    a '{' (an attribute list needs one) and a backslash (an escape does)."""
 
     def __init__(self, md: Any, marker: str):
         super().__init__(md)
         self.marker = marker
         self.present = True
         self.braces = True
+        self.backslashes = True
 
     def run(self, lines: list[str]) -> list[str]:
         # (STX and ETX are removed from the text next: a marker could be split by them)
         self.present = bool(self.marker) and any(self.marker in line or "\x02" in line or "\x03" in line for line in lines)
         self.braces = any("{" in line for line in lines)
+        self.backslashes = any("\\" in line for line in lines)
         return lines
 
 
-def _attributes_only_if_braces(attr_list: Any, note: SourceNote) -> None:
-    """The attribute list pass only for a text that holds a '{': it changes an element
-    only where its text or tail matches ``{...}``, and no pass before it makes one."""
-    run = attr_list.run
+def _only_if(processor: Any, needed: Callable[[], bool]) -> None:
+    """Run a tree pass only when ``needed()``: the attribute-list pass for a text with a
+    '{' (it changes only elements whose text matches ``{...}``, and no pass before it makes
+    one); the unescape pass for a text with a backslash (the escapes it restores,
+    STX digits ETX, are made only from a backslash escape)."""
+    run = processor.run
 
-    def run_if_braces(doc: Any) -> None:
-        if note.braces:
+    def run_if_needed(doc: Any) -> None:
+        if needed():
             run(doc)
 
-    attr_list.run = run_if_braces
+    processor.run = run_if_needed
 
 
 # The stock search recurses once per level of the tree: on a tree deeper than this it
@@ -158,5 +162,7 @@ class ShortcutExtension(markdown.Extension):  # type: ignore[misc]  # (Markdown 
         if "toc" in md.treeprocessors:
             _marker_only_if_present(md.treeprocessors["toc"], note)
         if "attr_list" in md.treeprocessors:
-            _attributes_only_if_braces(md.treeprocessors["attr_list"], note)
+            _only_if(md.treeprocessors["attr_list"], lambda: note.braces)
+        if "unescape" in md.treeprocessors:
+            _only_if(md.treeprocessors["unescape"], lambda: note.backslashes)
         md.is_block_level = _remembering(md)
