@@ -9,7 +9,6 @@ caches the result). Discovery of Python charts reads ``charts/*.py`` as source
 from __future__ import annotations
 
 import ast
-import copy
 import hashlib
 import json
 import re
@@ -19,14 +18,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import chartcode, colors, declarative
+from . import chartcode, colors, compiled, declarative
 from .config import read_site_file
 from .content import Block
 from .data import Package, chart_arguments
 from .errors import SiteError, known
 from .fields import did_you_mean, escape_fields, unknown_fields
 from .pagefiles import link_targets, script_link
-from .scrolly import StepState, apply_state, transform_digest
+from .scrolly import StepState, transform_digest
 from .yamlmap import FieldSpec, check_fields
 
 CHARTS_DIR = "charts"
@@ -246,9 +245,6 @@ def slugify(text: str) -> str:
     return slug[:60].rstrip("-") or "chart"
 
 
-_COMPILED: dict[str, dict[str, Any]] = {}  # compile_spec's key -> the chart's spec before any step's state
-
-
 def compile_spec(
     chart_block: ChartBlock,
     package: Package,
@@ -263,25 +259,10 @@ def compile_spec(
     chart gets its own copy, so one that changes its frame cannot change another's).
     ``series_colors``: the site's colour for each named series. ``layout``: "wide" or
     "narrow", given to a chart function that takes it (``ChartDef.layouts``). A scrolly
-    step transforms its chart's spec, compiled once per process, layout and input."""
-    code = chart_block.definition.code_digest if chart_block.definition else ""
-    data = [package.datasets[name].digest for name in chart_block.datasets]
-    key = _digest(json.dumps([dict(chart_block.spec), code, str(root), layout, dict(series_colors or {}), data], default=str))
-    if key not in _COMPILED:
-        _COMPILED[key] = _compile(chart_block, package, root, frames, series_colors, layout)
-        while len(_COMPILED) > 16:  # (a long preview: keep the latest)
-            del _COMPILED[next(iter(_COMPILED))]
-    return apply_state(_COMPILED[key], chart_block.state) if chart_block.state else copy.deepcopy(_COMPILED[key])
-
-
-def _compile(
-    chart_block: ChartBlock,
-    package: Package,
-    root: Path,
-    frames: dict[str, Any] | None,
-    series_colors: Mapping[str, str] | None,
-    layout: str,
-) -> dict[str, Any]:
+    step's spec is its chart's, compiled once per process and input (``compiled``)."""
+    made = compiled.key(chart_block, package, root, layout, series_colors)
+    if made in compiled.SPECS:
+        return compiled.shown(made, chart_block.state)
     frames = frames if frames is not None else {}
     for name in chart_block.datasets:
         if name not in frames:
@@ -310,7 +291,7 @@ def _compile(
     if view.get("continuousWidth") == ALTAIR_DEFAULT_SIZE and view.get("continuousHeight") == ALTAIR_DEFAULT_SIZE:
         config["view"] = {k: v for k, v in view.items() if k not in ("continuousWidth", "continuousHeight")}
     spec["config"] = _merge(THEME, config)
-    return colors.apply_series_colors(spec, series_colors) if series_colors else spec
+    return compiled.remember(made, colors.apply_series_colors(spec, series_colors) if series_colors else spec, chart_block.state)
 
 
 def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[Any]) -> None:
