@@ -30,7 +30,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from broadsheet.content import new_converter  # noqa: E402
+try:  # (the converter moved to prose.py on main: this script reads either engine)
+    from broadsheet.prose import new_converter  # type: ignore[attr-defined]  # noqa: E402
+except ImportError:
+    from broadsheet.content import new_converter  # noqa: E402
 
 FENCE = "`" * 32
 
