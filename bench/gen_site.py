@@ -28,7 +28,9 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+# shared/ sits beside the repository (/work/main) or beside the folder of worktrees (/work/wt/NAME)
+_CORPORA = [folder / "shared" / "bench" / "gen_corpus.py" for folder in (REPO.parent, REPO.parent.parent)]
+CORPUS = next((path for path in _CORPORA if path.is_file()), _CORPORA[0])
 ROWS = 100  # rows per dataset: one chart plots all of them
 SOURCE_URL = "https://example.org/broadsheet-benchmark-fixture"
 

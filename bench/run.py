@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import platform
 import re
@@ -51,6 +52,7 @@ from peers import Peer, all_peers  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "build.py"
 RESULTS = REPO / "bench" / "results.md"
+FLOOR = REPO / "bench" / "floor.py"
 # "Built 4000 pages (12 rendered), 200 charts (180 from cache), 10 datasets in 1.23 s"; "(N rendered)" is optional
 SUMMARY = re.compile(
     r"Built (?P<pages>\d+) pages?(?: \((?P<rendered>\d+) rendered\))?, (?P<charts>\d+) charts? \((?P<cached>\d+) from cache\)"
@@ -166,6 +168,9 @@ class Build:
         return self.charts - self.cached
 
 
+UNUSED: dict[int, list[Build]] = {}  # pages -> cold builds of the plain corpus beside the explainer's unused data/ and charts/
+
+
 def clear_cache(site: Path) -> None:
     for name in (".cache", "public"):
         shutil.rmtree(site / name, ignore_errors=True)
@@ -258,20 +263,53 @@ def bench_size(folder: Path, pages: int, charts: int, datasets: int, runs: int) 
 
 @dataclass
 class ChartsResult:
+    name: str
     pages: int
     charts: int
     cold: list[Build] = field(default_factory=list)
     warm: list[Build] = field(default_factory=list)
+    floor: list[Measured] = field(default_factory=list)  # plain vl-convert drawing what each cold build drew
+    drawings: int = 0
 
 
-def bench_charts(folder: Path, pages: int, charts: int, datasets: int, runs: int) -> ChartsResult:
-    site = generate_site(folder / f"charts-{charts}", pages, charts, datasets)
-    result = ChartsResult(pages, charts)
+def draw_floor(site: Path) -> tuple[Measured, int]:
+    """Plain vl-convert drawing the specs the last cold build of ``site`` drew, on the
+    same cores, from a fresh process (``bench/floor.py``); and how many drawings."""
+    run = measure([sys.executable, str(FLOOR), str(site / ".cache")])
+    if run.returncode != 0:
+        raise SystemExit(f"bench/floor.py failed:\n{run.output}")
+    return run, int(json.loads(run.output.strip().splitlines()[-1])["drawings"])
+
+
+def bench_charts(site: Path, name: str, runs: int) -> ChartsResult:
+    """Cold (then the renderer's floor for what it drew) and warm builds of a chart site."""
+    result = ChartsResult(name, 0, 0)
     for run in range(runs):
-        print(f"  {charts} charts on {pages} pages, run {run + 1}/{runs}: cold, warm", file=sys.stderr, flush=True)
+        print(f"  {name}, run {run + 1}/{runs}: cold, plain vl-convert, warm", file=sys.stderr, flush=True)
         result.cold.append(broadsheet(site, lambda: clear_cache(site)))
+        floor, result.drawings = draw_floor(site)
+        result.floor.append(floor)
         result.warm.append(broadsheet(site))
+    result.pages, result.charts = result.cold[-1].pages, result.cold[-1].charts
     return result
+
+
+def explainer_site(folder: Path) -> Path:
+    """A copy of this repository's site (the explainer): its sources, not its build."""
+    site = folder / "explainer"
+    for name in ("content", "data", "charts", "templates", "static"):
+        shutil.copytree(REPO / name, site / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(REPO / "site.toml", site / "site.toml")
+    return site
+
+
+def with_unused_data(site: Path, folder: Path) -> Path:
+    """``site`` with the explainer's data/ and charts/ beside its pages, which use neither."""
+    copy = folder / f"{site.name}-unused-data"
+    shutil.copytree(site, copy)
+    for name in ("data", "charts"):  # (the generated site's data/ is empty)
+        shutil.copytree(REPO / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+    return copy
 
 
 # --- peers, side by side ----------------------------------------------------------------
@@ -315,10 +353,13 @@ def bench_peers(folder: Path, sizes: Iterable[int], runs: int, install: bool) ->
             workdirs[peer.name] = workdir = folder / f"{peer.name.replace(' ', '-').lower()}-{pages}"
             workdir.mkdir()
             peer.prepare(corpus, workdir)
+        unused = with_unused_data(site, folder)
         plain[pages] = []
         for run in range(runs):
             print(f"  side by side, {pages} pages, run {run + 1}/{runs}: Broadsheet", file=sys.stderr, flush=True)
             plain[pages].append(broadsheet(site, lambda site=site: clear_cache(site)))
+            print("    Broadsheet, the explainer's data/ and charts/ unused", file=sys.stderr, flush=True)
+            UNUSED.setdefault(pages, []).append(broadsheet(unused, lambda unused=unused: clear_cache(unused)))
             for peer in peers:
                 record = by_name[peer.name]
                 if record.problem:
@@ -401,24 +442,35 @@ def expected_rerendered(charts: int, datasets: int) -> int:
     return len(range(0, charts, datasets)) if datasets else 0
 
 
-def charts_rows(result: ChartsResult) -> list[str]:
-    rows = [
-        [
-            "cold (empty cache)",
-            f"{result.charts} on {result.pages} pages",
-            secs(median(b.seconds for b in result.cold)),
-            f"{median(b.rerendered for b in result.cold):.0f}",
-            f"{max(b.peak_mb for b in result.cold):.0f} MB",
-        ],
-        [
-            "warm no-op",
-            f"{result.charts} on {result.pages} pages",
-            secs(median(b.seconds for b in result.warm)),
-            f"{median(b.rerendered for b in result.warm):.0f}",
-            f"{max(b.peak_mb for b in result.warm):.0f} MB",
-        ],
+def charts_rows(results: list[ChartsResult]) -> list[str]:
+    rows = []
+    for result in results:
+        cold, floor = median(b.seconds for b in result.cold), median(f.seconds for f in result.floor)
+        rows.append(
+            [
+                f"{result.name}: {result.charts} charts on {result.pages} pages",
+                secs(cold),
+                secs(median(b.cpu_seconds for b in result.cold)),
+                f"{max(b.peak_mb for b in result.cold):.0f} MB",
+                f"{result.drawings}: {secs(floor)}",
+                f"{cold / floor:.2f}x" if floor else "n/a",
+                secs(median(b.seconds for b in result.warm)),
+                f"{median(b.rerendered for b in result.warm):.0f}",
+                f"{median([*(b.contention for b in result.cold), *(f.contention for f in result.floor)]):.0%}",
+            ]
+        )
+    header = [
+        "chart site",
+        "cold build",
+        "cold CPU time",
+        "cold peak memory",
+        "plain vl-convert: drawings, time",
+        "build / vl-convert",
+        "warm no-op",
+        "charts rendered warm",
+        "others' CPU",
     ]
-    return table(["charts build", "charts", "wall time", "charts rendered", "peak memory"], rows)
+    return table(header, rows)
 
 
 def peer_rows(plain: dict[int, list[Build]], peers: list[PeerResult]) -> list[str]:
@@ -432,6 +484,15 @@ def peer_rows(plain: dict[int, list[Build]], peers: list[PeerResult]) -> list[st
         ratios = [f"{ours / t:.2f}x" if t == t else "n/a" for t in theirs]
         rows.append([f"{pages:,}", secs(ours), *(secs(t) for t in theirs), *ratios, f"{others:.0%}"])
     lines = table(header, rows)
+    for pages, builds in UNUSED.items():
+        ours = median(b.seconds for b in builds)
+        eleventy = median(next((p.seconds.get(pages, []) for p in usable if p.name == "Eleventy"), []))
+        lines += [
+            "",
+            f"With the explainer's data/ and charts/ beside the {pages:,} pages (unused): {secs(ours)}"
+            + (f", {ours / eleventy:.2f}x Eleventy" if eleventy == eleventy else "")
+            + f" ({ours - median(b.seconds for b in plain[pages]):+.2f} s against the plain site).",
+        ]
     lines += [
         "",
         "Peak memory of the cold builds (largest run): "
@@ -444,7 +505,7 @@ def peer_rows(plain: dict[int, list[Build]], peers: list[PeerResult]) -> list[st
     return lines
 
 
-def target_rows(sizes: list[SizeResult], charts: ChartsResult | None, plain: dict[int, list[Build]], peers: list[PeerResult]) -> list[str]:
+def target_rows(sizes: list[SizeResult], charts: list[ChartsResult], plain: dict[int, list[Build]], peers: list[PeerResult]) -> list[str]:
     """Issue 7's targets on the largest size, each with the measured value and the verdict."""
     rows: list[list[str]] = []
     largest = max(sizes, key=lambda s: s.pages) if sizes else None
@@ -480,10 +541,22 @@ def target_rows(sizes: list[SizeResult], charts: ChartsResult | None, plain: dic
                 "charts",
             )
         add(f"peak memory, {largest.pages:,} pages, under 500 MB", max(b.peak_mb for b in largest.all_builds()), 500, "MB")
-    if charts:
-        add(f"{charts.charts} charts cold, under 4 s", median(b.seconds for b in charts.cold), 4.0)
-        add(f"{charts.charts} charts warm: none re-rendered", median(b.rerendered for b in charts.warm), 0, "charts")
+    for result in charts:
+        cold = median(b.seconds for b in result.cold)
+        if result.name == "generated":
+            add(f"{result.charts} charts cold, under 4 s", cold, 4.0)
+        add(f"{result.name} charts cold, within 1.5x of plain vl-convert", cold, 1.5 * median(f.seconds for f in result.floor))
+        add(f"{result.name} charts cold: peak memory under 500 MB", max(b.peak_mb for b in result.cold), 500, "MB")
+        add(f"{result.name} charts warm: none re-rendered", median(b.rerendered for b in result.warm), 0, "charts")
     return table(["target (issue 7)", "measured", "limit", "verdict"], rows)
+
+
+FLOOR_NOTE = (
+    "Plain vl-convert: `bench/floor.py` draws every spec the cold build drew (each chart's wide and narrow layout, "
+    "scrolly steps included, as its cache entries hold them) once each with `vl_convert.vegalite_to_svg`, in as many "
+    "processes as the build uses, from a fresh process (start-up and V8 warm-up included), measuring text with the "
+    "bundled font as the chart workers do. Build / vl-convert is the cold build's wall time over that."
+)
 
 
 def load_note() -> str:
@@ -520,7 +593,7 @@ def engine_note(start: str) -> str:
 
 
 def report(
-    args: argparse.Namespace, sizes: list[SizeResult], charts: ChartsResult | None, plain: dict[int, list[Build]], peers: list[PeerResult]
+    args: argparse.Namespace, sizes: list[SizeResult], charts: list[ChartsResult], plain: dict[int, list[Build]], peers: list[PeerResult]
 ) -> str:
     lines = [
         "# Broadsheet build benchmark",
@@ -539,7 +612,7 @@ def report(
         "Others' CPU: the share of the machine's CPU that other processes used during the median build.",
     ]
     if charts:
-        lines += ["", "## Charts", "", *charts_rows(charts)]
+        lines += ["", "## Charts", "", *charts_rows(charts), "", FLOOR_NOTE]
     if plain:
         lines += ["", "## Side by side: the plain corpus (no charts), cold builds", "", *peer_rows(plain, peers)]
     lines += ["", "## Targets", "", *target_rows(sizes, charts, plain, peers), ""]
@@ -565,6 +638,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=30.0,
         help="before each build, wait up to this many seconds for other processes to go idle (default: 30)",
     )
+    parser.add_argument(
+        "--no-explainer", dest="explainer", action="store_false", help="skip the explainer's cold build against plain vl-convert"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated sites (their folder is printed)")
     return parser.parse_args(argv)
 
@@ -579,7 +655,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"benchmark sites in {folder}", file=sys.stderr, flush=True)
     try:
         plain, peers = bench_peers(folder, sizes, args.runs, not args.no_install) if args.peers else ({}, [])
-        charts = bench_charts(folder, args.chart_pages, args.chart_count, args.datasets, args.runs) if args.chart_count else None
+        charts = []
+        if args.explainer:
+            charts.append(bench_charts(explainer_site(folder), "explainer", args.runs))
+        if args.chart_count:
+            generated = generate_site(folder / f"charts-{args.chart_count}", args.chart_pages, args.chart_count, args.datasets)
+            charts.append(bench_charts(generated, "generated", args.runs))
         results = [bench_size(folder, pages, args.charts, args.datasets, args.runs) for pages in sizes]
     finally:
         if not args.keep:

@@ -23,7 +23,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+# shared/ sits beside the repository (/work/main) or beside the folder of worktrees (/work/wt/NAME)
+_CORPORA = [folder / "shared" / "bench" / "gen_corpus.py" for folder in (REPO.parent, REPO.parent.parent)]
+CORPUS = next((path for path in _CORPORA if path.is_file()), _CORPORA[0])
 
 
 def free_port() -> int:

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import chartcode, colors, declarative
+from . import chartcode, colors, compiled, declarative
 from .config import read_site_file
 from .content import Block
 from .data import Package, chart_arguments, parameter_name
@@ -27,7 +27,7 @@ from .fields import did_you_mean, escape_fields, unknown_fields
 from .pagefiles import FileRef
 from .prose import check_prose
 from .scrolly import StepState
-from .states import apply_state, transform_digest
+from .states import transform_digest
 from .yamlmap import FieldSpec, check_fields
 
 CHARTS_DIR = "charts"
@@ -270,7 +270,11 @@ def compile_spec(
     ``frames``: DataFrames already read, by dataset name, to share between charts (each
     chart gets its own copy, so one that changes its frame cannot change another's).
     ``series_colors``: the site's colour for each named series. ``layout``: "wide" or
-    "narrow", given to a chart function that takes it (``ChartDef.layouts``)."""
+    "narrow", given to a chart function that takes it (``ChartDef.layouts``). A scrolly
+    step's spec is its chart's, compiled once per process and input (``compiled``)."""
+    made = compiled.key(chart_block, package, root, layout, series_colors)
+    if made in compiled.SPECS:
+        return compiled.shown(made, chart_block.state)
     frames = frames if frames is not None else {}
     for name in chart_block.datasets:
         if name not in frames:
@@ -300,8 +304,7 @@ def compile_spec(
     if view.get("continuousWidth") == ALTAIR_DEFAULT_SIZE and view.get("continuousHeight") == ALTAIR_DEFAULT_SIZE:
         config["view"] = {k: v for k, v in view.items() if k not in ("continuousWidth", "continuousHeight")}
     spec["config"] = _merge(THEME, config)
-    spec = colors.apply_series_colors(spec, series_colors) if series_colors else spec
-    return apply_state(spec, chart_block.state) if chart_block.state else spec
+    return compiled.remember(made, colors.apply_series_colors(spec, series_colors) if series_colors else spec, chart_block.state)
 
 
 def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[Any]) -> None:

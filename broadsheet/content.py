@@ -296,4 +296,3 @@ def code_lines(text: str) -> frozenset[int]:
             i = end
         i += 1
     return frozenset(found)
-

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -25,8 +25,10 @@ from .charts import ChartBlock, chart_location, renderer_version, tables_code_di
 from .config import Config
 from .data import Dataset, Package, Source
 from .plotted import PlottedTable
-from .renderers import ChartJob, ChartWorkers, RenderedChart
 from .state import BuildState, ChartIndexEntry
+
+if TYPE_CHECKING:  # (the renderer, and the libraries it imports, only when a chart is drawn)
+    from .renderers import RenderedChart
 
 Progress = Callable[[str], None]
 
@@ -179,6 +181,8 @@ class _Renderer:
     def render(self, chart_ids: list[str]) -> dict[str, ChartEntry]:
         if not chart_ids:
             return {}
+        from .renderers import ChartJob, ChartWorkers
+
         self.rendered += chart_ids
         jobs = [ChartJob(self.charts[chart_id], *chart_location(self.charts[chart_id])) for chart_id in chart_ids]
         with ChartWorkers(self.package, self.config.root, len(jobs), dict(self.config.series_colors)) as workers:

@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .assets import STATIC_DIR
@@ -20,6 +21,7 @@ from .config import Config, read_site_file
 from .content import CONTENT_DIR, Page, read_page
 from .errors import SiteError, known
 from .pagefiles import FileRef, Resolver, is_published
+from .pool import call_all
 from .render import TEMPLATES_DIR
 from .state import BuildState
 
@@ -135,16 +137,16 @@ def load_pages(
     stamps = state.stamps if state is not None else {}
     found = _markdown_files(config.root, CONTENT_DIR, files)
     recent = time.time_ns() - RACY_NS
-    for src, stamp in found.items():
-        if stamps.get(src) == stamp and src in memo:
-            continue
-        try:
-            raw = read_site_file(config.root, src, line=1)
-        except FileNotFoundError:
-            raise SiteError(src, 1, f"{src} is a link to a file that does not exist") from None
-        digest = hashlib.sha256(raw).hexdigest()
-        if src not in memo or memo[src][0] != digest:
-            memo[src] = (digest, read_page(src, decode(src, raw)))
+    todo = [src for src, stamp in found.items() if stamps.get(src) != stamp or src not in memo]
+    reads = [partial(_read, config.root, src, memo[src][0] if src in memo else None) for src in todo]
+    # (on every core for a cold build of many pages; the first error in path order stops it)
+    for src, read in zip(todo, call_all(reads, READ_PER_WORKER), strict=True):
+        if isinstance(read, BaseException):
+            raise read
+        digest, page = read
+        if page is not None:
+            memo[src] = (digest, page)
+        stamp = found[src]
         if stamp[1] < recent:
             stamps[src] = stamp
         else:  # changed just now: a second change in the same clock tick could keep size and mtime
@@ -171,6 +173,23 @@ def load_pages(
     if not pages:
         raise SiteError(CONTENT_DIR, None, "no pages: add Markdown files to content/", "content/index.md becomes the home page")
     return tuple(sorted(pages, key=lambda p: (p.order, p.url)))
+
+
+READ_PER_WORKER = 256  # pages a worker must have to read before reading in parallel pays
+
+
+def _read(root: Path, src: str, known: str | None) -> tuple[str, Page | None] | SiteError | OSError:
+    """A page file's digest and the page read from it (None if its digest is ``known``:
+    the page read last time stands), or the error that stops the build."""
+    try:
+        try:
+            raw = read_site_file(root, src, line=1)
+        except FileNotFoundError:
+            raise SiteError(src, 1, f"{src} is a link to a file that does not exist") from None
+        digest = hashlib.sha256(raw).hexdigest()
+        return digest, None if digest == known else read_page(src, decode(src, raw))
+    except (SiteError, OSError) as error:  # (returned: raised by the caller in path order, as one process would)
+        return error
 
 
 def _markdown_files(root: Path, folder: str, others: list[str] | None = None) -> dict[str, tuple[int, int]]:

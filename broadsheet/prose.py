@@ -277,6 +277,7 @@ def new_converter(stock: bool = False) -> Any:
         extensions.append(module.makeExtension(**EXTENSION_CONFIGS.get(name, {})))
     if not stock:
         from .inline import SkippingInlineExtension
+        from .shortcuts import ShortcutExtension
 
-        extensions.append(SkippingInlineExtension())
+        extensions += [SkippingInlineExtension(), ShortcutExtension()]
     return markdown.Markdown(extensions=extensions, output_format="html")

@@ -24,6 +24,7 @@ from .cards import NOT_A_PAGE, Card
 from .config import Config, read_site_file
 from .content import CONTENT_DIR, Page, read_page, to_html
 from .contract import check_figure
+from .data import Package
 from .dependencies import TemplateGraph, digest_json, key_of
 from .errors import SiteError
 from .figures import Figure, figure_context
@@ -34,7 +35,6 @@ from .pool import BLOCK_WEIGHT, Made, run_tasks
 from .prose import prepare_converters
 from .provenance import fill
 from .render import LazyEnvironment, Prose, fill_blocks, new_environment, render_template
-from .renderers import stop_idle_workers
 from .state import BuildState
 
 if TYPE_CHECKING:  # (site imports this module to run it)
@@ -183,16 +183,25 @@ def plan_site(site: Site, renderer: Renderer, templates: TemplateGraph) -> list[
 
 def _page_files(site: Site, renderer: Renderer, templates: TemplateGraph, shared: str) -> list[Planned]:
     planned = []
+    closures: dict[tuple[str, ...], str] = {}  # (page template, block templates) -> their closure's digest
+    read, cards, make = renderer.state.pages, renderer.cards, renderer.page  # (4,000 pages: every lookup counts)
     for page in site.pages:
         blocks = site.blocks[page.src]
-        names = frozenset({f"{page.template}.html", *(block.template for block in blocks)})
-        parts: list[Any] = [shared + renderer.cards[page.url].url, renderer.state.pages.get(page.src, ("", None))[0], page.draft]
-        parts += [site.links.get(page.src), templates.closure_digest(names)]
+        used = (page.template, *(block.template for block in blocks))
+        if used not in closures:
+            closures[used] = templates.closure_digest(frozenset({f"{page.template}.html", *used[1:]}))
+        parts: list[Any] = [
+            shared + cards[page.url].url,
+            read.get(page.src, ("", None))[0],
+            page.draft,
+            site.links.get(page.src),
+            closures[used],
+        ]
         for block in blocks:
             parts += block.key_parts(renderer.figures)
         parts += [site.values.digest(b.source for b in page.bindings), _figures_in(renderer, parts)]
         weight = 1 + BLOCK_WEIGHT * len(page.blocks)
-        planned.append(Planned(page.dest, key_of(parts), partial(renderer.page, page.src), weight, page))
+        planned.append(Planned(page.dest, key_of(parts), partial(make, page.src), weight, page))
     return planned
 
 
@@ -249,13 +258,23 @@ def _copied_files(site: Site, renderer: Renderer) -> list[Planned]:
         dest = figure.spec_url.lstrip("/")
         planned.append(Planned(dest, figure.spec_url, partial(_spec_file, figure, dest)))
         planned.append(Planned(figure.narrow_spec_url.lstrip("/"), figure.narrow_spec_url, partial(_narrow_spec, figure)))
-    for dataset in site.package.datasets.values():
-        dest = dataset.url.lstrip("/")
-        planned.append(Planned(dest, "", partial(Made, dest, dataset.raw)))
+    planned += _data_files(site.package)
     for src in site.files:  # (beside the pages: content/img/map.png -> img/map.png)
         dest = src.removeprefix(CONTENT_DIR + "/")
         planned.append(Planned(dest, "", partial(_site_file, config, dest, src)))
     return planned + [Planned(a.dest, "", partial(Made, a.dest, a.data)) for a in renderer.assets.files.values()]
+
+
+def _data_files(package: Package) -> list[Planned]:
+    """Every dataset, published byte for byte as it was written."""
+    return [Planned(d.url.lstrip("/"), "", partial(Made, d.url.lstrip("/"), d.raw)) for d in package.datasets.values()]
+
+
+def publish_data(package: Package, output: Output) -> None:
+    """Write the datasets' files (of data read after the plan was made)."""
+    for planned in _data_files(package):
+        made = planned.make()
+        output.write(made.dest, made.content)
 
 
 def _spec_file(figure: Figure, dest: str) -> Made:
@@ -270,8 +289,15 @@ def _last_change(page: Page) -> date:
     return page.updated or page.date or date.min  # (only dated pages are asked)
 
 
-def publish(planned: Sequence[Planned], renderer: Renderer, output: Output, progress: Progress | None = None) -> Published:
-    """Make every planned file whose key changed (or whose file is gone); keep the rest."""
+def publish(
+    planned: Sequence[Planned],
+    renderer: Renderer,
+    output: Output,
+    progress: Progress | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> Published:
+    """Make every planned file whose key changed (or whose file is gone); keep the rest.
+    ``meanwhile`` runs while the pages are made (after, if they are made here)."""
     state = renderer.state
     todo = [p for p in planned if not p.key or state.render_keys.get(p.dest) != p.key or not output.keep(p.dest)]
     heavy = [p for p in todo if p.weight]
@@ -280,7 +306,7 @@ def publish(planned: Sequence[Planned], renderer: Renderer, output: Output, prog
         progress(f"rendering {len(pages)} pages")
     renderer.prepare(pages, bool(heavy))
     # (page workers on every core: the chart workers, idle by now, would double the memory)
-    extras = run_tasks([p.make for p in heavy], sum(p.weight for p in heavy), output, before_fork=stop_idle_workers)
+    extras = run_tasks([p.make for p in heavy], sum(p.weight for p in heavy), output, _stop_idle_chart_workers, meanwhile)
     for page, html in zip(pages, extras, strict=False):  # (pages come first)
         if html:  # converted just now: keep it for the next build
             digest, _ = state.pages[page.src]
@@ -291,6 +317,12 @@ def publish(planned: Sequence[Planned], renderer: Renderer, output: Output, prog
             made = p.make()
             output.write(made.dest, made.content)
     return Published([page.url for page in pages], {p.dest: p.key for p in planned if p.key})
+
+
+def _stop_idle_chart_workers() -> None:
+    from .renderers import stop_idle_workers  # (here: a build that draws no chart does not import the renderer)
+
+    stop_idle_workers()
 
 
 def _with_body(config: Config, page: Page, state: BuildState) -> Page:

@@ -90,6 +90,7 @@ def new_environment(config: Config) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # (an environment lives while its templates' texts do: see publish.environment)
     )
     env.globals.update(site=config, url=config.url, absolute_url=config.absolute_url)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 from .assets import collect_assets
@@ -20,7 +20,7 @@ from .boundvalues import BoundValues, drawn_texts, resolve_values
 from .cache import Cache
 from .cards import build_cards
 from .chartcode import digest_sources
-from .charts import ChartBlock, discover_charts, read_chart_sources
+from .charts import ChartBlock, ChartDef, discover_charts, read_chart_sources
 from .config import Config
 from .content import Page
 from .data import DATA_DIR, Package, load_package
@@ -29,7 +29,7 @@ from .errors import SiteError, known
 from .figures import build_figures
 from .output import Output
 from .pages import PageLinks, check_files, check_templates, load_pages, resolve_links
-from .publish import Renderer, environment, navigation, plan_site, publish
+from .publish import Renderer, environment, navigation, plan_site, publish, publish_data
 from .state import BuildState
 
 Progress = Callable[[str], None]
@@ -47,6 +47,7 @@ class Site:
     files: tuple[str, ...] = ()  # files beside pages, published as they are (content/img/map.png)
     links: Mapping[str, PageLinks] = field(default_factory=dict)  # page src -> what its paths resolve to
     values: BoundValues = field(default_factory=lambda: BoundValues({}, {}))  # the pages' bound values, resolved
+    later: Callable[[], Site] | None = None  # data and charts no page uses: read and checked while pages are written
 
 
 @dataclass(frozen=True)
@@ -88,14 +89,19 @@ def build_site(
     start = time.perf_counter()
     state = state if state is not None else BuildState()  # a one-off build keeps its own
     try:  # (whatever fails, the output is left as it was: a first build's staging folder too)
-        site = load_site(config, state)
+        site = load_site(config, state, defer_unused=True)
         made = build_figures(site.charts, site.package, config, cache, state, progress)
         cards = build_cards(config, site.values.plain_titles(site.pages), made.figures, cache)
         assets = collect_assets(config, cache, needs_runtime=bool(made.figures), fingerprint=fingerprint)
         templates = state.memo("templates", templates_key(config), lambda: template_graph(config))
         env = environment(config, templates, assets, state)
         renderer = Renderer(site, made.figures, cards, assets, env, navigation(site.pages), state)
-        published = publish(plan_site(site, renderer, templates), renderer, output, progress)
+        completed: list[Site] = []
+        meanwhile = None if site.later is None else partial(_append_call, completed, site.later)
+        published = publish(plan_site(site, renderer, templates), renderer, output, progress, meanwhile)
+        if completed:  # (its data files, now that they are read and checked)
+            site = completed[0]
+            publish_data(site.package, output)
         if before_commit is not None:
             before_commit()
         output.commit()
@@ -107,14 +113,20 @@ def build_site(
     return BuildResult(site, len(made.figures), cached, time.perf_counter() - start, tuple(published.rendered))
 
 
-def load_site(config: Config, state: BuildState) -> Site:
+def load_site(config: Config, state: BuildState, defer_unused: bool = False) -> Site:
+    """Read and check everything. With ``defer_unused``, a site whose pages show no
+    chart, table or dataset gets its data and charts read and checked later (``later``):
+    no page waits for them, and a bad CSV or chart module still stops the build."""
     files: list[str] = []
     drafts: list[Page] = []
     pages = load_pages(config, state, files, drafts)
-    data_key = partial(folder_digest, config.root / DATA_DIR, "**/*")
-    package = state.memo("package", data_key(), lambda: load_package(config.root), key_again=data_key)
-    sources = read_chart_sources(config.root)  # (read once: the registry's key is what it is made from)
-    registry = state.memo("charts", digest_sources(sources), lambda: discover_charts(config.root, sources))
+    if defer_unused and not any(page.blocks or page.lead_chart or page.bindings for page in pages):
+        check_templates(config, pages)
+        check_files(files, pages)
+        links = resolve_links(config, pages, files, tuple(drafts))
+        site = Site(config, pages, Package({}), {}, {page.src: () for page in pages}, tuple(files), links)
+        return replace(site, later=partial(_with_data, site, state))
+    package, registry = _load_data(config, state)
     blocks: dict[str, tuple[ParsedBlock, ...]] = {}
     charts: dict[str, ChartBlock] = {}
     for page in pages:
@@ -139,6 +151,24 @@ def load_site(config: Config, state: BuildState) -> Site:
     block_refs = {src: tuple(ref for block in parsed for ref in block.refs()) for src, parsed in blocks.items()}
     links = resolve_links(config, pages, files, tuple(drafts), block_refs)  # (files: without those only drafts show)
     return Site(config, pages, package, charts, blocks, tuple(files), links, values)
+
+
+def _load_data(config: Config, state: BuildState) -> tuple[Package, Mapping[str, ChartDef]]:
+    """The data package and the chart registry, each read and checked whole."""
+    data_key = partial(folder_digest, config.root / DATA_DIR, "**/*")
+    package = state.memo("package", data_key(), lambda: load_package(config.root), key_again=data_key)
+    sources = read_chart_sources(config.root)  # (read once: the registry's key is what it is made from)
+    registry = state.memo("charts", digest_sources(sources), lambda: discover_charts(config.root, sources))
+    return package, registry
+
+
+def _with_data(site: Site, state: BuildState) -> Site:
+    package, _ = _load_data(site.config, state)  # (no page uses a chart: the registry is only checked)
+    return replace(site, package=package, later=None)
+
+
+def _append_call(results: list[Site], call: Callable[[], Site]) -> None:
+    results.append(call())
 
 
 def _add_chart(charts: dict[str, ChartBlock], chart: ChartBlock) -> None:

@@ -462,3 +462,43 @@ def test_markdown_limits_hold_wherever_markdown_is_converted(place: str, heavy: 
     page.write_text(page.read_text().replace(old, new.replace("TEXT", text), 1))
     line = next(n for n, x in enumerate(page.read_text().split("\n"), 1) if text[:30] in x)
     fails_with(built, shared_cache, f"content/notes/coal.md:{line}: {message}", capsys)
+
+
+def plain_pages(site: Path, count: int = 3) -> None:
+    """The site's pages replaced by pages that show no chart, table or dataset (its data/ and charts/ stay)."""
+    for page in (site / "content").rglob("*.md"):
+        page.unlink()
+    for n in range(count):
+        (site / f"content/p{n}.md").write_text(f'---\ntitle: "Page {n}"\ndescription: "Plain."\n---\n\nText.\n')
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "expected", "pages"),
+    [
+        ("data/tests.csv", "1,2006-10-09,0.48,,", "1,2006-10-09,n/a,,", "data/tests.csv:2: column 'yield_kt_central': not a number", 3),
+        ("data/tests.csv", "1,2006-10-09,0.48,,", "1,2006-10-09,n/a,,", "data/tests.csv:2: column 'yield_kt_central': not a number", 150),
+        ("charts/yields.py", "import", "imprt", "charts/yields.py:", 3),
+    ],
+)
+def test_data_and_charts_no_page_uses_are_still_checked(
+    path: str, old: str, new: str, expected: str, pages: int, built: Path, shared_cache: Path, capsys
+) -> None:
+    plain_pages(built, pages)  # (150: checked while the page workers write the pages)
+    edit(built / path, old, new)
+    fails_with(built, shared_cache, expected, capsys)
+
+
+def test_a_site_whose_pages_use_no_data_reads_it_after_its_pages(built: Path, shared_cache: Path, capsys) -> None:
+    from broadsheet.config import load_config
+    from broadsheet.site import load_site
+    from broadsheet.state import BuildState
+
+    config = load_config(built)
+    assert load_site(config, BuildState(), defer_unused=True).later is None, "its pages show charts: data first"
+    plain_pages(built)
+    site = load_site(config, BuildState(), defer_unused=True)
+    assert not site.package.datasets and site.later is not None
+    assert set(site.later().package.datasets) == {"missiles", "tests"}
+    assert run(built, cache=shared_cache) == 0
+    assert "2 datasets" in capsys.readouterr().out
+    assert (built / "public/data/tests.csv").read_bytes() == (built / "data/tests.csv").read_bytes()

@@ -562,3 +562,33 @@ def test_a_state_that_matches_some_rows_is_fine() -> None:
         {"highlight": Predicate("tonnes", one_of=(18,), line=33)},
     ):
         apply_state(line_spec(), state(**values), chart_id="trade")
+
+
+def test_a_chart_function_runs_once_for_the_chart_and_all_its_steps(tmp_path: Path) -> None:
+    """Each step transforms its chart's spec: compiling it again per step (the function, Altair's
+    validation) cost more than drawing. Compiled once per process, layout and input."""
+    from conftest import make_site
+
+    from broadsheet.charts import compile_spec
+    from broadsheet.config import load_config
+    from broadsheet.site import load_site
+    from broadsheet.state import BuildState
+
+    root = make_site(tmp_path)
+    calls = tmp_path / "calls.txt"
+    module = root / "charts/yields.py"
+    counting = f"    with open({str(calls)!r}, 'a') as log:\n        log.write('called\\n')\n    base = "
+    module.write_text(module.read_text().replace("    base = ", counting, 1))
+    steps = "  - text: One.\n    alt: All tests.\n  - text: Two.\n    alt: From 2016.\n    zoom: {x: [2016-01-01, 2018-01-01]}\n"
+    page = f'---\ntitle: "Story"\ndescription: "Steps."\n---\n\n```scrolly\nchart: yields\nsteps:\n{steps}```\n'
+    (root / "content/story.md").write_text(page)
+    site = load_site(load_config(root), BuildState())
+    blocks = [chart for chart in site.charts.values() if chart.id.startswith("yields")]
+    assert len(blocks) == 3, "the chart and its two steps"
+    specs = [compile_spec(block, site.package, root) for block in blocks]
+    assert calls.read_text() == "called\n"
+    assert specs[1] != specs[2] and all(spec["config"] == specs[0]["config"] for spec in specs)
+    module.write_text(module.read_text().replace("Test date", "Date of the test"))  # another function: compiled anew
+    edited = load_site(load_config(root), BuildState())
+    compile_spec(edited.charts["yields"], edited.package, root)
+    assert calls.read_text() == "called\ncalled\n"

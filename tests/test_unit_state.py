@@ -140,3 +140,28 @@ def test_a_memo_made_while_its_files_changed_is_not_kept_under_the_old_key() -> 
     assert state.memo("package", "k1", read("as saved")) == "as saved"
     assert state.memo("package", "k1", read("again")) == "as saved"
     assert made == ["half-saved", "as saved"]
+
+
+def test_pages_read_on_every_core_are_those_one_process_reads_and_fail_at_the_same_first_error(tmp_path: Path, monkeypatch) -> None:
+    import pytest
+
+    from broadsheet.errors import SiteError
+    from broadsheet.pages import READ_PER_WORKER
+
+    root = make_site(tmp_path)
+    config = load_config(root)
+    for n in range(2 * READ_PER_WORKER):  # enough pages for two workers
+        (root / f"content/notes/n{n:04}.md").write_text(f'---\ntitle: "Note {n}"\ndescription: "A note."\norder: {n}\n---\n\nText {n}.\n')
+    read = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("BROADSHEET_WORKERS", workers)
+        state = BuildState()
+        read[workers] = (load_pages(config, state), state.pages)
+    assert read["1"] == read["2"] and len(read["2"][0]) > 2 * READ_PER_WORKER
+    (root / "content/notes/n0100.md").write_text("---\ntitle: x\n---\n")  # no description
+    (root / "content/notes/n0400.md").write_text("no front matter\n")
+    for workers in ("1", "2"):
+        monkeypatch.setenv("BROADSHEET_WORKERS", workers)
+        with pytest.raises(SiteError) as error:
+            load_pages(config, BuildState())
+        assert error.value.path == "content/notes/n0100.md", "the first bad page in path order, however many processes read"
