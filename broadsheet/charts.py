@@ -269,7 +269,7 @@ def compile_spec(
     for name in chart_block.datasets:
         if name not in frames:
             frames[name] = package.datasets[name].frame()
-    frames = {name: frames[name].copy() for name in chart_block.datasets}
+    frames = {name: _own_copy(frames[name]) for name in chart_block.datasets}
     if chart_block.definition:
         altair_chart = _call_definition(chart_block.definition, frames, root, layout)
     else:
@@ -297,6 +297,11 @@ def compile_spec(
     return apply_state(spec, chart_block.state) if chart_block.state else spec
 
 
+def _own_copy(frame: Any) -> Any:
+    """A DataFrame the chart may change freely (a map's ``GeoData`` is frozen)."""
+    return frame.copy() if hasattr(frame, "copy") else frame
+
+
 def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[Any]) -> None:
     """A misspelt field draws nothing, silently: report it at the chart function."""
     for unknown in unknown_fields(spec):
@@ -313,11 +318,13 @@ def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[
 
 
 def _to_dict(altair_chart: Any, chart_block: ChartBlock) -> dict[str, Any]:
-    """The chart's Vega-Lite spec. Altair embeds at most 5,000 rows of data by default (a
-    page carries every row); a declarative block's ``max_rows`` raises the limit on purpose."""
+    """The chart's Vega-Lite spec. A declarative chart embeds at most 5,000 rows of data
+    (Altair's default), unless its block's ``max_rows`` raises the limit on purpose. A
+    Python chart draws what its author gave it (the gallery's maps draw 41,000 zip codes):
+    a page made heavy by it is named by the build's page-weight warning."""
     import altair as alt
 
-    max_rows = chart_block.spec.get("max_rows", 5000) if not chart_block.definition else 5000
+    max_rows = chart_block.spec.get("max_rows", 5000) if not chart_block.definition else None
     try:
         with alt.data_transformers.enable("default", max_rows=max_rows):
             return dict(altair_chart.to_dict(validate=chart_block.definition is not None))
@@ -328,7 +335,7 @@ def _to_dict(altair_chart: Any, chart_block: ChartBlock) -> dict[str, Any]:
         raise SiteError(
             where.src if where else chart_block.src,
             where.line if where else chart_block.line,
-            f"chart '{chart_block.id}' would embed more than {max_rows:,} rows of data in the page",
+            f"chart '{chart_block.id}' would embed more than {max_rows or 0:,} rows of data in the page",
             hint,
         ) from None
 

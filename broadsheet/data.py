@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from .config import decode_utf8, read_site_file
 from .errors import CONTROL, SiteError, known
+from .geodata import GeoData, geo_format, read_geo
 from .schema import TYPES, CellError, Dialect, Field, read_cell, read_dialect, read_field
 from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document
 
@@ -46,7 +47,7 @@ RESOURCE_KEYS: FieldSpec = {
     "description": ("text", False),
     "sources": ("list", True),
     "licenses": ("list", False),
-    "schema": ("mapping", True),
+    "schema": ("mapping", False),  # (required for a table: a map's shapes have none)
     "format": ("text", False),
     "mediatype": ("text", False),
     "encoding": ("text", False),
@@ -84,6 +85,7 @@ class Dataset:
     rows: tuple[tuple[str | None, ...], ...] = field(repr=False)  # canonical cells, None when missing
     raw: bytes = field(repr=False)
     dialect: Dialect = field(default=Dialect())  # (frozen: one shared default is safe)
+    geo: str = ""  # "topojson" or "geojson": a map's shapes (``geodata``), not a table
 
     @property
     def digest(self) -> str:
@@ -98,7 +100,12 @@ class Dataset:
 
     @property
     def url(self) -> str:
-        return f"/data/{self.name}.csv"
+        return f"/data/{self.name}.{'json' if self.geo else 'csv'}"
+
+    @property
+    def format_label(self) -> str:
+        """What a download link says the file is."""
+        return {"topojson": "TopoJSON", "geojson": "GeoJSON"}.get(self.geo, "CSV")
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -109,11 +116,14 @@ class Dataset:
 
     def frame(self) -> Any:
         """A pandas DataFrame typed by the schema (integer -> Int64, date and datetime ->
-        datetime64, time -> text "hh:mm:ss", missing values -> NA).
+        datetime64, time -> text "hh:mm:ss", missing values -> NA); a map's shapes as ``GeoData``.
 
         Made from the canonical cells ``validate_csv`` checked, not by parsing the file
         again, so the values a chart gets are exactly the values that passed the checks."""
         import pandas as pd
+
+        if self.geo:
+            return GeoData(self.name, self.geo, read_geo(self.src, self.raw, self.geo))
 
         frame = pd.DataFrame(list(self.rows), columns=list(self.columns), dtype=object)
         frame = frame.where(frame.notna(), float("nan"))
@@ -186,8 +196,11 @@ def load_dataset(root: Path, entry: YamlMap) -> Dataset:
     if not re.match(r"^[a-z0-9][a-z0-9._-]*$", name, re.ASCII):
         raise entry.error("name", f"resource name '{name}' must use lowercase letters, digits, '-', '_' and '.'")
     src = f"{DATA_DIR}/{path}"
-    if "/" in path or "\\" in path or not path.endswith(".csv") or path.startswith("."):
-        raise entry.error("path", f"path '{path}' must name a CSV file in data/")
+    geo = geo_format(values.get("format"), values.get("mediatype"), path)
+    extensions = (".json", ".topojson", ".geojson") if geo else (".csv",)
+    if "/" in path or "\\" in path or not path.endswith(extensions) or path.startswith("."):
+        what = "a JSON file (TopoJSON or GeoJSON)" if geo else "a CSV file"
+        raise entry.error("path", f"path '{path}' must name {what} in data/")
     try:
         raw = read_site_file(root, src, PACKAGE_FILE, entry.line_of("path"))
     except FileNotFoundError:
@@ -199,6 +212,13 @@ def load_dataset(root: Path, entry: YamlMap) -> Dataset:
         )
     if "hash" in values:
         check_hash(entry, name, src, raw)
+    if geo:
+        read_geo(src, raw, geo)
+        title, description = values["title"], str(values.get("description", "")).strip()
+        licenses = _sources(entry, "licenses", url_required=False)
+        return Dataset(name, src, title, description, sources, licenses, (), (), raw, geo=geo)
+    if "schema" not in values:
+        raise entry.error(None, f"resource '{name}' needs a schema", "list its columns under schema: fields:")
     fields = _fields(entry)
     dialect = read_dialect(entry)
     rows = validate_csv(src, raw, fields, dialect)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -100,6 +101,8 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     """
     out = copy.deepcopy(dict(spec))
     _stack(out)
+    if json.dumps(out.get("params", [])).count("child__column_") and not _has_column_repeat(out):
+        _rename_views(out, "child__column_", "child__row_")  # (a selection names the views of a repeat, by its direction)
     margin = min(overhang, width * MAX_OVERHANG) if overhang is not None else width * GUESS_OVERHANG
     _size(out, round(width - margin))
     if not authored:
@@ -159,10 +162,12 @@ def _stack(node: dict[str, Any]) -> None:
     """Views side by side go one under another; facets and repeats wrap to one column."""
     if "hconcat" in node:
         node["vconcat"] = node.pop("hconcat")
-    if "concat" in node or "repeat" in node or (isinstance(node.get("facet"), dict) and "field" in node["facet"]):
-        node["columns"] = 1
-    if isinstance(node.get("repeat"), dict) and "column" in node["repeat"]:
-        node["repeat"]["row"] = node["repeat"].pop("column")
+    if "concat" in node or isinstance(node.get("repeat"), list) or (isinstance(node.get("facet"), dict) and "field" in node["facet"]):
+        node["columns"] = 1  # (only these wrap: Vega-Lite allows no "columns" beside a repeat's row and column)
+    repeat = node.get("repeat")
+    if isinstance(repeat, dict) and "column" in repeat and "row" not in repeat and isinstance(node.get("spec"), dict):
+        repeat["row"] = repeat.pop("column")  # (a grid of rows and columns stays a grid: ``narrow_or_scroll``)
+        node["spec"] = _repeated_as(node["spec"], "column", "row")
     facet = node.get("facet")
     if isinstance(facet, dict) and "column" in facet:
         if "row" in facet:  # a grid: keep its rows, wrap the columns under them would mislead
@@ -177,6 +182,29 @@ def _stack(node: dict[str, Any]) -> None:
         _header_on_top(encoding["row"])
     for child in children(node):
         _stack(child)
+
+
+def _repeated_as(node: Any, old: str, new: str) -> Any:
+    """``node`` with every ``{"repeat": old}`` reference (a field, a title) made ``{"repeat": new}``."""
+    if isinstance(node, list):
+        return [_repeated_as(item, old, new) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if node == {"repeat": old}:
+        return {"repeat": new}
+    return {k: v if k in SKIP else _repeated_as(v, old, new) for k, v in node.items()}
+
+
+def _has_column_repeat(spec: dict[str, Any]) -> bool:
+    return any(isinstance(n.get("repeat"), dict) and "column" in n["repeat"] for n in compositions(spec))
+
+
+def _rename_views(spec: dict[str, Any], old: str, new: str) -> None:
+    """The views every selection is defined in, renamed (``child__column_x_view_1``)."""
+    for node in compositions(spec):
+        for param in node.get("params", []) if isinstance(node.get("params"), list) else []:
+            if isinstance(param, dict) and isinstance(param.get("views"), list):
+                param["views"] = [v.replace(old, new, 1) if isinstance(v, str) else v for v in param["views"]]
 
 
 def _header_on_top(row: Any) -> None:

@@ -9,15 +9,15 @@ like the renderer. Runs in the chart worker processes (see ``workers``).
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from .fields import definitions, facet_channels, unescape
+from .params import at_initial_state, filters_by_param
 
 TIME_UNIT_NAMES = {
     "yearmonth": "month",
@@ -42,7 +42,8 @@ TIME_UNIT_FORMATS = {
 FACET_CHANNELS = frozenset({"row", "column", "facet", "detail"})
 UNENCODED = 10_000  # the rank of a column no channel shows
 TIME_COLUMN = "time:"  # the type of a column a timeunit transform makes: "time:month"
-VIEW_MARKS = re.compile(r"^(bsv\d+)_(?:child_)?marks$")
+AS_FIRST_SHOWN = "as the chart first appears (selecting in the live chart changes its rows)"
+YEAR = re.compile(r"^\d{4}$")
 ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d([T ]|$)")
 ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?$")
 
@@ -95,14 +96,16 @@ def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Co
     import vl_convert
 
     columns = {**columns, **_made_by_time_units(spec)}
-    named = copy.deepcopy(dict(spec))
+    named = at_initial_state(spec)  # (what a reader first sees: selections as they start)
+    temporal = _temporal_fields(named)
     for records in named.get("datasets", {}).values():
         _empty_dates_to_null(records)
+        _years_to_dates(records, temporal)
     views: list[View] = []
     _name_views(named, {}, views)
     vega = vl_convert.vegalite_to_vega(named)
     evaluated, _ = vegafusion.runtime.pre_transform_spec(vega, local_tz="UTC", default_input_tz="UTC", preserve_interactivity=False)
-    values = _mark_values(evaluated)
+    values = _mark_values(evaluated, {v.name for v in views})
     found: list[tuple[View, list[dict[str, Any]]]] = [(v, values[v.name]) for v in views if v.name in values]
     tables: list[PlottedTable] = []
     for view, rows in found:
@@ -111,6 +114,8 @@ def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Co
             tables.append(table)
     if len(tables) > 1:
         tables = [_part(t, i, len(tables)) for i, t in enumerate(tables, 1)]
+    if filters_by_param(spec):  # (the rows change as a reader selects: say which ones these are)
+        tables = [replace(t, caption=f"{t.caption}, {AS_FIRST_SHOWN}") for t in tables]
     return tables
 
 
@@ -130,9 +135,37 @@ def _made_by_time_units(spec: Any) -> dict[str, Column]:
     return found
 
 
-def _empty_dates_to_null(records: list[Any]) -> None:
+def _temporal_fields(spec: Any) -> set[str]:
+    """The fields some encoding reads as times."""
+    found: set[str] = set()
+    if isinstance(spec, dict):
+        if (spec.get("type") == "temporal" or "timeUnit" in spec) and isinstance(spec.get("field"), str):
+            found.add(unescape(spec["field"]))
+        for key, value in spec.items():
+            if key not in ("datasets", "data"):
+                found |= _temporal_fields(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            found |= _temporal_fields(item)
+    return found
+
+
+def _years_to_dates(records: Any, temporal: set[str]) -> None:
+    """A year written alone ("1875") as a time: Vega reads it as 1 January; VegaFusion
+    tries other formats and fails."""
+    if not isinstance(records, list) or not records or not isinstance(records[0], dict):
+        return
+    for key in temporal & set(records[0]):
+        values = [r.get(key) for r in records if isinstance(r, dict)]
+        if values and all(v is None or (isinstance(v, str) and YEAR.match(v)) for v in values):
+            for record in records:
+                if isinstance(record.get(key), str):
+                    record[key] = f"{record[key]}-01-01"
+
+
+def _empty_dates_to_null(records: Any) -> None:
     """Altair writes a missing date (NaT) as ""; Vega reads it as no date, VegaFusion fails."""
-    if not records or not isinstance(records[0], dict):
+    if not isinstance(records, list) or not records or not isinstance(records[0], dict):
         return
     for key in records[0]:
         values = [r.get(key) for r in records if isinstance(r, dict)]
@@ -148,7 +181,7 @@ def _part(table: PlottedTable, number: int, count: int) -> PlottedTable:
 
 
 def _name_views(spec: dict[str, Any], inherited: Mapping[str, Any], views: list[View], details: tuple[Any, ...] = ()) -> None:
-    """Name every unit view (``bsv0``, ``bsv1``...) so its marks can be found in the Vega.
+    """Name every unit view (``bsv0``, ``bsv1``..., unless Altair named it) so its marks can be found in the Vega.
 
     A facet operator is turned into a plain view that draws its facet fields as ``detail``:
     VegaFusion evaluates only the data outside facet cells, and the rows (grouped the same
@@ -176,7 +209,7 @@ def _name_views(spec: dict[str, Any], inherited: Mapping[str, Any], views: list[
             for child in spec.get(key, []):
                 _name_views(child, {}, views)
     elif "mark" in spec:
-        spec["name"] = f"bsv{len(views)}"
+        spec["name"] = spec.get("name") or f"bsv{len(views)}"  # (a selection's "views" name the view it is defined in)
         for channel in ("detail", "tooltip") if details else ():  # detail: grouped by; tooltip: kept by VegaFusion
             own = spec.setdefault("encoding", {}).get(channel, [])
             spec["encoding"][channel] = [*(own if isinstance(own, list) else [own] if own else []), *details]
@@ -184,7 +217,7 @@ def _name_views(spec: dict[str, Any], inherited: Mapping[str, Any], views: list[
         views.append(View(spec["name"], mark, encoding))
 
 
-def _mark_values(vega: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+def _mark_values(vega: Mapping[str, Any], names: set[str]) -> dict[str, list[dict[str, Any]]]:
     """View name -> the rows its marks are drawn from, in the evaluated Vega spec."""
     data: dict[str, Mapping[str, Any]] = {}
     marks: list[tuple[Mapping[str, Any], Mapping[str, str]]] = []
@@ -202,13 +235,14 @@ def _mark_values(vega: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     walk(vega, {})
     found: dict[str, list[dict[str, Any]]] = {}
     for mark, aliases in marks:
-        view = VIEW_MARKS.match(str(mark.get("name", "")))  # bsv0_marks; bsv0_child_marks in a facet
+        own = str(mark.get("name", "")).removesuffix("_marks")  # bsv0_marks; bsv0_child_marks in a facet
+        name = own if own in names else own.removesuffix("_child")
         source = mark.get("from", {}).get("data")
-        if view is None or not isinstance(source, str):
+        if name not in names or not isinstance(source, str):
             continue
         dataset = data.get(aliases.get(source, source), {})
         if isinstance(dataset.get("values"), list):  # (not evaluated: no table rather than a wrong one)
-            found.setdefault(view.group(1), dataset["values"])
+            found.setdefault(name, dataset["values"])
     return found
 
 

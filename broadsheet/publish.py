@@ -29,8 +29,8 @@ from .pagefiles import published_path, rewrite_refs
 from .pages import NO_LINKS, decode
 from .pool import BLOCK_WEIGHT, Made, run_tasks
 from .render import LazyEnvironment, fill_blocks, new_environment, render_template, rewrite_links
-from .renderers import stop_idle_workers
 from .state import BuildState
+from .workers import stop_idle_workers
 
 if TYPE_CHECKING:  # (site imports this module to run it)
     from jinja2 import Environment

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, make_site, run, snapshot
 
-from broadsheet import renderers
+from broadsheet import workers
 
 EXTRA_CHARTS = """\
 import altair as alt
@@ -222,18 +222,18 @@ def test_renderer_failure_names_the_chart_with_a_reason(case: str, tmp_path: Pat
 def test_a_chart_error_leaves_the_chart_worker_warm_for_the_next_build(tmp_path: Path, capfd) -> None:
     """A worker that reported a chart's mistake is healthy: the preview's next rebuild (the
     fix) reuses it rather than waiting for a new one to start."""
-    while renderers._idle:  # (workers left by earlier tests: this one starts from none)
-        renderers._idle.pop().stop()
+    while workers._idle:  # (workers left by earlier tests: this one starts from none)
+        workers._idle.pop().stop()
     site = make_site(tmp_path)
     page = site / "content/notes/coal.md"
     good = page.read_text()
     page.write_text(good.replace("x: year:O", "x: {field: year, type: quantitative, scale: {domain: x}}"))
     fails(site, tmp_path / "cache", capfd)
-    warm = [worker.proc.pid for worker in renderers._idle]
+    warm = [worker.proc.pid for worker in workers._idle]
     assert len(warm) == 1
     page.write_text(good)
     assert run(site, cache=tmp_path / "cache") == 0
-    assert [worker.proc.pid for worker in renderers._idle] == warm
+    assert [worker.proc.pid for worker in workers._idle] == warm
 
 
 @pytest.mark.slow
