@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import colors, declarative
+from . import blame, colors, declarative
 from .config import read_site_file
 from .content import Block
 from .data import Package, chart_arguments
@@ -279,15 +279,14 @@ def compile_spec(
         spec: dict[str, Any] = _to_dict(altair_chart, chart_block)
     except SiteError:
         raise
-    except Exception as exc:  # Altair's schema errors are the user's to fix
+    except Exception as exc:  # Altair's schema errors are the user's to fix: at the line that made the object at fault
         where = chart_block.definition
-        raise SiteError(
-            where.src if where else chart_block.src, where.line if where else chart_block.line, f"invalid chart: {first_line(exc)}"
-        ) from None
+        at = (where and blame.schema_error_line(exc, altair_chart)) or chart_location(chart_block)
+        raise SiteError(*at, f"invalid chart: {first_line(exc)}") from None
     columns = frozenset(c for name in chart_block.datasets for c in package.datasets[name].columns)
     spec = escape_fields(spec, columns)
     if chart_block.definition:
-        _check_fields(spec, chart_block.definition, [package.datasets[name] for name in chart_block.datasets])
+        _check_fields(spec, chart_block.definition, [package.datasets[name] for name in chart_block.datasets], root)
     config = spec.get("config", {})
     view = config.get("view", {})
     if view.get("continuousWidth") == ALTAIR_DEFAULT_SIZE and view.get("continuousHeight") == ALTAIR_DEFAULT_SIZE:
@@ -302,8 +301,8 @@ def _own_copy(frame: Any) -> Any:
     return frame.copy() if hasattr(frame, "copy") else frame
 
 
-def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[Any]) -> None:
-    """A misspelt field draws nothing, silently: report it at the chart function."""
+def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[Any], root: Path) -> None:
+    """A misspelt field draws nothing, silently: report it at the line that names it."""
     for unknown in unknown_fields(spec):
         dataset = next((d for d in datasets if frozenset(d.columns) == unknown.columns), None)
         where = f"dataset '{dataset.name}'" if dataset else "the chart's data"
@@ -311,10 +310,16 @@ def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[
         also = f" nor made by a transform ({', '.join(made)})" if made else ""
         raise SiteError(
             definition.src,
-            definition.line,
+            _field_line(root, definition, unknown.field),
             f"chart '{definition.id}': field '{unknown.field}' is not in {where}{also}",
             did_you_mean(unknown.field, unknown.known),
         )
+
+
+def _field_line(root: Path, definition: ChartDef, field: str) -> int:
+    """The line of the chart's module that names ``field``, else the decorator's."""
+    source = (root / definition.src).read_text(encoding="utf-8", errors="replace")
+    return blame.literal_line(source, field, definition.line) or definition.line
 
 
 def _to_dict(altair_chart: Any, chart_block: ChartBlock) -> dict[str, Any]:
@@ -350,14 +355,15 @@ def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path, l
         raise SiteError(definition.src, definition.line, f"chart '{definition.id}' is not a function decorated with @chart")
     try:
         extra = {"layout": layout} if definition.layouts else {}
-        return function(**chart_arguments(frames), **extra)  # (nk-trade -> nk_trade)
+        with blame.recording_lines(root / CHARTS_DIR):
+            return function(**chart_arguments(frames), **extra)  # (nk-trade -> nk_trade)
     except SiteError:
         raise
     except SystemExit as exc:  # would end the build (or the preview server) with no error
-        raise SiteError(definition.src, _user_line(exc, definition), f"chart '{definition.id}' called sys.exit({exc.code!r})") from None
+        raise SiteError(*_user_line(exc, definition, root), f"chart '{definition.id}' called sys.exit({exc.code!r})") from None
     except BaseException as exc:
         raise SiteError(
-            definition.src, _user_line(exc, definition), f"chart '{definition.id}' failed: {type(exc).__name__}: {first_line(exc)}"
+            *_user_line(exc, definition, root), f"chart '{definition.id}' failed: {type(exc).__name__}: {first_line(exc)}"
         ) from None
 
 
@@ -378,22 +384,16 @@ def import_chart_module(root: Path, definition: ChartDef) -> Any:
         raise
     except BaseException as exc:  # (SystemExit too: a module must not end the build)
         raise SiteError(
-            definition.src, _user_line(exc, definition), f"importing the module failed: {type(exc).__name__}: {first_line(exc)}"
+            *_user_line(exc, definition, root), f"importing the module failed: {type(exc).__name__}: {first_line(exc)}"
         ) from None
     finally:
         sys.path.remove(folder)
     return module
 
 
-def _user_line(exc: BaseException, definition: ChartDef) -> int:
-    """The deepest traceback line in the chart's own module, else the decorator line."""
-    line = definition.line
-    tb = exc.__traceback__
-    while tb is not None:
-        if Path(tb.tb_frame.f_code.co_filename).as_posix().endswith(definition.src):
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
+def _user_line(exc: BaseException, definition: ChartDef, root: Path) -> tuple[str, int]:
+    """The deepest traceback line in a module of ``charts/``, else the decorator line."""
+    return blame.traceback_line(exc, root / CHARTS_DIR) or (definition.src, definition.line)
 
 
 def first_line(exc: BaseException) -> str:

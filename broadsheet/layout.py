@@ -109,6 +109,7 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
         for node in compositions(out):
             _restyle_encoding(node, width)
     out["config"] = _merge(out.get("config", {}), _narrow_config(width))  # (what the chart itself sets wins)
+    _set_legend_layout(out, {"top": {"direction": "vertical", "anchor": "start"}})  # several legends: one under another
     raise_fonts(out, NARROW_MIN_TEXT)
     return out
 
@@ -144,7 +145,6 @@ def _narrow_config(width: int) -> dict[str, Any]:
             **fonts,
             "orient": "top",
             "direction": "vertical",
-            "layout": {"top": {"direction": "vertical", "anchor": "start"}},  # several legends: one under another
             "labelLimit": width - 60,
             "titleLimit": width - 20,
             "gradientLength": min(200, width - 60),
@@ -259,7 +259,8 @@ def stacked_legends(spec: Mapping[str, Any], width: int) -> dict[str, Any] | Non
     stacked = {"direction": "vertical", "columns": 1, "labelLimit": width - 40}
     legend = out.setdefault("config", {}).setdefault("legend", {})
     changed = any(legend.get(k) != v for k, v in stacked.items())
-    legend.update(stacked, layout={"top": {"direction": "vertical", "anchor": "start"}, "bottom": {"direction": "vertical"}})
+    legend.update(stacked)
+    _set_legend_layout(out, {"top": {"direction": "vertical", "anchor": "start"}, "bottom": {"direction": "vertical"}})
     for node in compositions(out):
         encoding = node.get("encoding")
         definitions = [encoding.get(channel) for channel in LEGEND_CHANNELS] if isinstance(encoding, dict) else []
@@ -268,6 +269,21 @@ def stacked_legends(spec: Mapping[str, Any], width: int) -> dict[str, Any] | Non
                 definition["legend"] = {k: v for k, v in definition["legend"].items() if k not in ("direction", "columns", "labelLimit")}
                 changed = True
     return out if changed else None
+
+
+def _set_legend_layout(spec: dict[str, Any], value: dict[str, Any]) -> None:
+    """How several legends are arranged: a Vega setting Vega-Lite has no place for (its
+    ``config.legend.layout`` takes only an expression), so it travels in the spec's
+    ``usermeta`` and is put into the compiled Vega by whatever draws it (``legend_layout``)."""
+    usermeta = spec.setdefault("usermeta", {})
+    usermeta["broadsheet"] = {**usermeta.get("broadsheet", {}), "legendLayout": value}
+
+
+def legend_layout(spec: Mapping[str, Any]) -> Any:
+    """The Vega legend layout a spec carries (``_set_legend_layout``), or None."""
+    usermeta = spec.get("usermeta")
+    own = usermeta.get("broadsheet") if isinstance(usermeta, dict) else None
+    return own.get("legendLayout") if isinstance(own, dict) else None
 
 
 def refit(spec: Mapping[str, Any], drawn: float, target: int) -> dict[str, Any] | None:

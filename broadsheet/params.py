@@ -11,6 +11,7 @@ says, in words, what a reader can do once the chart is live.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -93,11 +94,12 @@ def _selected(param: Param, empty: bool, channels: Mapping[str, str]) -> Any:
         ranges = []
         for channel, extent in value.items():
             field = channels.get(channel, channel)
-            if isinstance(extent, list) and len(extent) == 2:
-                ranges.append({"field": field, "range": sorted(extent, key=_sort_key)})
+            if isinstance(extent, list) and len(extent) == 2 and all(isinstance(v, int | float) for v in extent):
+                low, high = sorted(extent)  # (an expression: VegaFusion evaluates no "range" predicate, Vega's inrange)
+                ranges.append(f"datum[{json.dumps(field)}] >= {low} && datum[{json.dumps(field)}] <= {high}")
             elif isinstance(extent, list):
-                ranges.append({"field": field, "oneOf": extent})
-        return {"and": ranges} if ranges else (ALWAYS if empty else NEVER)
+                ranges.append(f"indexof({json.dumps(extent)}, datum[{json.dumps(field)}]) >= 0")
+        return " && ".join(f"({r})" for r in ranges) if ranges else (ALWAYS if empty else NEVER)
     if param.select == "point":
         rows = value if isinstance(value, list) else [value]
         tests: list[Any] = []
@@ -108,10 +110,6 @@ def _selected(param: Param, empty: bool, channels: Mapping[str, str]) -> Any:
                 tests.append({"field": param.fields[0], "equal": row})
         return {"or": tests} if tests else (ALWAYS if empty else NEVER)
     return ALWAYS if empty else NEVER
-
-
-def _sort_key(value: Any) -> tuple[int, Any]:
-    return (0, value) if isinstance(value, int | float) else (1, str(value))
 
 
 def _fields_by_channel(spec: dict[str, Any]) -> dict[str, str]:

@@ -98,7 +98,7 @@ def render_svg(spec: Mapping[str, Any], chart_block: ChartBlock, variant: str = 
 
     chart_id, description = chart_block.id, chart_block.description
     try:
-        svg = vl_convert.vegalite_to_svg(dict(spec))
+        svg = vl_convert.vegalite_to_svg(dict(spec)) if layout.legend_layout(spec) is None else _with_legend_layout(spec)
     except Exception as exc:  # a spec Altair accepted but Vega cannot draw
         raise SiteError(*chart_location(chart_block), f"chart '{chart_id}' could not be rendered: {first_line(exc)}") from None
     prefix = f"c-{chart_id}-{variant}"
@@ -107,6 +107,15 @@ def render_svg(spec: Mapping[str, Any], chart_block: ChartBlock, variant: str = 
     svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
     svg = re.sub(r'\s(aria-[a-z]+|role)="[^"]*"', "", svg)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(description)}" focusable="false" ', 1)
+
+
+def _with_legend_layout(spec: Mapping[str, Any]) -> str:
+    """Drawn through Vega, with the legend layout the spec carries for it."""
+    import vl_convert
+
+    vega = vl_convert.vegalite_to_vega(dict(spec))
+    vega.setdefault("config", {}).setdefault("legend", {})["layout"] = layout.legend_layout(spec)
+    return str(vl_convert.vega_to_svg(vega))
 
 
 def _attr(text: str) -> str:

@@ -30,25 +30,26 @@ if TYPE_CHECKING:  # (imported when workers start: a build that renders no chart
 
 MIN_CHARTS = 6  # below this, a renderer's warm-up (~0.8 s) costs more than it saves
 DEFAULT_CHART_TIMEOUT = 30.0  # seconds a chart may take to compile, render and evaluate
-DEFAULT_CHART_MEMORY = 1024  # MB a chart worker may allocate (V8 would take 2.4 GB and 30 s to fail)
+# MB a chart worker may allocate: V8 alone reserves ~730 MB; the gallery's 41,000 zip codes
+# need 2.3 GB (a chart that asks for 100 million ticks fails in ~25 s either way, on V8's own limit)
+DEFAULT_CHART_MEMORY = 3072
+ARENAS = "2"  # malloc arenas in a worker: VegaFusion's threads would reserve ~1 GB of the limit (MALLOC_ARENA_MAX)
 START_TIMEOUT = 120.0  # a worker importing Altair, pandas and vl-convert on a busy machine
 
 
 RECYCLE_AFTER = 40  # charts a worker draws before a fresh one takes over
-# A worker is replaced before its next chart when its resident memory passes half the
-# limit, or its data segment (what the limit counts: V8 reserves ~700 MB of it at start,
-# ~180 MB resident) passes 85% of it, so that memory piled up chart after chart is not
-# what makes the limit kill a chart.
+# A worker whose resident memory passes this share of the limit is replaced before its
+# next chart (a fresh one holds ~210 MB; most charts add a few MB that are never given
+# back), so that memory piled up chart after chart is not what makes the limit kill a chart.
 RECYCLE_RESIDENT = 0.5
-RECYCLE_DATA = 0.85
 
 
 class _Died(Exception):
     """A worker process ended: its ``SiteError`` if the chart is to be blamed."""
 
-    def __init__(self, error: SiteError):
+    def __init__(self, error: SiteError, served: int):
         super().__init__(str(error))
-        self.error = error
+        self.error, self.served = error, served  # (the charts it had drawn before)
 
 
 def chart_memory() -> int:
@@ -59,16 +60,16 @@ def chart_memory() -> int:
         return DEFAULT_CHART_MEMORY
 
 
-def _memory_megabytes(pid: int | None) -> tuple[float, float]:
-    """A process's resident memory and data segment (what ``RLIMIT_DATA`` limits), in MB;
-    zeros where there is no /proc."""
+def _resident_megabytes(pid: int | None) -> float:
+    """A process's resident memory in MB (0 where there is no /proc). Not its data
+    segment, which the limit counts: that holds address space reserved for threads' heaps
+    (VegaFusion's), ~1.9 GB without a limit, far more than is ever used."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
-        return 0.0, 0.0
-    found = [re.search(rf"^{key}:\s+(\d+) kB", status, re.M) for key in ("VmRSS", "VmData")]
-    resident, data = (int(m.group(1)) / 1024 if m else 0.0 for m in found)
-    return resident, data
+        return 0.0
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+    return int(found.group(1)) / 1024 if found else 0.0
 
 
 def chart_timeout() -> float:
@@ -158,7 +159,7 @@ class ChartWorkers:
                 try:
                     value = self._receive(conn, jobs[index] if index >= 0 else None)
                 except _Died as died:
-                    if index < 0 or index in retried:
+                    if index < 0 or index in retried or not died.served:  # (a fresh worker died of the chart itself)
                         raise died.error from None
                     retried.add(index)  # (memory a warm worker had piled up, perhaps: once more, in a fresh one)
                     todo.append(index)
@@ -178,8 +179,7 @@ class ChartWorkers:
         pandas' memory grows chart after chart in a warm process)."""
         worker = self.workers[conn]
         self.served[conn] = self.served.get(conn, 0) + served
-        resident, data = _memory_megabytes(worker.proc.pid)
-        if self.served[conn] < RECYCLE_AFTER and resident < RECYCLE_RESIDENT * chart_memory() and data < RECYCLE_DATA * chart_memory():
+        if self.served[conn] < RECYCLE_AFTER and _resident_megabytes(worker.proc.pid) < RECYCLE_RESIDENT * chart_memory():
             self.idle.append(conn)
             return
         del self.workers[conn]
@@ -206,7 +206,7 @@ class ChartWorkers:
         except (EOFError, OSError):
             error = self._died(conn, job)
             del self.workers[conn]
-            raise _Died(error) from None
+            raise _Died(error, self.served.get(conn, 0)) from None
         if kind == "error":  # (the chart's mistake: the worker is healthy and waits for the next chart)
             self.idle.append(conn)
             raise value
@@ -237,7 +237,13 @@ class ChartWorkers:
         parent, child = context.Pipe()
         log, log_path = tempfile.mkstemp(prefix="broadsheet-chart-", suffix=".log")
         proc = context.Process(target=_serve, args=(child, log_path), daemon=True)
-        proc.start()
+        arenas = os.environ.get("MALLOC_ARENA_MAX")
+        os.environ["MALLOC_ARENA_MAX"] = arenas or ARENAS  # (read by the new process as it starts)
+        try:
+            proc.start()
+        finally:
+            if arenas is None:
+                del os.environ["MALLOC_ARENA_MAX"]
         child.close()
         self.workers[parent] = _Worker(parent, proc, log)
         return parent

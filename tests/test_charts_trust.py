@@ -127,10 +127,10 @@ def test_layered_chart_has_a_table_per_layer_with_units(tmp_path: Path, shared_c
     assert rules[1][0] == "2009-05-25" and points[1] == ["2006-10-09", "0.48"] and points[-1][1] == "109.4"
 
 
-def test_misspelt_field_in_a_python_chart_names_the_function(tmp_path: Path, shared_cache: Path, capfd) -> None:
+def test_misspelt_field_in_a_python_chart_names_the_line_that_writes_it(tmp_path: Path, shared_cache: Path, capfd) -> None:
     site = extra_site(tmp_path, EXTRA_CHARTS.replace('y="mean(missiles):Q"', 'y="mean(missles):Q"'))
     err = fails(site, shared_cache, capfd)
-    assert "charts/extra.py:6: chart 'mean-by-decade': field 'missles' is not in dataset 'missiles'" in err, err
+    assert "charts/extra.py:12: chart 'mean-by-decade': field 'missles' is not in dataset 'missiles'" in err, err
     assert "did you mean 'missiles'" in err
 
 
@@ -139,7 +139,7 @@ def test_misspelt_field_in_a_layer(tmp_path: Path, shared_cache: Path, capfd) ->
     edit = site / "charts/yields.py"
     edit.write_text(edit.read_text().replace('y="yield_kt_central:Q"', 'y="yield_kt_centrl:Q"'))
     err = fails(site, shared_cache, capfd)
-    assert "charts/yields.py:6: chart 'yields': field 'yield_kt_centrl' is not in dataset 'tests'" in err, err
+    assert "charts/yields.py:11: chart 'yields': field 'yield_kt_centrl' is not in dataset 'tests'" in err, err
 
 
 def test_dotted_column_names_are_drawn(tmp_path: Path, shared_cache: Path) -> None:
@@ -334,7 +334,7 @@ def test_misspelt_field_in_a_transform(tmp_path: Path, shared_cache: Path, capfd
         tmp_path, EXTRA_CHARTS.replace('y="mean(missiles):Q")', 'y="m:Q").transform_aggregate(m="mean(misiles)", groupby=["period"])')
     )
     err = fails(site, shared_cache, capfd)
-    assert "charts/extra.py:6: chart 'mean-by-decade': field 'misiles' is not in dataset 'missiles'" in err, err
+    assert "charts/extra.py:12: chart 'mean-by-decade': field 'misiles' is not in dataset 'missiles'" in err, err
 
 
 FACETED_LAYERS = """\
@@ -421,7 +421,7 @@ def test_misspelt_fields_in_filters_expressions_and_sorts(chart: str, field: str
     code += f"def typo(missiles):\n    return alt.Chart(missiles){chart}\n"
     page = EXTRA_PAGE.split("```chart")[0] + "```chart\nid: typo\ntitle: Typo\ndescription: Bars.\n```\n"
     err = fails(extra_site(tmp_path, code, page), shared_cache, capfd)
-    assert f"charts/extra.py:6: chart 'typo': field '{field}' is not in dataset 'missiles'" in err, err
+    assert f"charts/extra.py:8: chart 'typo': field '{field}' is not in dataset 'missiles'" in err, err
 
 
 def test_time_units_made_by_a_transform_and_units_beside_an_authors_title(tmp_path: Path, shared_cache: Path) -> None:
