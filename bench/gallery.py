@@ -60,6 +60,7 @@ class Example:
     module: str  # the chart module's source
     chart_id: str
     error: str = ""  # why it could not be ported or built
+    warnings: list[str] = field(default_factory=list)  # what the build said of its chart
     measured: Measured | None = None
     transformed: str = ""
 
@@ -81,11 +82,11 @@ class _DataCalls(ast.NodeTransformer):
         """``data.NAME`` or ``data.NAME.url``: NAME."""
         if isinstance(node, ast.Attribute) and node.attr == "url":
             node = node.value
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "data":
-            if node.attr in self.catalogue:
-                if node.attr not in self.used:
-                    self.used.append(node.attr)
-                return node.attr
+        named = isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "data"
+        if named and isinstance(node, ast.Attribute) and node.attr in self.catalogue:
+            if node.attr not in self.used:
+                self.used.append(node.attr)
+            return node.attr
         return None
 
     def _geo(self, name: str) -> str:
@@ -273,6 +274,10 @@ def build_until_clean(site: Path, examples: list[Example], python: str, log: lis
         remove_example(site, culprit)
 
 
+def _too_long(signum: int, frame: Any) -> None:
+    raise TimeoutError("over 120 s")
+
+
 def _culprit(output: str, by_module: dict[str, Example], by_page: dict[str, Example]) -> Example | None:
     for line in output.splitlines():
         match = re.search(r"\b(charts/[\w.]+\.py|content/[\w.-]+\.md):", line)
@@ -289,18 +294,20 @@ def _error_line(output: str) -> str:
 # ---------------------------------------------------------------- Altair's own tables
 
 
-def transformed(example: Example, site: Path) -> list[Any] | str:
+def transformed(example: Example, site: Path, package: Any) -> list[Any] | str:
     """What ``chart.transformed_data()`` gives for the ported chart, with the site's data."""
     import importlib.util
+    import signal
 
-    from broadsheet.data import chart_arguments, load_package
+    from broadsheet.data import chart_arguments
 
-    package = load_package(site)
     frames = {name: package.datasets[name].frame() for name in example.datasets}
     module_path = site / "charts" / f"{module_name(example)}.py"
     spec = importlib.util.spec_from_file_location(f"gallery_{example.chart_id.replace('-', '_')}", module_path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    signal.signal(signal.SIGALRM, _too_long)
+    signal.alarm(120)
     try:
         spec.loader.exec_module(module)
         function = next(f for f in vars(module).values() if getattr(f, "__broadsheet_chart__", (None,))[0] == example.chart_id)
@@ -308,7 +315,43 @@ def transformed(example: Example, site: Path) -> list[Any] | str:
         tables = made.transformed_data()
     except Exception as exc:  # noqa: BLE001 (reported in the table)
         return f"transformed_data() failed: {type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"
+    finally:
+        signal.alarm(0)
     return tables if isinstance(tables, list) else [tables]
+
+
+# ---------------------------------------------------------------- timing
+
+
+def cold_timings(site: Path) -> list[str]:
+    """A cold build of the ported site (cache and output deleted), against plain
+    vl-convert drawing the specs that build published, on as many processes as cores."""
+    import multiprocessing
+    import os
+
+    shutil.rmtree(site / ".cache", ignore_errors=True)
+    shutil.rmtree(site / "public", ignore_errors=True)
+    cold = build(site, sys.executable)
+    specs = sorted(str(p) for p in (site / "public" / "charts").rglob("*.json"))
+    started = time.monotonic()
+    with multiprocessing.get_context("spawn").Pool(len(os.sched_getaffinity(0))) as pool:
+        drawn = sum(pool.map(_draw, specs, chunksize=4))
+    plain = time.monotonic() - started
+    return [
+        f"Cold build of the ported site: {cold.seconds:.1f} s ({cold.summary}).",
+        f"Plain vl-convert drawing the {len(specs)} specs it published (wide and narrow) on {len(os.sched_getaffinity(0))} processes: "
+        f"{plain:.1f} s ({drawn} drawn): the build takes {cold.seconds / plain:.2f}x.",
+    ]
+
+
+def _draw(path: str) -> int:
+    import vl_convert
+
+    try:
+        vl_convert.vegalite_to_svg(json.loads(Path(path).read_text()))
+    except Exception:  # noqa: BLE001 (counted as not drawn)
+        return 0
+    return 1
 
 
 # ---------------------------------------------------------------- report
@@ -316,14 +359,18 @@ def transformed(example: Example, site: Path) -> list[Any] | str:
 
 def report(examples: list[Example], builds: list[Build], extra: list[str]) -> str:
     built = [e for e in examples if not e.error]
-    lines = ["| example | built | table vs transformed_data() | narrow layout | min px at 375 |", "|---|---|---|---|---|"]
+    lines = [
+        "| example | built | table vs transformed_data() | narrow layout | min px at 375 | build warnings |",
+        "|---|---|---|---|---|---|",
+    ]
     for e in examples:
         m = e.measured
         status = "yes" if not e.error else f"no: `{_cell(e.error)}`"
         table = _cell(e.transformed) if not e.error else ""
         narrow = _cell(m.narrow) if m else ""
         smallest = f"{m.smallest_375:.1f}" if m and m.smallest_375 else ""
-        lines.append(f"| {e.name} | {status} | {table} | {narrow} | {smallest} |")
+        said = _cell("; ".join(e.warnings))
+        lines.append(f"| {e.name} | {status} | {table} | {narrow} | {smallest} | {said} |")
     agree = sum(1 for e in built if e.transformed.startswith(("agree", "no table (Altair none)")))
     keeps = sum(1 for e in built if e.measured and e.measured.narrow.startswith("keeps"))
     small = sum(1 for e in built if e.measured and e.measured.smallest_375 and e.measured.smallest_375 < 10)
@@ -340,7 +387,7 @@ def report(examples: list[Example], builds: list[Build], extra: list[str]) -> st
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")[:200]
+    return text.replace("|", "\\|").replace("\n", " ")[:240]
 
 
 def main() -> None:
@@ -352,6 +399,8 @@ def main() -> None:
     parser.add_argument("--syntax", choices=("arguments", "methods", "both"), default="arguments")
     parser.add_argument("--table", type=Path, default=None, help="also write the report to this file")
     parser.add_argument("--no-compare", action="store_true", help="skip transformed_data() (no pyarrow)")
+    parser.add_argument("--reuse", action="store_true", help="measure the site --site holds, built before, without building")
+    parser.add_argument("--cold", action="store_true", help="then time a cold build, and plain vl-convert drawing its specs")
     args = parser.parse_args()
     vega = args.vega_datasets / "package" if (args.vega_datasets / "package").is_dir() else args.vega_datasets
     catalogue = catalogue_of(vega)
@@ -363,18 +412,33 @@ def main() -> None:
             if path.stem.startswith("_") or (args.only is not None and path.stem not in args.only):
                 continue
             examples.append(port(path, catalogue, "m-" if syntax == "methods" and args.syntax == "both" else ""))
-    write_site(args.site, [e for e in examples if not e.error], catalogue, vega)
     log: list[str] = []
-    builds = build_until_clean(args.site, [e for e in examples if not e.error], sys.executable, log)
+    if args.reuse:  # (measure a site built before, again: the comparisons only)
+        builds: list[Build] = []
+        for example in examples:
+            if not (args.site / "public" / example.chart_id / "index.html").is_file():
+                example.error = example.error or "not in the site reused"
+    else:
+        write_site(args.site, [e for e in examples if not e.error], catalogue, vega)
+        builds = build_until_clean(args.site, [e for e in examples if not e.error], sys.executable, log)
     print("\n".join(log), file=sys.stderr)
+    from broadsheet.data import load_package
+
+    package = load_package(args.site)
+    warnings = [line.removeprefix("warning: ") for b in builds for line in b.output.splitlines() if line.startswith("warning: charts/")]
     for example in examples:
         if example.error:
             continue
+        example.warnings = [w.split(": ", 1)[1] for w in warnings if w.startswith(f"charts/{module_name(example)}.py:")]
         page = read_page(args.site / "public", example.chart_id)
         example.measured = measure_svgs(page)
         if not args.no_compare:
-            example.transformed = compare_tables(transformed(example, args.site), page.tables)
-    text = report(examples, builds, [f"Python: {sys.version.split()[0]}; site: {args.site}"])
+            example.transformed = compare_tables(transformed(example, args.site, package), page.tables)
+        print(f"{example.name}: {example.transformed[:80]}", file=sys.stderr, flush=True)
+    extra = [f"Python: {sys.version.split()[0]}; site: {args.site}"]
+    if args.cold:
+        extra += cold_timings(args.site)
+    text = report(examples, builds, extra)
     print(text)
     if args.table:
         args.table.write_text(text)

@@ -212,10 +212,29 @@ def _compare(frame: Any, table: Table) -> str | None:
     return None
 
 
+TIME_FORMATS = ("%Y-%m-%d", "%Y", "%B %Y", "%B", "%A", "%Y-%m-%d %H:%M", "%H:00", "%B %-d", "%-d", "%Y-%m-%d %H:00")
+
+
 def _same(cells: list[str], values: list[Any]) -> bool:
+    theirs_raw = [_value(v) for v in values]
+    if any(isinstance(v, tuple) for v in theirs_raw):  # times: shown in one of our formats
+        ours_text = sorted(html.unescape(c).strip() for c in cells)
+        for form in TIME_FORMATS:
+            shown = sorted("" if v is None else _strftime(v[1], form) if isinstance(v, tuple) else str(v) for v in theirs_raw)
+            if shown == ours_text:
+                return True
+        quarters = sorted("" if not isinstance(v, tuple) else f"Q{(v[1].month - 1) // 3 + 1}" for v in theirs_raw)
+        return quarters == ours_text
     ours = sorted((_key(c) for c in cells), key=_order)
-    theirs = sorted((_value(v) for v in values), key=_order)
+    theirs = sorted(theirs_raw, key=_order)
     return all(_close(a, b) for a, b in zip(ours, theirs, strict=True))
+
+
+def _strftime(moment: Any, form: str) -> str:
+    try:
+        return str(moment.strftime(form))
+    except ValueError:
+        return str(moment)
 
 
 def _key(cell: str) -> Any:

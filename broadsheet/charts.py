@@ -438,7 +438,7 @@ TABLES_LABEL = "e71f9aec2a2e"
 def tables_code_digest() -> str:
     """A hash of the code that evaluates a chart's plotted data: part of its cache key."""
     engine = Path(__file__).parent
-    return _digest(b"".join((engine / name).read_bytes() for name in ("plotted.py", "fields.py")))[:12]
+    return _digest(b"".join((engine / name).read_bytes() for name in ("plotted.py", "markrows.py", "params.py", "fields.py")))[:12]
 
 
 def _digest(data: str | bytes) -> str:

@@ -124,7 +124,8 @@ def code_digest() -> str:
     """A hash of the code that lays charts out and colours their series: part of every
     chart's cache key."""
     engine = Path(__file__).parent
-    return hashlib.sha256(b"".join((engine / name).read_bytes() for name in ("layout.py", "views.py", "colors.py"))).hexdigest()[:12]
+    names = ("layout.py", "views.py", "colors.py", "drawings.py", "geodata.py")  # (drawings: the narrow layout's check; geodata: maps)
+    return hashlib.sha256(b"".join((engine / name).read_bytes() for name in names)).hexdigest()[:12]
 
 
 def laid_out(spec: Mapping[str, Any], layout: Layout, authored: bool = False, overhang: float | None = None) -> dict[str, Any]:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from .fields import definitions, facet_channels, unescape
+from .fields import definitions, unescape
+from .markrows import View, mark_rows, name_views
 from .params import at_initial_state, filters_by_param
 
 TIME_UNIT_NAMES = {
@@ -39,10 +40,21 @@ TIME_UNIT_FORMATS = {
     "hours": "%H:00",
     "yearmonthdatehours": "%Y-%m-%d %H:00",
 }
+SUMMARIES = {  # what a composite mark computes, by the prefix Vega-Lite gives its columns (longest first)
+    "lower_whisker": "Lower whisker",
+    "lower_box": "Lower quartile",
+    "mid_box": "Median",
+    "upper_box": "Upper quartile",
+    "upper_whisker": "Upper whisker",
+    "center": "Centre",
+    "lower": "Lower bound",
+    "upper": "Upper bound",
+}
 FACET_CHANNELS = frozenset({"row", "column", "facet", "detail"})
 UNENCODED = 10_000  # the rank of a column no channel shows
 TIME_COLUMN = "time:"  # the type of a column a timeunit transform makes: "time:month"
 AS_FIRST_SHOWN = "as the chart first appears (selecting in the live chart changes its rows)"
+YEAR_LIMIT = 100_000  # a number this small on a time axis is a year (Vega reads it as milliseconds from 1970)
 YEAR = re.compile(r"^\d{4}$")
 ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d([T ]|$)")
 ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?$")
@@ -78,15 +90,6 @@ class PlottedTable:
         return PlottedTable(value["caption"], tuple(value["headings"]), tuple(value["numeric"]), rows)
 
 
-@dataclass(frozen=True)
-class View:
-    """A unit view of a chart: its name in the compiled Vega and its effective encoding."""
-
-    name: str
-    mark: str
-    encoding: Mapping[str, Any]
-
-
 # ---------------------------------------------------------------- plotted tables
 
 
@@ -102,10 +105,10 @@ def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Co
         _empty_dates_to_null(records)
         _years_to_dates(records, temporal)
     views: list[View] = []
-    _name_views(named, {}, views)
+    name_views(named, {}, views)
     vega = vl_convert.vegalite_to_vega(named)
     evaluated, _ = vegafusion.runtime.pre_transform_spec(vega, local_tz="UTC", default_input_tz="UTC", preserve_interactivity=False)
-    values = _mark_values(evaluated, {v.name for v in views})
+    values = mark_rows(evaluated, {v.name for v in views})
     found: list[tuple[View, list[dict[str, Any]]]] = [(v, values[v.name]) for v in views if v.name in values]
     tables: list[PlottedTable] = []
     for view, rows in found:
@@ -180,72 +183,6 @@ def _part(table: PlottedTable, number: int, count: int) -> PlottedTable:
     return PlottedTable(f"{table.caption} (part {number} of {count})", table.headings, table.numeric, table.rows)
 
 
-def _name_views(spec: dict[str, Any], inherited: Mapping[str, Any], views: list[View], details: tuple[Any, ...] = ()) -> None:
-    """Name every unit view (``bsv0``, ``bsv1``..., unless Altair named it) so its marks can be found in the Vega.
-
-    A facet operator is turned into a plain view that draws its facet fields as ``detail``:
-    VegaFusion evaluates only the data outside facet cells, and the rows (grouped the same
-    way) are the same. Sizes go: they shape no data, and a step height is invalid once
-    the facet's layers are flattened."""
-    for key in ("width", "height"):
-        spec.pop(key, None)
-    if isinstance(spec.get("spec"), dict) and "facet" in spec:
-        channels = facet_channels(spec.pop("facet"))
-        inner = spec.pop("spec")
-        for key in ("columns", "spacing", "align", "center", "bounds"):
-            spec.pop(key, None)
-        transforms = list(spec.pop("transform", [])) + list(inner.pop("transform", []))
-        spec.update(inner, **({"transform": transforms} if transforms else {}))
-        for key in ("width", "height"):
-            spec.pop(key, None)
-        facets = tuple({k: v for k, v in d.items() if k in ("field", "type", "timeUnit", "bin")} for d in channels.values())
-        inherited, details = {**inherited, **channels}, details + facets
-    encoding = {**inherited, **spec.get("encoding", {})}
-    if isinstance(spec.get("layer"), list):
-        for child in spec["layer"]:
-            _name_views(child, encoding, views, details)
-    elif any(isinstance(spec.get(k), list) for k in ("hconcat", "vconcat", "concat")):
-        for key in ("hconcat", "vconcat", "concat"):
-            for child in spec.get(key, []):
-                _name_views(child, {}, views)
-    elif "mark" in spec:
-        spec["name"] = spec.get("name") or f"bsv{len(views)}"  # (a selection's "views" name the view it is defined in)
-        for channel in ("detail", "tooltip") if details else ():  # detail: grouped by; tooltip: kept by VegaFusion
-            own = spec.setdefault("encoding", {}).get(channel, [])
-            spec["encoding"][channel] = [*(own if isinstance(own, list) else [own] if own else []), *details]
-        mark = spec["mark"]["type"] if isinstance(spec["mark"], dict) else str(spec["mark"])
-        views.append(View(spec["name"], mark, encoding))
-
-
-def _mark_values(vega: Mapping[str, Any], names: set[str]) -> dict[str, list[dict[str, Any]]]:
-    """View name -> the rows its marks are drawn from, in the evaluated Vega spec."""
-    data: dict[str, Mapping[str, Any]] = {}
-    marks: list[tuple[Mapping[str, Any], Mapping[str, str]]] = []
-
-    def walk(group: Mapping[str, Any], aliases: Mapping[str, str]) -> None:
-        for item in group.get("data", []):
-            data[item["name"]] = item
-        for mark in group.get("marks", []):
-            facet = mark.get("from", {}).get("facet")
-            inner = {**aliases, facet["name"]: facet["data"]} if isinstance(facet, dict) else aliases
-            marks.append((mark, aliases))
-            if mark.get("type") == "group":
-                walk(mark, inner)
-
-    walk(vega, {})
-    found: dict[str, list[dict[str, Any]]] = {}
-    for mark, aliases in marks:
-        own = str(mark.get("name", "")).removesuffix("_marks")  # bsv0_marks; bsv0_child_marks in a facet
-        name = own if own in names else own.removesuffix("_child")
-        source = mark.get("from", {}).get("data")
-        if name not in names or not isinstance(source, str):
-            continue
-        dataset = data.get(aliases.get(source, source), {})
-        if isinstance(dataset.get("values"), list):  # (not evaluated: no table rather than a wrong one)
-            found.setdefault(name, dataset["values"])
-    return found
-
-
 @dataclass(frozen=True)
 class _Plotted:
     """A column of the evaluated data and the encoding that plots it."""
@@ -288,13 +225,28 @@ def _plotted(name: str, names: list[str], view: View, columns: Mapping[str, Colu
         match = _matches(name, definition)
         if match is not None:
             heading = _heading(definition, columns, match)
+            if definition.get("stack") == "normalize":  # (evaluated as each segment's share of its stack)
+                heading = f"{heading}, share of its stack"
             made_unit = columns.get(name, NO_COLUMN).type.removeprefix(TIME_COLUMN) if _made_as_time(name, columns) else ""
             timed = definition.get("type") == "temporal" or definition.get("timeUnit") or made_unit
             kind = "time" if timed else _kind(name, rows)
             if kind == "number" and (definition.get("type") in ("ordinal", "nominal") or columns.get(name, NO_COLUMN).type == "year"):
                 kind = "label"  # a year or a category: 2016, not 2,016
             return _Plotted(name, heading, kind, _time_unit(definition) or made_unit, rank)
-    return _Plotted(name, _label(name, columns), _kind(name, rows), "", UNENCODED)
+    return _summary(name, view, columns) or _Plotted(name, _label(name, columns), _kind(name, rows), "", UNENCODED)
+
+
+def _summary(name: str, view: View, columns: Mapping[str, Column]) -> _Plotted | None:
+    """A column a boxplot or error bar computes from the field it plots: its quartiles,
+    whiskers, centre and bounds (``lower_box_people``: "Lower quartile of People")."""
+    if view.mark not in ("boxplot", "errorbar", "errorband"):
+        return None
+    for rank, (_channel, definition) in enumerate(definitions(view.encoding)):
+        field = unescape(definition.get("field", ""))
+        for prefix, label in SUMMARIES.items():
+            if field and name == f"{prefix}_{field}":
+                return _Plotted(name, f"{label} of {_label(field, columns)}", "number", "", rank)
+    return None
 
 
 def _made_as_time(name: str, columns: Mapping[str, Column]) -> bool:
@@ -392,6 +344,8 @@ def number(value: float) -> str:
 
 
 def _time(value: Any, unit: str) -> str:
+    if isinstance(value, int | float) and abs(value) < YEAR_LIMIT:  # a year written as a number (1565), shown as written
+        return str(int(value)) if float(value).is_integer() else str(value)
     if isinstance(value, int | float):
         moment = datetime.fromtimestamp(value / 1000, tz=UTC)
     elif isinstance(value, str) and ISO_TIME.match(value):

@@ -58,7 +58,7 @@ def gallery(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Gal
 
 def test_every_shape_builds_with_a_drawing_for_each_layout(gallery: Gallery) -> None:
     ids = re.findall(r'<figure class="chart" id="([^"]+)"', gallery.html)
-    assert len(ids) == 11
+    assert len(ids) == 14
     for chart_id in ids:
         assert "<svg" in gallery.figure(chart_id), chart_id
 
@@ -147,3 +147,21 @@ def test_the_loss_check_names_what_a_layout_dropped() -> None:
         "1 of its 1 legends",
         "1 of its 2 groups of marks",
     ]
+
+
+def test_a_faceted_chart_lists_every_panels_rows(gallery: Gallery) -> None:
+    (_, rows) = gallery.tables("faceted")[0]
+    assert rows[0] == ["Region", "Month", "Amount (EUR)"] and len(rows) == 9
+
+
+def test_a_boxplot_lists_what_it_computes(gallery: Gallery) -> None:
+    (_, rows) = gallery.tables("spread")[0]
+    assert rows[0][:2] == ["Region", "Lower quartile of Amount (EUR)"] and "Median of Amount (EUR)" in rows[0]
+    assert rows[1][0] == "North" and rows[1][rows[0].index("Upper whisker of Amount (EUR)")] == "70"
+
+
+def test_a_normalised_stack_is_headed_as_shares(gallery: Gallery) -> None:
+    (_, rows) = gallery.tables("shares")[0]
+    assert rows[0][0] == "Sum of Amount (EUR), share of its stack"
+    north = {row[2]: float(row[0]) for row in rows[1:] if row[1] == "North"}
+    assert north == {"Tools": pytest.approx(42.5 / 167.75, abs=0.001), "Garden": pytest.approx(125.25 / 167.75, abs=0.001)}

@@ -99,3 +99,18 @@ def towns_map(squares, towns):
     places = alt.Chart(towns.features()).mark_circle().encode(longitude="lon:Q", latitude="lat:Q", size="people:Q", tooltip=["town:N"])
     places = places.transform_calculate(lon="datum.geometry.coordinates[0]", lat="datum.geometry.coordinates[1]")
     return (land + places).project("equirectangular")
+
+
+@chart("faceted", data=["sales"])
+def faceted(sales):
+    return alt.Chart(sales).mark_area().encode(x="month:T", y="amount:Q", row="region:N")
+
+
+@chart("spread", data=["sales"])
+def spread(sales):
+    return alt.Chart(sales).mark_boxplot(extent="min-max").encode(x="region:N", y="amount:Q")
+
+
+@chart("shares", data=["sales"])
+def shares(sales):
+    return alt.Chart(sales).mark_bar().encode(x=alt.X("sum(amount):Q", stack="normalize"), y="region:N", color="category:N")
