@@ -128,7 +128,8 @@ class FigureBuild:
 
     figures: dict[str, Figure]
     rendered: list[str]
-    warnings: list[str] = field(default_factory=list)  # of the charts rendered
+    at_hand: list[str] = field(default_factory=list)  # charts drawn or read by this build (not only indexed): their warnings are told
+    warnings: list[str] = field(default_factory=list)
 
 
 def build_figures(
@@ -158,8 +159,9 @@ def build_figures(
         datasets = tuple(package.datasets[name] for name in chart.datasets)
         figures[chart_id] = Figure(chart, datasets, index[key], load)
     state.figure_index = index
-    warnings = [w for chart_id in renderer.rendered for w in (made.get(chart_id) or _NONE).warnings]
-    return FigureBuild(figures, renderer.rendered, warnings)
+    at_hand = [chart_id for chart_id in charts if chart_id in made or entries.get(chart_id) is not None]  # (drawn, or read from the cache)
+    warnings = [w for chart_id in at_hand for w in (made.get(chart_id) or entries.get(chart_id) or _NONE).warnings]
+    return FigureBuild(figures, renderer.rendered, at_hand, warnings)
 
 
 @dataclass

@@ -51,6 +51,7 @@ GUESS_OVERHANG = 0.22  # of the width, for a composition: about 75 px for an axi
 DEFAULT_WIDTH = 640  # Vega-Lite's continuousWidth where a spec has no config
 MIN_PLOT_WIDTH = 80  # px: ``fit`` never shrinks a view below this
 SLACK = 0.04  # a drawing this much wider than its column is shown 4% smaller: 11 px text at 10.6 px
+NARROW_READABLE = 368  # px: a narrow drawing wider than this, shown in a phone's 335 px column, has 11 px text under 10 px
 
 FONT_KEYS = ("fontSize", "labelFontSize", "titleFontSize")
 COLOR_CHANNELS = ("color", "fill", "stroke")

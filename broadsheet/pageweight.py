@@ -30,7 +30,7 @@ def compressed(text: str | bytes) -> int:
 
 def page_weight_warnings(site: Site, figures: Mapping[str, Figure], rendered: list[str], assets: int = 0) -> list[str]:
     """``path: message`` for each page over the budget among the pages that show a chart
-    rendered by this build (the others were weighed when their charts were)."""
+    this build drew or read (the others were weighed by the build that did)."""
     fresh = set(rendered)
     warnings = []
     for page in site.pages:

@@ -51,7 +51,7 @@ def render_chart(
     narrow, narrow_svg = layout.fit(narrow, layout.NARROW_WIDTH, partial(render_svg, chart_block=chart_block, variant="n-"))
     warnings: list[str] = []
     lost = drawings.lost(svg, narrow_svg) if not authored else []  # (an author's own narrow chart may leave parts out)
-    if layout.svg_width(narrow_svg) > layout.NARROW_WIDTH * (1 + layout.SLACK):
+    if layout.svg_width(narrow_svg) > layout.NARROW_READABLE:
         lost.append(f"its width ({layout.svg_width(narrow_svg):.0f} px drawn for a {layout.NARROW_WIDTH} px column)")
     if lost:  # (a phone gets the wide drawing, scrolled sideways, rather than a chart missing a part)
         narrow, narrow_svg = wide, ""

@@ -103,7 +103,7 @@ def build_site(
     state.render_keys, state.outputs = published.keys, frozenset(output.produced)
     cached = len(made.figures) - len(made.rendered)  # (after publishing: a lost cache entry is rendered then)
     loaded = assets_weight({name: asset.data for name, asset in assets.files.items()})
-    warnings = (*made.warnings, *page_weight_warnings(site, made.figures, made.rendered, loaded))
+    warnings = (*made.warnings, *page_weight_warnings(site, made.figures, made.at_hand, loaded))
     return BuildResult(site, len(made.figures), cached, time.perf_counter() - start, tuple(published.rendered), warnings)
 
 

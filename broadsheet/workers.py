@@ -34,6 +34,7 @@ DEFAULT_CHART_TIMEOUT = 30.0  # seconds a chart may take to compile, render and 
 # need 2.3 GB (a chart that asks for 100 million ticks fails in ~25 s either way, on V8's own limit)
 DEFAULT_CHART_MEMORY = 3072
 ARENAS = "2"  # malloc arenas in a worker: VegaFusion's threads would reserve ~1 GB of the limit (MALLOC_ARENA_MAX)
+WALL_TIMES = 4  # a chart may wait (not compute) up to this many times its time limit
 START_TIMEOUT = 120.0  # a worker importing Altair, pandas and vl-convert on a busy machine
 
 
@@ -58,6 +59,15 @@ def chart_memory() -> int:
         return int(os.environ.get("BROADSHEET_CHART_MEMORY", DEFAULT_CHART_MEMORY))
     except ValueError:
         return DEFAULT_CHART_MEMORY
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    """A process's CPU time (user and system) in seconds; None where there is no /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _resident_megabytes(pid: int | None) -> float:
@@ -133,6 +143,7 @@ class ChartWorkers:
         self.workers: dict[Connection, _Worker] = {}  # by connection
         self.idle: list[Connection] = []
         self.served: dict[Connection, int] = {}  # charts each worker has drawn
+        self.cpu_at_start: dict[Connection, tuple[float, float | None]] = {}  # when its chart started, and its CPU seconds then
 
     def run(self, jobs: Sequence[ChartJob], done: Callable[[int, RenderedChart], None] | None = None) -> list[RenderedChart]:
         """Each job's ``RenderedChart``, or the first ``SiteError`` raised. ``done(index,
@@ -149,6 +160,7 @@ class ChartWorkers:
                 conn, index = self.idle.pop(), todo.pop()
                 conn.send((jobs[index].chart, self._data_of(jobs[index].chart), str(self.root), self.series_colors))
                 busy[conn] = (index, time.monotonic() + self.timeout)
+                self.cpu_at_start[conn] = (time.monotonic(), _cpu_seconds(self.workers[conn].proc.pid))
             if not busy and not starting and todo:  # (every worker was recycled or died)
                 starting[self._start()] = time.monotonic() + START_TIMEOUT
             deadline = min([d for _, d in busy.values()] + list(starting.values()))
@@ -214,18 +226,28 @@ class ChartWorkers:
         return made
 
     def _check_deadlines(
-        self, jobs: Sequence[ChartJob], busy: Mapping[Connection, tuple[int, float]], starting: Mapping[Connection, float]
+        self, jobs: Sequence[ChartJob], busy: dict[Connection, tuple[int, float]], starting: Mapping[Connection, float]
     ) -> None:
+        """A chart is stopped once it has used its time limit in CPU time (a loop), or four
+        times the limit in wall time (a chart that waits): a busy machine, which slows every
+        chart, does not make one fail."""
         now = time.monotonic()
-        for index, deadline in busy.values():
-            if now >= deadline:
-                job = jobs[index]
-                raise SiteError(
-                    job.src,
-                    job.line,
-                    f"chart '{job.chart.id}' took longer than {self.timeout:g} s and was stopped",
-                    "an endless loop? (the limit is $BROADSHEET_CHART_TIMEOUT, in seconds)",
-                )
+        for conn, (index, deadline) in list(busy.items()):
+            if now < deadline:
+                continue
+            started, cpu = self.cpu_at_start.get(conn, (now, None))
+            used = _cpu_seconds(self.workers[conn].proc.pid)
+            spent = used - cpu if used is not None and cpu is not None else now - started
+            if spent < self.timeout and now - started < WALL_TIMES * self.timeout:
+                busy[conn] = (index, now + max(0.5, self.timeout - spent))  # (look again when it may have used its time)
+                continue
+            job = jobs[index]
+            raise SiteError(
+                job.src,
+                job.line,
+                f"chart '{job.chart.id}' took longer than {self.timeout:g} s and was stopped",
+                "an endless loop? (the limit is $BROADSHEET_CHART_TIMEOUT, in seconds of the chart's own CPU time)",
+            )
         if any(now >= d for d in starting.values()):
             raise SiteError("charts", None, f"the chart renderer did not start within {START_TIMEOUT:g} s")
 

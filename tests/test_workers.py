@@ -126,3 +126,11 @@ def test_charts_drawn_before_a_failure_stay_cached(tmp_path: Path, capfd: pytest
     summary = capfd.readouterr().out
     charts = int(re.search(r"(\d+) charts \((\d+) from cache\)", summary).group(1))  # type: ignore[union-attr]
     assert f"{charts} charts ({charts - 3} from cache)" in summary, summary  # (the module changed: its three charts only)
+
+
+def test_the_time_limit_counts_a_charts_own_work_not_a_busy_machines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chart that waits 3 s (as one slowed by a busy machine does) is not stopped by a
+    2 s limit: what the limit counts is the CPU time a chart uses, as a loop does."""
+    monkeypatch.setenv("BROADSHEET_CHART_TIMEOUT", "2")
+    site = pid_site(tmp_path, "    time.sleep(3)", extra="import time\n")
+    assert run(site, cache=tmp_path / "cache") == 0
