@@ -375,7 +375,8 @@ def import_chart_module(root: Path, definition: ChartDef) -> Any:
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    for stale in [n for n, m in sys.modules.items() if Path(getattr(m, "__file__", None) or "/").parent == path.parent]:
+    siblings = {p.stem for p in path.parent.glob("*.py")}
+    for stale in [n for n, m in sys.modules.items() if _stale(n, getattr(m, "__file__", None), path.parent, siblings)]:
         del sys.modules[stale]  # sibling modules imported for an earlier chart may have changed since
     sys.path.insert(0, folder)
     try:
@@ -389,6 +390,13 @@ def import_chart_module(root: Path, definition: ChartDef) -> Any:
     finally:
         sys.path.remove(folder)
     return module
+
+
+def _stale(name: str, file: str | None, folder: Path, siblings: set[str]) -> bool:
+    """A module imported for an earlier chart: from this charts folder, or named as one of
+    its modules but from another site's (a warm worker serves every site of a process)."""
+    parent = Path(file or "/").parent
+    return parent == folder or (name in siblings and parent.name == CHARTS_DIR)
 
 
 def _user_line(exc: BaseException, definition: ChartDef, root: Path) -> tuple[str, int]:
