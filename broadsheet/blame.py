@@ -104,3 +104,9 @@ def literal_line(source: str, text: str, after: int) -> int | None:
         if pattern.search(line):
             return number
     return None
+
+
+def field_line(module: Path, decorator: int, field: str) -> int:
+    """The line of a chart's module that names ``field``, else its ``@chart`` line."""
+    source = module.read_text(encoding="utf-8", errors="replace")
+    return literal_line(source, field, decorator) or decorator

@@ -269,7 +269,7 @@ def compile_spec(
     for name in chart_block.datasets:
         if name not in frames:
             frames[name] = package.datasets[name].frame()
-    frames = {name: _own_copy(frames[name]) for name in chart_block.datasets}
+    frames = {name: getattr(frames[name], "copy", lambda f=frames[name]: f)() for name in chart_block.datasets}  # (a GeoData is frozen)
     if chart_block.definition:
         altair_chart = _call_definition(chart_block.definition, frames, root, layout)
     else:
@@ -296,11 +296,6 @@ def compile_spec(
     return apply_state(spec, chart_block.state) if chart_block.state else spec
 
 
-def _own_copy(frame: Any) -> Any:
-    """A DataFrame the chart may change freely (a map's ``GeoData`` is frozen)."""
-    return frame.copy() if hasattr(frame, "copy") else frame
-
-
 def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[Any], root: Path) -> None:
     """A misspelt field draws nothing, silently: report it at the line that names it."""
     for unknown in unknown_fields(spec):
@@ -310,16 +305,10 @@ def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[
         also = f" nor made by a transform ({', '.join(made)})" if made else ""
         raise SiteError(
             definition.src,
-            _field_line(root, definition, unknown.field),
+            blame.field_line(root / definition.src, definition.line, unknown.field),
             f"chart '{definition.id}': field '{unknown.field}' is not in {where}{also}",
             did_you_mean(unknown.field, unknown.known),
         )
-
-
-def _field_line(root: Path, definition: ChartDef, field: str) -> int:
-    """The line of the chart's module that names ``field``, else the decorator's."""
-    source = (root / definition.src).read_text(encoding="utf-8", errors="replace")
-    return blame.literal_line(source, field, definition.line) or definition.line
 
 
 def _to_dict(altair_chart: Any, chart_block: ChartBlock) -> dict[str, Any]:
