@@ -69,6 +69,7 @@ def wide(spec: Mapping[str, Any]) -> dict[str, Any]:
     defaults = {"axis": fonts, "legend": fonts, "header": fonts, "text": {"fontSize": WIDE_TEXT}}
     out["config"] = _merge(defaults, out.get("config", {}))
     raise_fonts(out, WIDE_MIN_TEXT)
+    raise_text_marks(out, WIDE_MIN_TEXT)
     for node in compositions(out):
         _wrap_column_headers(node)
     return out
@@ -112,6 +113,7 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     out["config"] = _merge(out.get("config", {}), _narrow_config(width))  # (what the chart itself sets wins)
     _set_legend_layout(out, {"top": {"direction": "vertical", "anchor": "start"}})  # several legends: one under another
     raise_fonts(out, NARROW_MIN_TEXT)
+    raise_text_marks(out, NARROW_MIN_TEXT)
     return out
 
 
@@ -399,6 +401,20 @@ def raise_fonts(node: Any, minimum: float) -> None:
             node[key] = minimum
         else:
             raise_fonts(value, minimum)
+
+
+def raise_text_marks(spec: dict[str, Any], minimum: float) -> None:
+    """A text mark's ``size`` is its font size: a constant one (``size=alt.value(8)``, or
+    the mark's own ``size``) at least ``minimum`` too."""
+    for node in compositions(spec):
+        mark = node.get("mark")
+        if (mark if isinstance(mark, str) else mark.get("type") if isinstance(mark, dict) else None) != "text":
+            continue
+        if isinstance(mark, dict) and isinstance(mark.get("size"), (int, float)) and mark["size"] < minimum:
+            mark["size"] = minimum
+        size = node.get("encoding", {}).get("size") if isinstance(node.get("encoding"), dict) else None
+        if isinstance(size, dict) and isinstance(size.get("value"), (int, float)) and size["value"] < minimum:
+            size["value"] = minimum
 
 
 def _is_step(size: Any) -> bool:
