@@ -54,6 +54,7 @@ FACET_CHANNELS = frozenset({"row", "column", "facet", "detail"})
 UNENCODED = 10_000  # the rank of a column no channel shows
 TIME_COLUMN = "time:"  # the type of a column a timeunit transform makes: "time:month"
 AS_FIRST_SHOWN = "as the chart first appears (selecting in the live chart changes its rows)"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 YEAR_LIMIT = 100_000  # a number this small on a time axis is a year (Vega reads it as milliseconds from 1970)
 YEAR = re.compile(r"^\d{4}$")
 ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d([T ]|$)")
@@ -350,6 +351,9 @@ def _time(value: Any, unit: str) -> str:
         moment = datetime.fromtimestamp(value / 1000, tz=UTC)
     elif isinstance(value, str) and ISO_TIME.match(value):
         moment = datetime.fromisoformat(value.removesuffix("Z"))
+        since = (moment.replace(tzinfo=UTC) - EPOCH).total_seconds() * 1000
+        if 0 < abs(since) < YEAR_LIMIT and float(since).is_integer():  # (the same year, as VegaFusion returns it: 1970-01-01T00:00:01.565)
+            return str(int(since))
     else:
         return str(value)
     unit = unit.removeprefix("utc")

@@ -58,7 +58,7 @@ def gallery(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Gal
 
 def test_every_shape_builds_with_a_drawing_for_each_layout(gallery: Gallery) -> None:
     ids = re.findall(r'<figure class="chart" id="([^"]+)"', gallery.html)
-    assert len(ids) == 14
+    assert len(ids) == 15
     for chart_id in ids:
         assert "<svg" in gallery.figure(chart_id), chart_id
 
@@ -89,6 +89,11 @@ def test_window_ops_without_a_field_and_a_nested_lookup_build(gallery: Gallery) 
 
 def test_years_written_as_text_are_dates(gallery: Gallery) -> None:
     assert gallery.tables("years-as-text")[0][1][1:] == [["1875-01-01", "1309"], ["1890-01-01", "1558"], ["1910-01-01", "4512"]]
+
+
+def test_years_written_as_numbers_on_a_time_axis_are_shown_as_written(gallery: Gallery) -> None:
+    """(Vega reads them as milliseconds after 1970; the table shows what the data says.)"""
+    assert gallery.tables("years-as-numbers")[0][1][1:] == [["1565", "41"], ["1570", "45"], ["1575", "42"]]
 
 
 def test_maps_are_drawn_from_the_sites_own_files(gallery: Gallery) -> None:

@@ -114,3 +114,9 @@ def spread(sales):
 @chart("shares", data=["sales"])
 def shares(sales):
     return alt.Chart(sales).mark_bar().encode(x=alt.X("sum(amount):Q", stack="normalize"), y="region:N", color="category:N")
+
+
+@chart("years-as-numbers")
+def years_as_numbers():
+    wheat = pd.DataFrame({"year": [1565, 1570, 1575], "price": [41, 45, 42]})
+    return alt.Chart(wheat).mark_line().encode(x="year:T", y="price:Q")
