@@ -210,7 +210,8 @@ RENDERER_FAULTS = {
 @pytest.mark.parametrize(
     "case", [pytest.param(case, marks=[pytest.mark.slow] if case == "out of memory" else []) for case in RENDERER_FAULTS]
 )
-def test_renderer_failure_names_the_chart_with_a_reason(case: str, tmp_path: Path, shared_cache: Path, capfd) -> None:
+def test_renderer_failure_names_the_chart_with_a_reason(case: str, tmp_path: Path, shared_cache: Path, capfd, monkeypatch) -> None:
+    monkeypatch.setenv("BROADSHEET_CHART_MEMORY", "1024")  # (the default, 3 GB, takes longer to run out than the time limit)
     site = make_site(tmp_path)
     option, expected = RENDERER_FAULTS[case]
     page = site / "content/notes/coal.md"
