@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import chartcode, colors, compiled, declarative
+from . import blame, chartcode, colors, compiled, declarative
 from .config import read_site_file
 from .content import Block
 from .data import Package, chart_arguments, parameter_name
@@ -279,7 +279,7 @@ def compile_spec(
     for name in chart_block.datasets:
         if name not in frames:
             frames[name] = package.datasets[name].frame()
-    frames = {name: frames[name].copy() for name in chart_block.datasets}
+    frames = {name: getattr(frames[name], "copy", lambda f=frames[name]: f)() for name in chart_block.datasets}  # (a GeoData is frozen)
     if chart_block.definition:
         altair_chart = _call_definition(chart_block.definition, frames, root, layout)
     else:
@@ -289,15 +289,14 @@ def compile_spec(
         spec: dict[str, Any] = _to_dict(altair_chart, chart_block)
     except SiteError:
         raise
-    except Exception as exc:  # Altair's schema errors are the user's to fix
+    except Exception as exc:  # Altair's schema errors are the user's to fix: at the line that made the object at fault
         where = chart_block.definition
-        raise SiteError(
-            where.src if where else chart_block.src, where.line if where else chart_block.line, f"invalid chart: {first_line(exc)}"
-        ) from None
+        at = (where and blame.schema_error_line(exc, altair_chart)) or chart_location(chart_block)
+        raise SiteError(*at, f"invalid chart: {first_line(exc)}") from None
     columns = frozenset(c for name in chart_block.datasets for c in package.datasets[name].columns)
     spec = escape_fields(spec, columns)
     if chart_block.definition:
-        _check_fields(spec, chart_block.definition, [package.datasets[name] for name in chart_block.datasets])
+        _check_fields(spec, chart_block.definition, [package.datasets[name] for name in chart_block.datasets], root)
         spec = declarative.title_from_schema(spec, [package.datasets[name] for name in chart_block.datasets])
     config = spec.get("config", {})
     view = config.get("view", {})
@@ -307,8 +306,8 @@ def compile_spec(
     return compiled.remember(made, colors.apply_series_colors(spec, series_colors) if series_colors else spec, chart_block.state)
 
 
-def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[Any]) -> None:
-    """A misspelt field draws nothing, silently: report it at the chart function."""
+def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[Any], root: Path) -> None:
+    """A misspelt field draws nothing, silently: report it at the line that names it."""
     for unknown in unknown_fields(spec):
         dataset = next((d for d in datasets if frozenset(d.columns) == unknown.columns), None)
         where = f"dataset '{dataset.name}'" if dataset else "the chart's data"
@@ -316,18 +315,20 @@ def _check_fields(spec: Mapping[str, Any], definition: ChartDef, datasets: list[
         also = f" nor made by a transform ({', '.join(made)})" if made else ""
         raise SiteError(
             definition.src,
-            definition.line,
+            blame.field_line(root / definition.src, definition.line, unknown.field),
             f"chart '{definition.id}': field '{unknown.field}' is not in {where}{also}",
             did_you_mean(unknown.field, unknown.known),
         )
 
 
 def _to_dict(altair_chart: Any, chart_block: ChartBlock) -> dict[str, Any]:
-    """The chart's Vega-Lite spec. Altair embeds at most 5,000 rows of data by default (a
-    page carries every row); a declarative block's ``max_rows`` raises the limit on purpose."""
+    """The chart's Vega-Lite spec. A declarative chart embeds at most 5,000 rows of data
+    (Altair's default), unless its block's ``max_rows`` raises the limit on purpose. A
+    Python chart draws what its author gave it (the gallery's maps draw 41,000 zip codes):
+    a page made heavy by it is named by the build's page-weight warning."""
     import altair as alt
 
-    max_rows = chart_block.spec.get("max_rows", 5000) if not chart_block.definition else 5000
+    max_rows = chart_block.spec.get("max_rows", 5000) if not chart_block.definition else None
     try:
         with alt.data_transformers.enable("default", max_rows=max_rows):
             return dict(altair_chart.to_dict(validate=chart_block.definition is not None))
@@ -338,7 +339,7 @@ def _to_dict(altair_chart: Any, chart_block: ChartBlock) -> dict[str, Any]:
         raise SiteError(
             where.src if where else chart_block.src,
             where.line if where else chart_block.line,
-            f"chart '{chart_block.id}' would embed more than {max_rows:,} rows of data in the page",
+            f"chart '{chart_block.id}' would embed more than {max_rows or 0:,} rows of data in the page",
             hint,
         ) from None
 
@@ -354,14 +355,15 @@ def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path, l
             raise SiteError(definition.src, definition.line, f"chart '{definition.id}' is not a function decorated with @chart")
         try:
             extra = {LAYOUT_ARGUMENT: layout} if definition.layouts else {}
-            return function(**chart_arguments(frames), **extra)  # (nk-trade -> nk_trade)
+            with blame.recording_lines(root / CHARTS_DIR):
+                return function(**chart_arguments(frames), **extra)  # (nk-trade -> nk_trade)
         except SiteError:
             raise
         except SystemExit as exc:  # would end the build (or the preview server) with no error
-            raise SiteError(definition.src, _user_line(exc, definition), f"chart '{definition.id}' called sys.exit({exc.code!r})") from None
+            raise SiteError(*_user_line(exc, definition, root), f"chart '{definition.id}' called sys.exit({exc.code!r})") from None
         except BaseException as exc:
-            where = _user_line(exc, definition)
-            raise SiteError(definition.src, where, f"chart '{definition.id}' failed: {type(exc).__name__}: {first_line(exc)}") from None
+            where = _user_line(exc, definition, root)
+            raise SiteError(*where, f"chart '{definition.id}' failed: {type(exc).__name__}: {first_line(exc)}") from None
 
 
 def import_chart_module(root: Path, definition: ChartDef) -> Any:
@@ -377,19 +379,13 @@ def _load_module(root: Path, definition: ChartDef) -> Any:
     except SiteError:
         raise
     except BaseException as exc:  # (SystemExit too: a module must not end the build)
-        where = _user_line(exc, definition)
-        raise SiteError(definition.src, where, f"importing the module failed: {type(exc).__name__}: {first_line(exc)}") from None
+        where = _user_line(exc, definition, root)
+        raise SiteError(*where, f"importing the module failed: {type(exc).__name__}: {first_line(exc)}") from None
 
 
-def _user_line(exc: BaseException, definition: ChartDef) -> int:
-    """The deepest traceback line in the chart's own module, else the decorator line."""
-    line = definition.line
-    tb = exc.__traceback__
-    while tb is not None:
-        if Path(tb.tb_frame.f_code.co_filename).as_posix().endswith(definition.src):
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
+def _user_line(exc: BaseException, definition: ChartDef, root: Path) -> tuple[str, int]:
+    """The deepest traceback line in a module of ``charts/``, else the decorator line."""
+    return blame.traceback_line(exc, root / CHARTS_DIR) or (definition.src, definition.line)
 
 
 def first_line(exc: BaseException) -> str:
@@ -434,7 +430,7 @@ TABLES_LABEL = "e71f9aec2a2e"
 def tables_code_digest() -> str:
     """A hash of the code that evaluates a chart's plotted data: part of its cache key."""
     engine = Path(__file__).parent
-    return _digest(b"".join((engine / name).read_bytes() for name in ("plotted.py", "fields.py")))[:12]
+    return _digest(b"".join((engine / name).read_bytes() for name in ("plotted.py", "markrows.py", "params.py", "fields.py")))[:12]
 
 
 def _digest(data: str | bytes) -> str:

@@ -121,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for warning in result.site.package.warnings:
         print(warning, file=sys.stderr)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(result.summary())
     return 0
 

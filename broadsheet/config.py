@@ -236,7 +236,7 @@ class Setting:
 
 
 CHART_TIMEOUT = Setting("BROADSHEET_CHART_TIMEOUT", 30.0, 0, 86_400, "seconds")
-CHART_MEMORY = Setting("BROADSHEET_CHART_MEMORY", 1024, 0, 2**20, "megabytes", whole=True)
+CHART_MEMORY = Setting("BROADSHEET_CHART_MEMORY", 3072, 0, 2**20, "megabytes", whole=True)
 WORKERS = Setting("BROADSHEET_WORKERS", 0, 0, 1024, "processes", whole=True)  # (0: as many as the cores)
 
 

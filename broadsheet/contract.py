@@ -74,17 +74,33 @@ def check_figure(page: str, chart: ChartBlock, figure: Figure, template: str, co
     lost = [layout for layout, at in drawings if at < 0]
     if lost:
         raise _broken(template, chart, [f"its {lost[0]} drawing (the chart's SVG, with its text alternative)"])
-    bounds = _enclosing(page, drawings[0][1], _FIGURE)
+    found: list[str] = []
+    for at in _occurrences(page, figure.svg or figure.narrow_svg, drawings[0][1]):  # (two charts may draw the same SVG)
+        found = _missing_in_figure(page, at, chart, figure, config)
+        if not found:
+            return
+    raise _broken(template, chart, found)
+
+
+def _occurrences(page: str, text: str, first: int) -> Iterator[int]:
+    at = first
+    while at >= 0:
+        yield at
+        at = page.find(text, at + 1)
+
+
+def _missing_in_figure(page: str, at: int, chart: ChartBlock, figure: Figure, config: Config) -> list[str]:
+    """What the ``<figure>`` around the drawing at ``at`` lacks of the contract."""
+    bounds = _enclosing(page, at, _FIGURE)
     if bounds is None:
-        raise _broken(template, chart, ["a <figure> around its drawing"])
+        return ["a <figure> around its drawing"]
     region = Region(page[bounds[0] : bounds[1]])
     missing = [] if region.shows(chart.title) else ["its title"]
     missing += list(_sources_and_data(region, figure.datasets, config))
     tables = figure.tables
     if tables and (page.count("<table", *bounds) < len(tables) or not all(region.says(t.caption) for t in tables)):
         missing.append("its data table (the data as plotted)")
-    if missing:
-        raise _broken(template, chart, missing)
+    return missing
 
 
 def check_steps(page: str, chart: ChartBlock, steps: Sequence[ChartBlock], figures: Mapping[str, Figure], config: Config) -> None:

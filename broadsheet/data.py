@@ -20,9 +20,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from .config import read_site_file
-from .descriptor import Location, Notes, check_properties, find_descriptors, read_descriptor
+from .descriptor import COMPRESSED, Location, Notes, check_properties, find_descriptors, read_descriptor, resource_contents, resource_format
 from .errors import SiteError, known
+from .geodata import GeoData, geo_format, read_geo
 from .pins import check_pins
 from .schema import Dialect, Field, missing_values, read_dialect, read_field
 from .tables import check_keys, decode, json_lines, read_csv, read_items, validate_csv
@@ -32,7 +32,6 @@ __all__ = ["Dataset", "Dialect", "Field", "Package", "Source", "load_package", "
 
 DATA_DIR = "data"
 PACKAGE_FILE = "data/datapackage.yaml"
-FORMATS = {"csv": "csv", "tsv": "tsv", "json": "json", "text/csv": "csv", "text/tab-separated-values": "tsv", "application/json": "json"}
 
 PACKAGE_KEYS: FieldSpec = {
     **{key: ("any", False) for key in ("$schema", "profile", "id", "image", "created", "keywords", "version", "homepage")},
@@ -55,7 +54,7 @@ RESOURCE_KEYS: FieldSpec = {
     "sources": ("list", False),
     "licenses": ("list", False),
     "contributors": ("list", False),
-    "schema": ("text or mapping", False),
+    "schema": ("text or mapping", False),  # (required for a table: a map's shapes have none)
     "format": ("text", False),
     "hash": ("text", False),
     "dialect": ("text or mapping", False),
@@ -99,6 +98,7 @@ class Dataset:
     dialect: Dialect = field(default=Dialect())  # (frozen: one shared default is safe)
     format: str = "csv"  # csv, tsv or json (the file's; inline data is published as JSON)
     package: str = ""  # the folder of a downloaded package (gdp), or "" for the site's own
+    geo: str = ""  # "topojson" or "geojson": a map's shapes (``geodata``), not a table
 
     @property
     def digest(self) -> str:
@@ -121,8 +121,8 @@ class Dataset:
 
     @property
     def kind(self) -> str:
-        """The download's format as readers know it: CSV, TSV, JSON."""
-        return self.format.upper()
+        """The download's format as readers know it: CSV, TSV, JSON, TopoJSON, GeoJSON."""
+        return {"topojson": "TopoJSON", "geojson": "GeoJSON"}.get(self.geo, self.format.upper())
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -132,6 +132,9 @@ class Dataset:
         return next(f for f in self.fields if f.name == name)
 
     def frame(self) -> Any:
+        """A pandas DataFrame typed by the schema (``frames``); a map's shapes as ``GeoData``."""
+        if self.geo:
+            return GeoData(self.name, self.geo, read_geo(self.src, self.raw, self.geo))
         from .frames import make_frame
 
         return make_frame(self)
@@ -211,11 +214,14 @@ def load_dataset(root: Path, entry: YamlMap, shared: Shared, notes: Notes, verif
     name = values["name"]
     if not re.match(r"[a-z0-9][a-z0-9._-]*\Z", name, re.ASCII):  # (\Z: "$" let a final newline through)
         raise entry.error("name", f"resource name {name!r} must use lowercase letters, digits, '-', '_' and '.'")
+    geo = geo_format(values.get("format"), values.get("mediatype"), str(values.get("path", "")))
+    if geo:
+        return _geo_dataset(root, entry, shared, notes, geo, verify)
     if "schema" not in values:
         if location.prefix:
             return None
         raise entry.error(None, "a data resource needs 'schema'")
-    kind = _format(entry)
+    kind = resource_format(entry)
     if "compression" in values or str(values.get("path", "")).lower().endswith(COMPRESSED):
         kind = None  # (a compressed file: unpack it beside the descriptor)
     if kind is None:
@@ -223,7 +229,7 @@ def load_dataset(root: Path, entry: YamlMap, shared: Shared, notes: Notes, verif
             f"{entry.path}:{entry.line_of('name')}: warning: resource '{name}' is not read: Broadsheet reads CSV, TSV and JSON tables"
         )
         return None
-    src, raw = _contents(root, entry, location)
+    src, raw = resource_contents(root, entry, location)
     sources = _sources(entry, "sources", notes, url_required=True) or shared.sources
     if not sources:
         raise entry.error(
@@ -254,48 +260,34 @@ def load_dataset(root: Path, entry: YamlMap, shared: Shared, notes: Notes, verif
     )
 
 
-def _format(entry: YamlMap) -> str | None:
-    """csv, tsv or json, from ``format``, ``mediatype`` or the path's extension; None for another."""
-    values = entry.values
-    if "format" in values or "mediatype" in values:
-        given = str(values.get("format") or values.get("mediatype")).lower().lstrip(".")
-        return FORMATS.get(given)
-    if "data" in values:
-        return "json"
-    path = values.get("path")
-    return FORMATS.get(PurePosixPath(path).suffix.lower().lstrip(".")) if isinstance(path, str) else "csv"
-
-
-COMPRESSED = (".zip", ".gz", ".bz2", ".xz", ".zst")
-
-
-def _contents(root: Path, entry: YamlMap, location: Location) -> tuple[str, bytes]:
-    """Where the table is and its bytes: the file at ``path`` (inside the package's folder),
-    or the inline ``data`` (published as the JSON it is)."""
-    values, name = entry.values, entry.values["name"]
-    if "data" in values:
-        import json
-
-        return entry.path, json.dumps(values["data"], ensure_ascii=False, indent=1).encode()
-    path = values.get("path")
-    if isinstance(path, list):
-        raise entry.error("path", f"resource '{name}' is in several files: Broadsheet reads a table from one", "join the files into one")
-    if not isinstance(path, str) or not path.strip():
-        raise entry.error(None, f"resource '{name}' needs a 'path' (or inline 'data')")
-    if "://" in path:
+def _geo_dataset(root: Path, entry: YamlMap, shared: Shared, notes: Notes, geo: str, verify: bool) -> Dataset:
+    """A map's shapes (TopoJSON or GeoJSON, ``geodata``): checked to be what its format says,
+    published as the JSON it is; no schema, no rows."""
+    values, location = entry.values, shared.location
+    src, raw = resource_contents(root, entry, location)
+    read_geo(src, raw, geo)
+    sources = _sources(entry, "sources", notes, url_required=True) or shared.sources
+    if not sources:
+        message = f"dataset '{location.prefix}{values['name']}' has no source"
         raise entry.error(
-            "path",
-            f"resource '{name}': path {path!r} is a URL; Broadsheet reads files in the site",
-            "download the file beside the descriptor",
+            "sources" if "sources" in values else "name", message, "every dataset needs at least one source with a title and a path (URL)"
         )
-    parts = PurePosixPath(path).parts
-    if path.startswith(("/", "\\")) or "\\" in path or ".." in parts or any(p.startswith(".") for p in parts):
-        raise entry.error("path", f"path '{path}' must be a file inside {location.folder}/ (a relative path without '..')")
-    src = f"{location.folder}/{path}"
-    try:
-        return src, read_site_file(root, src, entry.path, entry.line_of("path"))
-    except FileNotFoundError:
-        raise entry.error("path", f"resource '{name}' points to {src}, which does not exist") from None
+    if verify:
+        check_pins(entry, src, raw)
+    return Dataset(
+        name=location.prefix + values["name"],
+        src=src,
+        title=str(values.get("title") or values["name"]),
+        description=str(values.get("description") or "").strip(),
+        sources=sources,
+        licenses=_sources(entry, "licenses", notes) or shared.licenses,
+        fields=(),
+        rows=(),
+        raw=raw,
+        format="json",
+        package=location.prefix.rstrip("/"),
+        geo=geo,
+    )
 
 
 def _schema(root: Path, entry: YamlMap, location: Location, notes: Notes) -> YamlMap:

@@ -15,7 +15,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .config import decode_utf8, read_site_file
@@ -179,3 +179,48 @@ def check_properties(doc: YamlMap, spec: FieldSpec, what: str, notes: Notes) -> 
             if near:
                 notes.append(f"{doc.path}:{doc.line_of(key)}: warning: unknown key '{key}' in {what}: did you mean '{near[0]}'?")
     check_types(doc, spec, what)
+
+
+FORMATS = {"csv": "csv", "tsv": "tsv", "json": "json", "text/csv": "csv", "text/tab-separated-values": "tsv", "application/json": "json"}
+
+
+def resource_format(entry: YamlMap) -> str | None:
+    """csv, tsv or json, from ``format``, ``mediatype`` or the path's extension; None for another."""
+    values = entry.values
+    if "format" in values or "mediatype" in values:
+        given = str(values.get("format") or values.get("mediatype")).lower().lstrip(".")
+        return FORMATS.get(given)
+    if "data" in values:
+        return "json"
+    path = values.get("path")
+    return FORMATS.get(PurePosixPath(path).suffix.lower().lstrip(".")) if isinstance(path, str) else "csv"
+
+
+COMPRESSED = (".zip", ".gz", ".bz2", ".xz", ".zst")
+
+
+def resource_contents(root: Path, entry: YamlMap, location: Location) -> tuple[str, bytes]:
+    """Where the table is and its bytes: the file at ``path`` (inside the package's folder),
+    or the inline ``data`` (published as the JSON it is)."""
+    values, name = entry.values, entry.values["name"]
+    if "data" in values:
+        return entry.path, json.dumps(values["data"], ensure_ascii=False, indent=1).encode()
+    path = values.get("path")
+    if isinstance(path, list):
+        raise entry.error("path", f"resource '{name}' is in several files: Broadsheet reads a table from one", "join the files into one")
+    if not isinstance(path, str) or not path.strip():
+        raise entry.error(None, f"resource '{name}' needs a 'path' (or inline 'data')")
+    if "://" in path:
+        raise entry.error(
+            "path",
+            f"resource '{name}': path {path!r} is a URL; Broadsheet reads files in the site",
+            "download the file beside the descriptor",
+        )
+    parts = PurePosixPath(path).parts
+    if path.startswith(("/", "\\")) or "\\" in path or ".." in parts or any(p.startswith(".") for p in parts):
+        raise entry.error("path", f"path '{path}' must be a file inside {location.folder}/ (a relative path without '..')")
+    src = f"{location.folder}/{path}"
+    try:
+        return src, read_site_file(root, src, entry.path, entry.line_of("path"))
+    except FileNotFoundError:
+        raise entry.error("path", f"resource '{name}' points to {src}, which does not exist") from None

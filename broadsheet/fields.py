@@ -16,6 +16,8 @@ from .views import children
 # Channels in the order their columns appear in a table: facets first, then position.
 CHANNEL_ORDER = ("row", "column", "facet", "x", "x2", "y", "y2", "theta", "theta2", "radius", "latitude", "longitude")
 SPECIAL = re.compile(r"[.\[\]]")
+# Window and joinaggregate operations that read no field (Altair writes "field": "" for some).
+FIELDLESS_OPS = frozenset({"count", "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile"})
 
 
 def escape_fields(spec: Any, columns: frozenset[str]) -> Any:
@@ -64,6 +66,12 @@ def unescape(name: Any) -> str:
     return re.sub(r"\\(.)", r"\1", str(name))
 
 
+def root_field(name: str) -> str:
+    """The column a nested field starts from: ``last_date['date']`` and ``last_date.date``
+    read ``last_date`` (Vega-Lite's paths into an object, as an ``argmax`` makes)."""
+    return re.split(r"\.|\[", name, maxsplit=1)[0]
+
+
 @dataclass(frozen=True)
 class UnknownField:
     field: str
@@ -92,7 +100,7 @@ def unknown_fields(spec: Mapping[str, Any]) -> Iterator[UnknownField]:
         for transform in view.get("transform", []):
             if known is not None and columns is not None:
                 for named in _transform_fields(transform):
-                    if named not in known and named.split(".")[0] not in known:
+                    if named not in known and root_field(named) not in known:
                         yield UnknownField(named, known, columns)
             known = _after_transforms([transform], known)
         channels, allowed = dict(view.get("encoding", {})), known
@@ -103,7 +111,7 @@ def unknown_fields(spec: Mapping[str, Any]) -> Iterator[UnknownField]:
         if allowed is not None and columns is not None:
             for _, definition in definitions({**channels, **repeated}):
                 for named in _fields_named(definition):
-                    if named not in allowed and named.split(".")[0] not in allowed:
+                    if named not in allowed and root_field(named) not in allowed:
                         yield UnknownField(named, allowed, columns)
             repeated = {}
         for child in children(view):
@@ -151,7 +159,7 @@ def _transform_fields(transform: Any) -> Iterator[str]:
             yield unescape(name)
     for key in ("aggregate", "joinaggregate", "window"):
         for item in transform.get(key, []) if isinstance(transform.get(key), list) else []:
-            if isinstance(item, dict) and isinstance(item.get("field"), str) and item.get("op") != "count":
+            if isinstance(item, dict) and item.get("field") and isinstance(item["field"], str) and item.get("op") not in FIELDLESS_OPS:
                 yield unescape(item["field"])
     if ("timeUnit" in transform or "bin" in transform) and isinstance(transform.get("field"), str):
         yield unescape(transform["field"])

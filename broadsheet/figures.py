@@ -2,7 +2,7 @@
 and plotted data.
 
 ``build_figures`` makes what the cache lacks, in the chart renderer's worker processes
-(``renderers``), and caches it by a key of everything a chart is made from. A warm
+(``workers``), and caches it by a key of everything a chart is made from. A warm
 build knows each cached chart's digests from the build state's index, so it reads a
 cached chart only when it renders a page that shows it.
 """
@@ -42,10 +42,12 @@ class ChartEntry:
     tables: tuple[PlottedTable, ...]
     narrow_spec: str
     narrow_svg: str
+    warnings: tuple[str, ...] = ()
+    hint: str = ""
 
     @classmethod
     def of(cls, made: RenderedChart) -> ChartEntry:
-        return cls(made.spec, made.svg, made.tables, made.narrow_spec, made.narrow_svg)
+        return cls(made.spec, made.svg, made.tables, made.narrow_spec, made.narrow_svg, made.warnings, made.hint)
 
     @classmethod
     def from_json(cls, value: Any) -> ChartEntry:
@@ -54,11 +56,13 @@ class ChartEntry:
         if not isinstance(value, dict) or not all(isinstance(value.get(k), t) for k, t in shape):
             raise ValueError("not a chart entry")
         tables = tuple(_table_from_json(t) for t in value["tables"])
-        return cls(value["spec"], value["svg"], tables, value["narrow_spec"], value["narrow_svg"])
+        warnings = tuple(str(w) for w in value.get("warnings", []))
+        return cls(value["spec"], value["svg"], tables, value["narrow_spec"], value["narrow_svg"], warnings, str(value.get("hint", "")))
 
     def to_json(self) -> dict[str, Any]:
         tables = [t.to_json() for t in self.tables]
-        return {"spec": self.spec, "svg": self.svg, "tables": tables, "narrow_spec": self.narrow_spec, "narrow_svg": self.narrow_svg}
+        made = {"spec": self.spec, "svg": self.svg, "tables": tables, "narrow_spec": self.narrow_spec, "narrow_svg": self.narrow_svg}
+        return {**made, "warnings": list(self.warnings), "hint": self.hint}
 
     def index(self) -> ChartIndexEntry:
         """Digests of both layouts: the spec files' names and the pages' render keys change with either."""
@@ -123,6 +127,11 @@ class Figure:
         return self.entry.narrow_svg
 
     @property
+    def hint(self) -> str:
+        """What a reader can do with the live chart ("" if nothing)."""
+        return self.entry.hint
+
+    @property
     def tables(self) -> list[PlottedTable]:
         """The data each view plots, after its transforms."""
         return list(self.entry.tables)
@@ -134,6 +143,8 @@ class FigureBuild:
 
     figures: dict[str, Figure]
     rendered: list[str]
+    at_hand: list[str] = field(default_factory=list)  # charts drawn or read by this build (not only indexed): their warnings are told
+    warnings: list[str] = field(default_factory=list)
 
 
 def build_figures(
@@ -163,7 +174,9 @@ def build_figures(
         datasets = tuple(package.datasets[name] for name in chart.datasets)
         figures[chart_id] = Figure(chart, datasets, index[key], load)
     state.figure_index = index
-    return FigureBuild(figures, renderer.rendered)
+    at_hand = [chart_id for chart_id in charts if chart_id in made or entries.get(chart_id) is not None]  # (drawn, or read from the cache)
+    warnings = [w for chart_id in at_hand for w in (made.get(chart_id) or entries.get(chart_id) or _NONE).warnings]
+    return FigureBuild(figures, renderer.rendered, at_hand, warnings)
 
 
 @dataclass
@@ -181,16 +194,18 @@ class _Renderer:
     def render(self, chart_ids: list[str]) -> dict[str, ChartEntry]:
         if not chart_ids:
             return {}
-        from .renderers import ChartJob, ChartWorkers
+        from .workers import ChartJob, ChartWorkers
 
         self.rendered += chart_ids
         jobs = [ChartJob(self.charts[chart_id], *chart_location(self.charts[chart_id])) for chart_id in chart_ids]
+        entries: dict[str, ChartEntry] = {}
+
+        def keep(index: int, made: RenderedChart) -> None:  # (cached as it arrives: a later chart's error loses none)
+            entries[chart_ids[index]] = entry = ChartEntry.of(made)
+            self.cache.put("chart", self.keys[chart_ids[index]], entry.to_json())
+
         with ChartWorkers(self.package, self.config.root, len(jobs), dict(self.config.series_colors)) as workers:
-            done = workers.run(jobs)
-        entries = {}
-        for chart_id, made in zip(chart_ids, done, strict=True):
-            entries[chart_id] = entry = ChartEntry.of(made)
-            self.cache.put("chart", self.keys[chart_id], entry.to_json())
+            workers.run(jobs, keep)
         return entries
 
     def loader(self, chart_id: str) -> Callable[[], ChartEntry]:
@@ -199,6 +214,9 @@ class _Renderer:
             return cached or self.render([chart_id])[chart_id]
 
         return load
+
+
+_NONE = ChartEntry("", "", (), "", "")
 
 
 def _constant(entry: ChartEntry) -> Callable[[], ChartEntry]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -50,6 +51,7 @@ GUESS_OVERHANG = 0.22  # of the width, for a composition: about 75 px for an axi
 DEFAULT_WIDTH = 640  # Vega-Lite's continuousWidth where a spec has no config
 MIN_PLOT_WIDTH = 80  # px: ``fit`` never shrinks a view below this
 SLACK = 0.04  # a drawing this much wider than its column is shown 4% smaller: 11 px text at 10.6 px
+NARROW_READABLE = 368  # px: a narrow drawing wider than this, shown in a phone's 335 px column, has 11 px text under 10 px
 
 FONT_KEYS = ("fontSize", "labelFontSize", "titleFontSize")
 COLOR_CHANNELS = ("color", "fill", "stroke")
@@ -67,6 +69,7 @@ def wide(spec: Mapping[str, Any]) -> dict[str, Any]:
     defaults = {"axis": fonts, "legend": fonts, "header": fonts, "text": {"fontSize": WIDE_TEXT}}
     out["config"] = _merge(defaults, out.get("config", {}))
     raise_fonts(out, WIDE_MIN_TEXT)
+    raise_text_marks(out, WIDE_MIN_TEXT)
     for node in compositions(out):
         _wrap_column_headers(node)
     return out
@@ -100,13 +103,17 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     """
     out = copy.deepcopy(dict(spec))
     _stack(out)
+    if json.dumps(out.get("params", [])).count("child__column_") and not _has_column_repeat(out):
+        _rename_views(out, "child__column_", "child__row_")  # (a selection names the views of a repeat, by its direction)
     margin = min(overhang, width * MAX_OVERHANG) if overhang is not None else width * GUESS_OVERHANG
     _size(out, round(width - margin))
     if not authored:
         for node in compositions(out):
             _restyle_encoding(node, width)
     out["config"] = _merge(out.get("config", {}), _narrow_config(width))  # (what the chart itself sets wins)
+    _set_legend_layout(out, {"top": {"direction": "vertical", "anchor": "start"}})  # several legends: one under another
     raise_fonts(out, NARROW_MIN_TEXT)
+    raise_text_marks(out, NARROW_MIN_TEXT)
     return out
 
 
@@ -120,7 +127,8 @@ def code_digest() -> str:
     """A hash of the code that lays charts out and colours their series: part of every
     chart's cache key."""
     engine = Path(__file__).parent
-    return hashlib.sha256(b"".join((engine / name).read_bytes() for name in ("layout.py", "views.py", "colors.py"))).hexdigest()[:12]
+    names = ("layout.py", "views.py", "colors.py", "drawings.py", "geodata.py")  # (drawings: the narrow layout's check; geodata: maps)
+    return hashlib.sha256(b"".join((engine / name).read_bytes() for name in names)).hexdigest()[:12]
 
 
 def laid_out(spec: Mapping[str, Any], layout: Layout, authored: bool = False, overhang: float | None = None) -> dict[str, Any]:
@@ -141,7 +149,6 @@ def _narrow_config(width: int) -> dict[str, Any]:
             **fonts,
             "orient": "top",
             "direction": "vertical",
-            "layout": {"top": {"direction": "vertical", "anchor": "start"}},  # several legends: one under another
             "labelLimit": width - 60,
             "titleLimit": width - 20,
             "gradientLength": min(200, width - 60),
@@ -159,10 +166,12 @@ def _stack(node: dict[str, Any]) -> None:
     """Views side by side go one under another; facets and repeats wrap to one column."""
     if "hconcat" in node:
         node["vconcat"] = node.pop("hconcat")
-    if "concat" in node or "repeat" in node or (isinstance(node.get("facet"), dict) and "field" in node["facet"]):
-        node["columns"] = 1
-    if isinstance(node.get("repeat"), dict) and "column" in node["repeat"]:
-        node["repeat"]["row"] = node["repeat"].pop("column")
+    if "concat" in node or isinstance(node.get("repeat"), list) or (isinstance(node.get("facet"), dict) and "field" in node["facet"]):
+        node["columns"] = 1  # (only these wrap: Vega-Lite allows no "columns" beside a repeat's row and column)
+    repeat = node.get("repeat")
+    if isinstance(repeat, dict) and "column" in repeat and "row" not in repeat and isinstance(node.get("spec"), dict):
+        repeat["row"] = repeat.pop("column")  # (a grid of rows and columns stays a grid: ``narrow_or_scroll``)
+        node["spec"] = _repeated_as(node["spec"], "column", "row")
     facet = node.get("facet")
     if isinstance(facet, dict) and "column" in facet:
         if "row" in facet:  # a grid: keep its rows, wrap the columns under them would mislead
@@ -177,6 +186,29 @@ def _stack(node: dict[str, Any]) -> None:
         _header_on_top(encoding["row"])
     for child in children(node):
         _stack(child)
+
+
+def _repeated_as(node: Any, old: str, new: str) -> Any:
+    """``node`` with every ``{"repeat": old}`` reference (a field, a title) made ``{"repeat": new}``."""
+    if isinstance(node, list):
+        return [_repeated_as(item, old, new) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if node == {"repeat": old}:
+        return {"repeat": new}
+    return {k: v if k in SKIP else _repeated_as(v, old, new) for k, v in node.items()}
+
+
+def _has_column_repeat(spec: dict[str, Any]) -> bool:
+    return any(isinstance(n.get("repeat"), dict) and "column" in n["repeat"] for n in compositions(spec))
+
+
+def _rename_views(spec: dict[str, Any], old: str, new: str) -> None:
+    """The views every selection is defined in, renamed (``child__column_x_view_1``)."""
+    for node in compositions(spec):
+        for param in node.get("params", []) if isinstance(node.get("params"), list) else []:
+            if isinstance(param, dict) and isinstance(param.get("views"), list):
+                param["views"] = [v.replace(old, new, 1) if isinstance(v, str) else v for v in param["views"]]
 
 
 def _header_on_top(row: Any) -> None:
@@ -231,7 +263,8 @@ def stacked_legends(spec: Mapping[str, Any], width: int) -> dict[str, Any] | Non
     stacked = {"direction": "vertical", "columns": 1, "labelLimit": width - 40}
     legend = out.setdefault("config", {}).setdefault("legend", {})
     changed = any(legend.get(k) != v for k, v in stacked.items())
-    legend.update(stacked, layout={"top": {"direction": "vertical", "anchor": "start"}, "bottom": {"direction": "vertical"}})
+    legend.update(stacked)
+    _set_legend_layout(out, {"top": {"direction": "vertical", "anchor": "start"}, "bottom": {"direction": "vertical"}})
     for node in compositions(out):
         encoding = node.get("encoding")
         definitions = [encoding.get(channel) for channel in LEGEND_CHANNELS] if isinstance(encoding, dict) else []
@@ -240,6 +273,21 @@ def stacked_legends(spec: Mapping[str, Any], width: int) -> dict[str, Any] | Non
                 definition["legend"] = {k: v for k, v in definition["legend"].items() if k not in ("direction", "columns", "labelLimit")}
                 changed = True
     return out if changed else None
+
+
+def _set_legend_layout(spec: dict[str, Any], value: dict[str, Any]) -> None:
+    """How several legends are arranged: a Vega setting Vega-Lite has no place for (its
+    ``config.legend.layout`` takes only an expression), so it travels in the spec's
+    ``usermeta`` and is put into the compiled Vega by whatever draws it (``legend_layout``)."""
+    usermeta = spec.setdefault("usermeta", {})
+    usermeta["broadsheet"] = {**usermeta.get("broadsheet", {}), "legendLayout": value}
+
+
+def legend_layout(spec: Mapping[str, Any]) -> Any:
+    """The Vega legend layout a spec carries (``_set_legend_layout``), or None."""
+    usermeta = spec.get("usermeta")
+    own = usermeta.get("broadsheet") if isinstance(usermeta, dict) else None
+    return own.get("legendLayout") if isinstance(own, dict) else None
 
 
 def refit(spec: Mapping[str, Any], drawn: float, target: int) -> dict[str, Any] | None:
@@ -353,6 +401,20 @@ def raise_fonts(node: Any, minimum: float) -> None:
             node[key] = minimum
         else:
             raise_fonts(value, minimum)
+
+
+def raise_text_marks(spec: dict[str, Any], minimum: float) -> None:
+    """A text mark's ``size`` is its font size: a constant one (``size=alt.value(8)``, or
+    the mark's own ``size``) at least ``minimum`` too."""
+    for node in compositions(spec):
+        mark = node.get("mark")
+        if (mark if isinstance(mark, str) else mark.get("type") if isinstance(mark, dict) else None) != "text":
+            continue
+        if isinstance(mark, dict) and isinstance(mark.get("size"), (int, float)) and mark["size"] < minimum:
+            mark["size"] = minimum
+        size = node.get("encoding", {}).get("size") if isinstance(node.get("encoding"), dict) else None
+        if isinstance(size, dict) and isinstance(size.get("value"), (int, float)) and size["value"] < minimum:
+            size["value"] = minimum
 
 
 def _is_step(size: Any) -> bool:

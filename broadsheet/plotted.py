@@ -9,15 +9,16 @@ like the renderer. Runs in the chart worker processes (see ``workers``).
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from .fields import definitions, facet_channels, unescape
+from .fields import definitions, unescape
+from .markrows import View, mark_rows, name_views
+from .params import at_initial_state, filters_by_param
 
 TIME_UNIT_NAMES = {
     "yearmonth": "month",
@@ -39,10 +40,23 @@ TIME_UNIT_FORMATS = {
     "hours": "%H:00",
     "yearmonthdatehours": "%Y-%m-%d %H:00",
 }
+SUMMARIES = {  # what a composite mark computes, by the prefix Vega-Lite gives its columns (longest first)
+    "lower_whisker": "Lower whisker",
+    "lower_box": "Lower quartile",
+    "mid_box": "Median",
+    "upper_box": "Upper quartile",
+    "upper_whisker": "Upper whisker",
+    "center": "Centre",
+    "lower": "Lower bound",
+    "upper": "Upper bound",
+}
 FACET_CHANNELS = frozenset({"row", "column", "facet", "detail"})
 UNENCODED = 10_000  # the rank of a column no channel shows
 TIME_COLUMN = "time:"  # the type of a column a timeunit transform makes: "time:month"
-VIEW_MARKS = re.compile(r"^(bsv\d+)_(?:child_)?marks$")
+AS_FIRST_SHOWN = "as the chart first appears (selecting in the live chart changes its rows)"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+YEAR_LIMIT = 100_000  # a number this small on a time axis is a year (Vega reads it as milliseconds from 1970)
+YEAR = re.compile(r"^\d{4}$")
 ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d([T ]|$)")
 ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?$")
 
@@ -77,15 +91,6 @@ class PlottedTable:
         return PlottedTable(value["caption"], tuple(value["headings"]), tuple(value["numeric"]), rows)
 
 
-@dataclass(frozen=True)
-class View:
-    """A unit view of a chart: its name in the compiled Vega and its effective encoding."""
-
-    name: str
-    mark: str
-    encoding: Mapping[str, Any]
-
-
 # ---------------------------------------------------------------- plotted tables
 
 
@@ -95,14 +100,16 @@ def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Co
     import vl_convert
 
     columns = {**columns, **_made_by_time_units(spec)}
-    named = copy.deepcopy(dict(spec))
+    named = at_initial_state(spec)  # (what a reader first sees: selections as they start)
+    temporal = _temporal_fields(named)
     for records in named.get("datasets", {}).values():
         _empty_dates_to_null(records)
+        _years_to_dates(records, temporal)
     views: list[View] = []
-    _name_views(named, {}, views)
+    name_views(named, {}, views)
     vega = vl_convert.vegalite_to_vega(named)
     evaluated, _ = vegafusion.runtime.pre_transform_spec(vega, local_tz="UTC", default_input_tz="UTC", preserve_interactivity=False)
-    values = _mark_values(evaluated)
+    values = mark_rows(evaluated, {v.name for v in views})
     found: list[tuple[View, list[dict[str, Any]]]] = [(v, values[v.name]) for v in views if v.name in values]
     tables: list[PlottedTable] = []
     for view, rows in found:
@@ -111,6 +118,8 @@ def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Co
             tables.append(table)
     if len(tables) > 1:
         tables = [_part(t, i, len(tables)) for i, t in enumerate(tables, 1)]
+    if filters_by_param(spec):  # (the rows change as a reader selects: say which ones these are)
+        tables = [replace(t, caption=f"{t.caption}, {AS_FIRST_SHOWN}") for t in tables]
     return tables
 
 
@@ -130,9 +139,37 @@ def _made_by_time_units(spec: Any) -> dict[str, Column]:
     return found
 
 
-def _empty_dates_to_null(records: list[Any]) -> None:
+def _temporal_fields(spec: Any) -> set[str]:
+    """The fields some encoding reads as times."""
+    found: set[str] = set()
+    if isinstance(spec, dict):
+        if (spec.get("type") == "temporal" or "timeUnit" in spec) and isinstance(spec.get("field"), str):
+            found.add(unescape(spec["field"]))
+        for key, value in spec.items():
+            if key not in ("datasets", "data"):
+                found |= _temporal_fields(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            found |= _temporal_fields(item)
+    return found
+
+
+def _years_to_dates(records: Any, temporal: set[str]) -> None:
+    """A year written alone ("1875") as a time: Vega reads it as 1 January; VegaFusion
+    tries other formats and fails."""
+    if not isinstance(records, list) or not records or not isinstance(records[0], dict):
+        return
+    for key in temporal & set(records[0]):
+        values = [r.get(key) for r in records if isinstance(r, dict)]
+        if values and all(v is None or (isinstance(v, str) and YEAR.match(v)) for v in values):
+            for record in records:
+                if isinstance(record.get(key), str):
+                    record[key] = f"{record[key]}-01-01"
+
+
+def _empty_dates_to_null(records: Any) -> None:
     """Altair writes a missing date (NaT) as ""; Vega reads it as no date, VegaFusion fails."""
-    if not records or not isinstance(records[0], dict):
+    if not isinstance(records, list) or not records or not isinstance(records[0], dict):
         return
     for key in records[0]:
         values = [r.get(key) for r in records if isinstance(r, dict)]
@@ -145,71 +182,6 @@ def _empty_dates_to_null(records: list[Any]) -> None:
 
 def _part(table: PlottedTable, number: int, count: int) -> PlottedTable:
     return PlottedTable(f"{table.caption} (part {number} of {count})", table.headings, table.numeric, table.rows)
-
-
-def _name_views(spec: dict[str, Any], inherited: Mapping[str, Any], views: list[View], details: tuple[Any, ...] = ()) -> None:
-    """Name every unit view (``bsv0``, ``bsv1``...) so its marks can be found in the Vega.
-
-    A facet operator is turned into a plain view that draws its facet fields as ``detail``:
-    VegaFusion evaluates only the data outside facet cells, and the rows (grouped the same
-    way) are the same. Sizes go: they shape no data, and a step height is invalid once
-    the facet's layers are flattened."""
-    for key in ("width", "height"):
-        spec.pop(key, None)
-    if isinstance(spec.get("spec"), dict) and "facet" in spec:
-        channels = facet_channels(spec.pop("facet"))
-        inner = spec.pop("spec")
-        for key in ("columns", "spacing", "align", "center", "bounds"):
-            spec.pop(key, None)
-        transforms = list(spec.pop("transform", [])) + list(inner.pop("transform", []))
-        spec.update(inner, **({"transform": transforms} if transforms else {}))
-        for key in ("width", "height"):
-            spec.pop(key, None)
-        facets = tuple({k: v for k, v in d.items() if k in ("field", "type", "timeUnit", "bin")} for d in channels.values())
-        inherited, details = {**inherited, **channels}, details + facets
-    encoding = {**inherited, **spec.get("encoding", {})}
-    if isinstance(spec.get("layer"), list):
-        for child in spec["layer"]:
-            _name_views(child, encoding, views, details)
-    elif any(isinstance(spec.get(k), list) for k in ("hconcat", "vconcat", "concat")):
-        for key in ("hconcat", "vconcat", "concat"):
-            for child in spec.get(key, []):
-                _name_views(child, {}, views)
-    elif "mark" in spec:
-        spec["name"] = f"bsv{len(views)}"
-        for channel in ("detail", "tooltip") if details else ():  # detail: grouped by; tooltip: kept by VegaFusion
-            own = spec.setdefault("encoding", {}).get(channel, [])
-            spec["encoding"][channel] = [*(own if isinstance(own, list) else [own] if own else []), *details]
-        mark = spec["mark"]["type"] if isinstance(spec["mark"], dict) else str(spec["mark"])
-        views.append(View(spec["name"], mark, encoding))
-
-
-def _mark_values(vega: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """View name -> the rows its marks are drawn from, in the evaluated Vega spec."""
-    data: dict[str, Mapping[str, Any]] = {}
-    marks: list[tuple[Mapping[str, Any], Mapping[str, str]]] = []
-
-    def walk(group: Mapping[str, Any], aliases: Mapping[str, str]) -> None:
-        for item in group.get("data", []):
-            data[item["name"]] = item
-        for mark in group.get("marks", []):
-            facet = mark.get("from", {}).get("facet")
-            inner = {**aliases, facet["name"]: facet["data"]} if isinstance(facet, dict) else aliases
-            marks.append((mark, aliases))
-            if mark.get("type") == "group":
-                walk(mark, inner)
-
-    walk(vega, {})
-    found: dict[str, list[dict[str, Any]]] = {}
-    for mark, aliases in marks:
-        view = VIEW_MARKS.match(str(mark.get("name", "")))  # bsv0_marks; bsv0_child_marks in a facet
-        source = mark.get("from", {}).get("data")
-        if view is None or not isinstance(source, str):
-            continue
-        dataset = data.get(aliases.get(source, source), {})
-        if isinstance(dataset.get("values"), list):  # (not evaluated: no table rather than a wrong one)
-            found.setdefault(view.group(1), dataset["values"])
-    return found
 
 
 @dataclass(frozen=True)
@@ -254,13 +226,28 @@ def _plotted(name: str, names: list[str], view: View, columns: Mapping[str, Colu
         match = _matches(name, definition)
         if match is not None:
             heading = _heading(definition, columns, match)
+            if definition.get("stack") == "normalize":  # (evaluated as each segment's share of its stack)
+                heading = f"{heading}, share of its stack"
             made_unit = columns.get(name, NO_COLUMN).type.removeprefix(TIME_COLUMN) if _made_as_time(name, columns) else ""
             timed = definition.get("type") == "temporal" or definition.get("timeUnit") or made_unit
             kind = "time" if timed else _kind(name, rows)
             if kind == "number" and (definition.get("type") in ("ordinal", "nominal") or columns.get(name, NO_COLUMN).type == "year"):
                 kind = "label"  # a year or a category: 2016, not 2,016
             return _Plotted(name, heading, kind, _time_unit(definition) or made_unit, rank)
-    return _Plotted(name, _label(name, columns), _kind(name, rows), "", UNENCODED)
+    return _summary(name, view, columns) or _Plotted(name, _label(name, columns), _kind(name, rows), "", UNENCODED)
+
+
+def _summary(name: str, view: View, columns: Mapping[str, Column]) -> _Plotted | None:
+    """A column a boxplot or error bar computes from the field it plots: its quartiles,
+    whiskers, centre and bounds (``lower_box_people``: "Lower quartile of People")."""
+    if view.mark not in ("boxplot", "errorbar", "errorband"):
+        return None
+    for rank, (_channel, definition) in enumerate(definitions(view.encoding)):
+        field = unescape(definition.get("field", ""))
+        for prefix, label in SUMMARIES.items():
+            if field and name == f"{prefix}_{field}":
+                return _Plotted(name, f"{label} of {_label(field, columns)}", "number", "", rank)
+    return None
 
 
 def _made_as_time(name: str, columns: Mapping[str, Column]) -> bool:
@@ -358,10 +345,15 @@ def number(value: float) -> str:
 
 
 def _time(value: Any, unit: str) -> str:
+    if isinstance(value, int | float) and abs(value) < YEAR_LIMIT:  # a year written as a number (1565), shown as written
+        return str(int(value)) if float(value).is_integer() else str(value)
     if isinstance(value, int | float):
         moment = datetime.fromtimestamp(value / 1000, tz=UTC)
     elif isinstance(value, str) and ISO_TIME.match(value):
         moment = datetime.fromisoformat(value.removesuffix("Z"))
+        since = (moment.replace(tzinfo=UTC) - EPOCH).total_seconds() * 1000
+        if 0 < abs(since) < YEAR_LIMIT and float(since).is_integer():  # (the same year, as VegaFusion returns it: 1970-01-01T00:00:01.565)
+            return str(int(since))
     else:
         return str(value)
     unit = unit.removeprefix("utc")

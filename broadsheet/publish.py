@@ -320,7 +320,7 @@ def publish(
 
 
 def _stop_idle_chart_workers() -> None:
-    from .renderers import stop_idle_workers  # (here: a build that draws no chart does not import the renderer)
+    from .workers import stop_idle_workers  # (here: a build that draws no chart does not import the renderer)
 
     stop_idle_workers()
 

@@ -29,6 +29,7 @@ from .errors import SiteError, known
 from .figures import build_figures
 from .output import Output
 from .pages import PageLinks, check_files, check_templates, load_pages, resolve_links
+from .pageweight import assets_weight, page_weight_warnings
 from .publish import Renderer, environment, navigation, plan_site, publish, publish_data
 from .state import BuildState
 
@@ -57,6 +58,7 @@ class BuildResult:
     cached: int
     seconds: float
     rendered: tuple[str, ...] = ()  # URLs of the pages rendered by this build
+    warnings: tuple[str, ...] = ()  # ``path:line: message``, for the author, not stopping the build
 
     @property
     def pages(self) -> int:
@@ -110,7 +112,9 @@ def build_site(
         raise
     state.render_keys, state.outputs = published.keys, frozenset(output.produced)
     cached = len(made.figures) - len(made.rendered)  # (after publishing: a lost cache entry is rendered then)
-    return BuildResult(site, len(made.figures), cached, time.perf_counter() - start, tuple(published.rendered))
+    loaded = assets_weight({name: asset.data for name, asset in assets.files.items()})
+    warnings = (*made.warnings, *page_weight_warnings(site, made.figures, made.at_hand, loaded))
+    return BuildResult(site, len(made.figures), cached, time.perf_counter() - start, tuple(published.rendered), warnings)
 
 
 def load_site(config: Config, state: BuildState, defer_unused: bool = False) -> Site:

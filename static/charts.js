@@ -102,9 +102,20 @@
     Promise.all([loadRuntime(), loadSpec(spec)]).then(function (loaded) {
       container.appendChild(target);
       container.setAttribute("data-layout", layout);
+      var usermeta = loaded[1].usermeta || {};
+      var legendLayout = (usermeta.broadsheet || {}).legendLayout;
       return loaded[0](target, themed(loaded[1], isDark), {
         actions: false,
         renderer: "svg",
+        // Several legends one under another, as in the static drawing: a Vega setting
+        // that Vega-Lite cannot hold, carried in the spec's usermeta.
+        patch: function (vega) {
+          if (legendLayout) {
+            vega.config = vega.config || {};
+            vega.config.legend = merge(vega.config.legend, { layout: legendLayout });
+          }
+          return vega;
+        },
         tooltip: { theme: isDark ? "dark" : "light" }
       });
     }).then(function (result) {

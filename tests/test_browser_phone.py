@@ -2,7 +2,8 @@
 desktop, without JavaScript (the static SVG the browser picks) and with it (the live chart,
 after the pointer enters the figure), the smallest text of every chart renders at 10 px
 or more. Over the explainer and over a site of every chart shape (tests/sites/layouts:
-layered, faceted, wrapped, side by side, repeated and declarative charts).
+layered, faceted, wrapped, side by side, repeated and declarative charts) and a site of
+the Altair gallery's shapes (tests/sites/gallery: selections, maps, a scatter matrix).
 
 Rendered size is the text's computed font size times the scale its SVG is drawn at on
 screen (``getScreenCTM``): a 640 px drawing squeezed into a 335 px column halves it.
@@ -38,7 +39,7 @@ class Built:
 
 
 BUILT = pytest.StashKey[dict[str, Built]]()
-SITE_NAMES = ("explainer", "layouts")
+SITE_NAMES = ("explainer", "layouts", "gallery")
 
 
 def chart_pages(name: str) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, make_site, run, snapshot
 
-from broadsheet import renderers
+from broadsheet import workers as chart_workers
 
 
 def test_build_publishes_figures_with_inline_svg_sources_and_data(site: Path, shared_cache: Path, capsys) -> None:
@@ -242,13 +242,13 @@ def test_a_build_that_renders_pages_on_every_core_first_stops_the_warm_chart_wor
     peak memory of a big cold build; the chart workers are stopped before the fork."""
     cache = tmp_path / "cache"
     assert run(make_site(tmp_path / "small"), cache=cache) == 0  # renders its charts: workers left warm
-    assert renderers._idle
+    assert chart_workers._idle
     big = make_site(tmp_path / "big")
     for n in range(150):  # enough pages for two workers
         (big / f"content/notes/p{n:03}.md").write_text(f'---\ntitle: "Note {n}"\ndescription: "A note."\n---\n\nText {n}.\n')
     monkeypatch.setenv("BROADSHEET_WORKERS", "2")
     assert run(big, cache=cache) == 0
-    assert not renderers._idle
+    assert not chart_workers._idle
 
 
 def test_warm_build_removes_the_output_of_a_deleted_page(tmp_path: Path, capsys) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, make_site, run, snapshot
 
-from broadsheet import renderers
+from broadsheet import workers
 
 EXTRA_CHARTS = """\
 import altair as alt
@@ -128,10 +128,10 @@ def test_layered_chart_has_a_table_per_layer_with_units(tmp_path: Path, shared_c
     assert rules[1][0] == "2009-05-25" and points[1] == ["2006-10-09", "0.48"] and points[-1][1] == "109.4"
 
 
-def test_misspelt_field_in_a_python_chart_names_the_function(tmp_path: Path, shared_cache: Path, capfd) -> None:
+def test_misspelt_field_in_a_python_chart_names_the_line_that_writes_it(tmp_path: Path, shared_cache: Path, capfd) -> None:
     site = extra_site(tmp_path, EXTRA_CHARTS.replace('y="mean(missiles):Q"', 'y="mean(missles):Q"'))
     err = fails(site, shared_cache, capfd)
-    assert "charts/extra.py:6: chart 'mean-by-decade': field 'missles' is not in dataset 'missiles'" in err, err
+    assert "charts/extra.py:12: chart 'mean-by-decade': field 'missles' is not in dataset 'missiles'" in err, err
     assert "did you mean 'missiles'" in err
 
 
@@ -140,7 +140,7 @@ def test_misspelt_field_in_a_layer(tmp_path: Path, shared_cache: Path, capfd) ->
     edit = site / "charts/yields.py"
     edit.write_text(edit.read_text().replace('y="yield_kt_central:Q"', 'y="yield_kt_centrl:Q"'))
     err = fails(site, shared_cache, capfd)
-    assert "charts/yields.py:6: chart 'yields': field 'yield_kt_centrl' is not in dataset 'tests'" in err, err
+    assert "charts/yields.py:11: chart 'yields': field 'yield_kt_centrl' is not in dataset 'tests'" in err, err
 
 
 def test_dotted_column_names_are_drawn(tmp_path: Path, shared_cache: Path) -> None:
@@ -211,7 +211,8 @@ RENDERER_FAULTS = {
 @pytest.mark.parametrize(
     "case", [pytest.param(case, marks=[pytest.mark.slow] if case == "out of memory" else []) for case in RENDERER_FAULTS]
 )
-def test_renderer_failure_names_the_chart_with_a_reason(case: str, tmp_path: Path, shared_cache: Path, capfd) -> None:
+def test_renderer_failure_names_the_chart_with_a_reason(case: str, tmp_path: Path, shared_cache: Path, capfd, monkeypatch) -> None:
+    monkeypatch.setenv("BROADSHEET_CHART_MEMORY", "1024")  # (the default, 3 GB, takes longer to run out than the time limit)
     site = make_site(tmp_path)
     option, expected = RENDERER_FAULTS[case]
     page = site / "content/notes/coal.md"
@@ -223,18 +224,18 @@ def test_renderer_failure_names_the_chart_with_a_reason(case: str, tmp_path: Pat
 def test_a_chart_error_leaves_the_chart_worker_warm_for_the_next_build(tmp_path: Path, capfd) -> None:
     """A worker that reported a chart's mistake is healthy: the preview's next rebuild (the
     fix) reuses it rather than waiting for a new one to start."""
-    while renderers._idle:  # (workers left by earlier tests: this one starts from none)
-        renderers._idle.pop().stop()
+    while workers._idle:  # (workers left by earlier tests: this one starts from none)
+        workers._idle.pop().stop()
     site = make_site(tmp_path)
     page = site / "content/notes/coal.md"
     good = page.read_text()
     page.write_text(good.replace("x: year:O", "x: {field: year, type: quantitative, scale: {domain: x}}"))
     fails(site, tmp_path / "cache", capfd)
-    warm = [worker.proc.pid for worker in renderers._idle]
+    warm = [worker.proc.pid for worker in workers._idle]
     assert len(warm) == 1
     page.write_text(good)
     assert run(site, cache=tmp_path / "cache") == 0
-    assert [worker.proc.pid for worker in renderers._idle] == warm
+    assert [worker.proc.pid for worker in workers._idle] == warm
 
 
 @pytest.mark.slow
@@ -326,7 +327,7 @@ def test_misspelt_field_in_a_transform(tmp_path: Path, shared_cache: Path, capfd
         tmp_path, EXTRA_CHARTS.replace('y="mean(missiles):Q")', 'y="m:Q").transform_aggregate(m="mean(misiles)", groupby=["period"])')
     )
     err = fails(site, shared_cache, capfd)
-    assert "charts/extra.py:6: chart 'mean-by-decade': field 'misiles' is not in dataset 'missiles'" in err, err
+    assert "charts/extra.py:12: chart 'mean-by-decade': field 'misiles' is not in dataset 'missiles'" in err, err
 
 
 FACETED_LAYERS = """\
@@ -413,7 +414,7 @@ def test_misspelt_fields_in_filters_expressions_and_sorts(chart: str, field: str
     code += f"def typo(missiles):\n    return alt.Chart(missiles){chart}\n"
     page = EXTRA_PAGE.split("```chart")[0] + "```chart\nid: typo\ntitle: Typo\ndescription: Bars.\n```\n"
     err = fails(extra_site(tmp_path, code, page), shared_cache, capfd)
-    assert f"charts/extra.py:6: chart 'typo': field '{field}' is not in dataset 'missiles'" in err, err
+    assert f"charts/extra.py:8: chart 'typo': field '{field}' is not in dataset 'missiles'" in err, err
 
 
 def test_time_units_made_by_a_transform_and_units_beside_an_authors_title(tmp_path: Path, shared_cache: Path) -> None:

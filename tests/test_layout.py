@@ -253,3 +253,10 @@ def test_charts_are_drawn_the_same_whatever_fonts_the_machine_has(tmp_path: Path
         # (social cards keep the machine's fonts, and their names follow their bytes)
         pages.append(re.sub(r"social/[\w.-]+\.png", "social/CARD.png", (out / "fonts" / "index.html").read_text()))
     assert 'font-family="DejaVu Sans"' in pages[0] and pages[0] == pages[1]
+
+
+def test_a_text_marks_constant_size_is_its_font_size_and_is_raised_too() -> None:
+    spec = {"layer": [{"mark": {"type": "text", "size": 8}}, {"mark": "text", "encoding": {"size": {"value": 7}, "text": {"field": "a"}}}]}
+    for variant, minimum in (("wide", layout.WIDE_MIN_TEXT), ("narrow", layout.NARROW_MIN_TEXT)):
+        out = layout.laid_out(spec, variant)  # type: ignore[arg-type]
+        assert out["layer"][0]["mark"]["size"] == minimum and out["layer"][1]["encoding"]["size"]["value"] == minimum
