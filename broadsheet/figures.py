@@ -19,11 +19,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import layout
+from . import layout, textcheck
 from .cache import Cache, cache_key
 from .charts import ChartBlock, chart_location, renderer_version, tables_code_digest
 from .config import Config
 from .data import Dataset, Package, Source
+from .errors import SiteWarning
 from .plotted import PlottedTable
 from .renderers import ChartJob, ChartWorkers, RenderedChart
 from .state import BuildState, ChartIndexEntry
@@ -33,35 +34,46 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class ChartEntry:
-    """A chart's cache entry: its Vega-Lite spec (JSON) and SVG in each layout, the data it plots."""
+    """A chart's cache entry: its Vega-Lite spec (JSON) and SVG in each layout, the data it
+    plots, and what the text check found."""
 
     spec: str
     svg: str
     tables: tuple[PlottedTable, ...]
     narrow_spec: str
     narrow_svg: str
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, made: RenderedChart) -> ChartEntry:
-        return cls(made.spec, made.svg, made.tables, made.narrow_spec, made.narrow_svg)
+        return cls(made.spec, made.svg, made.tables, made.narrow_spec, made.narrow_svg, made.warnings)
 
     @classmethod
     def from_json(cls, value: Any) -> ChartEntry | None:
         """The entry a cache file holds, or None if it is not one (missing, or another shape)."""
-        shape = (("spec", str), ("svg", str), ("tables", list), ("narrow_spec", str), ("narrow_svg", str))
+        shape = (("spec", str), ("svg", str), ("tables", list), ("narrow_spec", str), ("narrow_svg", str), ("warnings", list))
         if not isinstance(value, dict) or not all(isinstance(value.get(k), t) for k, t in shape):
             return None
         tables = tuple(PlottedTable.from_json(t) for t in value["tables"])
-        return cls(value["spec"], value["svg"], tables, value["narrow_spec"], value["narrow_svg"])
+        warnings = tuple(str(w) for w in value["warnings"])
+        return cls(value["spec"], value["svg"], tables, value["narrow_spec"], value["narrow_svg"], warnings)
 
     def to_json(self) -> dict[str, Any]:
         tables = [t.to_json() for t in self.tables]
-        return {"spec": self.spec, "svg": self.svg, "tables": tables, "narrow_spec": self.narrow_spec, "narrow_svg": self.narrow_svg}
+        return {
+            "spec": self.spec,
+            "svg": self.svg,
+            "tables": tables,
+            "narrow_spec": self.narrow_spec,
+            "narrow_svg": self.narrow_svg,
+            "warnings": list(self.warnings),
+        }
 
     def index(self) -> ChartIndexEntry:
-        """Digests of both layouts: the spec files' names and the pages' render keys change with either."""
+        """Digests of both layouts (the spec files' names and the pages' render keys change
+        with either), and the warnings a warm build reports without reading the entry."""
         spec_digest = hashlib.sha256(f"{self.spec}\n{self.narrow_spec}".encode()).hexdigest()[:10]
-        return ChartIndexEntry(spec_digest, hashlib.sha256(f"{self.svg}\n{self.narrow_svg}".encode()).hexdigest())
+        return ChartIndexEntry(spec_digest, hashlib.sha256(f"{self.svg}\n{self.narrow_svg}".encode()).hexdigest(), self.warnings)
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,13 @@ class Figure:
     @property
     def svg_digest(self) -> str:
         return self.digests.svg_digest
+
+    @property
+    def warnings(self) -> list[SiteWarning]:
+        """What the text check found, at the chart's function or block (a scrolly step's: at the step)."""
+        chart = self.chart
+        src, line = (chart.state.src, chart.state.line) if chart.state else chart_location(chart)
+        return [SiteWarning(src, line, message) for message in self.digests.warnings]
 
     @cached_property
     def entry(self) -> ChartEntry:
@@ -124,7 +143,8 @@ def build_figures(
     charts: Mapping[str, ChartBlock], package: Package, config: Config, cache: Cache, state: BuildState, progress: Progress | None = None
 ) -> FigureBuild:
     """Compile and render every chart not in the cache; index the cache in ``state``."""
-    version = renderer_version() + tables_code_digest() + layout.code_digest() + json.dumps(sorted(config.series_colors.items()))
+    version = renderer_version() + tables_code_digest() + layout.code_digest() + textcheck.code_digest()
+    version += json.dumps(sorted(config.series_colors.items()))
     keys = {
         chart_id: cache_key(chart.key, chart.description, *(package.datasets[n].digest for n in chart.datasets), version)
         for chart_id, chart in charts.items()

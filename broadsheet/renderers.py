@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from xml.sax.saxutils import escape
 
-from . import layout
+from . import layout, textcheck
 from .charts import ChartBlock, chart_location, compile_spec, first_line
 from .data import Package
 from .errors import SiteError
@@ -292,14 +292,15 @@ def _limit_memory() -> None:
 
 @dataclass(frozen=True)
 class RenderedChart:
-    """What a chart worker returns: the Vega-Lite spec (JSON) and SVG of each layout, and
-    the plotted data."""
+    """What a chart worker returns: the Vega-Lite spec (JSON) and SVG of each layout, the
+    plotted data, and the problems of its text (``textcheck``)."""
 
     spec: str
     svg: str
     tables: tuple[PlottedTable, ...]
     narrow_spec: str
     narrow_svg: str
+    warnings: tuple[str, ...] = ()  # what the text check found: "chart 'id' (narrow): 'a' overlaps 'b'"
 
 
 def render_chart(
@@ -321,7 +322,8 @@ def render_chart(
     except Exception as exc:  # drawn by vl-convert but not evaluated: say so rather than publish a wrong table
         reason = f"chart '{chart_block.id}': its data could not be evaluated: {first_line(exc)}"
         raise SiteError(*chart_location(chart_block), reason) from None
-    return RenderedChart(spec_json(wide), svg, tuple(tables), spec_json(narrow), narrow_svg)
+    warnings = textcheck.chart_warnings(chart_block.id, {"wide": svg, "narrow": narrow_svg})
+    return RenderedChart(spec_json(wide), svg, tuple(tables), spec_json(narrow), narrow_svg, warnings)
 
 
 def spec_json(spec: Mapping[str, Any]) -> str:

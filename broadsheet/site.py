@@ -22,7 +22,7 @@ from .config import Config
 from .content import Page
 from .data import DATA_DIR, Package, load_package
 from .dependencies import folder_digest, template_graph, templates_key
-from .errors import SiteError, known
+from .errors import SiteError, SiteWarning, known
 from .figures import build_figures
 from .output import Output
 from .pages import PageLinks, check_files, check_templates, load_pages, resolve_links
@@ -52,6 +52,7 @@ class BuildResult:
     cached: int
     seconds: float
     rendered: tuple[str, ...] = ()  # URLs of the pages rendered by this build
+    warnings: tuple[SiteWarning, ...] = ()  # what readers would notice but does not stop the build (chart text)
 
     @property
     def pages(self) -> int:
@@ -100,7 +101,8 @@ def build_site(
         raise
     state.render_keys, state.outputs = published.keys, frozenset(output.produced)
     cached = len(made.figures) - len(made.rendered)  # (after publishing: a lost cache entry is rendered then)
-    return BuildResult(site, len(made.figures), cached, time.perf_counter() - start, tuple(published.rendered))
+    warnings = tuple(warning for figure in made.figures.values() for warning in figure.warnings)
+    return BuildResult(site, len(made.figures), cached, time.perf_counter() - start, tuple(published.rendered), warnings)
 
 
 def load_site(config: Config, state: BuildState) -> Site:

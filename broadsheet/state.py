@@ -29,6 +29,7 @@ class ChartIndexEntry:
 
     spec_digest: str  # the first 10 hex digits of the spec's hash
     svg_digest: str
+    warnings: tuple[str, ...] = ()  # what the chart text check found (``textcheck``)
 
 
 @dataclass
