@@ -31,18 +31,14 @@ IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 @dataclass(frozen=True)
 class TextBox:
     """One drawn line of chart text: its corners in the SVG's coordinates (a rectangle,
-    turned if the text is rotated)."""
+    turned if the text is rotated), and their upright bounds."""
 
     item: int  # which ``<text>`` of the drawing (its lines share it)
     text: str  # the whole text item (all its lines), as the reader sees it
     line: str
     corners: tuple[tuple[float, float], ...]
-
-    @property
-    def bounds(self) -> tuple[float, float, float, float]:
-        """x1, y1, x2, y2 of the box, upright (what a browser's getBoundingClientRect gives)."""
-        xs, ys = [p[0] for p in self.corners], [p[1] for p in self.corners]
-        return min(xs), min(ys), max(xs), max(ys)
+    bounds: tuple[float, float, float, float]  # x1, y1, x2, y2: what a browser's getBoundingClientRect gives
+    upright: bool  # not rotated: the bounds are the box
 
 
 def text_boxes(svg: str, font: Font | None = None) -> tuple[list[TextBox], tuple[float, float]]:
@@ -94,7 +90,9 @@ def _lines(item: int, element: ET.Element, matrix: Matrix, style: Mapping[str, s
         a, b = left + start, left + end
         corners = tuple(_apply(matrix, px, py) for px, py in ((a, top), (b, top), (b, bottom), (a, bottom)))
         if text.strip():
-            yield TextBox(item, whole, text, corners)
+            xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+            upright = matrix[1] == 0 and matrix[2] == 0
+            yield TextBox(item, whole, text, corners, (min(xs), min(ys), max(xs), max(ys)), upright)
         x = left + width if anchor == "start" else x
 
 
@@ -133,11 +131,14 @@ def overlaps(boxes: list[TextBox]) -> Iterator[tuple[TextBox, TextBox]]:
     (a sweep along x: only boxes whose upright bounds meet are compared)."""
     ordered = sorted(boxes, key=lambda b: b.bounds[0])
     for i, a in enumerate(ordered):
-        ax2 = a.bounds[2]
+        _, ay1, ax2, ay2 = a.bounds
         for b in ordered[i + 1 :]:
-            if b.bounds[0] >= ax2 - TOLERANCE:
+            bx1, by1, bx2, by2 = b.bounds
+            if bx1 >= ax2 - TOLERANCE:
                 break
-            if a.item != b.item and _depth(a.corners, b.corners) > TOLERANCE:
+            if a.item == b.item or min(ay2, by2) - max(ay1, by1) <= TOLERANCE or min(ax2, bx2) - bx1 <= TOLERANCE:
+                continue
+            if (a.upright and b.upright) or _depth(a.corners, b.corners) > TOLERANCE:
                 yield (a, b) if a.item < b.item else (b, a)  # (in the drawing's order)
 
 
