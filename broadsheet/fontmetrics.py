@@ -57,11 +57,19 @@ class Font:
         return min(0.0, math.floor(first[0] * scale)), max(width, last_origin + math.ceil(last[1] * scale))
 
     def ascent_px(self, size: float) -> float:
-        """Above the baseline, in whole pixels as Chromium sizes a text box (14 px for 12 px text)."""
-        return float(round(self.ascent * size / self.units_per_em))
+        """Above the baseline, in whole pixels, as Chromium sizes a text box: 11 px of 14 for
+        12 px text (see ``descent_px``)."""
+        return float(round(self.ascent * size / self.units_per_em)) - self._borrowed(size)
 
     def descent_px(self, size: float) -> float:
-        return float(round(self.descent * size / self.units_per_em))
+        """Below the baseline, rounded; when that rounds it down, Chromium (positioning
+        glyphs by subpixels, as chart text is drawn) takes a pixel from the ascent instead
+        so descenders are not cut: 9 and 3 px for 11 px text, not 10 and 2."""
+        return float(round(self.descent * size / self.units_per_em)) + self._borrowed(size)
+
+    def _borrowed(self, size: float) -> int:
+        descent = self.descent * size / self.units_per_em
+        return 1 if round(descent) < descent and round(self.ascent * size / self.units_per_em) >= 1 else 0
 
     def covers(self, text: str) -> bool:
         """Whether the font has every character of ``text`` (a browser draws others in another font)."""

@@ -30,26 +30,32 @@ IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 @dataclass(frozen=True)
 class TextBox:
-    """One drawn line of chart text: its corners in the SVG's coordinates (a rectangle,
-    turned if the text is rotated), and their upright bounds."""
+    """One drawn text item (all its lines): the corners of its box in the SVG's coordinates
+    (a rectangle, turned if the text is rotated), and their upright bounds. A browser's
+    ``getBBox`` of the ``<text>``, transformed as it is drawn."""
 
-    item: int  # which ``<text>`` of the drawing (its lines share it)
-    text: str  # the whole text item (all its lines), as the reader sees it
-    line: str
+    item: int  # which ``<text>`` of the drawing
+    lines: tuple[str, ...]
     corners: tuple[tuple[float, float], ...]
-    bounds: tuple[float, float, float, float]  # x1, y1, x2, y2: what a browser's getBoundingClientRect gives
+    bounds: tuple[float, float, float, float]  # x1, y1, x2, y2: what getBoundingClientRect gives
     upright: bool  # not rotated: the bounds are the box
+
+    @property
+    def text(self) -> str:
+        """The text as the reader sees it, its lines joined."""
+        return " ".join(self.lines)
 
 
 def text_boxes(svg: str, font: Font | None = None) -> tuple[list[TextBox], tuple[float, float]]:
-    """Every visible line of text in ``svg``, and the drawing's width and height."""
+    """Every visible text item in ``svg``, and the drawing's width and height."""
     font = font or chart_font()
     root = ET.fromstring(svg)
     size = (_number(root.get("width")), _number(root.get("height")))
     boxes: list[TextBox] = []
     for element, matrix, style in _visible(root, IDENTITY, {}):
-        if element.tag == SVG + "text":
-            boxes.extend(_lines(len(boxes), element, matrix, style, font))
+        box = _box(len(boxes), element, matrix, style, font) if element.tag == SVG + "text" else None
+        if box is not None:
+            boxes.append(box)
     return boxes, size
 
 
@@ -69,31 +75,35 @@ def _visible(element: ET.Element, matrix: Matrix, style: Mapping[str, str]) -> I
 INHERITED = ("font-size", "font-weight", "font-style", "text-anchor", "fill", "fill-opacity", "stroke")
 
 
-def _lines(item: int, element: ET.Element, matrix: Matrix, style: Mapping[str, str], font: Font) -> Iterator[TextBox]:
+def _box(item: int, element: ET.Element, matrix: Matrix, style: Mapping[str, str], font: Font) -> TextBox | None:
+    """The box of a ``<text>`` and its lines (Vega writes each line after the first as a
+    ``<tspan x="0" dy="...">``), or None if nothing of it is drawn."""
     if style.get("fill") in ("none", "transparent") and style.get("stroke") in (None, "none") or _number(style.get("fill-opacity"), 1) <= 0:
-        return
+        return None
     size = _number(style.get("font-size"), 11.0)
     weight = style.get("font-weight", "normal")
     bold = weight in ("bold", "bolder") or (weight.isdigit() and int(weight) >= 600)
     italic = style.get("font-style") in ("italic", "oblique")
     anchor = style.get("text-anchor", "start")
     spans = [(element.text or "", 0.0, None)] if len(element) == 0 else [(s.text or "", _number(s.get("dy")), s.get("x")) for s in element]
-    whole = " ".join(text.strip() for text, _, _ in spans if text.strip())
     x = y = 0.0
+    lines, edges = [], []
     for text, dy, new_x in spans:
         y += dy
         x = _number(new_x) if new_x is not None else x
         width = font.width(text, size, bold, italic)
         start, end = font.extent(text, size, bold, italic)
         left = x - width / 2 if anchor == "middle" else x - width if anchor == "end" else x
-        top, bottom = y - font.ascent_px(size), y + font.descent_px(size)
-        a, b = left + start, left + end
-        corners = tuple(_apply(matrix, px, py) for px, py in ((a, top), (b, top), (b, bottom), (a, bottom)))
         if text.strip():
-            xs, ys = [p[0] for p in corners], [p[1] for p in corners]
-            upright = matrix[1] == 0 and matrix[2] == 0
-            yield TextBox(item, whole, text, corners, (min(xs), min(ys), max(xs), max(ys)), upright)
+            lines.append(text.strip())
+            edges.append((left + start, y - font.ascent_px(size), left + end, y + font.descent_px(size)))
         x = left + width if anchor == "start" else x
+    if not lines:
+        return None
+    a, top, b, bottom = min(e[0] for e in edges), min(e[1] for e in edges), max(e[2] for e in edges), max(e[3] for e in edges)
+    corners = tuple(_apply(matrix, px, py) for px, py in ((a, top), (b, top), (b, bottom), (a, bottom)))
+    xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+    return TextBox(item, tuple(lines), corners, (min(xs), min(ys), max(xs), max(ys)), matrix[1] == 0 and matrix[2] == 0)
 
 
 def code_digest() -> str:
@@ -116,7 +126,7 @@ def check_text(svg: str, font: Font | None = None) -> list[str]:
     boxes, (width, height) = text_boxes(svg, font)
     problems: list[str] = []
     for box in boxes:
-        if box.line.rstrip().endswith(ELLIPSIS):
+        if any(line.endswith(ELLIPSIS) for line in box.lines):
             problems.append(f"'{box.text}' is cut short")
         x1, y1, x2, y2 = box.bounds
         outside = max(-x1, -y1, x2 - width, y2 - height)
@@ -127,7 +137,7 @@ def check_text(svg: str, font: Font | None = None) -> list[str]:
 
 
 def overlaps(boxes: list[TextBox]) -> Iterator[tuple[TextBox, TextBox]]:
-    """Pairs of boxes of different text items that overlap by more than ``TOLERANCE``
+    """Pairs of text items whose boxes overlap by more than ``TOLERANCE``
     (a sweep along x: only boxes whose upright bounds meet are compared)."""
     ordered = sorted(boxes, key=lambda b: b.bounds[0])
     for i, a in enumerate(ordered):
@@ -136,7 +146,7 @@ def overlaps(boxes: list[TextBox]) -> Iterator[tuple[TextBox, TextBox]]:
             bx1, by1, bx2, by2 = b.bounds
             if bx1 >= ax2 - TOLERANCE:
                 break
-            if a.item == b.item or min(ay2, by2) - max(ay1, by1) <= TOLERANCE or min(ax2, bx2) - bx1 <= TOLERANCE:
+            if min(ay2, by2) - max(ay1, by1) <= TOLERANCE or min(ax2, bx2) - bx1 <= TOLERANCE:
                 continue
             if (a.upright and b.upright) or _depth(a.corners, b.corners) > TOLERANCE:
                 yield (a, b) if a.item < b.item else (b, a)  # (in the drawing's order)

@@ -78,7 +78,7 @@ def test_anchors_place_the_box(anchor: str, share: float) -> None:
 def test_group_transforms_move_the_text() -> None:
     drawing = svg(f'<g transform="translate(200,0)"><g transform="translate(0,20)">{text("B", 0, 10)}</g></g>', text("A", 10, 30))
     boxes, _ = text_boxes(drawing)
-    assert [round(b.bounds[0]) for b in boxes] == [200, 10]
+    assert [round(b.bounds[0]) for b in boxes] == [200, 10] and boxes[0].text == "B"
     assert round(boxes[0].bounds[3]) == 33  # baseline 30, descent 3
 
 
@@ -100,16 +100,16 @@ def test_vegas_own_rotation_in_a_text_transform_is_followed() -> None:
     assert text_boxes(turned)[0][0].bounds[3] > text_boxes(upright)[0][0].bounds[3] + 20  # (it runs down)
 
 
-def test_multi_line_text_is_measured_line_by_line() -> None:
-    """Vega writes each line as a tspan; an end anchor applies to each line."""
+def test_multi_line_text_is_one_box_around_its_lines() -> None:
+    """Vega writes each line as a tspan; an end anchor applies to each line; the item's box
+    holds them all, as a browser's getBBox of the text does."""
     lines = '<tspan>A long first line</tspan><tspan x="0" dy="14">Short</tspan>'
     two = f'<text text-anchor="end" transform="translate(200,30)" {FONT}>{lines}</text>'
-    boxes, _ = text_boxes(svg(two))
-    assert [b.line for b in boxes] == ["A long first line", "Short"]
-    assert boxes[0].bounds[0] < boxes[1].bounds[0] and boxes[1].bounds[2] == pytest.approx(200, abs=1)  # (and the final t's ink)
-    assert boxes[1].bounds[1] == pytest.approx(boxes[0].bounds[1] + 14)
-    assert boxes[0].text == "A long first line Short"
-    assert check_text(svg(two, text("Short", 150, 44))) == ["'A long first line Short' overlaps 'Short'"]
+    (box,), _ = text_boxes(svg(two))
+    assert box.lines == ("A long first line", "Short") and box.text == "A long first line Short"
+    width = chart_font().width("A long first line", 12)
+    assert box.bounds == pytest.approx((200 - width, 30 - 11, 200.67, 30 + 14 + 3), abs=0.01)  # (the final t's ink: 0.67 px)
+    assert check_text(svg(two, text("Short", 120, 44))) == ["'A long first line Short' overlaps 'Short'"]
 
 
 def test_text_vega_hides_or_that_is_not_drawn_does_not_count() -> None:
