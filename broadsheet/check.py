@@ -21,7 +21,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from .cache import Cache
 from .config import Config
 from .output import Output, swap_in
-from .site import Site, build_site
+from .site import BuildResult, Site, build_site
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 OPTIONAL_END = {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "colgroup", "caption"}
@@ -130,6 +130,8 @@ def check_site(config: Config, cache: Cache, out: Path | None = None) -> int:
         built = Path(tmp) / "public"
         result = build_site(config, Output(built), cache)
         problems = list(check_output(built, result.site))
+        for line in shared_colors(result):  # (for the editor: not a problem)
+            print(line)
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:
@@ -139,6 +141,27 @@ def check_site(config: Config, cache: Cache, out: Path | None = None) -> int:
             swap_in(built, out)
     print(f"{result.summary()}; checked, no problems")
     return 0
+
+
+def shared_colors(result: BuildResult) -> list[str]:
+    """Colours that stand for different named series on different pages, each with its
+    meanings and where they are drawn: a reader moving between pages cannot hold such a
+    key (an editor gives each meaning its own colour, in site.toml's [colors])."""
+    pages: dict[str, set[str]] = {}  # chart id -> the pages that show it
+    for page in result.site.pages:
+        for block in result.site.blocks.get(page.src, ()):
+            for chart in block.charts():
+                pages.setdefault(chart.id, set()).add(page.src)
+    meanings: dict[str, dict[str, set[str]]] = {}  # colour -> series name -> pages
+    for chart_id, series in result.series.items():
+        for name, color in series:
+            meanings.setdefault(color, {}).setdefault(name, set()).update(pages.get(chart_id, ()))
+    lines = []
+    for color, names in sorted(meanings.items()):
+        if len(names) > 1 and len(set().union(*names.values())) > 1:
+            said = "; ".join(f"'{name}' ({', '.join(sorted(where))})" for name, where in sorted(names.items()))
+            lines.append(f"note: colour {color} stands for {len(names)} series on different pages: {said}")
+    return lines
 
 
 def check_output(folder: Path, site: Site) -> Iterator[Problem]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .views import children
@@ -126,3 +127,57 @@ def _views_with_data(
     yield node, rows
     for child in children(node):
         yield from _views_with_data(child, datasets, rows)
+
+
+@dataclass(frozen=True)
+class SeriesScale:
+    """The colour each named series of a chart is drawn in, as Vega assigns it: the
+    scale's own range, or the palette in the domain's order, starting again at its first
+    colour when the series outnumber it (d3's ordinal scales repeat their range)."""
+
+    names: tuple[str, ...]
+    colors: tuple[str, ...]
+    palette: int  # colours the range had to give
+
+    def shared(self) -> list[tuple[str, str, str]]:
+        """Series drawn in a colour an earlier series has: (earlier, later, colour), at most three."""
+        first: dict[str, str] = {}
+        pairs: list[tuple[str, str, str]] = []
+        for name, color in zip(self.names, self.colors, strict=True):
+            if color in first and len(pairs) < 3:
+                pairs.append((first[color], name, color))
+            first.setdefault(color, name)
+        return pairs
+
+
+def series_scales(spec: Mapping[str, Any]) -> list[SeriesScale]:
+    """Every colour scale of a compiled spec whose series are known (named in its domain or
+    in the view's inline data), once each."""
+    palette = tuple(spec.get("config", {}).get("range", {}).get("category") or PALETTE)
+    found: dict[tuple[str, ...], SeriesScale] = {}
+    for view, rows in _views_with_data(dict(spec), spec.get("datasets", {}), None):
+        for channel in CHANNELS:
+            definition = view.get("encoding", {}).get(channel)
+            if not isinstance(definition, dict) or "field" not in definition or definition.get("type") not in ("nominal", "ordinal"):
+                continue
+            if definition.get("scale", {}) is None:  # (the field holds the colours themselves)
+                continue
+            scale = definition.get("scale") or {}
+            domain = scale.get("domain") if isinstance(scale.get("domain"), list) else _data_domain(definition, rows)
+            given = scale.get("range") if isinstance(scale.get("range"), list) else None if "scheme" in scale else palette
+            if not domain or not given or not all(isinstance(c, str) for c in given):
+                continue
+            names = tuple(str(name) for name in domain)
+            picked = tuple(str(given[i % len(given)]).lower() for i in range(len(names)))
+            found.setdefault(names, SeriesScale(names, picked, len(given)))
+    return list(found.values())
+
+
+def color_warnings(chart_id: str, scales: list[SeriesScale]) -> tuple[str, ...]:
+    """A warning for each chart scale that draws two series in one colour (a reader cannot tell them apart)."""
+    warnings = []
+    for scale in scales:
+        why = f" ({len(scale.names)} series, {scale.palette} colours)" if len(scale.names) > scale.palette else ""
+        for first, second, color in scale.shared():
+            warnings.append(f"chart '{chart_id}': series '{first}' and '{second}' are drawn in the same colour, {color}{why}")
+    return tuple(warnings)

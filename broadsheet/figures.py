@@ -43,20 +43,30 @@ class ChartEntry:
     narrow_spec: str
     narrow_svg: str
     warnings: tuple[str, ...] = ()
+    series: tuple[tuple[str, str], ...] = ()  # each named series and its colour
 
     @classmethod
     def of(cls, made: RenderedChart) -> ChartEntry:
-        return cls(made.spec, made.svg, made.tables, made.narrow_spec, made.narrow_svg, made.warnings)
+        return cls(made.spec, made.svg, made.tables, made.narrow_spec, made.narrow_svg, made.warnings, made.series)
 
     @classmethod
     def from_json(cls, value: Any) -> ChartEntry | None:
         """The entry a cache file holds, or None if it is not one (missing, or another shape)."""
-        shape = (("spec", str), ("svg", str), ("tables", list), ("narrow_spec", str), ("narrow_svg", str), ("warnings", list))
+        shape = (
+            ("spec", str),
+            ("svg", str),
+            ("tables", list),
+            ("narrow_spec", str),
+            ("narrow_svg", str),
+            ("warnings", list),
+            ("series", list),
+        )
         if not isinstance(value, dict) or not all(isinstance(value.get(k), t) for k, t in shape):
             return None
         tables = tuple(PlottedTable.from_json(t) for t in value["tables"])
         warnings = tuple(str(w) for w in value["warnings"])
-        return cls(value["spec"], value["svg"], tables, value["narrow_spec"], value["narrow_svg"], warnings)
+        series = tuple((str(name), str(color)) for name, color in value["series"])
+        return cls(value["spec"], value["svg"], tables, value["narrow_spec"], value["narrow_svg"], warnings, series)
 
     def to_json(self) -> dict[str, Any]:
         tables = [t.to_json() for t in self.tables]
@@ -67,13 +77,15 @@ class ChartEntry:
             "narrow_spec": self.narrow_spec,
             "narrow_svg": self.narrow_svg,
             "warnings": list(self.warnings),
+            "series": [list(pair) for pair in self.series],
         }
 
     def index(self) -> ChartIndexEntry:
         """Digests of both layouts (the spec files' names and the pages' render keys change
         with either), and the warnings a warm build reports without reading the entry."""
         spec_digest = hashlib.sha256(f"{self.spec}\n{self.narrow_spec}".encode()).hexdigest()[:10]
-        return ChartIndexEntry(spec_digest, hashlib.sha256(f"{self.svg}\n{self.narrow_svg}".encode()).hexdigest(), self.warnings)
+        svg_digest = hashlib.sha256(f"{self.svg}\n{self.narrow_svg}".encode()).hexdigest()
+        return ChartIndexEntry(spec_digest, svg_digest, self.warnings, self.series)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from xml.sax.saxutils import escape
 
-from . import layout, textcheck
+from . import colors, layout, textcheck
 from .charts import ChartBlock, chart_location, compile_spec, first_line
 from .data import Package
 from .errors import SiteError
@@ -300,7 +300,8 @@ class RenderedChart:
     tables: tuple[PlottedTable, ...]
     narrow_spec: str
     narrow_svg: str
-    warnings: tuple[str, ...] = ()  # what the text check found: "chart 'id' (narrow): 'a' overlaps 'b'"
+    warnings: tuple[str, ...] = ()  # what the text and colour checks found: "chart 'id' (narrow): 'a' overlaps 'b'"
+    series: tuple[tuple[str, str], ...] = ()  # each named series and its colour (``colors.series_scales``)
 
 
 def render_chart(
@@ -322,8 +323,10 @@ def render_chart(
     except Exception as exc:  # drawn by vl-convert but not evaluated: say so rather than publish a wrong table
         reason = f"chart '{chart_block.id}': its data could not be evaluated: {first_line(exc)}"
         raise SiteError(*chart_location(chart_block), reason) from None
-    warnings = textcheck.chart_warnings(chart_block.id, {"wide": svg, "narrow": narrow_svg})
-    return RenderedChart(spec_json(wide), svg, tuple(tables), spec_json(narrow), narrow_svg, warnings)
+    scales = colors.series_scales(spec)
+    warnings = textcheck.chart_warnings(chart_block.id, {"wide": svg, "narrow": narrow_svg}) + colors.color_warnings(chart_block.id, scales)
+    series = tuple(dict.fromkeys((name, color) for scale in scales for name, color in zip(scale.names, scale.colors, strict=True)))
+    return RenderedChart(spec_json(wide), svg, tuple(tables), spec_json(narrow), narrow_svg, warnings, series)
 
 
 def spec_json(spec: Mapping[str, Any]) -> str:

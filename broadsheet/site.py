@@ -52,7 +52,8 @@ class BuildResult:
     cached: int
     seconds: float
     rendered: tuple[str, ...] = ()  # URLs of the pages rendered by this build
-    warnings: tuple[SiteWarning, ...] = ()  # what readers would notice but does not stop the build (chart text)
+    warnings: tuple[SiteWarning, ...] = ()  # what readers would notice but does not stop the build (chart text, colours)
+    series: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # chart id -> its named series and colours
 
     @property
     def pages(self) -> int:
@@ -102,7 +103,8 @@ def build_site(
     state.render_keys, state.outputs = published.keys, frozenset(output.produced)
     cached = len(made.figures) - len(made.rendered)  # (after publishing: a lost cache entry is rendered then)
     warnings = tuple(warning for figure in made.figures.values() for warning in figure.warnings)
-    return BuildResult(site, len(made.figures), cached, time.perf_counter() - start, tuple(published.rendered), warnings)
+    series = {chart_id: figure.digests.series for chart_id, figure in made.figures.items()}
+    return BuildResult(site, len(made.figures), cached, time.perf_counter() - start, tuple(published.rendered), warnings, series)
 
 
 def load_site(config: Config, state: BuildState) -> Site:
