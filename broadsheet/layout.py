@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from . import wrapping
 from .views import children, compositions, inner_views, is_view, layers
 
 Layout = Literal["wide", "narrow"]
@@ -33,8 +34,8 @@ NARROW_TEXT = 12  # px: axis, legend and header text of a narrow chart
 NARROW_MIN_TEXT = 11  # px: the smallest annotation of a narrow chart
 NARROW_HEIGHT = 200  # px: the tallest plot of a narrow chart (the theme's wide one is 320)
 NARROW_TICKS = 4  # ticks on a continuous x axis: about one per 80 px
-NARROW_LABEL_LIMIT = 120  # px: longer axis labels are cut with an ellipsis
-NARROW_TEXT_LIMIT = 0.4  # of the width: a longer annotation is cut with an ellipsis rather than run off the chart
+NARROW_LABEL_LIMIT = 120  # px: longer labels of rows go onto more lines (``wrapping``); others are cut
+NARROW_TEXT_LIMIT = 0.4  # of the width: a longer annotation goes onto more lines rather than run off the chart
 LINE = 28  # characters: facet labels on top and legend entries start where the plot does, after the axis labels
 CHARACTER = 7  # px: about the width of a character of 12 px text, to wrap a label at a panel's width
 
@@ -95,7 +96,7 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     rendering. The narrow theme (12 px text, 4 ticks, legends on top with one entry a
     line) applies where the chart does not say otherwise; unless ``authored`` (the chart
     function drew its own narrow layout), what the chart says is adjusted too: fewer ticks,
-    shorter labels, legends on top, long annotations cut. Text is never under
+    labels of rows and annotations wrapped onto more lines, legends on top. Text is never under
     ``NARROW_MIN_TEXT`` px either way. Explicit tick ``values`` are kept: they are data.
     """
     out = copy.deepcopy(dict(spec))
@@ -105,6 +106,7 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     if not authored:
         for node in compositions(out):
             _restyle_encoding(node, width)
+        wrapping.wrap_long_text(out, NARROW_LABEL_LIMIT, round(width * NARROW_TEXT_LIMIT), NARROW_TEXT)
     out["config"] = _merge(out.get("config", {}), _narrow_config(width))  # (what the chart itself sets wins)
     raise_fonts(out, NARROW_MIN_TEXT)
     return out
@@ -117,10 +119,11 @@ def overhang(spec: Mapping[str, Any], svg: str) -> float | None:
 
 
 def code_digest() -> str:
-    """A hash of the code that lays charts out and colours their series: part of every
-    chart's cache key."""
+    """A hash of the code that lays charts out, wraps their text and colours their
+    series: part of every chart's cache key."""
     engine = Path(__file__).parent
-    return hashlib.sha256(b"".join((engine / name).read_bytes() for name in ("layout.py", "views.py", "colors.py"))).hexdigest()[:12]
+    names = ("layout.py", "views.py", "colors.py", "wrapping.py")
+    return hashlib.sha256(b"".join((engine / name).read_bytes() for name in names)).hexdigest()[:12]
 
 
 def laid_out(spec: Mapping[str, Any], layout: Layout, authored: bool = False, overhang: float | None = None) -> dict[str, Any]:
@@ -310,10 +313,6 @@ def _restyle_encoding(node: dict[str, Any], width: int) -> None:
             definition = encoding.get(channel)
             if isinstance(definition, dict) and "field" in definition and definition.get("legend", {}) is not None:
                 definition["legend"] = _legend_on_top(definition.get("legend", {}), width)
-    mark = node.get("mark")
-    if mark == "text" or (isinstance(mark, dict) and mark.get("type") == "text"):
-        mark = node["mark"] = mark if isinstance(mark, dict) else {"type": "text"}
-        mark["limit"] = min(mark.get("limit") or width, round(width * NARROW_TEXT_LIMIT))
 
 
 def _fewer_ticks(x: dict[str, Any]) -> None:

@@ -1,0 +1,165 @@
+"""Long chart text on more lines, rather than cut with an ellipsis: a narrow layout's axis
+labels on rows and its annotations.
+
+Vega cuts a label at its ``labelLimit`` (or a text mark at its ``limit``) with "…", which
+on a phone removed what carried the story ("10 days after the ballistic …"). These
+transforms wrap the text instead, at spaces, to lines that fit the width, as measured
+with the chart font (``fontmetrics``): a Vega expression breaks each label or text into
+lines (the same expression for every row, so it is chosen to fit every value the spec's
+data holds), and rows of labels are made tall enough for their lines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .fontmetrics import Font, chart_font
+from .views import field_domain, inner_views, layers, views_with_rows
+
+MIN_LINE = 6  # characters: a narrower wrap would break most words' neighbours apart
+MAX_LINE = 60
+GUESS_CHARACTER = 7.0  # px of 12 px text: the line length when the values are not in the spec
+ROW_GAP = 3  # px between the lines of one row's label and the next row's
+
+
+def wrap_expression(value: str, line: int) -> str:
+    """A Vega expression: ``value`` broken into an array of lines of at most ``line``
+    characters, at spaces (a longer word keeps its line)."""
+    return f"split(trim(replace({value}, regexp('(.{{1,{line}}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
+
+
+def wrapped(text: str, line: int) -> list[str]:
+    """What ``wrap_expression`` makes of ``text``, computed here (JavaScript's and Python's
+    regular expressions agree on this one)."""
+    return re.sub(rf"(.{{1,{line}}})(\s+|$)", "\\1\n", text).strip().split("\n")
+
+
+def fitting_line(values: Sequence[str] | None, width: float, size: float, bold: bool = False, font: Font | None = None) -> int:
+    """The longest line, in characters, at which every value wraps to lines ``width`` px
+    wide or less (a guess from the width when the values are not known)."""
+    if not values:
+        return max(MIN_LINE, int(width / (GUESS_CHARACTER * size / 12)))
+    font = font or chart_font()
+    for line in range(MAX_LINE, MIN_LINE - 1, -1):
+        if all(font.width(part, size, bold) <= width for value in values for part in wrapped(value, line)):
+            return line
+    return MIN_LINE
+
+
+def wrap_words(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """``text`` broken at spaces into lines ``width`` px wide or less, measured."""
+    font, lines = chart_font(), [""]
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}".strip()
+        if lines[-1] and font.width(candidate, size, bold) > width:
+            lines.append(word)
+        else:
+            lines[-1] = candidate
+    return lines
+
+
+def wrap_long_text(spec: dict[str, Any], label_width: float, text_width: float, size: float) -> None:
+    """Labels of rows (a y axis of categories) longer than ``label_width`` px and text marks
+    (annotations, direct labels) longer than ``text_width`` px go onto more lines; rows of
+    categories are made tall enough for the lines of their labels and texts."""
+    rows_of = {id(node): rows for node, rows in views_with_rows(spec, spec.get("datasets", {}), None)}
+    for view in inner_views(spec):
+        needed = 0.0
+        for layer in layers(view):
+            rows = rows_of.get(id(layer))
+            needed = max(needed, _wrap_row_labels(layer, rows, label_width, size), _wrap_text(layer, view, rows, text_width, size))
+        if needed:
+            _tall_rows(view, needed)
+
+
+def _wrap_row_labels(view: dict[str, Any], rows: list[Any] | None, width: float, size: float) -> float:
+    """Wrap a y axis's labels of categories, centred on their rows; the height a row needs (0: none)."""
+    y = view.get("encoding", {}).get("y")
+    if not _rows(y):
+        return 0.0
+    axis = y.get("axis", {})
+    if axis is None or "labelExpr" in axis:
+        return 0.0
+    domain = y.get("scale", {}).get("domain") if isinstance(y.get("scale"), dict) else None
+    values = [str(v) for v in (domain if isinstance(domain, list) else field_domain(y, rows) or [])]
+    font_size = float(axis.get("labelFontSize", size))
+    if values and all(chart_font().width(v, font_size) <= width for v in values):
+        return 0.0
+    if not values and not (isinstance(axis.get("labelLimit"), (int, float)) and axis["labelLimit"] > width):
+        return 0.0  # (labels not known and not long by the author's account)
+    line = fitting_line(values, width, font_size)
+    lines = max((len(wrapped(v, line)) for v in values), default=2)
+    centre = f"-(length({wrap_expression('datum.label', line)}) - 1) * {(font_size + 2) / 2:g}"
+    y["axis"] = {**axis, "labelExpr": wrap_expression("datum.label", line), "labelLimit": 0, "labelOffset": {"expr": centre}}
+    return _row_height(lines, font_size)
+
+
+def _rows(definition: Any) -> bool:
+    """A channel of categories (a band or point scale)."""
+    return isinstance(definition, dict) and definition.get("type") in ("nominal", "ordinal") and isinstance(definition.get("field"), str)
+
+
+def _row_height(lines: int, size: float) -> float:
+    """What a row needs for ``lines`` lines of ``size`` px text (Vega's line height is size + 2)."""
+    return (lines - 1) * (size + 2) + size * 1.2 + ROW_GAP
+
+
+def _tall_rows(view: dict[str, Any], needed: float) -> None:
+    size = view.get("height")
+    step = size.get("step") if isinstance(size, dict) else None
+    if isinstance(step, (int, float)) and step >= needed:
+        return
+    if not isinstance(size, (int, float)):  # (a fixed height stays: the author chose it)
+        view["height"] = {"step": round(needed)}
+
+
+def _wrap_text(layer: dict[str, Any], view: dict[str, Any], rows: list[Any] | None, width: float, size: float) -> float:
+    """Wrap a text mark's text (given in the spec, or a field's through a calculated field);
+    the height a row needs if the text sits on rows of categories (0: none)."""
+    mark = layer.get("mark")
+    if not (mark == "text" or (isinstance(mark, dict) and mark.get("type") == "text")):
+        return 0.0
+    mark = mark if isinstance(mark, dict) else {"type": "text"}
+    limit = mark.get("limit")
+    width = min(width, limit) if isinstance(limit, (int, float)) and limit > 0 else width  # (the author's, if narrower)
+    font_size = float(mark.get("fontSize", size))
+    bold = str(mark.get("fontWeight", "normal")) in ("bold", "bolder", "600", "700", "800", "900")
+    encoding = layer.get("encoding", {})
+    text, lines = encoding.get("text"), 1
+    if isinstance(mark.get("text"), str):
+        parts = wrap_words(mark["text"], width, font_size, bold)
+        mark["text"], lines = _lines(parts), len(parts)
+    elif isinstance(text, dict) and isinstance(text.get("value"), str):
+        parts = wrap_words(text["value"], width, font_size, bold)
+        encoding["text"], lines = {**text, "value": _lines(parts)}, len(parts)
+    elif isinstance(text, dict) and _plain_field(text):
+        lines = _wrap_field(layer, text, [str(v) for v in field_domain(text, rows) or []], width, font_size, bold)
+    layer["mark"] = {**mark, "limit": 0} if "limit" in mark else mark
+    on_rows = _rows(encoding.get("y", view.get("encoding", {}).get("y")))
+    return _row_height(lines, font_size) if on_rows and lines > 1 else 0.0
+
+
+def _lines(lines: list[str]) -> str | list[str]:
+    return lines[0] if len(lines) == 1 else lines
+
+
+def _plain_field(text: Mapping[str, Any]) -> bool:
+    """A field of strings drawn as they are: no format, aggregate or time unit, a simple name."""
+    field = text.get("field")
+    plain = not any(k in text for k in ("format", "aggregate", "timeUnit", "condition", "bin"))
+    return plain and text.get("type", "nominal") in ("nominal", "ordinal") and isinstance(field, str) and "\\" not in field
+
+
+def _wrap_field(view: dict[str, Any], text: dict[str, Any], values: list[str], width: float, size: float, bold: bool) -> int:
+    """Wrap a field's text through a calculated field; how many lines the longest takes."""
+    if values and all(chart_font().width(v, size, bold) <= width for v in values):
+        return 1
+    line = fitting_line(values, width, size, bold)
+    lines = f"{text['field']} (lines)"
+    value = f"toString(datum[{json.dumps(text['field'])}])"
+    view["transform"] = [*view.get("transform", []), {"calculate": wrap_expression(value, line), "as": lines}]
+    view["encoding"]["text"] = {**text, "field": lines}
+    return max((len(wrapped(v, line)) for v in values), default=2)
