@@ -137,9 +137,19 @@ def _wrap_text(layer: dict[str, Any], view: dict[str, Any], rows: list[Any] | No
         encoding["text"], lines = {**text, "value": _lines(parts)}, len(parts)
     elif isinstance(text, dict) and _plain_field(text):
         lines = _wrap_field(layer, text, [str(v) for v in field_domain(text, rows) or []], width, font_size, bold)
-    layer["mark"] = {**mark, "limit": 0} if "limit" in mark else mark
-    on_rows = _rows(encoding.get("y", view.get("encoding", {}).get("y")))
+    on_rows = _rows(encoding.get("y", view.get("encoding", {}).get("y")))  # (a row's label hangs from its first line)
+    layer["mark"] = {**mark, "limit": 0, **({} if on_rows else _lift(mark, lines, font_size))} if lines > 1 or "limit" in mark else mark
     return _row_height(lines, font_size) if on_rows and lines > 1 else 0.0
+
+
+def _lift(mark: Mapping[str, Any], lines: int, size: float) -> dict[str, Any]:
+    """Vega draws a text's further lines below its first: text that stood on its point
+    (baseline bottom) is raised by them, and text centred on it by half of them."""
+    share = {"bottom": 1.0, "line-bottom": 1.0, "middle": 0.5}.get(str(mark.get("baseline", "middle")), 0.0)
+    dy = mark.get("dy", 0)
+    if lines < 2 or not share or not isinstance(dy, (int, float)):
+        return {}
+    return {"dy": dy - round(share * (lines - 1) * (size + 2), 1)}
 
 
 def _lines(lines: list[str]) -> str | list[str]:

@@ -111,3 +111,14 @@ def test_the_fitting_line_is_the_longest_that_fits_every_value(width: int) -> No
 
 def test_a_word_wider_than_the_width_gets_the_shortest_line() -> None:
     assert wrapping.fitting_line(["Condensate"], 40, 12) == wrapping.MIN_LINE
+
+
+def test_a_note_standing_on_its_point_is_raised_by_its_further_lines() -> None:
+    """Vega draws further lines below the first: a note above a bar (baseline bottom) would
+    run down into it, so it is raised by them (and a centred one by half)."""
+    note = "57% of the 2017 dollar cap used by April (Yonhap)"
+    spec = {"data": {"values": [{}]}, "mark": {"type": "text", "baseline": "bottom", "dy": -4, "text": note}}
+    mark = layout.narrow(spec)["mark"]
+    assert mark["dy"] == -4 - (len(mark["text"]) - 1) * 14
+    centred = layout.narrow({**spec, "mark": {"type": "text", "text": note}})["mark"]
+    assert centred["dy"] == -(len(centred["text"]) - 1) * 7
