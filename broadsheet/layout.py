@@ -96,8 +96,8 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     rendering. The narrow theme (12 px text, 4 ticks, legends on top with one entry a
     line) applies where the chart does not say otherwise; unless ``authored`` (the chart
     function drew its own narrow layout), what the chart says is adjusted too: fewer ticks,
-    labels of rows and annotations wrapped onto more lines, legends on top. Text is never under
-    ``NARROW_MIN_TEXT`` px either way. Explicit tick ``values`` are kept: they are data.
+    shorter labels, legends on top. Either way, labels of rows and annotations too long for
+    the width go onto more lines, and text is never under ``NARROW_MIN_TEXT`` px. Explicit tick ``values`` are kept: they are data.
     """
     out = copy.deepcopy(dict(spec))
     _stack(out)
@@ -106,7 +106,7 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     if not authored:
         for node in compositions(out):
             _restyle_encoding(node, width)
-        wrapping.wrap_long_text(out, NARROW_LABEL_LIMIT, round(width * NARROW_TEXT_LIMIT), NARROW_TEXT)
+    wrapping.wrap_long_text(out, NARROW_LABEL_LIMIT, round(width * NARROW_TEXT_LIMIT), NARROW_TEXT)  # (authored too: never cut)
     out["config"] = _merge(out.get("config", {}), _narrow_config(width))  # (what the chart itself sets wins)
     raise_fonts(out, NARROW_MIN_TEXT)
     return out

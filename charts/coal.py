@@ -36,6 +36,8 @@ GAP_LABEL = "No customs figure found in the reports used (not a zero)"
 FIRST_MONTH = pd.Timestamp("2016-01-01")
 LAST_MONTH = pd.Timestamp("2017-12-01")
 DAY = pd.Timedelta(days=1)
+# A legend label on lines of at most 30 characters (a phone's legend is 300 px wide).
+WRAPPED = "split(trim(replace(datum.label, regexp('(.{1,30})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
 
 
 def _months() -> pd.DatetimeIndex:
@@ -142,8 +144,7 @@ def _gap_layer(gaps: pd.DataFrame, narrow: bool = False) -> alt.Chart:
                 "status:N",
                 title=None,
                 scale=alt.Scale(range=["#999999"]),
-                # (on a phone, beside the series legend, it would widen the chart: the notes say what the shading is)
-                legend=None if narrow else alt.Legend(orient="bottom", symbolOpacity=0.35, labelLimit=400),
+                legend=alt.Legend(orient="bottom", symbolOpacity=0.35, labelLimit=400, labelExpr=WRAPPED if narrow else alt.Undefined),
             ),
             tooltip=[
                 alt.Tooltip("month_start:T", title="Month", format="%B %Y"),
@@ -195,15 +196,24 @@ def _tonnage_layers(rows: pd.DataFrame, gaps: pd.DataFrame, top: float, series: 
         .encode(x=_month_axis("bar_start:T"), x2="bar_end:T", y=y, y2=alt.datum(0), color=color, tooltip=_tonnage_tooltip())
     )
     text_color = _label_color(series)
+    zero_rows = rows[rows["coal_tonnes"] == 0]
+    if narrow:  # (a month is 10 px wide: where both sources report zero, one "0" over the month)
+        zero_rows = zero_rows.drop_duplicates("month_start").assign(bar_mid=lambda f: f["month_start"] + pd.Timedelta(days=15))
     zeros = (
-        alt.Chart(rows[rows["coal_tonnes"] == 0])
+        alt.Chart(zero_rows)
         .mark_text(baseline="bottom", dy=-2, fontSize=10)
-        .encode(x="bar_mid:T", y=alt.Y("million_tonnes:Q"), text=alt.value("0"), color=text_color, tooltip=_tonnage_tooltip())
+        .encode(
+            x="bar_mid:T",
+            y=alt.Y("million_tonnes:Q"),
+            text=alt.value("0"),
+            color=alt.value("#1a1a1a") if narrow else text_color,
+            tooltip=_tonnage_tooltip(),
+        )
     )
-    small = (
+    small = (  # (above the zeros of the next month)
         alt.Chart(rows[(rows["coal_tonnes"] > 0) & (rows["coal_tonnes"] < 50_000)])
         .transform_calculate(small_label="format(datum.coal_tonnes, ',') + ' t'")
-        .mark_text(baseline="bottom", dy=-12, fontSize=10)
+        .mark_text(baseline="bottom", dy=-17, fontSize=10)
         .encode(x="bar_mid:T", y=alt.Y("million_tonnes:Q"), text="small_label:N", color=text_color, tooltip=_tonnage_tooltip())
     )
     return [_gap_layer(gaps, narrow), bars, zeros, small]
@@ -221,25 +231,25 @@ def _cap_rows(annual: pd.DataFrame) -> pd.DataFrame:
 
 def _december_cap(annual: pd.DataFrame, narrow: bool = False) -> alt.LayerChart:
     """The cap for 30 Nov-31 Dec 2016 as a short black rule over its own period, labelled
-    (on a phone, in two short lines: the subtitle and notes say the rest)."""
+    beside it; on a phone, where the December bars leave no room, named in the legend."""
     cap = _cap_rows(annual).iloc[[0]].copy()
     cap["rule_end"] = cap["period_end"] + DAY
-    if narrow:
-        cap["label"] = [["Cap, Dec 2016:", str(cap["tonnes_label"].iloc[0])]]
-    else:
-        cap["label"] = [["Black line: UN cap for 30 Nov-31 Dec 2016,", f"{cap['tonnes_label'].iloc[0]} (or {cap['usd_label'].iloc[0]})"]]
-    # Right of the December bars, above January's: the only clear space near the cap.
-    cap["label_x"] = cap["period_end"] + 3 * DAY
-    cap["label_y"] = 2.05
     tooltip = [
         alt.Tooltip("period_label:N", title="Cap"),
         alt.Tooltip("value_as_reported:N", title="As reported"),
         alt.Tooltip("source_name:N", title="Source"),
     ]
+    position = {"x": "period_start:T", "x2": "rule_end:T", "y": "million_tonnes:Q", "tooltip": tooltip}
+    if narrow:
+        cap["legend"] = f"UN cap, Dec 2016: {cap['tonnes_label'].iloc[0]}"
+        stroke = alt.Stroke("legend:N", title=None, scale=alt.Scale(range=[CAP_COLOR]), legend=alt.Legend(orient="bottom"))
+        return alt.LayerChart(layer=[alt.Chart(cap).mark_rule(strokeWidth=2.5).encode(stroke=stroke, **position)])
+    cap["label"] = [["Black line: UN cap for 30 Nov-31 Dec 2016,", f"{cap['tonnes_label'].iloc[0]} (or {cap['usd_label'].iloc[0]})"]]
+    # Right of the December bars, above January's: the only clear space near the cap.
+    cap["label_x"] = cap["period_end"] + 3 * DAY
+    cap["label_y"] = 2.05
     base = alt.Chart(cap)
-    rule = base.mark_rule(color=CAP_COLOR, strokeWidth=2.5).encode(
-        x="period_start:T", x2="rule_end:T", y="million_tonnes:Q", tooltip=tooltip
-    )
+    rule = base.mark_rule(color=CAP_COLOR, strokeWidth=2.5).encode(**position)
     label = base.mark_text(fontSize=10, color=CAP_COLOR, align="left", baseline="middle", lineHeight=12).encode(
         x="label_x:T", y="label_y:Q", text="label", tooltip=tooltip
     )
@@ -257,16 +267,17 @@ def coal_monthly(
     """Monthly tonnage by reporting source, the December 2016 cap, and the UN and Chinese measures.
 
     On a phone (``layout="narrow"``) the six event labels are cut to a word or a number
-    and staggered on four levels, so they do not overlap in a 340 px plot."""
+    and staggered on three levels, so they do not overlap in a 340 px plot; the December
+    cap is named in the legend, and a month where both sources report zero says so once."""
     series = [GACC, UN_1718]
     rows = _tonnage_rows(china_nk_coal_monthly, series)
     top = 3.0
     narrow = layout == "narrow"
     labels = [
         ("2270: ban, livelihood exemption", "2270", 0, 0),
-        ("Fifth nuclear test", "Test 5", 0, 1),
-        ("2321: cap", "2321", 1, 2),
-        ("China halts, 11-31 Dec", "Halt", 2, 3),
+        ("Fifth nuclear test", "Test 5", 0, 0),
+        ("2321: cap", "2321", 1, 1),
+        ("China halts, 11-31 Dec", "Halt", 2, 2),
         ("China suspends imports", "Suspends", 0, 0),
         ("2371: full ban", "2371", 1, 1),
     ]
