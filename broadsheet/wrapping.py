@@ -137,8 +137,9 @@ def _wrap_text(layer: dict[str, Any], view: dict[str, Any], rows: list[Any] | No
         encoding["text"], lines = {**text, "value": _lines(parts)}, len(parts)
     elif isinstance(text, dict) and _plain_field(text):
         lines = _wrap_field(layer, text, [str(v) for v in field_domain(text, rows) or []], width, font_size, bold)
-    on_rows = _rows(encoding.get("y", view.get("encoding", {}).get("y")))  # (a row's label hangs from its first line)
-    layer["mark"] = {**mark, "limit": 0, **({} if on_rows else _lift(mark, lines, font_size))} if lines > 1 or "limit" in mark else mark
+    on_rows = _rows(encoding.get("y", view.get("encoding", {}).get("y")))
+    hangs = on_rows and mark.get("baseline", "middle") == "middle"  # (a row's label hangs from its first line)
+    layer["mark"] = {**mark, "limit": 0, **({} if hangs else _lift(mark, lines, font_size))} if lines > 1 or "limit" in mark else mark
     return _row_height(lines, font_size) if on_rows and lines > 1 else 0.0
 
 

@@ -312,8 +312,21 @@ def _cap_use_rows(monthly: pd.DataFrame) -> pd.DataFrame:
     return un
 
 
-def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str) -> alt.LayerChart:
-    """One panel: stacked monthly reports per cap period, the cap as a black tick with its label."""
+def _month_lines(un: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """One row for 2017: each month's own figure on a line of its own (a phone's segments are too short for them)."""
+    months = un[un["period"] != "Dec 2016"]
+
+    def figure(row: pd.Series) -> str:
+        if unit == "usd":
+            return f"{row['month']} ${row['usd_million']:,.2f}".rstrip("0").rstrip(".") + " m"
+        return f"{row['month']} {int(row['coal_tonnes']):,} t"
+
+    return pd.DataFrame({"period": ["2017, Jan-Apr"], "x": [0.0], "lines": ["\n".join(figure(row) for _, row in months.iterrows())]})
+
+
+def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str, narrow: bool = False) -> alt.LayerChart:
+    """One panel: stacked monthly reports per cap period, the cap as a black tick with its label.
+    Each month's figure labels its segment; on a phone they are listed under the bar."""
     periods = ["Dec 2016", "2017, Jan-Apr"]
     labels = {"usd_million": ("usd_label", "US$ million", [0, 450]), "million_tonnes": ("tonnes_label", "million tonnes", [0, 8])}
     cap_label, axis_title, domain = labels[measure]
@@ -338,6 +351,12 @@ def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str
         .mark_text(baseline="top", dy=16, dx=2, fontSize=10, color=TEXT_COLORS[UN_1718], align="left")
         .encode(x=alt.X(f"{measure}_start:Q"), text="text:N", tooltip=tooltip)
     )
+    if narrow:
+        month_labels = (
+            alt.Chart(_month_lines(un, unit))
+            .mark_text(baseline="top", dy=16, dx=2, fontSize=11, lineHeight=13, lineBreak="\n", color=TEXT_COLORS[UN_1718], align="left")
+            .encode(x="x:Q", y=alt.Y("period:N", sort=periods), text="lines:N")
+        )
     december = "'about 2 million t'" if unit == "tonnes" else "'some $184 m'"
     dec_label = (
         base.transform_filter("datum.period == 'Dec 2016'")
@@ -351,12 +370,12 @@ def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str
     cap_text = cap_base.mark_text(baseline="bottom", dy=-21, fontSize=10, color=CAP_COLOR, align="center").encode(
         text="cap_text:N", tooltip=cap_tooltip
     )
-    return alt.LayerChart(layer=[bars, month_labels, dec_label, cap_ticks, cap_text]).properties(height=alt.Step(62))
+    return alt.LayerChart(layer=[bars, month_labels, dec_label, cap_ticks, cap_text]).properties(height=alt.Step(112 if narrow else 62))
 
 
 @chart("coal-cap-use", data=["china_nk_coal_monthly", "china_nk_coal_annual", "un_coal_cap_usage"])
 def coal_cap_use(
-    china_nk_coal_monthly: pd.DataFrame, china_nk_coal_annual: pd.DataFrame, un_coal_cap_usage: pd.DataFrame
+    china_nk_coal_monthly: pd.DataFrame, china_nk_coal_annual: pd.DataFrame, un_coal_cap_usage: pd.DataFrame, layout: str = "wide"
 ) -> alt.VConcatChart:
     """Reported exports against the resolution 2321 caps, in dollars (top) and tonnes (bottom).
 
@@ -371,7 +390,7 @@ def coal_cap_use(
     share["text"] = share["share_of_cap_pct_as_reported"].map(lambda v: f"{v:g}% of the 2017 dollar cap used by April (Yonhap)")
     note = (
         alt.Chart(share)
-        .mark_text(align="left", baseline="bottom", dy=-15, dx=2, fontSize=11, fontWeight="bold", color="#1a1a1a")
+        .mark_text(align="left", baseline="bottom", dy=-17, dx=2, fontSize=11, fontWeight="bold", color="#1a1a1a")
         .encode(
             x="x:Q",
             y=alt.Y("period:N", sort=["Dec 2016", "2017, Jan-Apr"]),
@@ -384,14 +403,16 @@ def coal_cap_use(
             ],
         )
     )
-    dollars = alt.LayerChart(layer=[_cap_use_panel(un, caps, "usd_million", "usd"), note])
-    tonnes = _cap_use_panel(un, caps, "million_tonnes", "tonnes")
+    narrow = layout == "narrow"
+    dollars = alt.LayerChart(layer=[_cap_use_panel(un, caps, "usd_million", "usd", narrow), note])
+    tonnes = _cap_use_panel(un, caps, "million_tonnes", "tonnes", narrow)
     return alt.vconcat(dollars, tonnes, spacing=24)
 
 
 @chart("coal-annual", data=["china_nk_coal_annual", "china_nk_coal_monthly"])
-def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.DataFrame) -> alt.LayerChart:
-    """Full years and part-years as bars, the UN's December 2016 figure beside its cap, the 2017 cap as a line."""
+def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.DataFrame, layout: str = "wide") -> alt.LayerChart:
+    """Full years and part-years as bars, the UN's December 2016 figure beside its cap, the
+    2017 cap as a line, labelled at its top (on a phone, where the legend sits there, in the legend)."""
     flows = china_nk_coal_annual[china_nk_coal_annual["data_series"] != UN_CAP].copy()
     flows["full_year"] = flows["period_label"].str.fullmatch(r"\d{4}")
     flows["row"] = flows.apply(lambda r: r["period_label"] if r["full_year"] else f"{r['period_label']} (part of the year)", axis=1)
@@ -443,14 +464,24 @@ def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.Da
     dec_tick = alt.Chart(dec_cap).encode(y=alt.Y("row:N", sort=order), x="million_tonnes:Q", tooltip=cap_tooltip)
     year_cap = caps.iloc[[1]].assign(text=f"2017 cap: {caps['tonnes_label'].iloc[1]} or {caps['usd_label'].iloc[1]}, whichever lower")
     year_rule = alt.Chart(year_cap).encode(x="million_tonnes:Q", tooltip=cap_tooltip)
+    cap_line = year_rule.mark_rule(color=CAP_COLOR, strokeDash=[5, 3], strokeWidth=1.5)
+    cap_label = year_rule.mark_text(align="left", dx=4, baseline="bottom", y=0, dy=-4, fontSize=10, color=CAP_COLOR).encode(text="text:N")
+    if layout == "narrow":
+        dash = alt.StrokeDash(
+            "text:N",
+            title=None,
+            scale=alt.Scale(range=[[5, 3]]),
+            legend=alt.Legend(symbolStrokeColor=CAP_COLOR, orient="bottom", labelExpr=WRAPPED),
+        )
+        cap_line, cap_label = year_rule.mark_rule(color=CAP_COLOR, strokeWidth=1.5).encode(strokeDash=dash), None
     return alt.LayerChart(
         layer=[
             bars,
             labels,
             dec_tick.mark_tick(color=CAP_COLOR, thickness=3, size=30),
             dec_tick.mark_text(align="left", dx=6, dy=-14, fontSize=10, color=CAP_COLOR).encode(text="text:N"),
-            year_rule.mark_rule(color=CAP_COLOR, strokeDash=[5, 3], strokeWidth=1.5),
-            year_rule.mark_text(align="left", dx=4, baseline="bottom", y=0, dy=-4, fontSize=10, color=CAP_COLOR).encode(text="text:N"),
+            cap_line,
+            *([cap_label] if cap_label is not None else []),
         ]
     ).properties(height=alt.Step(40))
 
