@@ -158,6 +158,7 @@ def oil_above_cap(sanctions_monitoring_findings: pd.DataFrame) -> alt.LayerChart
 
 
 LINE_PX, PANEL_PX = 15, 170
+DOT_ROW = 0.82  # on a phone, where in a year's row its dots sit (its labels are above them)
 COUNTER_SHORT = {
     "Japan Ministry of Defense": "Japan MOD",
     "UN Panel of Experts": "UN Panel",
@@ -167,8 +168,33 @@ COUNTER_SHORT = {
 }
 
 
+def _launch_rows(panel: str, part: pd.DataFrame, label: pd.DataFrame, top: int, tooltip: list[alt.Tooltip]) -> alt.LayerChart:
+    """On a phone: one row per year, its labels at the top of the row and its dots under them
+    (six years of labels side by side do not fit 340 px)."""
+    years = list(range(2019, 2025))
+    scale = alt.Scale(domain=years)
+    on_row = alt.Y("year:O", title=None, scale=scale, bandPosition=DOT_ROW, axis=None)
+    top_of_row = alt.Y("year:O", title=None, scale=scale, bandPosition=0, axis=None)
+    label = label.assign(text=label["year"].astype(str) + ": " + label["text"])  # (the year starts its row's label)
+    x = alt.X("count:Q", title=panel, scale=alt.Scale(domain=[0, top]), axis=alt.Axis(tickCount=4))
+    stems = alt.Chart(part).mark_rule(color=KOTRA_GREY, strokeWidth=2).encode(y=on_row, x=x, x2=alt.datum(0))
+    dots = alt.Chart(part).mark_circle(size=90, color=KOTRA_GREY, opacity=1).encode(y=on_row, x=x, tooltip=tooltip)
+    text = alt.Chart(label).mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=12, lineBreak="\n", lineHeight=LINE_PX)
+    missing = pd.DataFrame({"year": [yr for yr in years if yr not in set(part["year"])], "count": 0})
+    none = alt.Chart(missing.assign(text=missing["year"].astype(str) + ": no count found")).mark_text(
+        align="left", baseline="top", dx=3, dy=2, fontSize=11, color=KOTRA_GREY
+    )
+    layers = [
+        stems,
+        dots,
+        text.encode(y=top_of_row, x=alt.datum(0), text="text:N"),
+        none.encode(y=top_of_row, x=alt.datum(0), text="text:N"),
+    ]
+    return alt.LayerChart(layer=layers).properties(height=alt.Step(2 * LINE_PX + 20))
+
+
 @chart("missile-launches-since-2019", data=["missile_launches_by_year_reported"])
-def missile_launches_since_2019(missile_launches_by_year_reported: pd.DataFrame) -> alt.VConcatChart:
+def missile_launches_since_2019(missile_launches_by_year_reported: pd.DataFrame, layout: str = "wide") -> alt.VConcatChart:
     """Launch events and missiles fired per year, one dot per counter, labelled; counters never joined."""
     counts = missile_launches_by_year_reported
     rows = counts[counts["counting_unit"].isin(["launch events", "missiles", "ballistic missiles"])].copy()
@@ -190,6 +216,9 @@ def missile_launches_since_2019(missile_launches_by_year_reported: pd.DataFrame)
         part = rows[rows["panel"] == panel].sort_values("count", ascending=False)
         # One label per year, above its highest dot; a second counter goes on a second line.
         label = part.groupby("year", as_index=False).agg(count=("count", "max"), text=("text", "\n".join))
+        if layout == "narrow":
+            panels.append(_launch_rows(panel, part, label, top, tooltip))
+            continue
         # Vega draws extra lines below the first, so a two-line label is lifted by one line.
         lines = label["text"].str.count("\n")
         label["label_y"] = label["count"].astype("float64") + lines * LINE_PX * top / PANEL_PX
