@@ -117,12 +117,15 @@ def _tall_rows(view: dict[str, Any], needed: float) -> None:
 
 
 def _wrap_text(layer: dict[str, Any], view: dict[str, Any], rows: list[Any] | None, width: float, size: float) -> float:
-    """Wrap a text mark's text (given in the spec, or a field's through a calculated field);
-    the height a row needs if the text sits on rows of categories (0: none)."""
+    """Wrap a text mark's text (given in the spec, or a field's through a calculated field),
+    unless the chart breaks its own lines (``lineBreak``); the height a row needs if the text
+    sits on rows of categories (0: none)."""
     mark = layer.get("mark")
     if not (mark == "text" or (isinstance(mark, dict) and mark.get("type") == "text")):
         return 0.0
     mark = mark if isinstance(mark, dict) else {"type": "text"}
+    if "lineBreak" in mark:
+        return 0.0  # (the chart breaks its own lines)
     limit = mark.get("limit")
     width = min(width, limit) if isinstance(limit, (int, float)) and limit > 0 else width  # (the author's, if narrower)
     font_size = float(mark.get("fontSize", size))

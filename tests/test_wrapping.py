@@ -122,3 +122,9 @@ def test_a_note_standing_on_its_point_is_raised_by_its_further_lines() -> None:
     assert mark["dy"] == -4 - (len(mark["text"]) - 1) * 14
     centred = layout.narrow({**spec, "mark": {"type": "text", "text": note}})["mark"]
     assert centred["dy"] == -(len(centred["text"]) - 1) * 7
+
+
+def test_a_text_that_breaks_its_own_lines_is_left_as_it_is() -> None:
+    spec = {"data": {"values": [{"t": "A long first line of a label\nand its second"}]}, "mark": {"type": "text", "lineBreak": "\n"}}
+    spec["encoding"] = {"text": {"field": "t", "type": "nominal"}}
+    assert layout.narrow(spec)["encoding"]["text"] == {"field": "t", "type": "nominal"}
