@@ -71,15 +71,16 @@ def field_domain(definition: Mapping[str, Any], rows: list[Any] | None) -> list[
 
 
 def views_with_rows(
-    node: dict[str, Any], datasets: Mapping[str, Any], rows: list[Any] | None
+    node: dict[str, Any], datasets: Mapping[str, Any], rows: list[Any] | None, before_transforms: bool = False
 ) -> Iterator[tuple[dict[str, Any], list[Any] | None]]:
     """Every view with the rows it draws (inherited from its parents), or None where a
-    transform may change them (a filter drops values from the domain)."""
+    transform may change them (a filter drops values from the domain); with
+    ``before_transforms``, the rows its transforms start from (a filter's values among them)."""
     data = node.get("data")
     if isinstance(data, dict):
         rows = data.get("values") if isinstance(data.get("values"), list) else datasets.get(data.get("name", ""))
-    if node.get("transform"):
+    if node.get("transform") and not before_transforms:
         rows = None
     yield node, rows
     for child in children(node):
-        yield from views_with_rows(child, datasets, rows)
+        yield from views_with_rows(child, datasets, rows, before_transforms)

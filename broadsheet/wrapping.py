@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .fontmetrics import Font, chart_font
-from .views import field_domain, inner_views, layers, views_with_rows
+from .views import inner_views, layers, views_with_rows
 
 MIN_LINE = 6  # characters: a narrower wrap would break most words' neighbours apart
 MAX_LINE = 60
@@ -65,7 +65,8 @@ def wrap_long_text(spec: dict[str, Any], label_width: float, text_width: float, 
     """Labels of rows (a y axis of categories) longer than ``label_width`` px and text marks
     (annotations, direct labels) longer than ``text_width`` px go onto more lines; rows of
     categories are made tall enough for the lines of their labels and texts."""
-    rows_of = {id(node): rows for node, rows in views_with_rows(spec, spec.get("datasets", {}), None)}
+    # (the rows before any filter: the values a label or text may take, in any order)
+    rows_of = {id(node): rows for node, rows in views_with_rows(spec, spec.get("datasets", {}), None, before_transforms=True)}
     for view in inner_views(spec):
         needed = 0.0
         for layer in layers(view):
@@ -84,17 +85,23 @@ def _wrap_row_labels(view: dict[str, Any], rows: list[Any] | None, width: float,
     if axis is None or "labelExpr" in axis:
         return 0.0
     domain = y.get("scale", {}).get("domain") if isinstance(y.get("scale"), dict) else None
-    values = [str(v) for v in (domain if isinstance(domain, list) else field_domain(y, rows) or [])]
+    values = [str(v) for v in domain] if isinstance(domain, list) else _values(y["field"], rows)
     font_size = float(axis.get("labelFontSize", size))
     if values and all(chart_font().width(v, font_size) <= width for v in values):
         return 0.0
-    if not values and not (isinstance(axis.get("labelLimit"), (int, float)) and axis["labelLimit"] > width):
+    if not values and not (isinstance(axis.get("labelLimit"), (int, float)) and axis["labelLimit"] >= width):
         return 0.0  # (labels not known and not long by the author's account)
     line = fitting_line(values, width, font_size)
     lines = max((len(wrapped(v, line)) for v in values), default=2)
     centre = f"-(length({wrap_expression('datum.label', line)}) - 1) * {(font_size + 2) / 2:g}"
     y["axis"] = {**axis, "labelExpr": wrap_expression("datum.label", line), "labelLimit": 0, "labelOffset": {"expr": centre}}
     return _row_height(lines, font_size)
+
+
+def _values(field: str, rows: list[Any] | None) -> list[str]:
+    """The distinct values of ``field`` in ``rows`` (none if they are not in the spec)."""
+    found = {str(row[field]) for row in rows or () if isinstance(row, dict) and row.get(field) is not None}
+    return sorted(found)
 
 
 def _rows(definition: Any) -> bool:
@@ -139,7 +146,7 @@ def _wrap_text(layer: dict[str, Any], view: dict[str, Any], rows: list[Any] | No
         parts = wrap_words(text["value"], width, font_size, bold)
         encoding["text"], lines = {**text, "value": _lines(parts)}, len(parts)
     elif isinstance(text, dict) and _plain_field(text):
-        lines = _wrap_field(layer, text, [str(v) for v in field_domain(text, rows) or []], width, font_size, bold)
+        lines = _wrap_field(layer, text, _values(text["field"], rows), width, font_size, bold)
     on_rows = _rows(encoding.get("y", view.get("encoding", {}).get("y")))
     hangs = on_rows and mark.get("baseline", "middle") == "middle"  # (a row's label hangs from its first line)
     layer["mark"] = {**mark, "limit": 0, **({} if hangs else _lift(mark, lines, font_size))} if lines > 1 or "limit" in mark else mark
