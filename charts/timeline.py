@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import altair as alt
@@ -52,12 +53,20 @@ def china_response_timeline(timeline: pd.DataFrame) -> alt.LayerChart:
         shape=alt.Shape("lane:N", sort=lanes, legend=None),
         color=alt.Color("lane:N", sort=lanes, scale=alt.Scale(domain=lanes, range=LANE_COLOURS), legend=None),
     )
-    labels = (
-        base.transform_filter("datum.label != ''")
-        .mark_text(baseline="bottom", dy=-9, fontSize=12, fontWeight="bold")
+    # Resolutions come weeks apart in 2017: their numbers stand on three levels in turn.
+    numbers = list(events.loc[resolutions, "label"])
+    levels = [json.dumps(numbers[level::3]) for level in range(3)]
+    labels = [
+        base.transform_filter(
+            f"indexof({on}, datum.label) >= 0"
+            if level
+            else f"datum.label != '' && indexof({levels[1]}, datum.label) < 0 && indexof({levels[2]}, datum.label) < 0"
+        )
+        .mark_text(baseline="bottom", dy=-9 - 14 * level, fontSize=12, fontWeight="bold")
         .encode(text="label:N")
-    )
-    return alt.LayerChart(layer=[points, labels]).properties(height=alt.Step(40))
+        for level, on in enumerate(levels)
+    ]
+    return alt.LayerChart(layer=[points, *labels]).properties(height=alt.Step(60))
 
 
 def _resolution_number(event: str) -> str:
