@@ -70,6 +70,8 @@ def wide(spec: Mapping[str, Any]) -> dict[str, Any]:
     raise_fonts(out, WIDE_MIN_TEXT)
     for node in compositions(out):
         _wrap_column_headers(node)
+    wrapping.wrap_legend_labels(out, wrapping.LEGEND_LIMIT, WIDE_TEXT)  # (long series names on lines, not cut)
+    wrapping.wrap_column_labels(out, WIDE_TEXT)
     return out
 
 
@@ -106,7 +108,10 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     if not authored:
         for node in compositions(out):
             _restyle_encoding(node, width)
+    raise_fonts(out, NARROW_MIN_TEXT)  # (text is measured at the size it is drawn)
     wrapping.wrap_long_text(out, NARROW_LABEL_LIMIT, round(width * NARROW_TEXT_LIMIT), NARROW_TEXT)  # (authored too: never cut)
+    wrapping.wrap_legend_labels(out, width - 60, NARROW_TEXT, replaceable=(WRAP_LABEL,))
+    wrapping.wrap_column_labels(out, NARROW_TEXT)
     out["config"] = _merge(out.get("config", {}), _narrow_config(width))  # (what the chart itself sets wins)
     raise_fonts(out, NARROW_MIN_TEXT)
     return out

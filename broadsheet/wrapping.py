@@ -19,6 +19,10 @@ from typing import Any
 from .fontmetrics import Font, chart_font
 from .views import inner_views, layers, views_with_rows
 
+LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "size", "opacity", "strokeDash")
+LEGEND_LIMIT = 160  # px: Vega-Lite's own limit on a legend label
+AXIS_LIMIT = 180  # px: and on an axis label
+DEFAULT_STEP = 20  # px: Vega-Lite's width of a column when nothing sets it
 MIN_LINE = 6  # characters: a narrower wrap would break most words' neighbours apart
 MAX_LINE = 60
 GUESS_CHARACTER = 7.0  # px of 12 px text: the line length when the values are not in the spec
@@ -184,3 +188,67 @@ def _wrap_field(view: dict[str, Any], text: dict[str, Any], values: list[str], w
     view["transform"] = [*view.get("transform", []), {"calculate": wrap_expression(value, line), "as": lines}]
     view["encoding"]["text"] = {**text, "field": lines}
     return max((len(wrapped(v, line)) for v in values), default=2)
+
+
+def wrap_legend_labels(spec: dict[str, Any], limit: float, size: float, replaceable: tuple[str, ...] = ()) -> None:
+    """Legend labels wider than their limit (the legend's own ``labelLimit``, else ``limit``)
+    go onto lines that fit, when the series are named in the spec; a ``labelExpr`` of the
+    engine's own (``replaceable``: a guess made without the names) is replaced."""
+    config_limit = spec.get("config", {}).get("legend", {}).get("labelLimit", limit)
+    for view, rows in views_with_rows(spec, spec.get("datasets", {}), None, before_transforms=True):
+        for channel in LEGEND_CHANNELS:
+            definition = view.get("encoding", {}).get(channel)
+            if not isinstance(definition, dict) or not isinstance(definition.get("field"), str):
+                continue
+            legend = definition.get("legend", {})
+            if legend is None or ("labelExpr" in legend and legend["labelExpr"] not in replaceable):
+                continue
+            scale = definition.get("scale") if isinstance(definition.get("scale"), dict) else {}
+            domain = scale.get("domain") if isinstance(scale, dict) else None
+            values = [str(v) for v in domain] if isinstance(domain, list) else _values(definition["field"], rows)
+            width = legend.get("labelLimit", config_limit)
+            font_size = float(legend.get("labelFontSize", size))
+            if not values or not isinstance(width, (int, float)) or width <= 0:
+                continue
+            if all(chart_font().width(v, font_size) <= width for v in values):
+                continue
+            expression = wrap_expression("datum.label", fitting_line(values, width, font_size))
+            definition["legend"] = {**legend, "labelExpr": expression, "labelLimit": 0}
+
+
+def wrap_column_labels(spec: dict[str, Any], size: float) -> None:
+    """Labels of columns (an x axis of categories) wider than their column go onto lines
+    that fit it, upright, rather than being turned and cut at 180 px; unless the author
+    turned them. Where a single word is wider than the column, Vega-Lite's turned labels
+    stay turned, whole."""
+    datasets, config = spec.get("datasets", {}), spec.get("config", {})
+    limit = config.get("axisX", {}).get("labelLimit", config.get("axis", {}).get("labelLimit", AXIS_LIMIT))
+    default_width = config.get("view", {}).get("discreteWidth", {"step": DEFAULT_STEP})
+    rows_of = {id(node): rows for node, rows in views_with_rows(spec, datasets, None, before_transforms=True)}
+    for view in inner_views(spec):
+        for layer in layers(view):
+            x = layer.get("encoding", {}).get("x")
+            axis = x.get("axis", {}) if _rows(x) else None
+            if axis is None or "labelExpr" in axis or axis.get("labelAngle", 0) != 0:
+                continue
+            values = _values(x["field"], rows_of.get(id(layer)))
+            width = view.get("width", default_width)
+            step = (
+                width.get("step")
+                if isinstance(width, dict)
+                else width / len(values)
+                if values and isinstance(width, (int, float))
+                else None
+            )
+            font_size = float(axis.get("labelFontSize", size))
+            if not values or not isinstance(step, (int, float)):
+                continue
+            fit = min(step - 8, axis.get("labelLimit", limit))  # (Vega cuts a label at its limit)
+            if all(chart_font().width(v, font_size) <= fit for v in values):
+                continue
+            line = fitting_line(values, fit, font_size)
+            if any(chart_font().width(part, font_size) > fit for v in values for part in wrapped(v, line)):
+                if "labelAngle" not in axis and step >= font_size * 1.2:  # (turned by Vega-Lite, side by side: not cut)
+                    x["axis"] = {**axis, "labelLimit": 0}
+                continue
+            x["axis"] = {**axis, "labelAngle": 0, "labelExpr": wrap_expression("datum.label", line), "labelLimit": 0}

@@ -128,3 +128,47 @@ def test_a_text_that_breaks_its_own_lines_is_left_as_it_is() -> None:
     spec = {"data": {"values": [{"t": "A long first line of a label\nand its second"}]}, "mark": {"type": "text", "lineBreak": "\n"}}
     spec["encoding"] = {"text": {"field": "t", "type": "nominal"}}
     assert layout.narrow(spec)["encoding"]["text"] == {"field": "t", "type": "nominal"}
+
+
+PARTNERS = ["China customs (GACC)", "South Korea's trade agency (KOTRA)", "Russia, as reported to the UN"]
+
+
+def partners(channel: str) -> dict[str, Any]:
+    rows = [{"partner": p, "value": i + 1} for i, p in enumerate(PARTNERS)]
+    encoding = {"y": {"field": "value", "type": "quantitative"}, channel: {"field": "partner", "type": "nominal"}}
+    if channel != "x":
+        encoding["x"] = {"field": "value", "type": "ordinal"}
+    return {"data": {"values": rows}, "mark": "bar", "encoding": encoding}
+
+
+@pytest.mark.parametrize("variant", layout.LAYOUTS)
+def test_long_series_names_in_a_legend_wrap_rather_than_end_in_an_ellipsis(variant: layout.Layout) -> None:
+    spec = layout.laid_out({**partners("color"), "config": {"legend": {"labelLimit": 120}}}, variant)
+    legend = spec["encoding"]["color"]["legend"]
+    assert legend["labelLimit"] == 0 and "labelExpr" in legend
+    drawing = vl_convert.vegalite_to_svg(spec)
+    assert "\u2026" not in drawing and check_text(drawing) == []
+
+
+@pytest.mark.parametrize("variant", layout.LAYOUTS)
+def test_long_names_of_columns_stand_upright_on_lines_that_fit_their_column(variant: layout.Layout) -> None:
+    """Vega-Lite turns long labels of columns and cuts them at 180 px."""
+    spec = layout.laid_out({**partners("x"), "width": 640}, variant)
+    axis = spec["encoding"]["x"]["axis"]
+    assert axis["labelAngle"] == 0 and axis["labelLimit"] == 0
+    drawing = vl_convert.vegalite_to_svg(spec)
+    assert "\u2026" not in drawing and check_text(drawing) == []
+
+
+def test_columns_an_author_turned_are_left_as_they_are() -> None:
+    spec = partners("x")
+    spec["encoding"]["x"]["axis"] = {"labelAngle": -45}
+    assert layout.wide(spec)["encoding"]["x"]["axis"] == {"labelAngle": -45}
+
+
+def test_names_of_narrow_columns_stay_turned_but_whole() -> None:
+    """Columns 20 px wide (Vega-Lite's default): no word fits upright, so the turned labels are kept, uncut."""
+    spec = layout.wide(partners("x"))
+    assert spec["encoding"]["x"]["axis"] == {"labelLimit": 0}
+    drawing = vl_convert.vegalite_to_svg(spec)
+    assert "\u2026" not in drawing and all(p in [b.text for b in text_boxes(drawing)[0]] for p in PARTNERS)
