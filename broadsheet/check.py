@@ -2,7 +2,8 @@
 
 Checks every built page for broken internal links and ``#anchors``, images and charts
 without a text alternative, charts without a source, HTML that does not parse cleanly,
-duplicate ids; and the site for datasets that no page uses. Problems are reported as
+duplicate ids; the site for datasets that no page uses; and makes the build's warnings
+(chart text that overlaps, runs out or is cut; series drawn in one colour) problems. Problems are reported as
 ``path:line: message``, pointing at the Markdown source where the problem is written.
 """
 
@@ -130,6 +131,7 @@ def check_site(config: Config, cache: Cache, out: Path | None = None) -> int:
         built = Path(tmp) / "public"
         result = build_site(config, Output(built), cache)
         problems = list(check_output(built, result.site))
+        problems += [Problem(w.path, w.line, w.message) for w in result.warnings]  # (warnings of build and serve)
         for line in shared_colors(result):  # (for the editor: not a problem)
             print(line)
         for problem in problems:

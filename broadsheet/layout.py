@@ -144,7 +144,9 @@ def _narrow_config(width: int) -> dict[str, Any]:
     fonts = {"labelFontSize": NARROW_TEXT, "titleFontSize": NARROW_TEXT}
     return {
         "axis": {**fonts, "labelLimit": NARROW_LABEL_LIMIT, "titleLimit": width - 20, "labelOverlap": True},
-        "axisX": {"tickCount": NARROW_TICKS},  # (ignored by band scales; an encoding's own count wins)
+        # (tickCount: ignored by band scales, an encoding's own count wins; labelPadding: a first
+        # label that reaches left of the plot clears the y axis's lowest label, 2 px lower)
+        "axisX": {"tickCount": NARROW_TICKS, "labelPadding": 4},
         "legend": {
             **fonts,
             "orient": "top",

@@ -109,8 +109,12 @@ def _values(field: str, rows: list[Any] | None) -> list[str]:
 
 
 def _rows(definition: Any) -> bool:
-    """A channel of categories (a band or point scale)."""
-    return isinstance(definition, dict) and definition.get("type") in ("nominal", "ordinal") and isinstance(definition.get("field"), str)
+    """A channel of categories (a band or point scale) labelled with its values as they are
+    (not a time unit's or a format's rendering of them)."""
+    if not isinstance(definition, dict) or definition.get("type") not in ("nominal", "ordinal"):
+        return False
+    shown_as_is = not any(k in definition for k in ("timeUnit", "bin", "aggregate")) and "format" not in (definition.get("axis") or {})
+    return shown_as_is and isinstance(definition.get("field"), str)
 
 
 def _row_height(lines: int, size: float) -> float:

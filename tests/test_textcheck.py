@@ -219,3 +219,11 @@ def test_build_warns_at_the_chart_and_publishes(crowded: Path, shared_cache: Pat
     assert (crowded / "public" / "crowded" / "index.html").exists()
     assert run(crowded, cache=shared_cache) == 0  # a warm build still says so
     assert WARNING.format(layout="wide") in capsys.readouterr().err
+
+
+def test_check_and_strict_fail_on_it(crowded: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(crowded, "check", cache=shared_cache) == 1
+    err = capsys.readouterr().err
+    assert "charts/crowded.py:8: chart 'crowded' (narrow): 'Jan $126.39 m' overlaps 'Feb $104.59 m'" in err.splitlines()
+    assert run(crowded, "build", "--strict", cache=shared_cache) == 1
+    assert not (crowded / "public").exists()
