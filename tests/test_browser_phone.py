@@ -119,25 +119,31 @@ SMALLEST_TEXT = """() => Array.from(document.querySelectorAll(
 })"""
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("javascript", [False, True], ids=["static", "live"])
-def test_every_chart_text_is_at_least_10_px(
-    browser: Any, origins: dict[str, str], site_name: str, page_url: str, width: int, javascript: bool
-) -> None:
+def measured(browser: Any, url: str, width: int, javascript: bool, script: str, arg: Any = None) -> Any:
+    """What ``script`` finds on the page at ``url``, ``width`` px wide; with JavaScript, once
+    every chart has gone live (the pointer entered it)."""
     context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
     try:
         page = context.new_page()
         page.set_default_timeout(TIMEOUT)
-        page.goto(origins[site_name] + page_url, wait_until="load")
+        page.goto(url, wait_until="load")
         if javascript:
             for figure in page.locator("figure.chart").all():
                 figure.scroll_into_view_if_needed()
                 figure.hover()
                 graphic = figure.locator(".chart-graphic")
                 page.wait_for_function("el => ['live', 'failed'].includes(el.getAttribute('data-enhanced'))", arg=graphic.element_handle())
-        charts = page.evaluate(SMALLEST_TEXT)
+        return page.evaluate(script, arg)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("javascript", [False, True], ids=["static", "live"])
+def test_every_chart_text_is_at_least_10_px(
+    browser: Any, origins: dict[str, str], site_name: str, page_url: str, width: int, javascript: bool
+) -> None:
+    charts = measured(browser, origins[site_name] + page_url, width, javascript, SMALLEST_TEXT)
     assert charts, f"{page_url} has no chart"
     if javascript:
         assert [c["id"] for c in charts if c["state"] not in ("live", "step")] == [], "charts that did not go live"
@@ -217,19 +223,6 @@ def test_no_chart_text_overlaps_runs_out_or_is_cut(
     browser: Any, origins: dict[str, str], site_name: str, page_url: str, width: int, javascript: bool
 ) -> None:
     """Issue 23's acceptance, measured by Chromium itself rather than by the build's check."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
-    try:
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT)
-        page.goto(origins[site_name] + page_url, wait_until="load")
-        if javascript:
-            for figure in page.locator("figure.chart").all():
-                figure.scroll_into_view_if_needed()
-                figure.hover()
-                graphic = figure.locator(".chart-graphic")
-                page.wait_for_function("el => ['live', 'failed'].includes(el.getAttribute('data-enhanced'))", arg=graphic.element_handle())
-        charts = page.evaluate(TEXT_PROBLEMS, 0.5)
-    finally:
-        context.close()
+    charts = measured(browser, origins[site_name] + page_url, width, javascript, TEXT_PROBLEMS, 0.5)
     found = [f"{c['id']}: {p}" for c in charts for p in c["problems"]]
     assert not found, f"chart text at {width} px:\n" + "\n".join(found)
