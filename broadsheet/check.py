@@ -2,7 +2,8 @@
 
 Checks every built page for broken internal links and ``#anchors``, images and charts
 without a text alternative, charts without a source, HTML that does not parse cleanly,
-duplicate ids; and the site for datasets that no page uses. Problems are reported as
+duplicate ids; the site for datasets that no page uses; and makes the build's warnings
+(chart text that overlaps, runs out or is cut; series drawn in one colour) problems. Problems are reported as
 ``path:line: message``, pointing at the Markdown source where the problem is written.
 """
 
@@ -22,7 +23,7 @@ from .cache import Cache
 from .config import Config
 from .output import Output, swap_in
 from .prose import URL_ATTRIBUTES, addresses, is_script_url, shown
-from .site import Site, build_site
+from .site import BuildResult, Site, build_site
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 OPTIONAL_END = {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "colgroup", "caption"}
@@ -135,6 +136,9 @@ def check_site(config: Config, cache: Cache, out: Path | None = None) -> int:
         built = Path(tmp) / "public"
         result = build_site(config, Output(built), cache)
         problems = list(check_output(built, result.site))
+        problems += [Problem(w.path, w.line, w.message) for w in result.warnings]  # (warnings of build and serve)
+        for line in shared_colors(result):  # (for the editor: not a problem)
+            print(line)
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:
@@ -144,6 +148,27 @@ def check_site(config: Config, cache: Cache, out: Path | None = None) -> int:
             swap_in(built, out)
     print(f"{result.summary()}; checked, no problems")
     return 0
+
+
+def shared_colors(result: BuildResult) -> list[str]:
+    """Colours that stand for different named series on different pages, each with its
+    meanings and where they are drawn: a reader moving between pages cannot hold such a
+    key (an editor gives each meaning its own colour, in site.toml's [colors])."""
+    pages: dict[str, set[str]] = {}  # chart id -> the pages that show it
+    for page in result.site.pages:
+        for block in result.site.blocks.get(page.src, ()):
+            for chart in block.charts():
+                pages.setdefault(chart.id, set()).add(page.src)
+    meanings: dict[str, dict[str, set[str]]] = {}  # colour -> series name -> pages
+    for chart_id, series in result.series.items():
+        for name, color in series:
+            meanings.setdefault(color, {}).setdefault(name, set()).update(pages.get(chart_id, ()))
+    lines = []
+    for color, names in sorted(meanings.items()):
+        if len(names) > 1 and len(set().union(*names.values())) > 1:
+            said = "; ".join(f"'{name}' ({', '.join(sorted(where))})" for name, where in sorted(names.items()))
+            lines.append(f"note: colour {color} stands for {len(names)} series on different pages: {said}")
+    return lines
 
 
 def check_output(folder: Path, site: Site) -> Iterator[Problem]:

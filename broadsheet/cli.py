@@ -119,10 +119,10 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:  # (the state stays marked stale: the output is whole and new)
         print(f"error: {os_error(error)}: {out} was built, but not its saved state: the next build will build everything", file=sys.stderr)
         return 1
-    for warning in result.site.package.warnings:
+    for note in result.site.package.warnings:
+        print(note, file=sys.stderr)
+    for warning in result.warnings:  # (errors under check and --strict)
         print(warning, file=sys.stderr)
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
     print(result.summary())
     return 0
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from .views import children
+from .views import field_domain, views_with_rows
 
 LIGHT = "#ffffff"  # the page background, light scheme
 DARK = "#121212"  # the page background, dark scheme (static/style.css)
@@ -65,7 +66,7 @@ def apply_series_colors(spec: Mapping[str, Any], colors: Mapping[str, str]) -> d
         return out
     palette = tuple(out.get("config", {}).get("range", {}).get("category") or PALETTE)
     datasets = out.get("datasets", {})
-    for view, rows in _views_with_data(out, datasets, None):
+    for view, rows in views_with_rows(out, datasets, None):
         for channel in CHANNELS:
             definition = view.get("encoding", {}).get(channel)
             if isinstance(definition, dict):
@@ -79,7 +80,7 @@ def _color_scale(definition: dict[str, Any], rows: list[Any] | None, colors: Map
     scale = definition.get("scale", {})
     domain = scale.get("domain")
     if not isinstance(domain, list):
-        domain = _data_domain(definition, rows)
+        domain = field_domain(definition, rows)
     if domain is None or not any(str(name) in colors for name in domain):
         return
     authored = scale.get("range") if isinstance(scale.get("range"), list) else None
@@ -96,33 +97,55 @@ def _color_scale(definition: dict[str, Any], rows: list[Any] | None, colors: Map
     definition["scale"] = {**{k: v for k, v in scale.items() if k != "scheme"}, "domain": domain, "range": scale_range}
 
 
-def _data_domain(definition: Mapping[str, Any], rows: list[Any] | None) -> list[Any] | None:
-    """The field's distinct values in the view's data, in Vega-Lite's default (ascending)
-    order or the encoding's own list; None when the data is not in the spec."""
-    if rows is None or not isinstance(definition["field"], str):
-        return None
-    field = definition["field"]
-    values = {row[field] for row in rows if isinstance(row, dict) and row.get(field) is not None}
-    if not values:
-        return None
-    order = definition.get("sort")
-    if isinstance(order, list):
-        return [v for v in order if v in values] + sorted(v for v in values if v not in order)
-    if order not in (None, "ascending"):
-        return None  # sorted by another field or descending: leave the scale to Vega-Lite
-    return sorted(values, key=str)
+@dataclass(frozen=True)
+class SeriesScale:
+    """The colour each named series of a chart is drawn in, as Vega assigns it: the
+    scale's own range, or the palette in the domain's order, starting again at its first
+    colour when the series outnumber it (d3's ordinal scales repeat their range)."""
+
+    names: tuple[str, ...]
+    colors: tuple[str, ...]
+    palette: int  # colours the range had to give
+
+    def shared(self) -> list[tuple[str, str, str]]:
+        """Series drawn in a colour an earlier series has: (earlier, later, colour), at most three."""
+        first: dict[str, str] = {}
+        pairs: list[tuple[str, str, str]] = []
+        for name, color in zip(self.names, self.colors, strict=True):
+            if color in first and len(pairs) < 3:
+                pairs.append((first[color], name, color))
+            first.setdefault(color, name)
+        return pairs
 
 
-def _views_with_data(
-    node: dict[str, Any], datasets: Mapping[str, Any], rows: list[Any] | None
-) -> Iterator[tuple[dict[str, Any], list[Any] | None]]:
-    """Every view with the rows it draws (inherited from its parents), or None where a
-    transform may change them (a filter drops values from the domain)."""
-    data = node.get("data")
-    if isinstance(data, dict):
-        rows = data.get("values") if isinstance(data.get("values"), list) else datasets.get(data.get("name", ""))
-    if node.get("transform"):
-        rows = None
-    yield node, rows
-    for child in children(node):
-        yield from _views_with_data(child, datasets, rows)
+def series_scales(spec: Mapping[str, Any]) -> list[SeriesScale]:
+    """Every colour scale of a compiled spec whose series are known (named in its domain or
+    in the view's inline data), once each."""
+    palette = tuple(spec.get("config", {}).get("range", {}).get("category") or PALETTE)
+    found: dict[tuple[str, ...], SeriesScale] = {}
+    for view, rows in views_with_rows(dict(spec), spec.get("datasets", {}), None):
+        for channel in CHANNELS:
+            definition = view.get("encoding", {}).get(channel)
+            if not isinstance(definition, dict) or "field" not in definition or definition.get("type") not in ("nominal", "ordinal"):
+                continue
+            if definition.get("scale", {}) is None:  # (the field holds the colours themselves)
+                continue
+            scale = definition.get("scale") or {}
+            domain = scale.get("domain") if isinstance(scale.get("domain"), list) else field_domain(definition, rows)
+            given = scale.get("range") if isinstance(scale.get("range"), list) else None if "scheme" in scale else palette
+            if not domain or not given or not all(isinstance(c, str) for c in given):
+                continue
+            names = tuple(str(name) for name in domain)
+            picked = tuple(str(given[i % len(given)]).lower() for i in range(len(names)))
+            found.setdefault(names, SeriesScale(names, picked, len(given)))
+    return list(found.values())
+
+
+def color_warnings(chart_id: str, scales: list[SeriesScale]) -> tuple[str, ...]:
+    """A warning for each chart scale that draws two series in one colour (a reader cannot tell them apart)."""
+    warnings = []
+    for scale in scales:
+        why = f" ({len(scale.names)} series, {scale.palette} colours)" if len(scale.names) > scale.palette else ""
+        for first, second, color in scale.shared():
+            warnings.append(f"chart '{chart_id}': series '{first}' and '{second}' are drawn in the same colour, {color}{why}")
+    return tuple(warnings)

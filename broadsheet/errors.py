@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 
 class SiteError(Exception):
@@ -30,6 +31,24 @@ class SiteError(Exception):
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"
         return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+@dataclass(frozen=True)
+class SiteWarning:
+    """Something a reader would notice that does not stop a build: printed by ``build`` and
+    shown by ``serve`` as ``path:line: warning: message``; a problem under ``check`` and
+    ``--strict``."""
+
+    path: str
+    line: int | None
+    message: str
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def __str__(self) -> str:
+        return f"{self.location}: warning: {self.message}"
 
 
 def known(names: Iterable[object]) -> str:

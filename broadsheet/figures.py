@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from . import layout
+from . import layout, textcheck
 from .cache import Cache, cache_key
 from .charts import ChartBlock, chart_location, renderer_version, tables_code_digest
 from .config import Config
 from .data import Dataset, Package, Source
+from .errors import SiteWarning
 from .plotted import PlottedTable
 from .state import BuildState, ChartIndexEntry
 
@@ -35,7 +36,8 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class ChartEntry:
-    """A chart's cache entry: its Vega-Lite spec (JSON) and SVG in each layout, the data it plots."""
+    """A chart's cache entry: its Vega-Lite spec (JSON) and SVG in each layout, the data it
+    plots, and what the text check found."""
 
     spec: str
     svg: str
@@ -44,30 +46,37 @@ class ChartEntry:
     narrow_svg: str
     warnings: tuple[str, ...] = ()
     hint: str = ""
+    series: tuple[tuple[str, str], ...] = ()  # each named series and its colour
 
     @classmethod
     def of(cls, made: RenderedChart) -> ChartEntry:
-        return cls(made.spec, made.svg, made.tables, made.narrow_spec, made.narrow_svg, made.warnings, made.hint)
+        return cls(made.spec, made.svg, made.tables, made.narrow_spec, made.narrow_svg, made.warnings, made.hint, made.series)
 
     @classmethod
     def from_json(cls, value: Any) -> ChartEntry:
         """The entry a cache file holds; ``ValueError`` if it has another shape."""
-        shape = (("spec", str), ("svg", str), ("tables", list), ("narrow_spec", str), ("narrow_svg", str))
+        shape = (("spec", str), ("svg", str), ("tables", list), ("narrow_spec", str), ("narrow_svg", str), ("hint", str))
         if not isinstance(value, dict) or not all(isinstance(value.get(k), t) for k, t in shape):
             raise ValueError("not a chart entry")
+        if not _all(value.get("warnings"), str) or not all(_all(pair, str) and len(pair) == 2 for pair in value.get("series", [0])):
+            raise ValueError("not a chart entry")
         tables = tuple(_table_from_json(t) for t in value["tables"])
-        warnings = tuple(str(w) for w in value.get("warnings", []))
-        return cls(value["spec"], value["svg"], tables, value["narrow_spec"], value["narrow_svg"], warnings, str(value.get("hint", "")))
+        series = tuple((name, color) for name, color in value["series"])
+        return cls(
+            value["spec"], value["svg"], tables, value["narrow_spec"], value["narrow_svg"], tuple(value["warnings"]), value["hint"], series
+        )
 
     def to_json(self) -> dict[str, Any]:
         tables = [t.to_json() for t in self.tables]
         made = {"spec": self.spec, "svg": self.svg, "tables": tables, "narrow_spec": self.narrow_spec, "narrow_svg": self.narrow_svg}
-        return {**made, "warnings": list(self.warnings), "hint": self.hint}
+        return {**made, "warnings": list(self.warnings), "hint": self.hint, "series": [list(pair) for pair in self.series]}
 
     def index(self) -> ChartIndexEntry:
-        """Digests of both layouts: the spec files' names and the pages' render keys change with either."""
+        """Digests of both layouts (the spec files' names and the pages' render keys change
+        with either), and the warnings a warm build reports without reading the entry."""
         spec_digest = hashlib.sha256(f"{self.spec}\n{self.narrow_spec}".encode()).hexdigest()[:10]
-        return ChartIndexEntry(spec_digest, hashlib.sha256(f"{self.svg}\n{self.narrow_svg}".encode()).hexdigest())
+        svg_digest = hashlib.sha256(f"{self.svg}\n{self.narrow_svg}".encode()).hexdigest()
+        return ChartIndexEntry(spec_digest, svg_digest, self.warnings, self.series)
 
 
 def _table_from_json(value: Any) -> PlottedTable:
@@ -106,6 +115,13 @@ class Figure:
     def svg_digest(self) -> str:
         return self.digests.svg_digest
 
+    @property
+    def warnings(self) -> list[SiteWarning]:
+        """What the text check found, at the chart's function or block (a scrolly step's: at the step)."""
+        chart = self.chart
+        src, line = (chart.state.src, chart.state.line) if chart.state else chart_location(chart)
+        return [SiteWarning(src, line, message) for message in self.digests.warnings]
+
     @cached_property
     def entry(self) -> ChartEntry:
         return self.load()
@@ -143,15 +159,15 @@ class FigureBuild:
 
     figures: dict[str, Figure]
     rendered: list[str]
-    at_hand: list[str] = field(default_factory=list)  # charts drawn or read by this build (not only indexed): their warnings are told
-    warnings: list[str] = field(default_factory=list)
+    at_hand: list[str] = field(default_factory=list)  # charts drawn or read by this build (not only indexed): the page weight counts them
 
 
 def build_figures(
     charts: Mapping[str, ChartBlock], package: Package, config: Config, cache: Cache, state: BuildState, progress: Progress | None = None
 ) -> FigureBuild:
     """Compile and render every chart not in the cache; index the cache in ``state``."""
-    version = renderer_version() + tables_code_digest() + layout.code_digest() + json.dumps(sorted(config.series_colors.items()))
+    version = renderer_version() + tables_code_digest() + layout.code_digest() + textcheck.code_digest()
+    version += json.dumps(sorted(config.series_colors.items()))
     keys = {
         chart_id: cache_key(chart.key, chart.description, *(package.datasets[n].digest for n in chart.datasets), version)
         for chart_id, chart in charts.items()
@@ -175,8 +191,7 @@ def build_figures(
         figures[chart_id] = Figure(chart, datasets, index[key], load)
     state.figure_index = index
     at_hand = [chart_id for chart_id in charts if chart_id in made or entries.get(chart_id) is not None]  # (drawn, or read from the cache)
-    warnings = [w for chart_id in at_hand for w in (made.get(chart_id) or entries.get(chart_id) or _NONE).warnings]
-    return FigureBuild(figures, renderer.rendered, at_hand, warnings)
+    return FigureBuild(figures, renderer.rendered, at_hand)
 
 
 @dataclass
@@ -214,9 +229,6 @@ class _Renderer:
             return cached or self.render([chart_id])[chart_id]
 
         return load
-
-
-_NONE = ChartEntry("", "", (), "", "")
 
 
 def _constant(entry: ChartEntry) -> Callable[[], ChartEntry]:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from . import wrapping
 from .views import children, compositions, inner_views, is_view, layers
 
 Layout = Literal["wide", "narrow"]
@@ -34,8 +35,8 @@ NARROW_TEXT = 12  # px: axis, legend and header text of a narrow chart
 NARROW_MIN_TEXT = 11  # px: the smallest annotation of a narrow chart
 NARROW_HEIGHT = 200  # px: the tallest plot of a narrow chart (the theme's wide one is 320)
 NARROW_TICKS = 4  # ticks on a continuous x axis: about one per 80 px
-NARROW_LABEL_LIMIT = 120  # px: longer axis labels are cut with an ellipsis
-NARROW_TEXT_LIMIT = 0.4  # of the width: a longer annotation is cut with an ellipsis rather than run off the chart
+NARROW_LABEL_LIMIT = 120  # px: longer labels of rows go onto more lines (``wrapping``); others are cut
+NARROW_TEXT_LIMIT = 0.4  # of the width: a longer annotation goes onto more lines rather than run off the chart
 LINE = 28  # characters: facet labels on top and legend entries start where the plot does, after the axis labels
 CHARACTER = 7  # px: about the width of a character of 12 px text, to wrap a label at a panel's width
 
@@ -72,6 +73,8 @@ def wide(spec: Mapping[str, Any]) -> dict[str, Any]:
     raise_text_marks(out, WIDE_MIN_TEXT)
     for node in compositions(out):
         _wrap_column_headers(node)
+    wrapping.wrap_legend_labels(out, wrapping.LEGEND_LIMIT, WIDE_TEXT)  # (long series names on lines, not cut)
+    wrapping.wrap_column_labels(out, WIDE_TEXT)
     return out
 
 
@@ -98,8 +101,8 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     rendering. The narrow theme (12 px text, 4 ticks, legends on top with one entry a
     line) applies where the chart does not say otherwise; unless ``authored`` (the chart
     function drew its own narrow layout), what the chart says is adjusted too: fewer ticks,
-    shorter labels, legends on top, long annotations cut. Text is never under
-    ``NARROW_MIN_TEXT`` px either way. Explicit tick ``values`` are kept: they are data.
+    shorter labels, legends on top. Either way, labels of rows and annotations too long for
+    the width go onto more lines, and text is never under ``NARROW_MIN_TEXT`` px. Explicit tick ``values`` are kept: they are data.
     """
     out = copy.deepcopy(dict(spec))
     _stack(out)
@@ -110,6 +113,10 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     if not authored:
         for node in compositions(out):
             _restyle_encoding(node, width)
+    raise_fonts(out, NARROW_MIN_TEXT)  # (text is measured at the size it is drawn)
+    wrapping.wrap_long_text(out, NARROW_LABEL_LIMIT, round(width * NARROW_TEXT_LIMIT), NARROW_TEXT)  # (authored too: never cut)
+    wrapping.wrap_legend_labels(out, width - 60, NARROW_TEXT, replaceable=(WRAP_LABEL,))
+    wrapping.wrap_column_labels(out, NARROW_TEXT)
     out["config"] = _merge(out.get("config", {}), _narrow_config(width))  # (what the chart itself sets wins)
     _set_legend_layout(out, {"top": {"direction": "vertical", "anchor": "start"}})  # several legends: one under another
     raise_fonts(out, NARROW_MIN_TEXT)
@@ -124,10 +131,17 @@ def overhang(spec: Mapping[str, Any], svg: str) -> float | None:
 
 
 def code_digest() -> str:
-    """A hash of the code that lays charts out and colours their series: part of every
-    chart's cache key."""
+    """A hash of the code that lays charts out, wraps their text and colours their
+    series: part of every chart's cache key."""
     engine = Path(__file__).parent
-    names = ("layout.py", "views.py", "colors.py", "drawings.py", "geodata.py")  # (drawings: the narrow layout's check; geodata: maps)
+    names = (
+        "layout.py",
+        "views.py",
+        "colors.py",
+        "wrapping.py",
+        "drawings.py",
+        "geodata.py",
+    )  # (drawings: the narrow layout's check; geodata: maps)
     return hashlib.sha256(b"".join((engine / name).read_bytes() for name in names)).hexdigest()[:12]
 
 
@@ -144,7 +158,9 @@ def _narrow_config(width: int) -> dict[str, Any]:
     fonts = {"labelFontSize": NARROW_TEXT, "titleFontSize": NARROW_TEXT}
     return {
         "axis": {**fonts, "labelLimit": NARROW_LABEL_LIMIT, "titleLimit": width - 20, "labelOverlap": True},
-        "axisX": {"tickCount": NARROW_TICKS},  # (ignored by band scales; an encoding's own count wins)
+        # (tickCount: ignored by band scales, an encoding's own count wins; labelPadding: a first
+        # label that reaches left of the plot clears the y axis's lowest label, 2 px lower)
+        "axisX": {"tickCount": NARROW_TICKS, "labelPadding": 4},
         "legend": {
             **fonts,
             "orient": "top",
@@ -358,10 +374,6 @@ def _restyle_encoding(node: dict[str, Any], width: int) -> None:
             definition = encoding.get(channel)
             if isinstance(definition, dict) and "field" in definition and definition.get("legend", {}) is not None:
                 definition["legend"] = _legend_on_top(definition.get("legend", {}), width)
-    mark = node.get("mark")
-    if mark == "text" or (isinstance(mark, dict) and mark.get("type") == "text"):
-        mark = node["mark"] = mark if isinstance(mark, dict) else {"type": "text"}
-        mark["limit"] = min(mark.get("limit") or width, round(width * NARROW_TEXT_LIMIT))
 
 
 def _fewer_ticks(x: dict[str, Any]) -> None:

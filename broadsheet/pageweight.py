@@ -13,6 +13,7 @@ import gzip
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from .errors import SiteWarning
 from .figures import Figure
 
 if TYPE_CHECKING:
@@ -28,11 +29,11 @@ def compressed(text: str | bytes) -> int:
     return len(gzip.compress(text.encode() if isinstance(text, str) else text, compresslevel=6, mtime=0))
 
 
-def page_weight_warnings(site: Site, figures: Mapping[str, Figure], rendered: list[str], assets: int = 0) -> list[str]:
-    """``path: message`` for each page over the budget among the pages that show a chart
+def page_weight_warnings(site: Site, figures: Mapping[str, Figure], rendered: list[str], assets: int = 0) -> list[SiteWarning]:
+    """A warning for each page over the budget among the pages that show a chart
     this build drew or read (the others were weighed by the build that did)."""
     fresh = set(rendered)
-    warnings = []
+    warnings: list[SiteWarning] = []
     for page in site.pages:
         charts = [chart.id for block in site.blocks.get(page.src, ()) for chart in block.charts()]
         if not fresh.intersection(charts):
@@ -43,8 +44,12 @@ def page_weight_warnings(site: Site, figures: Mapping[str, Figure], rendered: li
             heaviest = sorted(weights.items(), key=lambda item: -item[1])[:3]
             named = ", ".join(f"'{chart_id}' ({size / 1024:.0f} KB)" for chart_id, size in heaviest)
             warnings.append(
-                f"{page.src}: page {page.url} weighs about {total / 1024:.0f} KB compressed before interaction, "
-                f"over the {BUDGET // 1024} KB budget; heaviest charts: {named} (draw fewer marks, or split the page)"
+                SiteWarning(
+                    page.src,
+                    None,
+                    f"page {page.url} weighs about {total / 1024:.0f} KB compressed before interaction, "
+                    f"over the {BUDGET // 1024} KB budget; heaviest charts: {named} (draw fewer marks, or split the page)",
+                )
             )
     return warnings
 

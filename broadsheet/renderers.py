@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import drawings, layout
+from . import colors, drawings, layout, textcheck
 from .charts import ChartBlock, chart_location, compile_spec, first_line
 from .data import Package
 from .errors import SiteError
@@ -27,16 +27,17 @@ from .plotted import Column, PlottedTable, plotted_tables, pretty
 
 @dataclass(frozen=True)
 class RenderedChart:
-    """What a chart worker returns: the Vega-Lite spec (JSON) and SVG of each layout, and
-    the plotted data."""
+    """What a chart worker returns: the Vega-Lite spec (JSON) and SVG of each layout, the
+    plotted data, and the problems of its text (``textcheck``)."""
 
     spec: str
     svg: str
     tables: tuple[PlottedTable, ...]
     narrow_spec: str
     narrow_svg: str
-    warnings: tuple[str, ...] = ()  # ``path:line: message``: what the build prints, not stopping
+    warnings: tuple[str, ...] = ()  # what the build prints at the chart, not stopping: "chart 'id' (narrow): 'a' overlaps 'b'"
     hint: str = ""  # what a reader can do with the live chart (``params.interactions``)
+    series: tuple[tuple[str, str], ...] = ()  # each named series and its colour (``colors.series_scales``)
 
 
 def render_chart(
@@ -55,9 +56,8 @@ def render_chart(
         lost.append(f"its width ({layout.svg_width(narrow_svg):.0f} px drawn for a {layout.NARROW_WIDTH} px column)")
     if lost:  # (a phone gets the wide drawing, scrolled sideways, rather than a chart missing a part)
         narrow, narrow_svg = wide, ""
-        src, line = chart_location(chart_block)
         what = "; ".join(lost)
-        warnings.append(f"{src}:{line}: chart '{chart_block.id}': a phone layout would lose {what}: phones get the wide drawing, scrolled")
+        warnings.append(f"chart '{chart_block.id}': a phone layout would lose {what}: phones get the wide drawing, scrolled")
     columns: dict[str, Column] = {}
     for name in chart_block.datasets:
         for f in package.datasets[name].fields:
@@ -65,11 +65,14 @@ def render_chart(
     try:  # (a scrolly step shows no data table: its chart's figure does)
         tables = plotted_tables(spec, chart_block.title, columns) if chart_block.embeddable else []
     except Exception as exc:  # drawn, but not evaluated: no table (the figure says so) rather than a wrong one, and no stopped build
-        src, line = chart_location(chart_block)
         tables = []
-        warnings.append(f"{src}:{line}: chart '{chart_block.id}': its plotted data could not be listed: {first_line(exc)}")
+        warnings.append(f"chart '{chart_block.id}': its plotted data could not be listed: {first_line(exc)}")
+    scales = colors.series_scales(spec)
+    drawn = {"wide": svg, "narrow": narrow_svg} if narrow_svg else {"wide": svg}
+    warnings += textcheck.chart_warnings(chart_block.id, drawn) + colors.color_warnings(chart_block.id, scales)
+    series = tuple(dict.fromkeys((name, color) for scale in scales for name, color in zip(scale.names, scale.colors, strict=True)))
     hint = interactions(spec)
-    return RenderedChart(spec_json(wide), svg, tuple(tables), spec_json(narrow), narrow_svg, tuple(warnings), hint)
+    return RenderedChart(spec_json(wide), svg, tuple(tables), spec_json(narrow), narrow_svg, tuple(warnings), hint, series)
 
 
 def spec_json(spec: Mapping[str, Any]) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 
 from .cache import Cache
 from .config import CONFIG_FILE, Config
-from .errors import SiteError
+from .errors import SiteError, SiteWarning
 from .output import MemoryOutput
 from .site import BuildResult, build_site
 from .state import BuildState
@@ -73,6 +73,8 @@ class Preview:
             self.error = error
             self.log(f"error: {error}")
         else:
+            for warning in self.result.warnings:
+                self.log(str(warning))
             self.log(f"{self.result.summary()}; rendered: {', '.join(self.result.rendered) or 'no page'}")
         self.generation += 1
         return self.error is None
@@ -103,6 +105,7 @@ class Preview:
             "seconds": round(self.result.seconds, 4) if self.result else None,
             "building": self.building,
             "sources": self.built_from,  # (a client that knows what it saved can wait for that build)
+            "warnings": [str(w) for w in self.result.warnings] if self.result else [],
         }
 
 
@@ -148,6 +151,19 @@ def error_banner(error: SiteError) -> str:
         'white-space:pre-wrap;box-shadow:0 2px 8px rgba(0,0,0,.4)"><strong>Build failed</strong>\n'
         f"{html.escape(str(error))}\n<small>The last good build is shown below. Fix the file and save: "
         "this page reloads by itself.</small></div>"
+    )
+
+
+def warning_banner(warnings: tuple[SiteWarning, ...]) -> str:
+    """The last build's warnings (chart text), at the foot of the window: the page stays readable."""
+    count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    lines = "\n".join(html.escape(str(w)) for w in warnings)
+    return (
+        '<details id="broadsheet-warnings" role="status" style="position:fixed;inset:auto 0 0 0;z-index:2147483646;'
+        "margin:0;padding:.5rem 1.25rem;max-height:40vh;overflow:auto;background:#fff4cc;color:#1a1a1a;"
+        'font:13px/1.5 ui-monospace,monospace;box-shadow:0 -2px 8px rgba(0,0,0,.3)">'
+        f"<summary><strong>{count}</strong> (an error under check and --strict)</summary>"
+        f'<pre style="margin:0;white-space:pre-wrap">{lines}</pre></details>'
     )
 
 
@@ -225,6 +241,8 @@ def with_script(page: bytes, preview: Preview) -> bytes:
     if preview.error is not None:
         banner = error_banner(preview.error).encode()
         page = re.sub(rb"(<body[^>]*>)", lambda m: m.group(1) + banner, page, count=1)
+    elif preview.result is not None and preview.result.warnings:
+        page = page.replace(b"</body>", warning_banner(preview.result.warnings).encode() + b"</body>", 1)
     return page
 
 

@@ -25,7 +25,7 @@ from .config import Config
 from .content import Page
 from .data import DATA_DIR, Package, load_package
 from .dependencies import digest_json, folder_digest, template_graph, templates_key
-from .errors import SiteError, known
+from .errors import SiteError, SiteWarning, known
 from .figures import build_figures
 from .output import Output
 from .pages import PageLinks, check_files, check_templates, load_pages, resolve_links
@@ -58,7 +58,8 @@ class BuildResult:
     cached: int
     seconds: float
     rendered: tuple[str, ...] = ()  # URLs of the pages rendered by this build
-    warnings: tuple[str, ...] = ()  # ``path:line: message``, for the author, not stopping the build
+    warnings: tuple[SiteWarning, ...] = ()  # what readers would notice but does not stop the build (chart text, colours)
+    series: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # chart id -> its named series and colours
 
     @property
     def pages(self) -> int:
@@ -113,8 +114,10 @@ def build_site(
     state.render_keys, state.outputs = published.keys, frozenset(output.produced)
     cached = len(made.figures) - len(made.rendered)  # (after publishing: a lost cache entry is rendered then)
     loaded = assets_weight({name: asset.data for name, asset in assets.files.items()})
-    warnings = (*made.warnings, *page_weight_warnings(site, made.figures, made.at_hand, loaded))
-    return BuildResult(site, len(made.figures), cached, time.perf_counter() - start, tuple(published.rendered), warnings)
+    warnings = tuple(warning for figure in made.figures.values() for warning in figure.warnings)
+    warnings += tuple(page_weight_warnings(site, made.figures, made.at_hand, loaded))
+    series = {chart_id: figure.digests.series for chart_id, figure in made.figures.items()}
+    return BuildResult(site, len(made.figures), cached, time.perf_counter() - start, tuple(published.rendered), warnings, series)
 
 
 def load_site(config: Config, state: BuildState, defer_unused: bool = False) -> Site:

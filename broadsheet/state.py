@@ -29,6 +29,8 @@ class ChartIndexEntry:
 
     spec_digest: str  # the first 10 hex digits of the spec's hash
     svg_digest: str
+    warnings: tuple[str, ...] = ()  # what the chart text and colour checks found
+    series: tuple[tuple[str, str], ...] = ()  # each named series the chart draws, and its colour
 
 
 @dataclass

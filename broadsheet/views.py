@@ -51,3 +51,36 @@ def inner_views(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
         return
     for child in children(node):
         yield from inner_views(child)
+
+
+def field_domain(definition: Mapping[str, Any], rows: list[Any] | None) -> list[Any] | None:
+    """The field's distinct values in the view's data, in Vega-Lite's default (ascending)
+    order or the encoding's own list; None when the data is not in the spec."""
+    if rows is None or not isinstance(definition["field"], str):
+        return None
+    field = definition["field"]
+    values = {row[field] for row in rows if isinstance(row, dict) and row.get(field) is not None}
+    if not values:
+        return None
+    order = definition.get("sort")
+    if isinstance(order, list):
+        return [v for v in order if v in values] + sorted(v for v in values if v not in order)
+    if order not in (None, "ascending"):
+        return None  # sorted by another field or descending: leave the scale to Vega-Lite
+    return sorted(values, key=str)
+
+
+def views_with_rows(
+    node: dict[str, Any], datasets: Mapping[str, Any], rows: list[Any] | None, before_transforms: bool = False
+) -> Iterator[tuple[dict[str, Any], list[Any] | None]]:
+    """Every view with the rows it draws (inherited from its parents), or None where a
+    transform may change them (a filter drops values from the domain); with
+    ``before_transforms``, the rows its transforms start from (a filter's values among them)."""
+    data = node.get("data")
+    if isinstance(data, dict):
+        rows = data.get("values") if isinstance(data.get("values"), list) else datasets.get(data.get("name", ""))
+    if node.get("transform") and not before_transforms:
+        rows = None
+    yield node, rows
+    for child in children(node):
+        yield from views_with_rows(child, datasets, rows, before_transforms)

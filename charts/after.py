@@ -117,9 +117,21 @@ OIL_ROWS = {
 }
 
 
+def _two_lines(text: str, limit: int = 36) -> str:
+    """A finding's label broken at the last space before ``limit`` characters (on a phone)."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[:cut] + "\n" + text[cut + 1 :]
+
+
 @chart("oil-above-cap", data=["sanctions_monitoring_findings"])
-def oil_above_cap(sanctions_monitoring_findings: pd.DataFrame) -> alt.LayerChart:
-    """Each refined-petroleum finding as a bar, against the 500,000-barrel yearly cap of resolution 2397."""
+def oil_above_cap(sanctions_monitoring_findings: pd.DataFrame, layout: str = "wide") -> alt.LayerChart:
+    """Each refined-petroleum finding as a bar, against the 500,000-barrel yearly cap of resolution 2397.
+
+    On a phone each row is its label (on up to two lines) at the top, its bar under it and
+    the value beside the bar; the cap is named in the legend."""
+    narrow = layout == "narrow"
     found = sanctions_monitoring_findings
     rows = found[found["finding_id"].isin(list(OIL_ROWS))].copy()
     rows["label"] = rows["finding_id"].map(lambda f: OIL_ROWS[f][0])
@@ -142,12 +154,15 @@ def oil_above_cap(sanctions_monitoring_findings: pd.DataFrame) -> alt.LayerChart
         alt.Tooltip("value_as_reported:N", title="As reported"),
         alt.Tooltip("source_name:N", title="Source"),
     ]
+    cap = pd.DataFrame({"million_barrels": [0.5], "text": ["UN cap: 500,000 barrels a year"]})
+    if narrow:  # (whole millions on the axis: half a million between 0 and 1 leaves no room for 2)
+        x = alt.X("million_barrels:Q", title="Million barrels", scale=alt.Scale(domain=[0, 4.5]), axis=alt.Axis(values=[0, 1, 2, 3, 4]))
+        return _oil_rows(rows.assign(label=rows["label"].map(_two_lines)), cap, x, color, tooltip, [OIL_ROWS[f][0] for f in order])
     base = alt.Chart(rows).encode(y=y)
     bars = base.mark_bar().encode(x=x, color=color, tooltip=tooltip)
     values = base.mark_text(align="left", dx=4, fontSize=12, fontWeight="bold").encode(x=x, text="value_text:N")
     # The finding's label sits above its bar, so the bars keep the full width on a phone.
     names = base.mark_text(align="left", baseline="bottom", dy=-9, fontSize=12).encode(x=alt.datum(0), text="label:N")
-    cap = pd.DataFrame({"million_barrels": [0.5], "text": ["UN cap: 500,000 barrels a year"]})
     rule = alt.Chart(cap).mark_rule(color="#000000", strokeDash=[4, 3], strokeWidth=1.5).encode(x="million_barrels:Q")
     cap_text = (
         alt.Chart(cap)
@@ -157,7 +172,34 @@ def oil_above_cap(sanctions_monitoring_findings: pd.DataFrame) -> alt.LayerChart
     return alt.LayerChart(layer=[rule, bars, values, names, cap_text]).properties(height=alt.Step(44))
 
 
+def _oil_rows(
+    rows: pd.DataFrame, cap: pd.DataFrame, x: alt.X, color: alt.Color, tooltip: list[alt.Tooltip], order: list[str]
+) -> alt.LayerChart:
+    """The phone's rows: each finding takes two slots of a band scale, its label's lines in
+    the first and its bar and value in the second."""
+    slot = {label: 2 * i for i, label in enumerate(order)}
+    rows = rows.assign(label_slot=rows["finding_id"].map(lambda f: slot[OIL_ROWS[f][0]]))
+    rows = rows.assign(bar_slot=rows["label_slot"] + 1)
+    scale = alt.Scale(domain=list(range(2 * len(order))), paddingInner=0, paddingOuter=0)
+    base = alt.Chart(rows)
+    bars = base.mark_bar(height=12).encode(
+        x=x, x2=alt.datum(0), y=alt.Y("bar_slot:O", scale=scale, axis=None), color=color, tooltip=tooltip
+    )
+    values = base.mark_text(align="left", dx=4, fontSize=12, fontWeight="bold").encode(
+        x=x, y=alt.Y("bar_slot:O", scale=scale, axis=None), text="value_text:N"
+    )
+    names = base.mark_text(align="left", baseline="top", dy=-13, fontSize=12, lineBreak="\n", lineHeight=14).encode(
+        x=alt.datum(0), y=alt.Y("label_slot:O", scale=scale, axis=None), text="label:N"
+    )
+    dash = alt.StrokeDash(
+        "text:N", title=None, scale=alt.Scale(range=[[4, 3]]), legend=alt.Legend(orient="top", symbolStrokeColor="#000000")
+    )
+    rule = alt.Chart(cap).mark_rule(color="#000000", strokeWidth=1.5).encode(x="million_barrels:Q", strokeDash=dash)
+    return alt.LayerChart(layer=[rule, bars, values, names]).properties(height=alt.Step(30))
+
+
 LINE_PX, PANEL_PX = 15, 170
+DOT_ROW = 0.82  # on a phone, where in a year's row its dots sit (its labels are above them)
 COUNTER_SHORT = {
     "Japan Ministry of Defense": "Japan MOD",
     "UN Panel of Experts": "UN Panel",
@@ -167,8 +209,33 @@ COUNTER_SHORT = {
 }
 
 
+def _launch_rows(panel: str, part: pd.DataFrame, label: pd.DataFrame, top: int, tooltip: list[alt.Tooltip]) -> alt.LayerChart:
+    """On a phone: one row per year, its labels at the top of the row and its dots under them
+    (six years of labels side by side do not fit 340 px)."""
+    years = list(range(2019, 2025))
+    scale = alt.Scale(domain=years)
+    on_row = alt.Y("year:O", title=None, scale=scale, bandPosition=DOT_ROW, axis=None)
+    top_of_row = alt.Y("year:O", title=None, scale=scale, bandPosition=0, axis=None)
+    label = label.assign(text=label["year"].astype(str) + ": " + label["text"])  # (the year starts its row's label)
+    x = alt.X("count:Q", title=panel, scale=alt.Scale(domain=[0, top]), axis=alt.Axis(tickCount=4))
+    stems = alt.Chart(part).mark_rule(color=KOTRA_GREY, strokeWidth=2).encode(y=on_row, x=x, x2=alt.datum(0))
+    dots = alt.Chart(part).mark_circle(size=90, color=KOTRA_GREY, opacity=1).encode(y=on_row, x=x, tooltip=tooltip)
+    text = alt.Chart(label).mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=12, lineBreak="\n", lineHeight=LINE_PX)
+    missing = pd.DataFrame({"year": [yr for yr in years if yr not in set(part["year"])], "count": 0})
+    none = alt.Chart(missing.assign(text=missing["year"].astype(str) + ": no count found")).mark_text(
+        align="left", baseline="top", dx=3, dy=2, fontSize=11, color=KOTRA_GREY
+    )
+    layers = [
+        stems,
+        dots,
+        text.encode(y=top_of_row, x=alt.datum(0), text="text:N"),
+        none.encode(y=top_of_row, x=alt.datum(0), text="text:N"),
+    ]
+    return alt.LayerChart(layer=layers).properties(height=alt.Step(2 * LINE_PX + 20))
+
+
 @chart("missile-launches-since-2019", data=["missile_launches_by_year_reported"])
-def missile_launches_since_2019(missile_launches_by_year_reported: pd.DataFrame) -> alt.VConcatChart:
+def missile_launches_since_2019(missile_launches_by_year_reported: pd.DataFrame, layout: str = "wide") -> alt.VConcatChart:
     """Launch events and missiles fired per year, one dot per counter, labelled; counters never joined."""
     counts = missile_launches_by_year_reported
     rows = counts[counts["counting_unit"].isin(["launch events", "missiles", "ballistic missiles"])].copy()
@@ -190,6 +257,9 @@ def missile_launches_since_2019(missile_launches_by_year_reported: pd.DataFrame)
         part = rows[rows["panel"] == panel].sort_values("count", ascending=False)
         # One label per year, above its highest dot; a second counter goes on a second line.
         label = part.groupby("year", as_index=False).agg(count=("count", "max"), text=("text", "\n".join))
+        if layout == "narrow":
+            panels.append(_launch_rows(panel, part, label, top, tooltip))
+            continue
         # Vega draws extra lines below the first, so a two-line label is lifted by one line.
         lines = label["text"].str.count("\n")
         label["label_y"] = label["count"].astype("float64") + lines * LINE_PX * top / PANEL_PX

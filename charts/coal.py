@@ -36,6 +36,8 @@ GAP_LABEL = "No customs figure found in the reports used (not a zero)"
 FIRST_MONTH = pd.Timestamp("2016-01-01")
 LAST_MONTH = pd.Timestamp("2017-12-01")
 DAY = pd.Timedelta(days=1)
+# A legend label on lines of at most 30 characters (a phone's legend is 300 px wide).
+WRAPPED = "split(trim(replace(datum.label, regexp('(.{1,30})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
 
 
 def _months() -> pd.DatetimeIndex:
@@ -142,8 +144,7 @@ def _gap_layer(gaps: pd.DataFrame, narrow: bool = False) -> alt.Chart:
                 "status:N",
                 title=None,
                 scale=alt.Scale(range=["#999999"]),
-                # (on a phone, beside the series legend, it would widen the chart: the notes say what the shading is)
-                legend=None if narrow else alt.Legend(orient="bottom", symbolOpacity=0.35, labelLimit=400),
+                legend=alt.Legend(orient="bottom", symbolOpacity=0.35, labelLimit=400, labelExpr=WRAPPED if narrow else alt.Undefined),
             ),
             tooltip=[
                 alt.Tooltip("month_start:T", title="Month", format="%B %Y"),
@@ -195,15 +196,24 @@ def _tonnage_layers(rows: pd.DataFrame, gaps: pd.DataFrame, top: float, series: 
         .encode(x=_month_axis("bar_start:T"), x2="bar_end:T", y=y, y2=alt.datum(0), color=color, tooltip=_tonnage_tooltip())
     )
     text_color = _label_color(series)
+    zero_rows = rows[rows["coal_tonnes"] == 0]
+    if narrow:  # (a month is 10 px wide: where both sources report zero, one "0" over the month)
+        zero_rows = zero_rows.drop_duplicates("month_start").assign(bar_mid=lambda f: f["month_start"] + pd.Timedelta(days=15))
     zeros = (
-        alt.Chart(rows[rows["coal_tonnes"] == 0])
+        alt.Chart(zero_rows)
         .mark_text(baseline="bottom", dy=-2, fontSize=10)
-        .encode(x="bar_mid:T", y=alt.Y("million_tonnes:Q"), text=alt.value("0"), color=text_color, tooltip=_tonnage_tooltip())
+        .encode(
+            x="bar_mid:T",
+            y=alt.Y("million_tonnes:Q"),
+            text=alt.value("0"),
+            color=alt.value("#1a1a1a") if narrow else text_color,
+            tooltip=_tonnage_tooltip(),
+        )
     )
-    small = (
+    small = (  # (above the zeros of the next month)
         alt.Chart(rows[(rows["coal_tonnes"] > 0) & (rows["coal_tonnes"] < 50_000)])
         .transform_calculate(small_label="format(datum.coal_tonnes, ',') + ' t'")
-        .mark_text(baseline="bottom", dy=-12, fontSize=10)
+        .mark_text(baseline="bottom", dy=-17, fontSize=10)
         .encode(x="bar_mid:T", y=alt.Y("million_tonnes:Q"), text="small_label:N", color=text_color, tooltip=_tonnage_tooltip())
     )
     return [_gap_layer(gaps, narrow), bars, zeros, small]
@@ -221,25 +231,25 @@ def _cap_rows(annual: pd.DataFrame) -> pd.DataFrame:
 
 def _december_cap(annual: pd.DataFrame, narrow: bool = False) -> alt.LayerChart:
     """The cap for 30 Nov-31 Dec 2016 as a short black rule over its own period, labelled
-    (on a phone, in two short lines: the subtitle and notes say the rest)."""
+    beside it; on a phone, where the December bars leave no room, named in the legend."""
     cap = _cap_rows(annual).iloc[[0]].copy()
     cap["rule_end"] = cap["period_end"] + DAY
-    if narrow:
-        cap["label"] = [["Cap, Dec 2016:", str(cap["tonnes_label"].iloc[0])]]
-    else:
-        cap["label"] = [["Black line: UN cap for 30 Nov-31 Dec 2016,", f"{cap['tonnes_label'].iloc[0]} (or {cap['usd_label'].iloc[0]})"]]
-    # Right of the December bars, above January's: the only clear space near the cap.
-    cap["label_x"] = cap["period_end"] + 3 * DAY
-    cap["label_y"] = 2.05
     tooltip = [
         alt.Tooltip("period_label:N", title="Cap"),
         alt.Tooltip("value_as_reported:N", title="As reported"),
         alt.Tooltip("source_name:N", title="Source"),
     ]
+    position = {"x": "period_start:T", "x2": "rule_end:T", "y": "million_tonnes:Q", "tooltip": tooltip}
+    if narrow:
+        cap["legend"] = f"UN cap, Dec 2016: {cap['tonnes_label'].iloc[0]}"
+        stroke = alt.Stroke("legend:N", title=None, scale=alt.Scale(range=[CAP_COLOR]), legend=alt.Legend(orient="bottom"))
+        return alt.LayerChart(layer=[alt.Chart(cap).mark_rule(strokeWidth=2.5).encode(stroke=stroke, **position)])
+    cap["label"] = [["Black line: UN cap for 30 Nov-31 Dec 2016,", f"{cap['tonnes_label'].iloc[0]} (or {cap['usd_label'].iloc[0]})"]]
+    # Right of the December bars, above January's: the only clear space near the cap.
+    cap["label_x"] = cap["period_end"] + 3 * DAY
+    cap["label_y"] = 2.05
     base = alt.Chart(cap)
-    rule = base.mark_rule(color=CAP_COLOR, strokeWidth=2.5).encode(
-        x="period_start:T", x2="rule_end:T", y="million_tonnes:Q", tooltip=tooltip
-    )
+    rule = base.mark_rule(color=CAP_COLOR, strokeWidth=2.5).encode(**position)
     label = base.mark_text(fontSize=10, color=CAP_COLOR, align="left", baseline="middle", lineHeight=12).encode(
         x="label_x:T", y="label_y:Q", text="label", tooltip=tooltip
     )
@@ -257,16 +267,17 @@ def coal_monthly(
     """Monthly tonnage by reporting source, the December 2016 cap, and the UN and Chinese measures.
 
     On a phone (``layout="narrow"``) the six event labels are cut to a word or a number
-    and staggered on four levels, so they do not overlap in a 340 px plot."""
+    and staggered on three levels, so they do not overlap in a 340 px plot; the December
+    cap is named in the legend, and a month where both sources report zero says so once."""
     series = [GACC, UN_1718]
     rows = _tonnage_rows(china_nk_coal_monthly, series)
     top = 3.0
     narrow = layout == "narrow"
     labels = [
         ("2270: ban, livelihood exemption", "2270", 0, 0),
-        ("Fifth nuclear test", "Test 5", 0, 1),
-        ("2321: cap", "2321", 1, 2),
-        ("China halts, 11-31 Dec", "Halt", 2, 3),
+        ("Fifth nuclear test", "Test 5", 0, 0),
+        ("2321: cap", "2321", 1, 1),
+        ("China halts, 11-31 Dec", "Halt", 2, 2),
         ("China suspends imports", "Suspends", 0, 0),
         ("2371: full ban", "2371", 1, 1),
     ]
@@ -301,8 +312,21 @@ def _cap_use_rows(monthly: pd.DataFrame) -> pd.DataFrame:
     return un
 
 
-def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str) -> alt.LayerChart:
-    """One panel: stacked monthly reports per cap period, the cap as a black tick with its label."""
+def _month_lines(un: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """One row for 2017: each month's own figure on a line of its own (a phone's segments are too short for them)."""
+    months = un[un["period"] != "Dec 2016"]
+
+    def figure(row: pd.Series) -> str:
+        if unit == "usd":
+            return f"{row['month']} ${row['usd_million']:,.2f}".rstrip("0").rstrip(".") + " m"
+        return f"{row['month']} {int(row['coal_tonnes']):,} t"
+
+    return pd.DataFrame({"period": ["2017, Jan-Apr"], "x": [0.0], "lines": ["\n".join(figure(row) for _, row in months.iterrows())]})
+
+
+def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str, narrow: bool = False) -> alt.LayerChart:
+    """One panel: stacked monthly reports per cap period, the cap as a black tick with its label.
+    Each month's figure labels its segment; on a phone they are listed under the bar."""
     periods = ["Dec 2016", "2017, Jan-Apr"]
     labels = {"usd_million": ("usd_label", "US$ million", [0, 450]), "million_tonnes": ("tonnes_label", "million tonnes", [0, 8])}
     cap_label, axis_title, domain = labels[measure]
@@ -327,6 +351,12 @@ def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str
         .mark_text(baseline="top", dy=16, dx=2, fontSize=10, color=TEXT_COLORS[UN_1718], align="left")
         .encode(x=alt.X(f"{measure}_start:Q"), text="text:N", tooltip=tooltip)
     )
+    if narrow:
+        month_labels = (
+            alt.Chart(_month_lines(un, unit))
+            .mark_text(baseline="top", dy=16, dx=2, fontSize=11, lineHeight=13, lineBreak="\n", color=TEXT_COLORS[UN_1718], align="left")
+            .encode(x="x:Q", y=alt.Y("period:N", sort=periods), text="lines:N")
+        )
     december = "'about 2 million t'" if unit == "tonnes" else "'some $184 m'"
     dec_label = (
         base.transform_filter("datum.period == 'Dec 2016'")
@@ -340,12 +370,12 @@ def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str
     cap_text = cap_base.mark_text(baseline="bottom", dy=-21, fontSize=10, color=CAP_COLOR, align="center").encode(
         text="cap_text:N", tooltip=cap_tooltip
     )
-    return alt.LayerChart(layer=[bars, month_labels, dec_label, cap_ticks, cap_text]).properties(height=alt.Step(62))
+    return alt.LayerChart(layer=[bars, month_labels, dec_label, cap_ticks, cap_text]).properties(height=alt.Step(112 if narrow else 62))
 
 
 @chart("coal-cap-use", data=["china_nk_coal_monthly", "china_nk_coal_annual", "un_coal_cap_usage"])
 def coal_cap_use(
-    china_nk_coal_monthly: pd.DataFrame, china_nk_coal_annual: pd.DataFrame, un_coal_cap_usage: pd.DataFrame
+    china_nk_coal_monthly: pd.DataFrame, china_nk_coal_annual: pd.DataFrame, un_coal_cap_usage: pd.DataFrame, layout: str = "wide"
 ) -> alt.VConcatChart:
     """Reported exports against the resolution 2321 caps, in dollars (top) and tonnes (bottom).
 
@@ -360,7 +390,7 @@ def coal_cap_use(
     share["text"] = share["share_of_cap_pct_as_reported"].map(lambda v: f"{v:g}% of the 2017 dollar cap used by April (Yonhap)")
     note = (
         alt.Chart(share)
-        .mark_text(align="left", baseline="bottom", dy=-15, dx=2, fontSize=11, fontWeight="bold", color="#1a1a1a")
+        .mark_text(align="left", baseline="bottom", dy=-17, dx=2, fontSize=11, fontWeight="bold", color="#1a1a1a")
         .encode(
             x="x:Q",
             y=alt.Y("period:N", sort=["Dec 2016", "2017, Jan-Apr"]),
@@ -373,14 +403,16 @@ def coal_cap_use(
             ],
         )
     )
-    dollars = alt.LayerChart(layer=[_cap_use_panel(un, caps, "usd_million", "usd"), note])
-    tonnes = _cap_use_panel(un, caps, "million_tonnes", "tonnes")
+    narrow = layout == "narrow"
+    dollars = alt.LayerChart(layer=[_cap_use_panel(un, caps, "usd_million", "usd", narrow), note])
+    tonnes = _cap_use_panel(un, caps, "million_tonnes", "tonnes", narrow)
     return alt.vconcat(dollars, tonnes, spacing=24)
 
 
 @chart("coal-annual", data=["china_nk_coal_annual", "china_nk_coal_monthly"])
-def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.DataFrame) -> alt.LayerChart:
-    """Full years and part-years as bars, the UN's December 2016 figure beside its cap, the 2017 cap as a line."""
+def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.DataFrame, layout: str = "wide") -> alt.LayerChart:
+    """Full years and part-years as bars, the UN's December 2016 figure beside its cap, the
+    2017 cap as a line, labelled at its top (on a phone, where the legend sits there, in the legend)."""
     flows = china_nk_coal_annual[china_nk_coal_annual["data_series"] != UN_CAP].copy()
     flows["full_year"] = flows["period_label"].str.fullmatch(r"\d{4}")
     flows["row"] = flows.apply(lambda r: r["period_label"] if r["full_year"] else f"{r['period_label']} (part of the year)", axis=1)
@@ -432,14 +464,24 @@ def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.Da
     dec_tick = alt.Chart(dec_cap).encode(y=alt.Y("row:N", sort=order), x="million_tonnes:Q", tooltip=cap_tooltip)
     year_cap = caps.iloc[[1]].assign(text=f"2017 cap: {caps['tonnes_label'].iloc[1]} or {caps['usd_label'].iloc[1]}, whichever lower")
     year_rule = alt.Chart(year_cap).encode(x="million_tonnes:Q", tooltip=cap_tooltip)
+    cap_line = year_rule.mark_rule(color=CAP_COLOR, strokeDash=[5, 3], strokeWidth=1.5)
+    cap_label = year_rule.mark_text(align="left", dx=4, baseline="bottom", y=0, dy=-4, fontSize=10, color=CAP_COLOR).encode(text="text:N")
+    if layout == "narrow":
+        dash = alt.StrokeDash(
+            "text:N",
+            title=None,
+            scale=alt.Scale(range=[[5, 3]]),
+            legend=alt.Legend(symbolStrokeColor=CAP_COLOR, orient="bottom", labelExpr=WRAPPED),
+        )
+        cap_line, cap_label = year_rule.mark_rule(color=CAP_COLOR, strokeWidth=1.5).encode(strokeDash=dash), None
     return alt.LayerChart(
         layer=[
             bars,
             labels,
             dec_tick.mark_tick(color=CAP_COLOR, thickness=3, size=30),
             dec_tick.mark_text(align="left", dx=6, dy=-14, fontSize=10, color=CAP_COLOR).encode(text="text:N"),
-            year_rule.mark_rule(color=CAP_COLOR, strokeDash=[5, 3], strokeWidth=1.5),
-            year_rule.mark_text(align="left", dx=4, baseline="bottom", y=0, dy=-4, fontSize=10, color=CAP_COLOR).encode(text="text:N"),
+            cap_line,
+            *([cap_label] if cap_label is not None else []),
         ]
     ).properties(height=alt.Step(40))
 

@@ -198,8 +198,12 @@ def _positions(vote: Vote) -> list[tuple[str, str]]:
 
 
 @chart("council-votes", data=["unsc_resolutions", "unsc_votes"])
-def council_votes(unsc_resolutions: pd.DataFrame, unsc_votes: pd.DataFrame) -> alt.FacetChart:
-    """A members x votes matrix: unanimous from 2006 until the vetoes of 2022 and 2024."""
+def council_votes(unsc_resolutions: pd.DataFrame, unsc_votes: pd.DataFrame, layout: str = "wide") -> alt.FacetChart:
+    """A members x votes matrix: unanimous from 2006 until the vetoes of 2022 and 2024.
+
+    On a phone a column is 20 px wide: every vote's heading stands upright on one line
+    (none is left out), and the cells carry no words: the legend names their colours."""
+    narrow = layout == "narrow"
     rows = [
         {
             "member": member,
@@ -215,12 +219,12 @@ def council_votes(unsc_resolutions: pd.DataFrame, unsc_votes: pd.DataFrame) -> a
     ]
     cells = pd.DataFrame(rows)
     members = [*PERMANENT, ELECTED]
-    x = alt.X(
-        "vote:O",
-        title=None,
-        sort=alt.SortField("date"),
-        axis=alt.Axis(orient="top", labelAngle=0, labelExpr="split(datum.label, ' ')", labelPadding=18, ticks=False, domain=False),
-    )
+    heading = alt.Axis(orient="top", labelAngle=0, labelExpr="split(datum.label, ' ')", labelPadding=18, ticks=False, domain=False)
+    if narrow:
+        heading = alt.Axis(
+            orient="top", labelAngle=-90, labelAlign="left", labelBaseline="middle", labelOverlap=False, ticks=False, domain=False
+        )
+    x = alt.X("vote:O", title=None, sort=alt.SortField("date"), axis=heading)
     y = alt.Y("member:N", title=None, sort=members, axis=alt.Axis(labelLimit=200, ticks=False, domain=False))
     tooltip = [
         alt.Tooltip("vote:N", title="Vote"),
@@ -237,7 +241,7 @@ def council_votes(unsc_resolutions: pd.DataFrame, unsc_votes: pd.DataFrame) -> a
     squares = alt.Chart().mark_rect(stroke="#555555", strokeWidth=1).encode(x=x, y=y, color=colour, tooltip=tooltip)
     words = alt.Chart().mark_text(fontSize=10, fontWeight="bold").encode(x=x, y=y, text="mark:N", color=alt.value("#000000"))
     matrix: alt.FacetChart = (  # named with its type: mypy reads altair's resolve_scale as returning Any
-        alt.LayerChart(layer=[squares, words], data=cells)
+        alt.LayerChart(layer=[squares] if narrow else [squares, words], data=cells)
         .properties(width=alt.Step(31), height=alt.Step(28))
         .facet(
             row=alt.Row(

@@ -233,16 +233,23 @@ SUCCESS_LABEL_YEAR = 2014
 FAILURE_LABEL_YEAR = 2016
 
 
-def _outcome_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    """Direct labels for the two main outcomes: text at (tx, ty), a leader line to its segment at (ex, ey)."""
+# On a phone a year is 6 px wide: the totals labelled are the first year's, the peaks and
+# the record (every year's total is in the chart's table and tooltips, and in its description).
+NARROW_TOTALS = (1984, 2006, 2009, 2016, 2019, 2022)
+
+
+def _outcome_labels(frame: pd.DataFrame, narrow: bool = False) -> pd.DataFrame:
+    """Direct labels for the two main outcomes: text at (tx, ty), a leader line to its segment
+    at (ex, ey); on a phone "Succeeded" stands higher, clear of the 2009 total."""
     # One row each (a Series): .loc on a year would give a DataFrame if the year repeated.
     ok = frame[frame["year"] == SUCCESS_LABEL_YEAR].iloc[0]
     bad = frame[frame["year"] == FAILURE_LABEL_YEAR].iloc[0]
     ok_y = float(ok["success_count"]) * 0.75
     bad_top = float(bad["missiles_tested_count"])
+    text_y = float(ok["success_count"]) if narrow else ok_y
     return pd.DataFrame(
         [
-            {"text": "Succeeded", "tx": SUCCESS_LABEL_YEAR - 1.2, "ty": ok_y, "ex": SUCCESS_LABEL_YEAR - 0.4, "ey": ok_y},
+            {"text": "Succeeded", "tx": SUCCESS_LABEL_YEAR - 1.2, "ty": text_y, "ex": SUCCESS_LABEL_YEAR - 0.4, "ey": ok_y},
             {
                 "text": "Failed",
                 "tx": FAILURE_LABEL_YEAR - 1.6,
@@ -255,7 +262,7 @@ def _outcome_labels(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @chart("missile-outcomes", data=["missile_tests_by_year_cns"])
-def missile_outcomes(missile_tests_by_year_cns: pd.DataFrame) -> alt.LayerChart:
+def missile_outcomes(missile_tests_by_year_cns: pd.DataFrame, layout: str = "wide") -> alt.LayerChart:
     """Missiles tested per year in the CNS database, stacked by recorded outcome.
 
     Years with no outcome split (2022, a CNS total reported by TIME rather than read from the
@@ -304,13 +311,14 @@ def missile_outcomes(missile_tests_by_year_cns: pd.DataFrame) -> alt.LayerChart:
             text=alt.value(["CNS total reported by TIME;", "outcomes not split"]),
         )
     )
+    labelled = frame[frame["year"].isin(NARROW_TOTALS)] if layout == "narrow" else frame
     totals = (
-        alt.Chart(frame)
+        alt.Chart(labelled)
         .transform_filter("datum.missiles_tested_count > 0")
         .mark_text(baseline="bottom", dy=-2, fontSize=10)
         .encode(x=x, y="missiles_tested_count:Q", text="missiles_tested_count:Q", tooltip=tooltip)
     )
-    labels = _outcome_labels(frame)
+    labels = _outcome_labels(frame, layout == "narrow")
     leaders = alt.Chart(labels).mark_rule(color="#555555").encode(x=alt.X("tx:Q", scale=x_scale), x2="ex:Q", y="ty:Q", y2="ey:Q")
     texts = (
         alt.Chart(labels)

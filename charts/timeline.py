@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import altair as alt
@@ -52,12 +53,20 @@ def china_response_timeline(timeline: pd.DataFrame) -> alt.LayerChart:
         shape=alt.Shape("lane:N", sort=lanes, legend=None),
         color=alt.Color("lane:N", sort=lanes, scale=alt.Scale(domain=lanes, range=LANE_COLOURS), legend=None),
     )
-    labels = (
-        base.transform_filter("datum.label != ''")
-        .mark_text(baseline="bottom", dy=-9, fontSize=12, fontWeight="bold")
+    # Resolutions come weeks apart in 2017: their numbers stand on three levels in turn.
+    numbers = list(events.loc[resolutions, "label"])
+    levels = [json.dumps(numbers[level::3]) for level in range(3)]
+    labels = [
+        base.transform_filter(
+            f"indexof({on}, datum.label) >= 0"
+            if level
+            else f"datum.label != '' && indexof({levels[1]}, datum.label) < 0 && indexof({levels[2]}, datum.label) < 0"
+        )
+        .mark_text(baseline="bottom", dy=-9 - 14 * level, fontSize=12, fontWeight="bold")
         .encode(text="label:N")
-    )
-    return alt.LayerChart(layer=[points, labels]).properties(height=alt.Step(40))
+        for level, on in enumerate(levels)
+    ]
+    return alt.LayerChart(layer=[points, *labels]).properties(height=alt.Step(60))
 
 
 def _resolution_number(event: str) -> str:
@@ -167,10 +176,22 @@ def _phased(timeline: pd.DataFrame) -> pd.DataFrame:
     return events[["date", "when", "label", "group", "phase", "row", "event", "actor", "source_name"]]
 
 
+def _lines(label: str, limit: int = 30) -> str:
+    """A label broken at the last space before ``limit`` characters (a phone's label column is 230 px)."""
+    if len(label) <= limit:
+        return label
+    cut = label.rfind(" ", 0, limit)
+    return label[:cut] + "\n" + label[cut + 1 :]
+
+
 @chart("timeline-by-phase", data=["timeline"])
-def timeline_by_phase(timeline: pd.DataFrame) -> alt.FacetChart:
-    """Every event, one labelled row each, in four phases."""
+def timeline_by_phase(timeline: pd.DataFrame, layout: str = "wide") -> alt.FacetChart:
+    """Every event, one labelled row each, in four phases (on a phone, a label takes up to
+    two lines of the column right of the dates)."""
     events = _phased(timeline)
+    narrow = layout == "narrow"
+    if narrow:
+        events = events.assign(label=events["label"].map(_lines))
     groups = list(dict.fromkeys(group for group, _ in KINDS.values()))
     colours = [dict(KINDS.values())[g] for g in groups]
     y = alt.Y("row:O", title=None, axis=None)
@@ -188,10 +209,12 @@ def timeline_by_phase(timeline: pd.DataFrame) -> alt.FacetChart:
             "group:N", title=None, scale=alt.Scale(domain=groups, range=colours), legend=alt.Legend(orient="top", columns=3, labelLimit=240)
         ),
     )
-    labels = base.mark_text(align="left", fontSize=12).encode(x=alt.value(104), text="label:N")
+    labels = base.mark_text(align="left", fontSize=12)
+    if narrow:  # (the first line level with the date, the second under it)
+        labels = base.mark_text(align="left", fontSize=12, lineBreak="\n", baseline="top", dy=-7)
     phases: alt.FacetChart = (  # named with its type: mypy reads altair's resolve_scale as returning Any
-        alt.LayerChart(layer=[dates, dots, labels], data=events)
-        .properties(width=370, height=alt.Step(19))
+        alt.LayerChart(layer=[dates, dots, labels.encode(x=alt.value(104), text="label:N")], data=events)
+        .properties(width=370, height=alt.Step(34 if narrow else 19))
         .facet(
             row=alt.Row(
                 "phase:N",

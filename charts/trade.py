@@ -46,21 +46,30 @@ def _placed(rows: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def _colour() -> alt.Color:
-    return alt.Color("compiler:N", scale=alt.Scale(domain=list(COMPILER_COLOURS), range=list(COMPILER_COLOURS.values())), legend=None)
+def _colour(legend: alt.Legend | None = None) -> alt.Color:
+    """Each compiler's colour (no legend, but on a phone: the direct labels have no room there)."""
+    scale = alt.Scale(domain=list(COMPILER_COLOURS), range=list(COMPILER_COLOURS.values()))
+    return alt.Color("compiler:N", title=None, scale=scale, legend=legend)
 
 
-def _note(x_pos: float, y: float, text: str, field: str, **mark: Any) -> alt.Chart:
+def _note(x_pos: float, y: float, text: str | list[str], field: str, **mark: Any) -> alt.Chart:
     """A text label at (x_pos, y); ``mark`` is any text-mark properties (fontSize, color, dy...), Any as their types differ by name."""
-    frame = pd.DataFrame({"x_pos": [x_pos], field: [y], "text": [text]})
+    frame = pd.DataFrame({"x_pos": [x_pos], field: [y], "text": ["\n".join(text) if isinstance(text, list) else text]})
     # named with its type: mypy reads altair's mark_* methods as returning Any
-    note: alt.Chart = alt.Chart(frame).mark_text(**{"fontSize": 12, **mark}).encode(x=_x(), y=alt.Y(f"{field}:Q"), text="text:N")
+    mark = {"fontSize": 12, "lineBreak": "\n", **mark}
+    note: alt.Chart = alt.Chart(frame).mark_text(**mark).encode(x=_x(), y=alt.Y(f"{field}:Q"), text="text:N")
     return note
 
 
+# On a phone a year is 18 px wide: the values labelled there are China customs' turning
+# points and KOTRA's first (every value is in the chart's table and tooltips).
+NARROW_VALUES = {GACC: (2017, 2021, 2025), "KOTRA": (2013,)}
+
+
 @chart("trade-totals", data=["china_nk_trade"])
-def trade_totals(china_nk_trade: pd.DataFrame) -> alt.LayerChart:
+def trade_totals(china_nk_trade: pd.DataFrame, layout: str = "wide") -> alt.LayerChart:
     """Annual total trade: China customs as a line broken at missing years, KOTRA as grey dots."""
+    narrow = layout == "narrow"
     rows = _placed(china_nk_trade[china_nk_trade["total_trade_usd_billion"].notna()])
     years = pd.DataFrame({"year": pd.array(range(FIRST_YEAR, LAST_YEAR + 1), dtype="Int64")})
     gacc = years.merge(rows[rows["compiler"] == GACC], on="year", how="left")
@@ -90,27 +99,43 @@ def trade_totals(china_nk_trade: pd.DataFrame) -> alt.LayerChart:
     value = alt.Text("total_trade_usd_billion:Q", format=".3~f")
     # KOTRA's values go above its dots and China's below, so the labels of shared years stay apart;
     # KOTRA's two 2014 figures (6.39 preliminary, 6.36 annual report) share one label.
-    kotra_rows = rows[kotra & (rows["year"] != 2014)]
+    kotra_rows, gacc_rows = rows[kotra & (rows["year"] != 2014)], rows[~kotra]
+    lowest = gacc_rows["year"] == -1
+    if narrow:  # (and the lowest value above its dot, clear of the year labels)
+        kotra_rows = kotra_rows[kotra_rows["year"].isin(NARROW_VALUES["KOTRA"])]
+        gacc_rows = gacc_rows[gacc_rows["year"].isin(NARROW_VALUES[GACC])]
+        lowest = gacc_rows["total_trade_usd_billion"] == gacc_rows["total_trade_usd_billion"].min()
     above = alt.Chart(kotra_rows).mark_text(dy=-11, fontSize=11, color=KOTRA_GREY).encode(x=x, y=y, text=value)
-    under = alt.Chart(rows[~kotra]).mark_text(dy=14, fontSize=11, fontWeight="bold", color=GACC_BLUE).encode(x=x, y=y, text=value)
-    layers = [
-        closure_band(x, "total_trade_usd_billion", 7.5),
-        line,
-        dots,
-        above,
-        under,
-        _note(2014.0, 6.39, "6.39, 6.36", "total_trade_usd_billion", dy=-11, fontSize=11, color=KOTRA_GREY),
-        _note(2012.0, 0.3, "no total found", "total_trade_usd_billion", fontSize=11, color=KOTRA_GREY),
-        _note(2016.0, 0.3, "no total found", "total_trade_usd_billion", fontSize=11, color=KOTRA_GREY),
-        _note(2013.3, 4.3, "KOTRA (open dots)", "total_trade_usd_billion", align="left", color=KOTRA_GREY),
-        _note(2019.0, 3.5, "China customs", "total_trade_usd_billion", color=GACC_BLUE, fontWeight="bold"),
+    under = alt.Chart(gacc_rows[~lowest]).mark_text(dy=14, fontSize=11, fontWeight="bold", color=GACC_BLUE).encode(x=x, y=y, text=value)
+    low = alt.Chart(gacc_rows[lowest]).mark_text(dy=-12, fontSize=11, fontWeight="bold", color=GACC_BLUE).encode(x=x, y=y, text=value)
+    field = "total_trade_usd_billion"
+    notes = [
+        _note(2014.0, 6.39, "6.39, 6.36", field, dy=-11, fontSize=11, color=KOTRA_GREY),
+        _note(2012.0, 0.3, "no total found", field, fontSize=11, color=KOTRA_GREY),
+        _note(2016.0, 0.3, "no total found", field, fontSize=11, color=KOTRA_GREY),
+        _note(2013.3, 4.3, "KOTRA (open dots)", field, align="left", color=KOTRA_GREY),
+        _note(2019.0, 3.5, "China customs", field, color=GACC_BLUE, fontWeight="bold"),
     ]
-    return alt.LayerChart(layer=layers).properties(height=340)
+    if narrow:  # (the compilers are named in the legend)
+        notes = [_note(FIRST_YEAR - 0.5, 0.3, "no total found: 2012, 2016", field, align="left", fontSize=11, color=KOTRA_GREY)]
+        dots = dots.encode(color=_key("color", [GACC_BLUE, KOTRA_GREY]), fill=_key("fill", [GACC_BLUE, "white"]))
+    return alt.LayerChart(layer=[closure_band(x, field, 7.5), line, dots, above, under, low, *notes]).properties(height=340)
+
+
+def _key(channel: str, colours: list[str]) -> Any:
+    """China customs and KOTRA in one legend on top: the stroke and the fill of their dots."""
+    scale = alt.Scale(domain=[GACC, "KOTRA"], range=colours)
+    legend = alt.Legend(orient="top", direction="vertical", title=None)
+    return alt.Color("compiler:N", scale=scale, legend=legend) if channel == "color" else alt.Fill("compiler:N", scale=scale, legend=legend)
 
 
 @chart("trade-components", data=["china_nk_trade"])
-def trade_components(china_nk_trade: pd.DataFrame) -> alt.LayerChart:
-    """Imports from China (filled) and exports to China (open) for each year and compiler, joined by the gap between them."""
+def trade_components(china_nk_trade: pd.DataFrame, layout: str = "wide") -> alt.LayerChart:
+    """Imports from China (filled) and exports to China (open) for each year and compiler, joined by the gap between them.
+
+    On a phone (a year is 18 px wide) the compilers are named in a legend, "none" stands
+    upright in its year, and the open dots are explained where the plot is empty."""
+    narrow = layout == "narrow"
     flows = china_nk_trade[china_nk_trade[["nk_exports_to_china_usd_billion", "nk_imports_from_china_usd_billion"]].notna().any(axis=1)]
     rows = _placed(flows)
     x = _x()
@@ -122,23 +147,30 @@ def trade_components(china_nk_trade: pd.DataFrame) -> alt.LayerChart:
         alt.Tooltip("nk_exports_to_china_usd_billion:Q", title="North Korea's exports to China (US$ bn)", format=".3~f"),
         alt.Tooltip("source_name:N", title="Source"),
     ]
-    base = alt.Chart(rows).encode(x=x, color=_colour(), tooltip=tooltip)
+    base = alt.Chart(rows).encode(x=x, color=_colour(alt.Legend(orient="top", symbolOpacity=1) if narrow else None), tooltip=tooltip)
     gap = base.mark_rule(strokeWidth=3, opacity=0.45).encode(y=y, y2="nk_exports_to_china_usd_billion:Q")
     imports = base.mark_circle(size=80, opacity=1).encode(y=y)
     exports = base.mark_point(size=80, strokeWidth=2, filled=False, opacity=1).encode(y=alt.Y("nk_exports_to_china_usd_billion:Q"))
     field = "nk_imports_from_china_usd_billion"
     missing = [yr for yr in range(FIRST_YEAR, LAST_YEAR + 1) if yr not in set(rows["year"])]
     no_split = pd.DataFrame({"x_pos": [float(yr) for yr in missing], field: 0.12, "text": "none"})
+    notes = [
+        _note(2017.8, 0.213, "exports to China", field, align="right"),
+        _note(2012.0, 3.85, "KOTRA", field, color=KOTRA_GREY, fontWeight="bold"),
+        _note(2015.5, 3.85, "Statistics Korea", field, color=STATS_KOREA_TEXT, fontWeight="bold"),
+        _note(2018.0, 2.6, "China customs", field, color=GACC_BLUE, fontWeight="bold"),
+    ]
+    none = alt.Chart(no_split).mark_text(fontSize=10, angle=0, color=KOTRA_GREY)
+    if narrow:
+        notes = [_note(FIRST_YEAR - 0.4, 1.0, ["open dots:", "exports to China"], field, align="left")]
+        none = alt.Chart(no_split.assign(**{field: 0.04})).mark_text(fontSize=10, angle=270, align="left", color=KOTRA_GREY)
     layers = [
         closure_band(x, field, 4),
         gap,
         imports,
         exports,
         _note(2018.2, 2.22, "imports from China", field, align="left"),
-        _note(2017.8, 0.213, "exports to China", field, align="right"),
-        _note(2012.0, 3.85, "KOTRA", field, color=KOTRA_GREY, fontWeight="bold"),
-        _note(2015.5, 3.85, "Statistics Korea", field, color=STATS_KOREA_TEXT, fontWeight="bold"),
-        _note(2018.0, 2.6, "China customs", field, color=GACC_BLUE, fontWeight="bold"),
-        alt.Chart(no_split).mark_text(fontSize=10, angle=0, color=KOTRA_GREY).encode(x=x, y=alt.Y(f"{field}:Q"), text="text:N"),
+        *notes,
+        none.encode(x=x, y=alt.Y(f"{field}:Q"), text="text:N"),
     ]
     return alt.LayerChart(layer=layers).properties(height=320)

@@ -125,3 +125,70 @@ def test_a_colour_with_a_trailing_newline_or_taken_by_another_series_is_refused(
     assert run(site) == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- series that share a colour
+
+KINDS = ["All natural disasters", "Drought", "Earthquake", "Extreme temperature", "Extreme weather", "Flood", "Landslide"]
+KINDS += ["Mass movement (dry)", "Volcanic activity", "Wildfire", "Epidemic"]
+
+
+def test_more_series_than_the_palette_draws_two_in_one_colour_and_says_which() -> None:
+    """Eleven disaster kinds on the eight colours: Vega starts the palette again."""
+    spec = {"data": {"values": [{"kind": k, "n": i} for i, k in enumerate(KINDS)]}, "mark": "bar"}
+    spec["encoding"] = {"x": {"field": "n", "type": "quantitative"}, "color": {"field": "kind", "type": "nominal"}}
+    (scale,) = colors.series_scales(spec)
+    assert scale.names == tuple(sorted(KINDS)) and scale.colors[0] == scale.colors[8] == "#0072b2"
+    assert colors.color_warnings("disasters", [scale])[0] == (
+        "chart 'disasters': series 'All natural disasters' and 'Mass movement (dry)' are drawn in the same colour, #0072b2"
+        " (11 series, 8 colours)"
+    )
+
+
+def test_an_authors_range_with_one_colour_twice_is_named() -> None:
+    scale = {"domain": ["Ban", "Cap", "Other"], "range": ["#D55E00", "#009E73", "#d55e00"]}
+    (found,) = colors.series_scales(bars({"field": "source", "type": "nominal", "scale": scale}))
+    assert colors.color_warnings("grid", [found]) == ("chart 'grid': series 'Ban' and 'Other' are drawn in the same colour, #d55e00",)
+
+
+def test_distinct_colours_colours_written_in_the_data_and_unknown_series_say_nothing() -> None:
+    assert colors.color_warnings("ok", colors.series_scales(bars({"field": "source", "type": "nominal"}))) == ()
+    assert colors.series_scales(bars({"field": "source", "type": "nominal", "scale": None})) == []
+    filtered = bars({"field": "source", "type": "nominal"}, transform=[{"filter": "datum.tonnes > 1"}])
+    assert colors.series_scales(filtered) == []  # (the series left are not known before Vega runs)
+
+
+MANY_KINDS = """
+import altair as alt
+import pandas as pd
+
+from broadsheet import chart
+
+KINDS = {kinds!r}
+
+
+@chart("kinds", data=["trade"])
+def kinds(trade):
+    frame = pd.DataFrame({{"kind": KINDS, "n": range(len(KINDS))}})
+    return alt.Chart(frame).mark_bar().encode(x="n:Q", y=alt.Y("kind:N", title=None), color=alt.Color("kind:N", legend=None))
+"""
+
+
+def test_the_build_warns_at_the_chart_and_check_lists_a_colour_that_means_two_things(
+    tmp_path: Path, shared_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site(tmp_path, "layouts")
+    (site / "charts" / "kinds.py").write_text(MANY_KINDS.format(kinds=KINDS))
+    (site / "content" / "kinds.md").write_text(
+        "---\ntitle: Kinds\ndescription: Eleven kinds.\n---\n\n```chart\nid: kinds\ntitle: Kinds\ndescription: Bar chart.\n```\n"
+    )
+    assert run(site, cache=shared_cache) == 0
+    err = capsys.readouterr().err
+    assert "charts/kinds.py:10: warning: chart 'kinds': series 'All natural disasters' and 'Mass movement (dry)'" in err
+    assert run(site, "check", cache=shared_cache) == 1  # (the warning is a problem there)
+    captured = capsys.readouterr()
+    out = captured.out
+    assert "charts/kinds.py:10: chart 'kinds': series 'All natural disasters' and 'Mass movement (dry)'" in captured.err
+    # the layouts page draws China customs in the palette's first colour, as this page draws its first kind
+    assert "note: colour #0072b2 stands for" in out and "'All natural disasters' (content/kinds.md)" in out
+    assert "'China customs (GACC)' (content/index.md)" in out

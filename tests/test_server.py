@@ -313,3 +313,36 @@ def test_preview_never_writes_where_the_build_publishes(preview: Server, tmp_pat
     (cold / "content/notes/coal.md").write_text((preview.root / "content/notes/coal.md").read_text())
     assert run(cold, "build", "--no-cache") == 0
     assert snapshot(public) == snapshot(cold / "public")
+
+
+CROWDED = """
+import altair as alt
+import pandas as pd
+
+from broadsheet import chart
+
+
+@chart("crowded", data=["missiles"])
+def crowded(missiles):
+    points = pd.DataFrame({"x": [1, 1.05], "label": ["Jan $126.39 m", "Feb $104.59 m"]})
+    return alt.Chart(points).mark_text(align="left").encode(x="x:Q", text="label:N")
+"""
+
+
+def test_chart_text_warnings_are_shown_over_the_page_and_go_when_fixed(server: Server) -> None:
+    """The preview's overlay names a chart whose text overlaps, at its line; the page is
+    served as built, and the overlay goes once the chart is fixed."""
+    (server.root / "charts" / "crowded.py").write_text(CROWDED)
+    page = (
+        "---\ntitle: Crowded\ndescription: Two labels on one spot.\n---\n\n```chart\nid: crowded\ntitle: Crowded\ndescription: Text.\n```\n"
+    )
+    generation = server.status()["generation"]
+    (server.root / "content" / "crowded.md").write_text(page)
+    status = server.wait_for(lambda s: s["generation"] > generation)
+    warning = "charts/crowded.py:8: warning: chart 'crowded' (wide): 'Jan $126.39 m' overlaps 'Feb $104.59 m'"
+    assert status["ok"] and warning in status["warnings"]
+    code, body = server.get("/crowded/")
+    assert code == 200 and 'id="broadsheet-warnings"' in body and "charts/crowded.py:8: warning: chart &#x27;crowded&#x27;" in body
+    status = server.after_edit("charts/crowded.py", '"x": [1, 1.05]', '"x": [1, 3]')
+    assert status["ok"] and status["warnings"] == []
+    assert 'id="broadsheet-warnings"' not in server.get("/crowded/")[1]

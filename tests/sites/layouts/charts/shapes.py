@@ -8,14 +8,14 @@ from broadsheet import chart
 @chart("layered", data=["trade"])
 def layered(trade):
     base = alt.Chart(trade).encode(x=alt.X("year:Q", axis=alt.Axis(format="d")), y=alt.Y("value_usd_million:Q", title="US$ million"))
-    lines = base.mark_line().encode(color=alt.Color("partner:N", legend=alt.Legend(orient="right", labelLimit=400)))
+    lines = base.mark_line().encode(color=alt.Color("partner:N", legend=None))  # (labelled at their ends)
     last = trade[trade.year == 2025]
     labels = alt.Chart(last).mark_text(align="left", dx=6, fontSize=9).encode(x="year:Q", y="value_usd_million:Q", text="partner:N")
-    rule = alt.Chart(trade[trade.year == 2017].head(1)).mark_rule(strokeDash=[4, 3]).encode(x="year:Q")
-    note = (
-        alt.Chart(trade[trade.year == 2017].head(1))
+    rule = alt.Chart(trade[trade.year == 2006].head(1)).mark_rule(strokeDash=[4, 3]).encode(x="year:Q")
+    note = (  # (top left, where the lines are still low: clear of the direct labels at the right)
+        alt.Chart(trade[trade.year == 2006].head(1))
         .mark_text(align="left", dx=4, y=10, fontSize=8)
-        .encode(x="year:Q", text=alt.value("Sanctions on coal, iron, seafood and textiles"))
+        .encode(x="year:Q", text=alt.value("Coal sanctions"))
     )
     return alt.layer(lines, labels, rule, note)
 
@@ -91,8 +91,8 @@ def own_narrow(trade, layout="wide"):
 
 @chart("long-legend", data=["trade"])
 def long_legend(trade):
-    """Twelve series with long names: the theme's one-row legend would be 2,000 px wide."""
-    recent = trade[trade.year >= 2022]
+    """Six series with long names: the theme's one-row legend would be 2,000 px wide."""
+    recent = trade[trade.year >= 2024]
     named = recent.assign(series=recent.partner + ", reported for " + recent.year.astype(str) + " in current US dollars")
     return alt.Chart(named).mark_bar().encode(x="partner:N", y="value_usd_million:Q", color=alt.Color("series:N", title="Series"))
 
