@@ -113,12 +113,13 @@ def drawn_texts(charts: Mapping[str, ChartBlock], values: BoundValues) -> dict[s
 
 
 def resolve_values(pages: Sequence[Page], package: Package, entries: Mapping[str, str]) -> BoundValues:
-    """Resolve every page's bindings. ``entries``: each catalogued dataset's page and anchor."""
+    """Resolve every page's bindings, and those of the datasets' descriptions. ``entries``: each catalogued dataset's page and anchor."""
     values: dict[str, Resolved] = {}
-    for page in pages:
-        for binding in page.bindings:
+    places = [(page.src, page.bindings) for page in pages] + [(d.descriptor, d.bindings) for d in package.datasets.values()]
+    for src, bindings in places:
+        for binding in bindings:
             if binding.source not in values:
-                values[binding.source] = _Reading(package, page.src, binding.line).resolve(binding)
+                values[binding.source] = _Reading(package, src, binding.line).resolve(binding)
     names = sorted({cell.dataset for value in values.values() for cell in value.cells})
     notes = {name: _note(package.datasets[name], entries) for name in names}
     return BoundValues(values, notes)

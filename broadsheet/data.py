@@ -15,11 +15,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from .bound import Binding, tokenize
 from .descriptor import COMPRESSED, Location, Notes, check_properties, find_descriptors, read_descriptor, resource_contents, resource_format
 from .errors import SiteError, known
 from .geodata import GeoData, geo_format, read_geo
@@ -99,6 +100,8 @@ class Dataset:
     format: str = "csv"  # csv, tsv or json (the file's; inline data is published as JSON)
     package: str = ""  # the folder of a downloaded package (gdp), or "" for the site's own
     geo: str = ""  # "topojson" or "geojson": a map's shapes (``geodata``), not a table
+    bindings: tuple[Binding, ...] = field(default=(), repr=False)  # bound values in ``description`` (as tokens there)
+    descriptor: str = ""  # the file that describes it (data/datapackage.yaml): where its bindings are
 
     @property
     def digest(self) -> str:
@@ -244,11 +247,12 @@ def load_dataset(root: Path, entry: YamlMap, shared: Shared, notes: Notes, verif
     check_keys(src, rows, lines, fields, _keys(schema, fields))
     if verify:
         check_pins(entry, src, raw)
+    description, bindings = _description(entry)
     return Dataset(
         name=location.prefix + name,
         src=src,
         title=str(values.get("title") or name),
-        description=str(values.get("description") or "").strip(),
+        description=description,
         sources=sources,
         licenses=_sources(entry, "licenses", notes) or shared.licenses,
         fields=fields,
@@ -257,7 +261,17 @@ def load_dataset(root: Path, entry: YamlMap, shared: Shared, notes: Notes, verif
         dialect=dialect,
         format="json" if "data" in values else kind,
         package=location.prefix.rstrip("/"),
+        bindings=bindings,
+        descriptor=entry.path,
     )
+
+
+def _description(entry: YamlMap) -> tuple[str, tuple[Binding, ...]]:
+    """The resource's description with its bound values as tokens (``bound``), filled in
+    wherever a page shows it; each binding at its line in the descriptor."""
+    text, found = tokenize(entry.path, str(entry.values.get("description") or "").strip())
+    start = entry.line_of("description") - 1
+    return text, tuple(replace(binding, line=start + binding.line) for binding in found)
 
 
 def _geo_dataset(root: Path, entry: YamlMap, shared: Shared, notes: Notes, geo: str, verify: bool) -> Dataset:
@@ -274,11 +288,12 @@ def _geo_dataset(root: Path, entry: YamlMap, shared: Shared, notes: Notes, geo: 
         )
     if verify:
         check_pins(entry, src, raw)
+    description, bindings = _description(entry)
     return Dataset(
         name=location.prefix + values["name"],
         src=src,
         title=str(values.get("title") or values["name"]),
-        description=str(values.get("description") or "").strip(),
+        description=description,
         sources=sources,
         licenses=_sources(entry, "licenses", notes) or shared.licenses,
         fields=(),
@@ -287,6 +302,8 @@ def _geo_dataset(root: Path, entry: YamlMap, shared: Shared, notes: Notes, geo: 
         format="json",
         package=location.prefix.rstrip("/"),
         geo=geo,
+        bindings=bindings,
+        descriptor=entry.path,
     )
 
 

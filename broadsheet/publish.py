@@ -199,7 +199,8 @@ def _page_files(site: Site, renderer: Renderer, templates: TemplateGraph, shared
         ]
         for block in blocks:
             parts += block.key_parts(renderer.figures)
-        parts += [site.values.digest(b.source for b in page.bindings), _figures_in(renderer, parts)]
+        shown = [*page.bindings, *(b for block in blocks for dataset in block.catalogued() for b in dataset.bindings)]
+        parts += [site.values.digest(b.source for b in shown), _figures_in(renderer, parts)]
         weight = 1 + BLOCK_WEIGHT * len(page.blocks)
         planned.append(Planned(page.dest, key_of(parts), partial(make, page.src), weight, page))
     return planned

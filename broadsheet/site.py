@@ -151,7 +151,8 @@ def load_site(config: Config, state: BuildState, defer_unused: bool = False) -> 
     for page in pages:
         for dataset in (d for item in blocks[page.src] for d in item.catalogued()):
             entries.setdefault(dataset.name, f"{page.url}#data-{dataset.name}")
-    read = [[(page.src, [(b.source, b.line) for b in page.bindings]) for page in pages], entries]
+    places = [(p.src, p.bindings) for p in pages] + [(d.src, d.bindings) for d in package.datasets.values()]  # (descriptions bind too)
+    read = [[(src, [(b.source, b.line) for b in bindings]) for src, bindings in places], entries]
     key = digest_json([*read, {name: d.digest for name, d in package.datasets.items()}])  # (what the values are made from)
     values = state.memo("values", key, lambda: resolve_values(pages, package, entries))
     charts = drawn_texts(charts, values) if values.values else charts

@@ -224,3 +224,29 @@ def test_a_figure_in_the_navigation_follows_the_data_on_every_page(built: Path, 
     assert run(built, cache=shared_cache) == 0
     assert '<a href="/notes/coal/">Missiles (<data value="25">25</data> in 2016)</a>' in (built / "public/index.html").read_text()
     assert '"/notes/coal/">Missiles (<data value="25">25</data> in 2016)</a>' in (built / "public/404.html").read_text()
+
+
+def test_a_dataset_description_binds_its_figures_and_follows_the_data(built: Path, shared_cache: Path) -> None:
+    """The catalogue shows each dataset's description: a figure there is drawn from the data
+    too, so a corrected cell leaves the old figure on no page."""
+    edit(
+        built / "data/datapackage.yaml",
+        "description: Yield estimates by Yao",
+        f"description: The largest, {{= {SIXTH} as .1f }} kt. Yield estimates by Yao",
+    )
+    assert run(built, cache=shared_cache) == 0
+    html = (built / "public/notes/coal/index.html").read_text()
+    assert ("109.4", "109.4") in figures(html) and "\ue000" not in html
+    edit(built / "data/tests.csv", "6,2017-09-03,109.4,", "6,2017-09-03,112.5,")
+    assert run(built, cache=shared_cache) == 0
+    html = (built / "public/notes/coal/index.html").read_text()
+    assert ("112.5", "112.5") in figures(html) and "109.4" not in html
+
+
+def test_a_mistake_in_a_dataset_description_is_at_its_line(built: Path, shared_cache: Path, capsys) -> None:
+    edit(
+        built / "data/datapackage.yaml",
+        "description: Yield estimates by Yao",
+        "description: Up to {= tests[test_number=6].yield_kt as .1f } kt. Yao",
+    )
+    fails_with(built, shared_cache, "data/datapackage.yaml:28: bound value: dataset 'tests' has no field 'yield_kt'", capsys)
