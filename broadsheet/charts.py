@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import blame, chartcode, colors, compiled, declarative
+from .charttheme import THEME
 from .config import read_site_file
 from .content import Block
 from .data import Package, chart_arguments, parameter_name
@@ -43,31 +44,6 @@ CHART_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")  # what slugify makes: safe i
 LAYOUT_ARGUMENT = "layout"  # a chart function that takes it is called once per layout, with its name
 ALTAIR_DEFAULT_SIZE = 300  # Altair's default theme writes this size into every spec
 
-# Okabe & Ito (2008), each colour at least 3:1 on the light and the dark page (colors.py).
-PALETTE = list(colors.PALETTE)
-# Arial metrics: what vl-convert lays text out with, so labels drawn by browsers fit the same space.
-FONT = "Arial, 'Liberation Sans', Arimo, Helvetica, sans-serif"
-INK = "#1a1a1a"
-THEME: dict[str, Any] = {
-    "background": "transparent",
-    "font": FONT,
-    "view": {"continuousWidth": 640, "continuousHeight": 320, "discreteWidth": 640, "stroke": None},
-    "range": {"category": PALETTE},
-    "mark": {"color": PALETTE[0]},
-    "axis": {
-        "labelColor": INK,
-        "titleColor": INK,
-        "labelFontSize": 12,
-        "titleFontSize": 12,
-        "titleFontWeight": "normal",
-        "gridColor": "#d9d9d9",
-        "domainColor": "#767676",
-        "tickColor": "#767676",
-    },
-    "legend": {"labelColor": INK, "titleColor": INK, "labelFontSize": 12, "titleFontSize": 12, "orient": "top"},
-    "text": {"color": INK, "fontSize": 12},
-    "title": {"color": INK},
-}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
