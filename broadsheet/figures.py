@@ -23,9 +23,10 @@ from . import layout, textcheck
 from .cache import Cache, cache_key
 from .charts import ChartBlock, chart_location, renderer_version, tables_code_digest
 from .config import Config
-from .data import Dataset, Package, Source
+from .data import Dataset, Package
 from .errors import SiteWarning
 from .plotted import PlottedTable
+from .sourcelines import source_lines, unique_sources
 from .state import BuildState, ChartIndexEntry
 
 if TYPE_CHECKING:  # (the renderer, and the libraries it imports, only when a chart is drawn)
@@ -244,6 +245,7 @@ def figure_context(figure: Figure, chart: ChartBlock, config: Config) -> dict[st
         "svg_narrow": Markup(figure.narrow_svg),
         "datasets": list(figure.datasets),
         "sources": unique_sources(figure.datasets),
+        "source_lines": source_lines(figure.datasets, figure.chart.context),
         "tables": figure.tables,
         "embed_url": config.absolute_url(f"/embed/{figure.chart.id}/"),
         "embed_height": round(max(_svg_height(figure.svg), _svg_height(figure.narrow_svg))) + 280,
@@ -253,11 +255,3 @@ def figure_context(figure: Figure, chart: ChartBlock, config: Config) -> dict[st
 def _svg_height(svg: str) -> float:
     match = re.search(r'height="([\d.]+)"', svg[: svg.find(">")])
     return float(match.group(1)) if match else 400.0
-
-
-def unique_sources(datasets: tuple[Dataset, ...]) -> list[Source]:
-    seen: dict[tuple[str, str], Source] = {}
-    for dataset in datasets:
-        for source in dataset.sources:
-            seen.setdefault((source.title, source.path), source)
-    return list(seen.values())

@@ -19,6 +19,7 @@ from typing import Any
 from .fields import definitions, unescape
 from .markrows import View, mark_rows, name_views
 from .params import at_initial_state, filters_by_param
+from .readertables import Kinds, ReaderTable, list_table
 
 TIME_UNIT_NAMES = {
     "yearmonth": "month",
@@ -94,8 +95,15 @@ class PlottedTable:
 # ---------------------------------------------------------------- plotted tables
 
 
-def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Column]) -> list[PlottedTable]:
-    """The data each view of a Vega-Lite ``spec`` draws, after its transforms."""
+class ReaderTableError(ValueError):
+    """A declared reader table the chart's data as plotted cannot fill (a column no view holds)."""
+
+
+def plotted_tables(
+    spec: Mapping[str, Any], title: str, columns: Mapping[str, Column], declared: tuple[ReaderTable, ...] = ()
+) -> list[PlottedTable]:
+    """The data each view of a Vega-Lite ``spec`` draws, after its transforms; or, when the
+    chart declares its reader tables, those tables, listed from the same data."""
     import vegafusion
     import vl_convert
 
@@ -111,6 +119,37 @@ def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Co
     evaluated, _ = vegafusion.runtime.pre_transform_spec(vega, local_tz="UTC", default_input_tz="UTC", preserve_interactivity=False)
     values = mark_rows(evaluated, {v.name for v in views})
     found: list[tuple[View, list[dict[str, Any]]]] = [(v, values[v.name]) for v in views if v.name in values]
+    tables = _reader_tables(declared, found, _kinds(views, temporal, columns), title) if declared else _view_tables(found, columns, title)
+    if filters_by_param(spec):  # (the rows change as a reader selects: say which ones these are)
+        tables = [replace(t, caption=f"{t.caption}, {AS_FIRST_SHOWN}") for t in tables]
+    return tables
+
+
+def _kinds(views: list[View], temporal: set[str], columns: Mapping[str, Column]) -> Kinds:
+    """The fields read as times, and as categories (on an ordinal or nominal channel, or a year)."""
+    categories = {unescape(d["field"]) for v in views for _, d in definitions(v.encoding) if d.get("type") in ("ordinal", "nominal")}
+    categories |= {name for name, column in columns.items() if column.type == "year"}
+    return Kinds(frozenset(temporal), frozenset(c for c in categories if isinstance(c, str)))
+
+
+def _reader_tables(
+    declared: tuple[ReaderTable, ...], found: list[tuple[View, list[dict[str, Any]]]], kinds: Kinds, title: str
+) -> list[PlottedTable]:
+    """The tables the chart declares, from its views' rows (in drawing order)."""
+    views = [(view.name, rows) for view, rows in found]
+    tables = []
+    for number, table in enumerate(declared, 1):
+        caption = table.caption or (f"{title} (part {number} of {len(declared)})" if len(declared) > 1 else title)
+        try:
+            listed = list_table(table, views, kinds, caption)
+        except ValueError as exc:
+            raise ReaderTableError(str(exc)) from None
+        tables.append(PlottedTable(listed.caption, listed.headings, listed.numeric, listed.rows))
+    return tables
+
+
+def _view_tables(found: list[tuple[View, list[dict[str, Any]]]], columns: Mapping[str, Column], title: str) -> list[PlottedTable]:
+    """One table for each view that draws data of its own."""
     tables: list[PlottedTable] = []
     for view, rows in found:
         table = _table(view, rows, columns, title)
@@ -118,8 +157,6 @@ def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Co
             tables.append(table)
     if len(tables) > 1:
         tables = [_part(t, i, len(tables)) for i, t in enumerate(tables, 1)]
-    if filters_by_param(spec):  # (the rows change as a reader selects: say which ones these are)
-        tables = [replace(t, caption=f"{t.caption}, {AS_FIRST_SHOWN}") for t in tables]
     return tables
 
 
