@@ -212,7 +212,9 @@ def _compare(frame: Any, table: Table) -> str | None:
     return None
 
 
+# (our time units' forms, and the forms a column of plain dates reads in: "Feb 2016", "5 Jul 2006")
 TIME_FORMATS = ("%Y-%m-%d", "%Y", "%B %Y", "%B", "%A", "%Y-%m-%d %H:%M", "%H:00", "%B %-d", "%-d", "%Y-%m-%d %H:00")
+TIME_FORMATS += ("%b %Y", "%-d %b %Y", "%-d %b %Y %H:%M")
 
 
 def _same(cells: list[str], values: list[Any]) -> bool:
@@ -281,7 +283,7 @@ def _close(ours: Any, theirs: Any) -> bool:
         return ours is None and theirs is None
     if isinstance(theirs, tuple):  # a time: ours is a date, a year, a month name...
         moment = theirs[1]
-        shown = {moment.strftime(f) for f in ("%Y-%m-%d", "%Y", "%B %Y", "%B", "%A", "%Y-%m-%d %H:%M", "%H:00", "%B %-d", "%-d")}
+        shown = {moment.strftime(f) for f in TIME_FORMATS}
         shown.add(f"Q{(moment.month - 1) // 3 + 1}")
         shown.add(f"{moment.year} Q{(moment.month - 1) // 3 + 1}")
         return (str(int(ours)) if isinstance(ours, float) else str(ours)) in shown

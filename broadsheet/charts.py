@@ -440,7 +440,7 @@ TABLES_LABEL = "e71f9aec2a2e"
 def tables_code_digest() -> str:
     """A hash of the code that evaluates a chart's plotted data: part of its cache key."""
     engine = Path(__file__).parent
-    names = ("plotted.py", "markrows.py", "params.py", "fields.py", "readertables.py")
+    names = ("plotted.py", "markrows.py", "params.py", "fields.py", "readertables.py", "tablecolumns.py")
     return _digest(b"".join((engine / name).read_bytes() for name in names))[:12]
 
 

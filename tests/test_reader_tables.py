@@ -20,6 +20,7 @@ from broadsheet.data import Dataset, Source
 from broadsheet.errors import SiteError
 from broadsheet.readertables import Kinds, ReaderTable, date_format, list_table, read_tables
 from broadsheet.sourcelines import VISIBLE, read_context, source_lines
+from broadsheet.tablecolumns import is_colour, is_layout, kept_columns, kept_tables, says_unit
 
 # ---------------------------------------------------------------- listing
 
@@ -218,3 +219,47 @@ def test_a_declaration_that_cannot_be_listed_stops_the_build_at_its_line(
     assert f"charts/yields.py:{where}: chart 'yields': " in err and message in err, err
     assert "Traceback" not in err
     assert snapshot(site / "public") == before
+
+
+# ---------------------------------------------------------------- without a declaration
+
+
+def test_default_tables_leave_out_colours_places_ends_repeats_and_contained_tables() -> None:
+    assert is_layout("y", "text", "label_y", frozenset({"label_y"}), quantity=True)  # a label's place, made by the chart
+    assert is_layout("x2", "rule", "rule_end", frozenset({"rule_end"}), quantity=True)  # a rule's end
+    assert not is_layout("y", "text", "coal_tonnes", frozenset({"label_y"}), quantity=True)  # a dataset's column
+    assert not is_layout("y", "rect", "member", frozenset({"member"}), quantity=False)  # a cell's row: a category
+    assert is_colour(["#555555", "#0072B2", None]) and not is_colour(["#1 pick", "blue team"])
+    assert kept_columns(["Reported by", "Month", "Reported by", "Again"], [["a"], ["b"], ["c"], ["b"]]) == [0, 1]
+    bars = (["Year", "Count"], [["2016", "24"], ["2017", "21"]])
+    labels = (["Count"], [["24"]])
+    assert kept_tables([bars, labels, bars]) == [0]
+    assert says_unit("US$ billion", "USD billion") and says_unit("Change on year (%)", "percent") and not says_unit("Coal", "tonnes")
+
+
+LAYERED = """@chart("yields", data=["tests"])
+def yields(tests):
+    frame = tests.assign(label_y=tests["yield_kt_central"] * 1.2, colour="#555555")
+    frame["label"] = [["Test", str(n)] for n in frame["test_number"]]
+    base = alt.Chart(frame).encode(x=alt.X("date_utc:T", title="Test date"))
+    points = base.mark_point(filled=True).encode(y=alt.Y("yield_kt_central:Q", title="Yield (kt)"), color=alt.Color("colour:N", scale=None))
+    labels = base.mark_text().encode(y="label_y:Q", text="label")
+    values = base.mark_text().encode(y="yield_kt_central:Q", text="yield_kt_central:Q")
+    return alt.layer(points, labels, values)
+"""
+
+
+def test_a_chart_without_a_reader_table_lists_what_it_plots_without_its_layout(tmp_path: Path, shared_cache: Path) -> None:
+    site = make_site(tmp_path)
+    module = site / "charts/yields.py"
+    module.write_text(module.read_text().split("@chart")[0] + LAYERED)
+    assert run(site, cache=shared_cache) == 0
+    shown = figure(site / "public", "yields")
+    assert shown.count("<table") == 2  # (the value labels repeat the points: no table of their own)
+    heads = re.findall(r"<thead><tr>(.*?)</tr></thead>", shown)
+    assert heads == [
+        '<th scope="col">Test date</th><th scope="col">Yield (kt)</th>',
+        '<th scope="col">Test date</th><th scope="col">Label</th>',
+    ]
+    assert "<td>3 Sep 2017</td><td>Test 6</td>" in shown  # (a label on two lines, read as one; a day as a reader reads it)
+    assert "#555555" not in shown.split("<details")[1]
