@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from . import layout, textcheck
+from . import darkcolors, layout, textcheck
 from .cache import Cache, cache_key
 from .charts import ChartBlock, chart_location, renderer_version, tables_code_digest
 from .config import Config
@@ -51,7 +51,11 @@ class ChartEntry:
 
     @classmethod
     def of(cls, made: RenderedChart) -> ChartEntry:
-        return cls(made.spec, made.svg, made.tables, made.narrow_spec, made.narrow_svg, made.warnings, made.hint, made.series)
+        """A chart as drawn, with the colours each of its drawings takes on the dark page (``darkcolors``)."""
+        dark = darkcolors.dark_map(made.svg, made.narrow_svg)
+        svg, narrow_svg = darkcolors.mark(made.svg, dark), darkcolors.mark(made.narrow_svg, dark)
+        spec, narrow_spec = darkcolors.with_dark_map(made.spec, dark), darkcolors.with_dark_map(made.narrow_spec, dark)
+        return cls(spec, svg, made.tables, narrow_spec, narrow_svg, made.warnings, made.hint, made.series)
 
     @classmethod
     def from_json(cls, value: Any) -> ChartEntry:
@@ -167,7 +171,7 @@ def build_figures(
     charts: Mapping[str, ChartBlock], package: Package, config: Config, cache: Cache, state: BuildState, progress: Progress | None = None
 ) -> FigureBuild:
     """Compile and render every chart not in the cache; index the cache in ``state``."""
-    version = renderer_version() + tables_code_digest() + layout.code_digest() + textcheck.code_digest()
+    version = renderer_version() + tables_code_digest() + layout.code_digest() + textcheck.code_digest() + darkcolors.code_digest()
     version += json.dumps(sorted(config.series_colors.items()))
     keys = {
         chart_id: cache_key(chart.key, chart.description, *(package.datasets[n].digest for n in chart.datasets), version)
