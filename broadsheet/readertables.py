@@ -21,12 +21,12 @@ from typing import Any
 
 from .errors import SiteError
 
-KEYS = ("columns", "caption", "view", "sort", "pivot")
+KEYS = ("columns", "caption", "view", "sort", "pivot", "key")
 PIVOT_KEYS = ("columns", "values")
 ISO_MOMENT = re.compile(r"^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?Z?$")
 EPOCH_LIMIT = 100_000  # ms: a smaller number on a time field is a year (as ``plotted`` reads it)
 GROUP_FROM = 10_000  # a column holding a number this large groups the digits of all its numbers
-HOW = 'write table={"columns": {"field": "Heading", ...}} (optional: caption, view, sort, pivot: {"columns": ..., "values": ...})'
+HOW = 'write table={"columns": {"field": "Heading", ...}} (optional: caption, view, sort, key, pivot: {"columns": ..., "values": ...})'
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class ReaderTable:
     view: str = ""  # the view whose rows are listed ("" : every view holding all the columns)
     sort: tuple[str, ...] = ()  # fields to sort by; "-field" sorts descending
     pivot: tuple[str, str] | None = None  # (the field whose values become columns, the field in the cells)
+    key: tuple[str, ...] = ()  # fields naming a row: its columns gathered from every view that holds the key
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -85,7 +86,17 @@ def _read_table(value: Any, fail: Fail) -> ReaderTable:
             raise fail(f"the table sorts by '{field.lstrip('-')}', which is not one of its columns")
     pair = (str(pivot["columns"]), str(pivot["values"])) if pivot else None
     headings = tuple((str(k), str(v).strip()) for k, v in columns.items())
-    return ReaderTable(headings, str(value.get("caption", "")).strip(), str(value.get("view", "")), tuple(sort), pair)
+    keys = _key(value.get("key", ()), list(columns), pair, fail)
+    return ReaderTable(headings, str(value.get("caption", "")).strip(), str(value.get("view", "")), tuple(sort), pair, keys)
+
+
+def _key(value: Any, columns: list[str], pivot: tuple[str, str] | None, fail: Fail) -> tuple[str, ...]:
+    key = (value,) if isinstance(value, str) else value
+    if not isinstance(key, list | tuple) or not all(isinstance(k, str) and k in columns for k in key) or len(key) >= len(columns):
+        raise fail("the table's 'key' is a field, or a list of fields, among its columns (and not all of them): the fields that name a row")
+    if key and pivot:
+        raise fail("a table has a 'key' or a 'pivot', not both")
+    return tuple(key)
 
 
 # ---------------------------------------------------------------- listing
@@ -124,6 +135,8 @@ def list_table(table: ReaderTable, views: Sequence[tuple[str, list[dict[str, Any
 
 def _rows(table: ReaderTable, views: Sequence[tuple[str, list[dict[str, Any]]]]) -> list[dict[str, Any]]:
     """Each distinct row, projected on the table's fields, of the views that hold them all."""
+    if table.key:
+        return _keyed_rows(table, views)
     fields = table.fields
     chosen = [(name, rows) for name, rows in views if rows and (table.view == name if table.view else all(f in rows[0] for f in fields))]
     if table.view and not chosen:
@@ -142,6 +155,30 @@ def _rows(table: ReaderTable, views: Sequence[tuple[str, list[dict[str, Any]]]])
             projected = {f: row.get(f) for f in fields}
             seen.setdefault(tuple(_hashable(v) for v in projected.values()), projected)
     return list(seen.values())
+
+
+def _keyed_rows(table: ReaderTable, views: Sequence[tuple[str, list[dict[str, Any]]]]) -> list[dict[str, Any]]:
+    """One row per key, each column from the first view that holds it for that key (a bar's
+    value from one layer, its label or its range from another)."""
+    fields = table.fields
+
+    def holds(name: str, rows: list[dict[str, Any]]) -> bool:
+        keyed = all(k in rows[0] for k in table.key) and len(set(fields) & set(rows[0])) > len(table.key)
+        return keyed and (not table.view or table.view == name)
+
+    chosen = [rows for name, rows in views if rows and holds(name, rows)]
+    held = {f for _, rows in views if rows and all(k in rows[0] for k in table.key) for f in rows[0]}
+    if not chosen or not set(fields) <= held:
+        missing = ", ".join(f for f in fields if f not in held) or "another of its columns"
+        raise ValueError(f"no view of the chart that holds its reader table's key ({', '.join(table.key)}) holds {missing}")
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for rows in chosen:
+        for row in rows:
+            into = merged.setdefault(tuple(_hashable(row.get(k)) for k in table.key), {f: None for f in fields})
+            for field in fields:
+                if into[field] is None and _hashable(row.get(field)) is not None:
+                    into[field] = row[field]
+    return list(merged.values())
 
 
 def _hashable(value: Any) -> Any:

@@ -93,6 +93,19 @@ def test_a_pivot_makes_a_matrix_of_one_value_per_cell() -> None:
     assert listed.rows == (("1718 2006", "14 Oct 2006", "In favour", "In favour"), ("Draft 2022", "26 May 2022", "Against", "In favour"))
 
 
+def test_a_key_gathers_a_row_from_the_layers_that_draw_its_parts() -> None:
+    ranges = [{"test": "Test 6", "by": "NORSAR", "low": 100.0, "high": None}, {"test": "Test 5", "by": "Yao", "low": 12.1, "high": 23.9}]
+    points = [{"test": "Test 5", "by": "Yao", "central": 18.0}, {"test": "Test 4", "by": "Yao", "central": 11.4}]
+    labels = [{"test": "Test 5", "by": "Yao", "label_x": 23.9}]  # (holds no column but the key's: not read)
+    table = read_tables(
+        {"columns": {"test": "Test", "by": "By", "central": "Central", "low": "Low", "high": "High"}, "key": ["test", "by"]}, fail
+    )[0]
+    listed = list_table(table, [("ranges", ranges), ("points", points), ("labels", labels)], Kinds(), "Yields")
+    assert listed.rows == (("Test 6", "NORSAR", "", "100", ""), ("Test 5", "Yao", "18", "12.1", "23.9"), ("Test 4", "Yao", "11.4", "", ""))
+    with pytest.raises(ValueError, match=r"holds its reader table's key \(test, by\) holds kind"):
+        list_table(ReaderTable((("test", "T"), ("by", "B"), ("kind", "K")), key=("test", "by")), [("points", points)], Kinds(), "c")
+
+
 def test_a_column_no_view_holds_is_named() -> None:
     table = ReaderTable((("month_start", "Month"), ("coal_tonnes", "Tonnes"), ("source", "Source")))
     with pytest.raises(
@@ -113,6 +126,8 @@ def test_a_column_no_view_holds_is_named() -> None:
         ({"columns": {"a": "A"}, "pivot": {"columns": "b"}}, "'pivot' is"),
         ("a", "'table' must be a mapping"),
         ([], "'table' is an empty list"),
+        ({"columns": {"a": "A", "b": "B"}, "key": "c"}, "the table's 'key' is a field"),
+        ({"columns": {"a": "A", "b": "B"}, "key": "a", "pivot": {"columns": "c", "values": "d"}}, "a 'key' or a 'pivot', not both"),
     ],
 )
 def test_a_bad_declaration_says_what_to_write(value: object, message: str) -> None:
