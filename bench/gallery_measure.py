@@ -220,7 +220,7 @@ TIME_FORMATS += ("%b %Y", "%-d %b %Y", "%-d %b %Y %H:%M")
 def _same(cells: list[str], values: list[Any]) -> bool:
     theirs_raw = [_value(v) for v in values]
     if any(isinstance(v, tuple) for v in theirs_raw):  # times: shown in one of our formats
-        ours_text = sorted(html.unescape(c).strip() for c in cells)
+        ours_text = sorted(html.unescape(c).replace("\u00a0", " ").strip() for c in cells)  # (dates are kept on one line)
         for form in TIME_FORMATS:
             shown = sorted("" if v is None else _strftime(v[1], form) if isinstance(v, tuple) else str(v) for v in theirs_raw)
             if shown == ours_text:
@@ -240,7 +240,7 @@ def _strftime(moment: Any, form: str) -> str:
 
 
 def _key(cell: str) -> Any:
-    cell = html.unescape(cell).strip()
+    cell = html.unescape(cell).replace("\u00a0", " ").strip()
     if cell == "":
         return None
     number = cell.replace(",", "").replace("∞", "inf")

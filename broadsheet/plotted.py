@@ -19,7 +19,7 @@ from typing import Any
 from .fields import definitions, unescape
 from .markrows import View, mark_rows, name_views
 from .params import at_initial_state, filters_by_param
-from .readertables import Kinds, ReaderTable, date_format, list_table
+from .readertables import Kinds, ReaderTable, date_format, list_table, reader_date
 from .tablecolumns import is_colour, is_layout, kept_columns, kept_tables, made_fields, says_unit
 
 TIME_UNIT_NAMES = {
@@ -434,7 +434,7 @@ def _time(value: Any, unit: str, form: str = "") -> str:
         quarter = f"Q{(moment.month - 1) // 3 + 1}"
         return f"{moment.year} {quarter}" if unit == "yearquarter" else quarter
     if form:
-        return moment.strftime(form)
+        return reader_date(moment, form)
     if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
         return moment.strftime("%Y-%m-%d")
     return moment.strftime("%Y-%m-%d %H:%M")

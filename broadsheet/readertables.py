@@ -24,6 +24,8 @@ from .errors import SiteError
 KEYS = ("columns", "caption", "view", "sort", "pivot", "key")
 PIVOT_KEYS = ("columns", "values")
 ISO_MOMENT = re.compile(r"^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?Z?$")
+NBSP = "\u00a0"
+ISO_DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
 EPOCH_LIMIT = 100_000  # ms: a smaller number on a time field is a year (as ``plotted`` reads it)
 GROUP_FROM = 10_000  # a column holding a number this large groups the digits of all its numbers
 HOW = 'write table={"columns": {"field": "Heading", ...}} (optional: caption, view, sort, key, pivot: {"columns": ..., "values": ...})'
@@ -154,7 +156,24 @@ def _rows(table: ReaderTable, views: Sequence[tuple[str, list[dict[str, Any]]]])
         for row in rows:
             projected = {f: row.get(f) for f in fields}
             seen.setdefault(tuple(_hashable(v) for v in projected.values()), projected)
-    return list(seen.values())
+    return _without_partial(list(seen.values()))
+
+
+def _without_partial(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows, less those that only repeat part of another (a line's row for a year with
+    no value: the year alone)."""
+    full = [tuple(_hashable(v) for v in row.values()) for row in rows]
+    by_first: dict[Any, list[tuple[Any, ...]]] = {}
+    for values in full:
+        by_first.setdefault(values[0], []).append(values)
+
+    def covers(other: tuple[Any, ...], values: tuple[Any, ...]) -> bool:
+        return other != values and all(v is None or v == o for v, o in zip(values, other, strict=True))
+
+    def partial(values: tuple[Any, ...]) -> bool:
+        return None in values and any(covers(other, values) for other in by_first.get(values[0], []))
+
+    return [row for row, values in zip(rows, full, strict=True) if not partial(values)]
 
 
 def _keyed_rows(table: ReaderTable, views: Sequence[tuple[str, list[dict[str, Any]]]]) -> list[dict[str, Any]]:
@@ -270,7 +289,12 @@ def _format_column(values: list[Any], kind: str) -> tuple[list[str], bool]:
 
 def _moment_text(value: Any, time: bool, form: str) -> str:
     moment = _moment(value, time)
-    return moment.strftime(form) if moment is not None else ""
+    return reader_date(moment, form) if moment is not None else ""
+
+
+def reader_date(moment: datetime, form: str) -> str:
+    """A date as written with ``form``, kept on one line ("15 Jul 2006", not broken in a narrow column)."""
+    return moment.strftime(form).replace(" ", NBSP)
 
 
 def date_format(moments: Sequence[datetime]) -> str:
@@ -313,6 +337,8 @@ def _number(value: Any, group: bool) -> str:
 def _text(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if isinstance(value, str) and value and all(ISO_DAY.match(part) for part in value.split("; ")):  # "2017-07-04; 2017-07-28"
+        return "; ".join(reader_date(datetime.fromisoformat(part), "%-d %b %Y") for part in value.split("; "))
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):  # a label on several lines

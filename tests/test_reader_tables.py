@@ -41,15 +41,31 @@ def test_a_reader_table_lists_its_columns_once_per_row_from_every_view_that_hold
     table = read_tables({"columns": {"month_start": "Month", "series": "Reported by", "coal_tonnes": "Coal (tonnes)"}}, fail)[0]
     listed = list_table(table, [("bars", BARS), ("labels", LABELS), ("un", UN), ("rule", [{"rule_end": 3}])], Kinds(), "Coal")
     assert listed.headings == ("Month", "Reported by", "Coal (tonnes)")
-    assert listed.rows == (("Feb 2016", "GACC", "1,520,000"), ("Mar 2016", "GACC", "6,342"), ("Dec 2016", "UN", ""))
+    assert listed.rows == (("Feb\u00a02016", "GACC", "1,520,000"), ("Mar\u00a02016", "GACC", "6,342"), ("Dec\u00a02016", "UN", ""))
     assert listed.numeric == (False, False, True)
     assert listed.caption == "Coal"
+
+
+def test_a_row_that_only_repeats_part_of_another_is_left_out() -> None:
+    line = [{"year": 2013, "by": None, "total": None}, {"year": 2015, "by": "GACC", "total": 5.51}]  # (a line's gap)
+    dots = [{"year": 2013, "by": "KOTRA", "total": 6.54}, {"year": 2015, "by": "GACC", "total": 5.51}]
+    table = ReaderTable((("year", "Year"), ("by", "By"), ("total", "Total")), sort=("year",))
+    assert list_table(table, [("line", line), ("dots", dots)], Kinds(), "c").rows == (("2013", "KOTRA", "6.54"), ("2015", "GACC", "5.51"))
+
+
+def test_days_written_in_text_read_as_days() -> None:
+    rows = [{"when": "2017-07-04; 2017-07-28"}, {"when": "2006-07-05"}, {"when": "no single trigger date"}]
+    assert list_table(ReaderTable((("when", "When"),)), [("v", rows)], Kinds(), "c").rows == (
+        ("4\u00a0Jul\u00a02017; 28\u00a0Jul\u00a02017",),
+        ("5\u00a0Jul\u00a02006",),
+        ("no single trigger date",),
+    )
 
 
 def test_a_named_view_its_sort_and_a_descending_sort() -> None:
     table = read_tables({"columns": {"month_start": "Month", "coal_tonnes": "Tonnes"}, "view": "bars", "sort": "-coal_tonnes"}, fail)[0]
     listed = list_table(table, [("bars", BARS), ("un", UN)], Kinds(), "Coal")
-    assert listed.rows == (("Feb 2016", "1,520,000"), ("Mar 2016", "6,342"))
+    assert listed.rows == (("Feb\u00a02016", "1,520,000"), ("Mar\u00a02016", "6,342"))
 
 
 def test_dates_read_as_a_reader_reads_them() -> None:
@@ -64,7 +80,7 @@ def test_dates_read_as_a_reader_reads_them() -> None:
     assert date_format(days((2006, 7, 5), (2016, 2, 1))) == "%-d %b %Y"
     table = ReaderTable((("when", "Date"),))
     listed = list_table(table, [("v", [{"when": 1152057600000}, {"when": "2016-01-06T00:00:00"}])], Kinds(times=frozenset({"when"})), "c")
-    assert listed.rows == (("5 Jul 2006",), ("6 Jan 2016",))  # (milliseconds on a time field, and ISO text)
+    assert listed.rows == (("5\u00a0Jul\u00a02006",), ("6\u00a0Jan\u00a02016",))  # (milliseconds on a time field, and ISO text)
 
 
 def test_a_year_on_a_time_axis_and_numbers_grouped_by_column() -> None:
@@ -90,7 +106,10 @@ def test_a_pivot_makes_a_matrix_of_one_value_per_cell() -> None:
     )[0]
     listed = list_table(table, [("cells", votes), ("words", votes)], Kinds(), "Votes")
     assert listed.headings == ("Vote", "Date", "China", "France")
-    assert listed.rows == (("1718 2006", "14 Oct 2006", "In favour", "In favour"), ("Draft 2022", "26 May 2022", "Against", "In favour"))
+    assert listed.rows == (
+        ("1718 2006", "14\u00a0Oct\u00a02006", "In favour", "In favour"),
+        ("Draft 2022", "26\u00a0May\u00a02022", "Against", "In favour"),
+    )
 
 
 def test_a_key_gathers_a_row_from_the_layers_that_draw_its_parts() -> None:
@@ -195,7 +214,7 @@ def test_a_python_chart_declares_its_reader_table_and_context(tmp_path: Path, sh
     shown = figure(site / "public", "yields")
     assert shown.count("<table") == 1 and "(part " not in shown
     assert re.search(r"<th scope=\"col\">Test date</th><th scope=\"col\">Yield \(kt\)</th></tr>", shown)
-    assert re.search(r"<tbody>\s*<tr><td>3 Sep 2017</td><td class=\"num\">109.4</td></tr>", shown), shown  # (largest first)
+    assert re.search(r"<tbody>\s*<tr><td>3\u00a0Sep\u00a02017</td><td class=\"num\">109.4</td></tr>", shown), shown  # (largest first)
     assert 'class="chart-source">Source:\n<a href="https://doi.org/10.1785/0220180134"' in shown
     assert 'class="chart-source chart-source-context">Missile counts from:\n<a href="http://www.nti.org/' in shown
 
@@ -276,5 +295,5 @@ def test_a_chart_without_a_reader_table_lists_what_it_plots_without_its_layout(t
         '<th scope="col">Test date</th><th scope="col">Yield (kt)</th>',
         '<th scope="col">Test date</th><th scope="col">Label</th>',
     ]
-    assert "<td>3 Sep 2017</td><td>Test 6</td>" in shown  # (a label on two lines, read as one; a day as a reader reads it)
+    assert "<td>3\u00a0Sep\u00a02017</td><td>Test 6</td>" in shown  # (a label on two lines, read as one; a day as a reader reads it)
     assert "#555555" not in shown.split("<details")[1]
