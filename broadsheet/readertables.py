@@ -40,12 +40,13 @@ class ReaderTable:
     view: str = ""  # the view whose rows are listed ("" : every view holding all the columns)
     sort: tuple[str, ...] = ()  # fields to sort by; "-field" sorts descending
     pivot: tuple[str, str] | None = None  # (the field whose values become columns, the field in the cells)
-    key: tuple[str, ...] = ()  # fields naming a row: its columns gathered from every view that holds the key
+    key: tuple[str, ...] = ()  # fields naming a row (shown or not): its columns gathered from every view that holds the key
 
     @property
     def fields(self) -> tuple[str, ...]:
         """Every field the table reads."""
-        return tuple(f for f, _ in self.columns) + (self.pivot or ())
+        shown = tuple(f for f, _ in self.columns) + (self.pivot or ())
+        return shown + tuple(k for k in self.key if k not in shown)
 
 
 Fail = Callable[[str], SiteError]
@@ -94,8 +95,8 @@ def _read_table(value: Any, fail: Fail) -> ReaderTable:
 
 def _key(value: Any, columns: list[str], pivot: tuple[str, str] | None, fail: Fail) -> tuple[str, ...]:
     key = (value,) if isinstance(value, str) else value
-    if not isinstance(key, list | tuple) or not all(isinstance(k, str) and k in columns for k in key) or len(key) >= len(columns):
-        raise fail("the table's 'key' is a field, or a list of fields, among its columns (and not all of them): the fields that name a row")
+    if not isinstance(key, list | tuple) or not all(isinstance(k, str) and k for k in key):
+        raise fail("the table's 'key' is a field, or a list of fields: those that name a row (shown among its columns or not)")
     if key and pivot:
         raise fail("a table has a 'key' or a 'pivot', not both")
     return tuple(key)

@@ -18,7 +18,7 @@ from typing import Any
 from .data import Dataset, Source
 from .errors import SiteError
 
-VISIBLE = 8  # links shown under a chart before "N more sources"
+VISIBLE = 8  # links shown under a chart before "N more sources" (nine when the ninth is the last)
 CONTEXT_LABEL = "Dates of events"  # what a context dataset gives, unless the chart says
 Context = tuple[tuple[str, str], ...]  # datasets a chart uses only as context, with what each gives
 HOW = 'write context=["dataset"] or context={"dataset": "What it gives"} (a dataset of the chart\'s data)'
@@ -77,6 +77,9 @@ def lines_of(sources: Sequence[Source]) -> list[SourceLine]:
 
 
 def _split(label: str, sources: list[Source], visible: int) -> SourceLine:
+    """The first ``visible`` in view, the rest one click away (one more is shown: a click for one link is no saving)."""
+    if len(sources) <= visible + 1:
+        return SourceLine(label, tuple(sources))
     return SourceLine(label, tuple(sources[:visible]), tuple(sources[visible:]))
 
 

@@ -143,7 +143,6 @@ def _two_lines(text: str, limit: int = 36) -> str:
     data=["sanctions_monitoring_findings"],
     table={
         "columns": {
-            "label": "Finding",
             "kind": "Kind",
             "period_label": "Period",
             "reporter": "Found or reported by",

@@ -121,6 +121,8 @@ def test_a_key_gathers_a_row_from_the_layers_that_draw_its_parts() -> None:
     )[0]
     listed = list_table(table, [("ranges", ranges), ("points", points), ("labels", labels)], Kinds(), "Yields")
     assert listed.rows == (("Test 6", "NORSAR", "", "100", ""), ("Test 5", "Yao", "18", "12.1", "23.9"), ("Test 4", "Yao", "11.4", "", ""))
+    hidden = ReaderTable((("central", "Central"), ("low", "Low")), key=("test", "by"))  # (a key that names rows, not shown)
+    assert list_table(hidden, [("ranges", ranges), ("points", points)], Kinds(), "c").rows == (("", "100"), ("18", "12.1"), ("11.4", ""))
     with pytest.raises(ValueError, match=r"holds its reader table's key \(test, by\) holds kind"):
         list_table(ReaderTable((("test", "T"), ("by", "B"), ("kind", "K")), key=("test", "by")), [("points", points)], Kinds(), "c")
 
@@ -145,7 +147,7 @@ def test_a_column_no_view_holds_is_named() -> None:
         ({"columns": {"a": "A"}, "pivot": {"columns": "b"}}, "'pivot' is"),
         ("a", "'table' must be a mapping"),
         ([], "'table' is an empty list"),
-        ({"columns": {"a": "A", "b": "B"}, "key": "c"}, "the table's 'key' is a field"),
+        ({"columns": {"a": "A", "b": "B"}, "key": [1]}, "the table's 'key' is a field"),
         ({"columns": {"a": "A", "b": "B"}, "key": "a", "pivot": {"columns": "c", "values": "d"}}, "a 'key' or a 'pivot', not both"),
     ],
 )
@@ -179,6 +181,7 @@ def test_at_most_eight_links_in_view_the_rest_one_click_away() -> None:
     assert len(lines[0].shown) == VISIBLE == 8 and [s.title for s in lines[0].more] == many[8:]
     assert lines[1].shown == () and [s.title for s in lines[1].more] == ["UN press", "CNS"]  # (no room: one click away, whole)
     assert sum(len(line.shown) for line in lines) <= VISIBLE
+    assert source_lines([dataset("trade", *many[:9])])[0].more == ()  # (one more is shown: no click for one link)
 
 
 def test_context_names_datasets_of_the_chart_and_leaves_one_plotted() -> None:
