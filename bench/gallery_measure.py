@@ -212,13 +212,15 @@ def _compare(frame: Any, table: Table) -> str | None:
     return None
 
 
+# (our time units' forms, and the forms a column of plain dates reads in: "Feb 2016", "5 Jul 2006")
 TIME_FORMATS = ("%Y-%m-%d", "%Y", "%B %Y", "%B", "%A", "%Y-%m-%d %H:%M", "%H:00", "%B %-d", "%-d", "%Y-%m-%d %H:00")
+TIME_FORMATS += ("%b %Y", "%-d %b %Y", "%-d %b %Y %H:%M")
 
 
 def _same(cells: list[str], values: list[Any]) -> bool:
     theirs_raw = [_value(v) for v in values]
     if any(isinstance(v, tuple) for v in theirs_raw):  # times: shown in one of our formats
-        ours_text = sorted(html.unescape(c).strip() for c in cells)
+        ours_text = sorted(html.unescape(c).replace("\u00a0", " ").strip() for c in cells)  # (dates are kept on one line)
         for form in TIME_FORMATS:
             shown = sorted("" if v is None else _strftime(v[1], form) if isinstance(v, tuple) else str(v) for v in theirs_raw)
             if shown == ours_text:
@@ -238,7 +240,7 @@ def _strftime(moment: Any, form: str) -> str:
 
 
 def _key(cell: str) -> Any:
-    cell = html.unescape(cell).strip()
+    cell = html.unescape(cell).replace("\u00a0", " ").strip()
     if cell == "":
         return None
     number = cell.replace(",", "").replace("∞", "inf")
@@ -281,7 +283,7 @@ def _close(ours: Any, theirs: Any) -> bool:
         return ours is None and theirs is None
     if isinstance(theirs, tuple):  # a time: ours is a date, a year, a month name...
         moment = theirs[1]
-        shown = {moment.strftime(f) for f in ("%Y-%m-%d", "%Y", "%B %Y", "%B", "%A", "%Y-%m-%d %H:%M", "%H:00", "%B %-d", "%-d")}
+        shown = {moment.strftime(f) for f in TIME_FORMATS}
         shown.add(f"Q{(moment.month - 1) // 3 + 1}")
         shown.add(f"{moment.year} Q{(moment.month - 1) // 3 + 1}")
         return (str(int(ours)) if isinstance(ours, float) else str(ours)) in shown

@@ -262,7 +262,7 @@ class ScrollyUse(ParsedBlock):
         check_steps(page, self.base, self.steps, figures, config)
 
     def context(self, figures: Figures, config: Config) -> dict[str, Any]:
-        from .figures import unique_sources
+        from .sourcelines import source_lines, unique_sources
 
         steps = [
             ScrollyStepHtml(step.text, Markup(figures[chart.id].svg), Markup(figures[chart.id].narrow_svg))
@@ -277,6 +277,7 @@ class ScrollyUse(ParsedBlock):
             "chart_title": self.base.title,
             "datasets": list(self.data),
             "sources": unique_sources(self.data),
+            "source_lines": source_lines(self.data, self.base.context),
         }
 
 

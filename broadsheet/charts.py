@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import blame, chartcode, colors, compiled, declarative
+from .charttheme import THEME
 from .config import read_site_file
 from .content import Block
 from .data import Package, chart_arguments, parameter_name
@@ -26,7 +27,9 @@ from .errors import SiteError, known
 from .fields import did_you_mean, escape_fields, unknown_fields
 from .pagefiles import FileRef
 from .prose import check_prose
+from .readertables import ReaderTable, read_tables
 from .scrolly import StepState
+from .sourcelines import Context, read_context
 from .states import transform_digest
 from .yamlmap import FieldSpec, check_fields
 
@@ -38,47 +41,26 @@ _TEXT_KEYS: FieldSpec = {
     "notes": ("text", False),
 }
 PYTHON_KEYS: FieldSpec = {"id": ("text", True), **_TEXT_KEYS}
-DECLARATIVE_KEYS: FieldSpec = {**declarative.KEYS, **_TEXT_KEYS}
+DECLARATIVE_KEYS: FieldSpec = {**declarative.KEYS, **_TEXT_KEYS, "table": ("any", False)}
 CHART_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")  # what slugify makes: safe in a URL, a file name and an SVG id
 LAYOUT_ARGUMENT = "layout"  # a chart function that takes it is called once per layout, with its name
 ALTAIR_DEFAULT_SIZE = 300  # Altair's default theme writes this size into every spec
 
-# Okabe & Ito (2008), each colour at least 3:1 on the light and the dark page (colors.py).
-PALETTE = list(colors.PALETTE)
-# Arial metrics: what vl-convert lays text out with, so labels drawn by browsers fit the same space.
-FONT = "Arial, 'Liberation Sans', Arimo, Helvetica, sans-serif"
-INK = "#1a1a1a"
-THEME: dict[str, Any] = {
-    "background": "transparent",
-    "font": FONT,
-    "view": {"continuousWidth": 640, "continuousHeight": 320, "discreteWidth": 640, "stroke": None},
-    "range": {"category": PALETTE},
-    "mark": {"color": PALETTE[0]},
-    "axis": {
-        "labelColor": INK,
-        "titleColor": INK,
-        "labelFontSize": 12,
-        "titleFontSize": 12,
-        "titleFontWeight": "normal",
-        "gridColor": "#d9d9d9",
-        "domainColor": "#767676",
-        "tickColor": "#767676",
-    },
-    "legend": {"labelColor": INK, "titleColor": INK, "labelFontSize": 12, "titleFontSize": 12, "orient": "top"},
-    "text": {"color": INK, "fontSize": 12},
-    "title": {"color": INK},
-}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def chart(id: str, data: list[str] | tuple[str, ...] = ()) -> Callable[[F], F]:
+def chart(
+    id: str, data: list[str] | tuple[str, ...] = (), *, table: Any = None, context: list[str] | dict[str, str] | tuple[str, ...] = ()
+) -> Callable[[F], F]:
     """Register a function in ``charts/*.py`` as the chart ``id``.
 
     The function receives one pandas DataFrame per dataset named in ``data`` (as keyword
     arguments named after the datasets, with '-' and '.' as '_') and returns an Altair
     chart. ``id`` and ``data`` must be literals: the build reads them without running
-    the module.
+    the module. So must ``table``, the chart's reader table (``readertables``: the columns
+    "Show the data" lists, with their headings) and ``context``, the datasets it uses only
+    for markers and annotations, whose sources are listed apart (``sourcelines``).
 
     Every chart is drawn in a wide layout and laid out again for phones (``layout.py``).
     A function with a ``layout`` parameter is called once for each, with ``"wide"`` and
@@ -105,6 +87,8 @@ class ChartDef:
     code_digest: str  # hash of the function and what it reaches (``chartcode.function_digest``)
     layouts: bool = False  # the function takes ``layout``: it draws its own narrow layout (called once per layout)
     code: chartcode.ModuleTexts = ()  # those modules' texts as read: what a chart worker runs (``chartcode``)
+    tables: tuple[ReaderTable, ...] = ()  # its declared reader tables (none: a table per view)
+    context: Context = ()  # datasets used only as context, with what each gives
 
 
 @dataclass(frozen=True)
@@ -123,6 +107,8 @@ class ChartBlock:
     spec: Mapping[str, Any]  # the block's YAML (declarative form: data, mark, encodings)
     state: StepState | None = None  # a ```scrolly step: the chart as it looks at that step
     refs: tuple[FileRef, ...] = ()  # the relative and /static/ paths in its notes (images, files)
+    tables: tuple[ReaderTable, ...] = ()  # its declared reader tables (``readertables``)
+    context: Context = ()  # datasets used only as context (``sourcelines``)
 
     @property
     def key(self) -> str:
@@ -201,7 +187,28 @@ def _chart_decorators(tree: ast.Module, src: str, texts: chartcode.ModuleTexts) 
                 raise SiteError(src, deco.lineno, message, "give the dataset another name in data/datapackage.yaml")
             arguments = [a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)]
             digest = chartcode.function_digest(tree, node, texts)
-            yield ChartDef(chart_id, tuple(data), src, deco.lineno, digest, LAYOUT_ARGUMENT in arguments, texts)
+            tables, context = _reader_parts(deco, src, chart_id, tuple(data))
+            yield ChartDef(chart_id, tuple(data), src, deco.lineno, digest, LAYOUT_ARGUMENT in arguments, texts, tables, context)
+
+
+def _reader_parts(deco: ast.Call, src: str, chart_id: str, data: tuple[str, ...]) -> tuple[tuple[ReaderTable, ...], Context]:
+    """The ``table`` and ``context`` arguments of a ``@chart``, read as literals."""
+    found: dict[str, Any] = {}
+    for keyword in deco.keywords:
+        if keyword.arg in ("table", "context"):
+            try:
+                found[keyword.arg] = ast.literal_eval(keyword.value)
+            except ValueError:
+                message = f"chart '{chart_id}': '{keyword.arg}' must be a literal (no names or calls)"
+                raise SiteError(src, keyword.value.lineno, message) from None
+
+    def fail(message: str, key: str) -> SiteError:
+        line = next(k.value.lineno for k in deco.keywords if k.arg == key)
+        return SiteError(src, line, f"chart '{chart_id}': {message}")
+
+    tables = read_tables(found["table"], lambda m: fail(m, "table")) if found.get("table") is not None else ()
+    context = read_context(found["context"], data, lambda m: fail(m, "context")) if found.get("context") else ()
+    return tables, context
 
 
 def _name(node: ast.expr) -> str:
@@ -221,13 +228,14 @@ def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: P
             )
         for name in definition.datasets:
             package.get(name, definition.src, definition.line)
-        chart_id, datasets = definition.id, definition.datasets
+        chart_id, datasets, tables = definition.id, definition.datasets, definition.tables
     else:
         check_fields(spec, DECLARATIVE_KEYS, "a chart block (declarative form: data, mark, x, y)")
         definition = None
         dataset = package.get(values["data"], spec.path, spec.line_of("data"))
         declarative.check(spec, dataset)
         chart_id, datasets = values.get("id") or slugify(values["title"]), (dataset.name,)
+        tables = read_tables(values["table"], lambda m: spec.error("table", m)) if "table" in values else ()
         if not CHART_ID.match(chart_id):  # (it names the embed page and the files of the chart)
             raise spec.error(
                 "id", f"chart id {chart_id!r} must be lowercase letters, digits and hyphens", f"for example '{slugify(chart_id)}'"
@@ -249,6 +257,8 @@ def parse_chart_block(block: Block, registry: Mapping[str, ChartDef], package: P
         definition=definition,
         spec={k: v for k, v in values.items() if k not in _TEXT_KEYS},
         refs=refs,
+        tables=tables,
+        context=definition.context if definition else (),
     )
 
 
@@ -430,7 +440,8 @@ TABLES_LABEL = "e71f9aec2a2e"
 def tables_code_digest() -> str:
     """A hash of the code that evaluates a chart's plotted data: part of its cache key."""
     engine = Path(__file__).parent
-    return _digest(b"".join((engine / name).read_bytes() for name in ("plotted.py", "markrows.py", "params.py", "fields.py")))[:12]
+    names = ("plotted.py", "markrows.py", "params.py", "fields.py", "readertables.py", "tablecolumns.py")
+    return _digest(b"".join((engine / name).read_bytes() for name in names))[:12]
 
 
 def _digest(data: str | bytes) -> str:

@@ -20,7 +20,8 @@ from .charts import ChartBlock
 from .config import Config
 from .data import Dataset
 from .errors import SiteError
-from .figures import Figure, unique_sources
+from .figures import Figure
+from .sourcelines import unique_sources
 
 _ANY_TAG = re.compile(r"<[^>]*>")  # (a '>' inside a quoted value would leave a few characters of text: harmless here)
 _HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)

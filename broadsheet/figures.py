@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from . import layout, textcheck
+from . import darkcolors, layout, textcheck
 from .cache import Cache, cache_key
 from .charts import ChartBlock, chart_location, renderer_version, tables_code_digest
 from .config import Config
-from .data import Dataset, Package, Source
+from .data import Dataset, Package
 from .errors import SiteWarning
 from .plotted import PlottedTable
+from .sourcelines import source_lines, unique_sources
 from .state import BuildState, ChartIndexEntry
 
 if TYPE_CHECKING:  # (the renderer, and the libraries it imports, only when a chart is drawn)
@@ -50,7 +51,11 @@ class ChartEntry:
 
     @classmethod
     def of(cls, made: RenderedChart) -> ChartEntry:
-        return cls(made.spec, made.svg, made.tables, made.narrow_spec, made.narrow_svg, made.warnings, made.hint, made.series)
+        """A chart as drawn, with the colours each of its drawings takes on the dark page (``darkcolors``)."""
+        dark = darkcolors.dark_map(made.svg, made.narrow_svg)
+        svg, narrow_svg = darkcolors.mark(made.svg, dark), darkcolors.mark(made.narrow_svg, dark)
+        spec, narrow_spec = darkcolors.with_dark_map(made.spec, dark), darkcolors.with_dark_map(made.narrow_spec, dark)
+        return cls(spec, svg, made.tables, narrow_spec, narrow_svg, made.warnings, made.hint, made.series)
 
     @classmethod
     def from_json(cls, value: Any) -> ChartEntry:
@@ -166,7 +171,7 @@ def build_figures(
     charts: Mapping[str, ChartBlock], package: Package, config: Config, cache: Cache, state: BuildState, progress: Progress | None = None
 ) -> FigureBuild:
     """Compile and render every chart not in the cache; index the cache in ``state``."""
-    version = renderer_version() + tables_code_digest() + layout.code_digest() + textcheck.code_digest()
+    version = renderer_version() + tables_code_digest() + layout.code_digest() + textcheck.code_digest() + darkcolors.code_digest()
     version += json.dumps(sorted(config.series_colors.items()))
     keys = {
         chart_id: cache_key(chart.key, chart.description, *(package.datasets[n].digest for n in chart.datasets), version)
@@ -244,6 +249,7 @@ def figure_context(figure: Figure, chart: ChartBlock, config: Config) -> dict[st
         "svg_narrow": Markup(figure.narrow_svg),
         "datasets": list(figure.datasets),
         "sources": unique_sources(figure.datasets),
+        "source_lines": source_lines(figure.datasets, figure.chart.context),
         "tables": figure.tables,
         "embed_url": config.absolute_url(f"/embed/{figure.chart.id}/"),
         "embed_height": round(max(_svg_height(figure.svg), _svg_height(figure.narrow_svg))) + 280,
@@ -253,11 +259,3 @@ def figure_context(figure: Figure, chart: ChartBlock, config: Config) -> dict[st
 def _svg_height(svg: str) -> float:
     match = re.search(r'height="([\d.]+)"', svg[: svg.find(">")])
     return float(match.group(1)) if match else 400.0
-
-
-def unique_sources(datasets: tuple[Dataset, ...]) -> list[Source]:
-    seen: dict[tuple[str, str], Source] = {}
-    for dataset in datasets:
-        for source in dataset.sources:
-            seen.setdefault((source.title, source.path), source)
-    return list(seen.values())

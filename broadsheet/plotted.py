@@ -19,6 +19,8 @@ from typing import Any
 from .fields import definitions, unescape
 from .markrows import View, mark_rows, name_views
 from .params import at_initial_state, filters_by_param
+from .readertables import Kinds, ReaderTable, date_format, list_table, reader_date
+from .tablecolumns import is_colour, is_layout, kept_columns, kept_tables, made_fields, says_unit
 
 TIME_UNIT_NAMES = {
     "yearmonth": "month",
@@ -94,8 +96,18 @@ class PlottedTable:
 # ---------------------------------------------------------------- plotted tables
 
 
-def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Column]) -> list[PlottedTable]:
-    """The data each view of a Vega-Lite ``spec`` draws, after its transforms."""
+Found = list[tuple[View, list[dict[str, Any]]]]  # each view with the rows it draws
+
+
+class ReaderTableError(ValueError):
+    """A declared reader table the chart's data as plotted cannot fill (a column no view holds)."""
+
+
+def plotted_tables(
+    spec: Mapping[str, Any], title: str, columns: Mapping[str, Column], declared: tuple[ReaderTable, ...] = ()
+) -> list[PlottedTable]:
+    """The data each view of a Vega-Lite ``spec`` draws, after its transforms; or, when the
+    chart declares its reader tables, those tables, listed from the same data."""
     import vegafusion
     import vl_convert
 
@@ -110,16 +122,43 @@ def plotted_tables(spec: Mapping[str, Any], title: str, columns: Mapping[str, Co
     vega = vl_convert.vegalite_to_vega(named)
     evaluated, _ = vegafusion.runtime.pre_transform_spec(vega, local_tz="UTC", default_input_tz="UTC", preserve_interactivity=False)
     values = mark_rows(evaluated, {v.name for v in views})
-    found: list[tuple[View, list[dict[str, Any]]]] = [(v, values[v.name]) for v in views if v.name in values]
-    tables: list[PlottedTable] = []
-    for view, rows in found:
-        table = _table(view, rows, columns, title)
-        if table.headings and all(t.headings != table.headings or t.rows != table.rows for t in tables):
-            tables.append(table)
-    if len(tables) > 1:
-        tables = [_part(t, i, len(tables)) for i, t in enumerate(tables, 1)]
+    found: Found = [(v, values[v.name]) for v in views if v.name in values]
+    if declared:
+        tables = _reader_tables(declared, found, _kinds(views, temporal, columns), title)
+    else:
+        tables = _view_tables(found, columns, title, made_fields(named.get("datasets", {}), frozenset(columns)))
     if filters_by_param(spec):  # (the rows change as a reader selects: say which ones these are)
         tables = [replace(t, caption=f"{t.caption}, {AS_FIRST_SHOWN}") for t in tables]
+    return tables
+
+
+def _kinds(views: list[View], temporal: set[str], columns: Mapping[str, Column]) -> Kinds:
+    """The fields read as times, and as categories (on an ordinal or nominal channel, or a year)."""
+    categories = {unescape(d["field"]) for v in views for _, d in definitions(v.encoding) if d.get("type") in ("ordinal", "nominal")}
+    categories |= {name for name, column in columns.items() if column.type == "year"}
+    return Kinds(frozenset(temporal), frozenset(c for c in categories if isinstance(c, str)))
+
+
+def _reader_tables(declared: tuple[ReaderTable, ...], found: Found, kinds: Kinds, title: str) -> list[PlottedTable]:
+    """The tables the chart declares, from its views' rows (in drawing order)."""
+    views = [(view.name, rows) for view, rows in found]
+    tables = []
+    for number, table in enumerate(declared, 1):
+        caption = table.caption or (f"{title} (part {number} of {len(declared)})" if len(declared) > 1 else title)
+        try:
+            listed = list_table(table, views, kinds, caption)
+        except ValueError as exc:
+            raise ReaderTableError(str(exc)) from None
+        tables.append(PlottedTable(listed.caption, listed.headings, listed.numeric, listed.rows))
+    return tables
+
+
+def _view_tables(found: Found, columns: Mapping[str, Column], title: str, made: frozenset[str]) -> list[PlottedTable]:
+    """One table for each view that draws data of its own, and rows no other lists."""
+    made_tables = [t for t in (_table(view, rows, columns, title, made) for view, rows in found) if t[0].headings]
+    tables = [made_tables[i][0] for i in kept_tables([(names, t.rows) for t, names in made_tables])]  # (by field: headings differ)
+    if len(tables) > 1:
+        tables = [_part(t, i, len(tables)) for i, t in enumerate(tables, 1)]
     return tables
 
 
@@ -193,9 +232,13 @@ class _Plotted:
     kind: str  # "number", "time", "label" (a number as a category) or "text"
     time_unit: str
     rank: int
+    form: str = ""  # how a time with no time unit reads in this column (``readertables.date_format``)
 
 
-def _table(view: View, rows: list[dict[str, Any]], columns: Mapping[str, Column], title: str) -> PlottedTable:
+def _table(
+    view: View, rows: list[dict[str, Any]], columns: Mapping[str, Column], title: str, made: frozenset[str]
+) -> tuple[PlottedTable, tuple[str, ...]]:
+    """A view's table, and the field each of its columns shows."""
     names = list(dict.fromkeys(k for row in rows for k in row))
     for name in [n.removesuffix("_end") for n in names if n.endswith("_end")]:
         if name not in names and f"{name}_start" in names:  # a stacked value: the length of its segment
@@ -210,8 +253,27 @@ def _table(view: View, rows: list[dict[str, Any]], columns: Mapping[str, Column]
     channels = [c for c, _ in definitions(view.encoding)]
     if not any(p.rank < UNENCODED and channels[p.rank] not in FACET_CHANNELS for p in plotted):
         plotted = []  # a constant rule or label (repeated in each panel): no data of its own
+    plotted = [p for p in plotted if not _styles(p, view, channels, made, rows)]
+    plotted = [replace(p, form=_date_form(p, rows)) if p.kind == "time" and not p.time_unit else p for p in plotted]
+    columns_shown = [[_cell(row.get(p.name), p) for row in rows] for p in plotted]
+    plotted = [plotted[i] for i in kept_columns([p.heading for p in plotted], columns_shown)]
     cells = tuple(tuple(_cell(row.get(p.name), p) for p in plotted) for row in rows)
-    return PlottedTable(title, tuple(p.heading for p in plotted), tuple(p.kind == "number" for p in plotted), cells)
+    table = PlottedTable(title, tuple(p.heading for p in plotted), tuple(p.kind == "number" for p in plotted), cells)
+    return table, tuple(p.name for p in plotted)
+
+
+def _date_form(column: _Plotted, rows: list[dict[str, Any]]) -> str:
+    """Months as "Feb 2016", years as "2016", days as "5 Jul 2006", as in reader tables."""
+    moments = [_instant(row.get(column.name)) for row in rows if row.get(column.name) is not None]
+    return date_format([m for m in moments if isinstance(m, datetime)]) if moments else ""
+
+
+def _styles(column: _Plotted, view: View, channels: list[str], made: frozenset[str], rows: list[dict[str, Any]]) -> bool:
+    """A column that draws rather than informs: a colour, a label's place, a rule's end."""
+    channel = channels[column.rank] if column.rank < UNENCODED else ""
+    return is_layout(channel, view.mark, column.name, made, column.kind in ("number", "time")) or is_colour(
+        [row.get(column.name) for row in rows]
+    )
 
 
 def _plotted(name: str, names: list[str], view: View, columns: Mapping[str, Column], rows: list[dict[str, Any]]) -> _Plotted | None:
@@ -298,12 +360,12 @@ def _heading(definition: Mapping[str, Any], columns: Mapping[str, Column], bin_e
 def _with_unit(title: str, field: str, columns: Mapping[str, Column]) -> str:
     """An author's axis title, with the column's unit when the title does not say it."""
     unit = columns.get(field, NO_COLUMN).unit
-    return f"{title} ({unit})" if unit and unit.lower() not in title.lower() else title
+    return f"{title} ({unit})" if unit and not says_unit(title, unit) else title
 
 
 def _label(name: str, columns: Mapping[str, Column]) -> str:
     column = columns.get(name, Column(pretty(name), ""))
-    return f"{column.label} ({column.unit})" if column.unit and column.unit not in column.label else column.label
+    return f"{column.label} ({column.unit})" if column.unit and not says_unit(column.label, column.unit) else column.label
 
 
 def pretty(name: str) -> str:
@@ -324,7 +386,9 @@ def _cell(value: Any, column: _Plotted) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if column.kind == "time":
-        return _time(value, column.time_unit)
+        return _time(value, column.time_unit, column.form)
+    if isinstance(value, list):  # a label on several lines
+        return " ".join(_cell(v, column) for v in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
@@ -344,27 +408,33 @@ def number(value: float) -> str:
     return f"{value:{group}.{places}f}".rstrip("0").rstrip(".")
 
 
-def _time(value: Any, unit: str) -> str:
+def _instant(value: Any) -> datetime | str:
+    """A time as a moment, or the text it reads as (a year written as a number)."""
     if isinstance(value, int | float) and abs(value) < YEAR_LIMIT:  # a year written as a number (1565), shown as written
         return str(int(value)) if float(value).is_integer() else str(value)
     if isinstance(value, int | float):
-        moment = datetime.fromtimestamp(value / 1000, tz=UTC)
-    elif isinstance(value, str) and ISO_TIME.match(value):
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
+    if isinstance(value, str) and ISO_TIME.match(value):
         moment = datetime.fromisoformat(value.removesuffix("Z"))
         since = (moment.replace(tzinfo=UTC) - EPOCH).total_seconds() * 1000
         if 0 < abs(since) < YEAR_LIMIT and float(since).is_integer():  # (the same year, as VegaFusion returns it: 1970-01-01T00:00:01.565)
             return str(int(since))
-    else:
-        return str(value)
+        return moment
+    return str(value)
+
+
+def _time(value: Any, unit: str, form: str = "") -> str:
+    moment = _instant(value)
+    if isinstance(moment, str):
+        return moment
     unit = unit.removeprefix("utc")
     if unit in TIME_UNIT_FORMATS:
         return moment.strftime(TIME_UNIT_FORMATS[unit])
     if unit in ("quarter", "yearquarter"):
         quarter = f"Q{(moment.month - 1) // 3 + 1}"
         return f"{moment.year} {quarter}" if unit == "yearquarter" else quarter
+    if form:
+        return reader_date(moment, form)
     if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
         return moment.strftime("%Y-%m-%d")
     return moment.strftime("%Y-%m-%d %H:%M")
-
-
-# ---------------------------------------------------------------- field names

@@ -16,6 +16,7 @@ from .data import Dataset, Field
 from .errors import SiteError
 from .pagefiles import STATIC_PREFIX, rewrite_refs
 from .prose import markdown_html
+from .sourcelines import lines_of
 
 if TYPE_CHECKING:  # (Jinja is imported when a template is first rendered)
     from jinja2 import Environment, Template
@@ -102,6 +103,7 @@ def new_environment(config: Config) -> Environment:
         return (prose if isinstance(prose, Prose) else Prose(config)).html(str(text), inline=inline)
 
     env.filters["markdown"] = markdown
+    env.filters["source_lines"] = lines_of  # (``sources | source_lines``: a dataset's own, in the same form)
     return env
 
 

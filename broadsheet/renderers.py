@@ -22,7 +22,7 @@ from .charts import ChartBlock, chart_location, compile_spec, first_line
 from .data import Package
 from .errors import SiteError
 from .params import interactions
-from .plotted import Column, PlottedTable, plotted_tables, pretty
+from .plotted import Column, PlottedTable, ReaderTableError, plotted_tables, pretty
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,9 @@ def render_chart(
         for f in package.datasets[name].fields:
             columns.setdefault(f.name, Column(f.title or pretty(f.name), f.unit, f.type))  # (as in dataset tables)
     try:  # (a scrolly step shows no data table: its chart's figure does)
-        tables = plotted_tables(spec, chart_block.title, columns) if chart_block.embeddable else []
+        tables = plotted_tables(spec, chart_block.title, columns, chart_block.tables) if chart_block.embeddable else []
+    except ReaderTableError as exc:  # (the author's declaration, not the evaluator: an error at the chart)
+        raise SiteError(*chart_location(chart_block), f"chart '{chart_block.id}': {exc}") from None
     except Exception as exc:  # drawn, but not evaluated: no table (the figure says so) rather than a wrong one, and no stopped build
         tables = []
         warnings.append(f"chart '{chart_block.id}': its plotted data could not be listed: {first_line(exc)}")

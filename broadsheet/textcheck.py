@@ -64,7 +64,7 @@ def _visible(element: ET.Element, matrix: Matrix, style: Mapping[str, str]) -> I
     if element.get("display") == "none" or element.get("visibility") == "hidden" or _number(element.get("opacity"), 1.0) <= 0:
         return
     own = {**style, **{k: v for k, v in element.attrib.items() if k in INHERITED}}
-    here = _multiply(matrix, _transform(element.get("transform", "")))
+    here = multiply(matrix, transform_of(element.get("transform", "")))
     yield element, here, own
     if element.tag != SVG + "text":
         for child in element:
@@ -167,11 +167,11 @@ def _depth(p: tuple[tuple[float, float], ...], q: tuple[tuple[float, float], ...
     return depth
 
 
-def _transform(text: str) -> Matrix:
+def transform_of(text: str) -> Matrix:
     matrix = IDENTITY
     for name, args in re.findall(r"(\w+)\s*\(([^)]*)\)", text):
         values = [float(v) for v in NUMBER.findall(args)]
-        matrix = _multiply(matrix, _one(name, values))
+        matrix = multiply(matrix, _one(name, values))
     return matrix
 
 
@@ -184,14 +184,14 @@ def _one(name: str, v: list[float]) -> Matrix:
         a = math.radians(v[0])
         turn = (math.cos(a), math.sin(a), -math.sin(a), math.cos(a), 0.0, 0.0)
         if len(v) == 3:
-            return _multiply(_multiply((1.0, 0.0, 0.0, 1.0, v[1], v[2]), turn), (1.0, 0.0, 0.0, 1.0, -v[1], -v[2]))
+            return multiply(multiply((1.0, 0.0, 0.0, 1.0, v[1], v[2]), turn), (1.0, 0.0, 0.0, 1.0, -v[1], -v[2]))
         return turn
     if name == "matrix" and len(v) == 6:
         return (v[0], v[1], v[2], v[3], v[4], v[5])
     return IDENTITY  # (skewX, skewY: Vega never writes them)
 
 
-def _multiply(m: Matrix, n: Matrix) -> Matrix:
+def multiply(m: Matrix, n: Matrix) -> Matrix:
     a, b, c, d, e, f = m
     a2, b2, c2, d2, e2, f2 = n
     return (a * a2 + c * b2, b * a2 + d * b2, a * c2 + c * d2, b * c2 + d * d2, a * e2 + c * f2 + e, b * e2 + d * f2 + f)

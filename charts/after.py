@@ -44,7 +44,20 @@ def _totals(trade: pd.DataFrame, first_year: int) -> pd.DataFrame:
     return rows
 
 
-@chart("trade-since-2013", data=["china_nk_trade"])
+@chart(
+    "trade-since-2013",
+    data=["china_nk_trade"],
+    table={
+        "columns": {
+            "year": "Year",
+            "data_series": "Compiled by",
+            "total_trade_usd_billion": "Total trade (US$ billion)",
+            "total_trade_change_pct_as_reported": "Change on a year before, as reported (%)",
+            "source_name": "Source",
+        },
+        "sort": ["year", "data_series"],
+    },
+)
 def trade_since_2013(china_nk_trade: pd.DataFrame) -> alt.LayerChart:
     """China customs totals as a line (broken where a year is missing), KOTRA as grey dots."""
     rows = _totals(china_nk_trade, 2013)
@@ -125,7 +138,21 @@ def _two_lines(text: str, limit: int = 36) -> str:
     return text[:cut] + "\n" + text[cut + 1 :]
 
 
-@chart("oil-above-cap", data=["sanctions_monitoring_findings"])
+@chart(
+    "oil-above-cap",
+    data=["sanctions_monitoring_findings"],
+    table={
+        "columns": {
+            "kind": "Kind",
+            "period_label": "Period",
+            "reporter": "Found or reported by",
+            "million_barrels": "Million barrels",
+            "value_as_reported": "As reported",
+            "source_name": "Source",
+        },
+        "key": "label",
+    },
+)
 def oil_above_cap(sanctions_monitoring_findings: pd.DataFrame, layout: str = "wide") -> alt.LayerChart:
     """Each refined-petroleum finding as a bar, against the 500,000-barrel yearly cap of resolution 2397.
 
@@ -234,7 +261,21 @@ def _launch_rows(panel: str, part: pd.DataFrame, label: pd.DataFrame, top: int, 
     return alt.LayerChart(layer=layers).properties(height=alt.Step(2 * LINE_PX + 20))
 
 
-@chart("missile-launches-since-2019", data=["missile_launches_by_year_reported"])
+@chart(
+    "missile-launches-since-2019",
+    data=["missile_launches_by_year_reported"],
+    table={
+        "columns": {
+            "year": "Year",
+            "counting_unit": "Counting",
+            "count": "Count",
+            "counter": "Counted by",
+            "scope": "What was counted",
+            "source_name": "Source",
+        },
+        "sort": ["year", "counting_unit"],
+    },
+)
 def missile_launches_since_2019(missile_launches_by_year_reported: pd.DataFrame, layout: str = "wide") -> alt.VConcatChart:
     """Launch events and missiles fired per year, one dot per counter, labelled; counters never joined."""
     counts = missile_launches_by_year_reported

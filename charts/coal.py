@@ -256,7 +256,25 @@ def _december_cap(annual: pd.DataFrame, narrow: bool = False) -> alt.LayerChart:
     return alt.LayerChart(layer=[rule, label])
 
 
-@chart("coal-monthly", data=["china_nk_coal_monthly", "china_nk_coal_annual", "unsc_resolutions", "timeline"])
+@chart(
+    "coal-monthly",
+    data=["china_nk_coal_monthly", "china_nk_coal_annual", "unsc_resolutions", "timeline"],
+    context={"unsc_resolutions": "Dates of events", "timeline": "Dates of events"},
+    table=[
+        {
+            "caption": "China's coal imports from North Korea, by month, 2016-2017",
+            "columns": {
+                "month_start": "Month",
+                "series": "Reported by",
+                "coal_tonnes": "Coal (tonnes)",
+                "coal_value_usd_million": "Value (US$ million)",
+                "source_name": "Source",
+            },
+            "sort": ["month_start", "series"],
+        },
+        {"caption": "The UN cap drawn", "columns": {"period_label": "Cap", "value_as_reported": "As set by resolution 2321"}},
+    ],
+)
 def coal_monthly(
     china_nk_coal_monthly: pd.DataFrame,
     china_nk_coal_annual: pd.DataFrame,
@@ -373,7 +391,27 @@ def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str
     return alt.LayerChart(layer=[bars, month_labels, dec_label, cap_ticks, cap_text]).properties(height=alt.Step(112 if narrow else 62))
 
 
-@chart("coal-cap-use", data=["china_nk_coal_monthly", "china_nk_coal_annual", "un_coal_cap_usage"])
+@chart(
+    "coal-cap-use",
+    data=["china_nk_coal_monthly", "china_nk_coal_annual", "un_coal_cap_usage"],
+    table=[
+        {
+            "caption": "North Korea's coal exports reported to the UN 1718 Committee",
+            "columns": {
+                "period": "Period",
+                "month_start": "Month",
+                "coal_tonnes": "Coal (tonnes)",
+                "coal_value_usd_million": "Value (US$ million)",
+                "source_name": "Source",
+            },
+            "sort": "month_start",
+        },
+        {
+            "caption": "The UN caps drawn",
+            "columns": {"period_label": "Cap", "cap_text": "Drawn as", "value_as_reported": "As set by resolution 2321"},
+        },
+    ],
+)
 def coal_cap_use(
     china_nk_coal_monthly: pd.DataFrame, china_nk_coal_annual: pd.DataFrame, un_coal_cap_usage: pd.DataFrame, layout: str = "wide"
 ) -> alt.VConcatChart:
@@ -409,7 +447,19 @@ def coal_cap_use(
     return alt.vconcat(dollars, tonnes, spacing=24)
 
 
-@chart("coal-annual", data=["china_nk_coal_annual", "china_nk_coal_monthly"])
+@chart(
+    "coal-annual",
+    data=["china_nk_coal_annual", "china_nk_coal_monthly"],
+    table={
+        "columns": {
+            "row": "Period",
+            "data_series": "Reported by",
+            "coal_tonnes": "Coal (tonnes)",
+            "coal_value_usd_billion": "Value (US$ billion)",
+            "source_name": "Source",
+        },
+    },
+)
 def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.DataFrame, layout: str = "wide") -> alt.LayerChart:
     """Full years and part-years as bars, the UN's December 2016 figure beside its cap, the
     2017 cap as a line, labelled at its top (on a phone, where the legend sits there, in the legend)."""
@@ -515,7 +565,29 @@ LEAD_LABELS_NARROW = {
 }
 
 
-@chart("pressure-and-coal", data=["china_nk_coal_monthly", "timeline"])
+@chart(
+    "pressure-and-coal",
+    data=["china_nk_coal_monthly", "timeline"],
+    context={"timeline": "Dates of events"},
+    table=[
+        {
+            "caption": "China's coal imports from North Korea, by month, 2016-2017",
+            "columns": {
+                "month_start": "Month",
+                "series": "Reported by",
+                "coal_tonnes": "Coal (tonnes)",
+                "coal_value_usd_million": "Value (US$ million)",
+                "source_name": "Source",
+            },
+            "sort": ["month_start", "series"],
+        },
+        {
+            "caption": "Events on the strip",
+            "columns": {"date": "Date", "lane": "Kind", "event": "Event", "actor": "By"},
+            "sort": "date",
+        },
+    ],
+)
 def pressure_and_coal(china_nk_coal_monthly: pd.DataFrame, timeline: pd.DataFrame, layout: str = "wide") -> alt.VConcatChart:
     """Home page lead: a labelled strip of tests, launches, resolutions and China's measures
     above China's monthly customs figures, with the key events ruled through both. On a

@@ -43,7 +43,18 @@ def _leaders(cns: pd.DataFrame, csis: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-@chart("provocations-vs-cns", data=["missile_tests_by_year_cns", "nk_provocations_by_year_csis"])
+@chart(
+    "provocations-vs-cns",
+    data=["missile_tests_by_year_cns", "nk_provocations_by_year_csis"],
+    table={
+        "columns": {
+            "year": "Year",
+            "missiles_tested_count": "CNS: missiles tested",
+            "missile_events": "CSIS: missile incidents",
+        },
+        "sort": "year",
+    },
+)
 def provocations_vs_cns(missile_tests_by_year_cns: pd.DataFrame, nk_provocations_by_year_csis: pd.DataFrame) -> alt.LayerChart:
     """Both annual counts over the years both sources cover, as two separate lines.
 
@@ -101,7 +112,20 @@ def provocations_vs_cns(missile_tests_by_year_cns: pd.DataFrame, nk_provocations
     return alt.LayerChart(layer=[lines, points, later_point, later_label, leader_lines, *leader_text])
 
 
-@chart("csis-provocations", data=["nk_provocations_by_year_csis"])
+@chart(
+    "csis-provocations",
+    data=["nk_provocations_by_year_csis"],
+    table={
+        "columns": {
+            "year": "Year",
+            "total_events": "All provocations",
+            "missile_events": "Missile",
+            "nuclear_events": "Nuclear",
+            "other_events": "Other",
+        },
+        "sort": "year",
+    },
+)
 def csis_provocations(nk_provocations_by_year_csis: pd.DataFrame) -> alt.LayerChart:
     """CSIS's annual count of provocations, stacked by kind, with direct labels on the last bar.
 

@@ -95,7 +95,14 @@ def _cells(unsc_resolutions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@chart("sanctions-grid", data=["unsc_resolutions"])
+@chart(
+    "sanctions-grid",
+    data=["unsc_resolutions"],
+    table={
+        "columns": {"resolution": "Resolution", "adoption_date": "Adopted", "sector": "Area", "level": "Measure"},
+        "sort": "adoption_date",
+    },
+)
 def sanctions_grid(unsc_resolutions: pd.DataFrame) -> alt.FacetChart:
     """A grid of resolutions (columns) by sector (rows), split into the two eras, coloured by strength."""
     cells = _cells(unsc_resolutions)
@@ -197,7 +204,15 @@ def _positions(vote: Vote) -> list[tuple[str, str]]:
     return [*positions, (ELECTED, IN_FAVOUR)]
 
 
-@chart("council-votes", data=["unsc_resolutions", "unsc_votes"])
+@chart(
+    "council-votes",
+    data=["unsc_resolutions", "unsc_votes"],
+    table={
+        "columns": {"vote": "Vote", "date": "Date"},
+        "pivot": {"columns": "member", "values": "position"},
+        "sort": "date",
+    },
+)
 def council_votes(unsc_resolutions: pd.DataFrame, unsc_votes: pd.DataFrame, layout: str = "wide") -> alt.FacetChart:
     """A members x votes matrix: unanimous from 2006 until the vetoes of 2022 and 2024.
 

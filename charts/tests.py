@@ -83,7 +83,24 @@ def _yield_frame(estimates: pd.DataFrame, tests: pd.DataFrame) -> pd.DataFrame:
     return df[keep]
 
 
-@chart("yield-estimates", data=["nuclear_test_yield_estimates", "nuclear_tests"])
+@chart(
+    "yield-estimates",
+    data=["nuclear_test_yield_estimates", "nuclear_tests"],
+    table={
+        "columns": {
+            "test": "Test",
+            "estimator": "Estimated by",
+            "yield_kt_central": "Central estimate (kt)",
+            "yield_kt_low": "Low (kt)",
+            "yield_kt_high": "High (kt)",
+            "yield_as_reported": "As reported",
+            "kind": "Kind of estimate",
+            "source_name": "Source",
+        },
+        "key": ["test", "estimator"],
+        "sort": "test",
+    },
+)
 def yield_estimates(nuclear_test_yield_estimates: pd.DataFrame, nuclear_tests: pd.DataFrame) -> alt.FacetChart:
     """Every published yield estimate per test: ranges as rules, centres as dots, bounds as
     triangles, each labelled with its value; a dashed line marks the Hiroshima bomb.
@@ -172,7 +189,21 @@ def _lag_label(r: pd.Series, triggers: list[pd.Timestamp], first: int | None, la
     return f"{r['trigger_event']}: {first} days after the first, {later} (tick) after the second"
 
 
-@chart("resolution-lag", data=["unsc_resolutions"])
+@chart(
+    "resolution-lag",
+    data=["unsc_resolutions"],
+    table={
+        "columns": {
+            "resolution": "Resolution",
+            "trigger_event": "After",
+            "trigger_event_date": "Date of the test or launch",
+            "adoption_date": "Adopted",
+            "days": "Days after",
+            "days_from_last": "Days after the second test or launch",
+        },
+        "sort": "adoption_date",
+    },
+)
 def resolution_lag(unsc_resolutions: pd.DataFrame) -> alt.LayerChart:
     """Days from the triggering test or launch (date in Korea) to the resolution's adoption;
     the longest wait is drawn in the highlight colour, and every bar carries its own label."""
@@ -261,7 +292,20 @@ def _outcome_labels(frame: pd.DataFrame, narrow: bool = False) -> pd.DataFrame:
     )
 
 
-@chart("missile-outcomes", data=["missile_tests_by_year_cns"])
+@chart(
+    "missile-outcomes",
+    data=["missile_tests_by_year_cns"],
+    table={
+        "columns": {
+            "year": "Year",
+            "missiles_tested_count": "Missiles tested",
+            "success_count": "Succeeded",
+            "failure_count": "Failed",
+            "unknown_outcome_count": "Outcome unknown",
+        },
+        "sort": "year",
+    },
+)
 def missile_outcomes(missile_tests_by_year_cns: pd.DataFrame, layout: str = "wide") -> alt.LayerChart:
     """Missiles tested per year in the CNS database, stacked by recorded outcome.
 

@@ -23,7 +23,14 @@ LANE_COLOURS = ["#000000", "#555555", "#009E73", "#D55E00", "#CC79A7", "#0072B2"
 START, END = pd.Timestamp("2016-01-01"), pd.Timestamp("2018-02-01")
 
 
-@chart("china-response-timeline", data=["timeline"])
+@chart(
+    "china-response-timeline",
+    data=["timeline"],
+    table={
+        "columns": {"date": "Date", "actor": "Who", "event": "Event", "source_name": "Source"},
+        "sort": "date",
+    },
+)
 def china_response_timeline(timeline: pd.DataFrame) -> alt.LayerChart:
     """Events of 2016 to January 2018 in lanes by actor; China's six measures numbered, resolutions named."""
     events = timeline[(timeline["date"] >= START) & (timeline["date"] < END) & timeline["event_type"].isin(LANES)].copy()
@@ -184,7 +191,13 @@ def _lines(label: str, limit: int = 30) -> str:
     return label[:cut] + "\n" + label[cut + 1 :]
 
 
-@chart("timeline-by-phase", data=["timeline"])
+@chart(
+    "timeline-by-phase",
+    data=["timeline"],
+    table={
+        "columns": {"phase": "Phase", "date": "Date", "actor": "Who", "event": "Event", "source_name": "Source"},
+    },
+)
 def timeline_by_phase(timeline: pd.DataFrame, layout: str = "wide") -> alt.FacetChart:
     """Every event, one labelled row each, in four phases (on a phone, a label takes up to
     two lines of the column right of the dates)."""

@@ -66,7 +66,20 @@ def _note(x_pos: float, y: float, text: str | list[str], field: str, **mark: Any
 NARROW_VALUES = {GACC: (2017, 2021, 2025), "KOTRA": (2013,)}
 
 
-@chart("trade-totals", data=["china_nk_trade"])
+@chart(
+    "trade-totals",
+    data=["china_nk_trade"],
+    table={
+        "columns": {
+            "year": "Year",
+            "data_series": "Compiled by",
+            "total_trade_usd_billion": "Total trade (US$ billion)",
+            "total_trade_change_pct_as_reported": "Change on a year before, as reported (%)",
+            "source_name": "Source",
+        },
+        "sort": ["year", "data_series"],
+    },
+)
 def trade_totals(china_nk_trade: pd.DataFrame, layout: str = "wide") -> alt.LayerChart:
     """Annual total trade: China customs as a line broken at missing years, KOTRA as grey dots."""
     narrow = layout == "narrow"
@@ -129,7 +142,20 @@ def _key(channel: str, colours: list[str]) -> Any:
     return alt.Color("compiler:N", scale=scale, legend=legend) if channel == "color" else alt.Fill("compiler:N", scale=scale, legend=legend)
 
 
-@chart("trade-components", data=["china_nk_trade"])
+@chart(
+    "trade-components",
+    data=["china_nk_trade"],
+    table={
+        "columns": {
+            "year": "Year",
+            "compiler": "Compiled by",
+            "nk_imports_from_china_usd_billion": "North Korea's imports from China (US$ billion)",
+            "nk_exports_to_china_usd_billion": "North Korea's exports to China (US$ billion)",
+            "source_name": "Source",
+        },
+        "sort": ["year", "compiler"],
+    },
+)
 def trade_components(china_nk_trade: pd.DataFrame, layout: str = "wide") -> alt.LayerChart:
     """Imports from China (filled) and exports to China (open) for each year and compiler, joined by the gap between them.
 

@@ -65,6 +65,8 @@
   // labelled with the chart's description (the figure also carries the data as a table).
   function themed(spec, isDark) {
     var config = { font: FONT, aria: false };
+    var colours = ((spec.usermeta || {}).broadsheet || {}).dark;
+    if (isDark && colours) spec = recoloured(spec, colours);
     if (isDark) {
       config = merge(config, {
         axis: { labelColor: INK_ON_DARK, titleColor: INK_ON_DARK, gridColor: "#3a3a3a", domainColor: "#9a9a9a", tickColor: "#9a9a9a" },
@@ -75,6 +77,27 @@
     }
     spec.config = merge(spec.config, config);
     return spec;
+  }
+
+  // Colours that would vanish or glare on the dark page (a black rule, a white cell) and
+  // their counterparts, worked out when the chart was drawn (broadsheet/darkcolors.py),
+  // as the static drawing applies them through style.css.
+  var NAMED = { black: "#000000", white: "#ffffff", gray: "#808080", grey: "#808080", silver: "#c0c0c0", lightgray: "#d3d3d3" };
+  function hexOf(text) {
+    var value = NAMED[text.trim().toLowerCase()] || text.trim().toLowerCase();
+    if (/^#[0-9a-f]{3}$/.test(value)) value = "#" + value[1] + value[1] + value[2] + value[2] + value[3] + value[3];
+    return /^#[0-9a-f]{6}$/.test(value) ? value : null;
+  }
+  function recoloured(value, colours) {
+    if (typeof value === "string") {
+      var key = hexOf(value);
+      return key && colours[key] ? colours[key] : value;
+    }
+    if (Array.isArray(value)) return value.map(function (item) { return recoloured(item, colours); });
+    if (!value || typeof value !== "object") return value;
+    var out = {};
+    Object.keys(value).forEach(function (key) { out[key] = key === "usermeta" ? value[key] : recoloured(value[key], colours); });
+    return out;
   }
 
   // A tooltip lists what is known: a missing value is left out, not shown as "null".
