@@ -51,13 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=REPO, help="site folder (default: the explainer)")
     args = parser.parse_args(argv)
     os.environ["TZ"] = "UTC"
-    from broadsheet import charts, renderers
+    from broadsheet import charts, renderers, workers
     from broadsheet.config import load_config
     from broadsheet.site import load_site
     from broadsheet.state import BuildState
 
     site = load_site(load_config(args.root.resolve()), BuildState())
-    with renderers._bundled_font_only():
+    with workers._bundled_font_only():
         start = time.process_time()
         renderers.warm_up()
         warm = time.process_time() - start

@@ -48,12 +48,16 @@ def recording_lines(charts: Path) -> Iterator[None]:
     from altair.utils.schemapi import SchemaBase
 
     original = SchemaBase.__init__
+    known: dict[str, str | None] = {}  # file name -> charts/NAME.py or None (resolving a path is slow: a chart makes thousands of objects)
 
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         original(self, *args, **kwargs)
         frame = sys._getframe(1)
         while frame is not None:
-            src = _in_charts(frame.f_code.co_filename, charts) if "site-packages" not in frame.f_code.co_filename else None
+            filename = frame.f_code.co_filename
+            if filename not in known:
+                known[filename] = _in_charts(filename, charts) if "site-packages" not in filename else None
+            src = known[filename]
             if src is not None:
                 object.__setattr__(self, LINE_ATTRIBUTE, (src, frame.f_lineno))
                 break

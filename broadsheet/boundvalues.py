@@ -92,7 +92,7 @@ class BoundValues:
 
     def plain_titles(self, pages: Sequence[Page]) -> list[Page]:
         """``pages`` with their titles' figures written out (for social cards, drawn as text)."""
-        return [replace(page, title=self.plain(page.title)) for page in pages]
+        return [replace(page, title=self.plain(page.title)) if TOKEN_START in page.title else page for page in pages]
 
     def plain(self, text: str) -> str:
         """``text`` with each token replaced by its figure (for a social card or an alt text)."""

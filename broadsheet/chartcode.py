@@ -14,6 +14,7 @@ import ast
 import hashlib
 import importlib.abc
 import importlib.util
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -143,7 +144,7 @@ class _TextFinder(importlib.abc.MetaPathFinder):
 def running(folder: Path, texts: ModuleTexts) -> Iterator[None]:
     """While chart code runs (its import, and its call: an import inside a function happens
     then), its siblings come from ``texts``; other modules of the folder from disk, as usual."""
-    for stale in [n for n, m in sys.modules.items() if Path(getattr(m, "__file__", None) or "/").parent.name == folder.name]:
+    for stale in [n for n, m in list(sys.modules.items()) if _folder_of(m) == folder.name]:
         del sys.modules[stale]  # imported for an earlier chart (or another site's charts/): it may have changed since
     finder = _TextFinder(folder, texts)
     sys.meta_path.insert(0, finder)
@@ -153,6 +154,12 @@ def running(folder: Path, texts: ModuleTexts) -> Iterator[None]:
     finally:
         sys.path.remove(str(folder))
         sys.meta_path.remove(finder)
+
+
+def _folder_of(module: Any) -> str:
+    """The name of the folder a module was loaded from (by string: a ``Path`` for each of
+    the ~2,000 modules a chart worker holds cost ~3 ms a chart)."""
+    return os.path.basename(os.path.dirname(getattr(module, "__file__", None) or "/"))
 
 
 def load_module(path: Path, texts: ModuleTexts) -> ModuleType:

@@ -337,11 +337,13 @@ def _to_dict(altair_chart: Any, chart_block: ChartBlock) -> dict[str, Any]:
     Python chart draws what its author gave it (the gallery's maps draw 41,000 zip codes):
     a page made heavy by it is named by the build's page-weight warning."""
     import altair as alt
+    from altair.utils.schemapi import debug_mode
 
     max_rows = chart_block.spec.get("max_rows", 5000) if not chart_block.definition else None
+    python = chart_block.definition is not None  # (validated whole here; the objects to_dict makes need no check of their own)
     try:
-        with alt.data_transformers.enable("default", max_rows=max_rows):
-            return dict(altair_chart.to_dict(validate=chart_block.definition is not None))
+        with alt.data_transformers.enable("default", max_rows=max_rows), debug_mode(not python):
+            return dict(altair_chart.to_dict(validate=python))
     except alt.MaxRowsError:
         where = chart_block.definition
         hint = "aggregate in pandas first (monthly totals, not daily rows), or filter the rows the chart needs"
@@ -355,6 +357,8 @@ def _to_dict(altair_chart: Any, chart_block: ChartBlock) -> dict[str, Any]:
 
 
 def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path, layout: str) -> Any:
+    from altair.utils.schemapi import debug_mode
+
     with chartcode.running(root / CHARTS_DIR, definition.code):
         module = _load_module(root, definition)
         function = next(
@@ -365,7 +369,9 @@ def _call_definition(definition: ChartDef, frames: dict[str, Any], root: Path, l
             raise SiteError(definition.src, definition.line, f"chart '{definition.id}' is not a function decorated with @chart")
         try:
             extra = {LAYOUT_ARGUMENT: layout} if definition.layouts else {}
-            with blame.recording_lines(root / CHARTS_DIR):
+            # (Altair's debug mode checks each object as it is made, ~15% of compiling; ``_to_dict``
+            # checks the whole chart, and ``blame`` finds the line that made an object at fault)
+            with blame.recording_lines(root / CHARTS_DIR), debug_mode(False):
                 return function(**chart_arguments(frames), **extra)  # (nk-trade -> nk_trade)
         except SiteError:
             raise

@@ -168,16 +168,23 @@ class FigureBuild:
 
 
 def build_figures(
-    charts: Mapping[str, ChartBlock], package: Package, config: Config, cache: Cache, state: BuildState, progress: Progress | None = None
+    charts: Mapping[str, ChartBlock],
+    package: Package,
+    config: Config,
+    cache: Cache,
+    state: BuildState,
+    progress: Progress | None = None,
+    arrived: Callable[[str, str], None] | None = None,
 ) -> FigureBuild:
-    """Compile and render every chart not in the cache; index the cache in ``state``."""
+    """Compile and render every chart not in the cache; index the cache in ``state``.
+    ``arrived(chart_id, svg)`` is called as each chart drawn now arrives, with its wide SVG."""
     version = renderer_version() + tables_code_digest() + layout.code_digest() + textcheck.code_digest() + darkcolors.code_digest()
     version += json.dumps(sorted(config.series_colors.items()))
     keys = {
         chart_id: cache_key(chart.key, chart.description, *(package.datasets[n].digest for n in chart.datasets), version)
         for chart_id, chart in charts.items()
     }
-    renderer = _Renderer(charts, package, config, cache, keys)
+    renderer = _Renderer(charts, package, config, cache, keys, arrived)
     entries: dict[str, ChartEntry | None] = {}
     for chart_id, key in keys.items():
         if key not in state.figure_index or not cache.has("chart", key):
@@ -209,6 +216,7 @@ class _Renderer:
     config: Config
     cache: Cache
     keys: Mapping[str, str]  # chart id -> cache key
+    arrived: Callable[[str, str], None] | None = None  # told each chart drawn (its id and wide SVG), as it arrives
     rendered: list[str] = field(default_factory=list)
 
     def render(self, chart_ids: list[str]) -> dict[str, ChartEntry]:
@@ -223,6 +231,8 @@ class _Renderer:
         def keep(index: int, made: RenderedChart) -> None:  # (cached as it arrives: a later chart's error loses none)
             entries[chart_ids[index]] = entry = ChartEntry.of(made)
             self.cache.put("chart", self.keys[chart_ids[index]], entry.to_json())
+            if self.arrived is not None:
+                self.arrived(chart_ids[index], entry.svg)
 
         with ChartWorkers(self.package, self.config.root, len(jobs), dict(self.config.series_colors)) as workers:
             workers.run(jobs, keep)

@@ -21,7 +21,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from . import wrapping
+from . import legends, wrapping
+from .legends import LEGEND_CHANNELS
 from .views import children, compositions, inner_views, is_view, layers
 
 Layout = Literal["wide", "narrow"]
@@ -55,8 +56,6 @@ SLACK = 0.04  # a drawing this much wider than its column is shown 4% smaller: 1
 NARROW_READABLE = 368  # px: a narrow drawing wider than this, shown in a phone's 335 px column, has 11 px text under 10 px
 
 FONT_KEYS = ("fontSize", "labelFontSize", "titleFontSize")
-COLOR_CHANNELS = ("color", "fill", "stroke")
-LEGEND_CHANNELS = (*COLOR_CHANNELS, "shape", "size", "opacity", "strokeDash")
 SKIP = ("data", "datasets", "transform", "params", "selection")  # no layout inside these
 
 
@@ -118,7 +117,7 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     wrapping.wrap_legend_labels(out, width - 60, NARROW_TEXT, replaceable=(WRAP_LABEL,))
     wrapping.wrap_column_labels(out, NARROW_TEXT)
     out["config"] = _merge(out.get("config", {}), _narrow_config(width))  # (what the chart itself sets wins)
-    _set_legend_layout(out, {"top": {"direction": "vertical", "anchor": "start"}})  # several legends: one under another
+    legends.set_layout(out, {"top": {"direction": "vertical", "anchor": "start"}})  # several legends: one under another
     raise_fonts(out, NARROW_MIN_TEXT)
     raise_text_marks(out, NARROW_MIN_TEXT)
     return out
@@ -139,9 +138,11 @@ def code_digest() -> str:
         "views.py",
         "colors.py",
         "wrapping.py",
+        "legends.py",
         "drawings.py",
         "geodata.py",
-    )  # (drawings: the narrow layout's check; geodata: maps)
+        "renderers.py",
+    )  # (drawings: the narrow layout's check; geodata: maps; renderers: each drawing's ids)
     return hashlib.sha256(b"".join((engine / name).read_bytes() for name in names)).hexdigest()[:12]
 
 
@@ -258,52 +259,17 @@ def fit(spec: Mapping[str, Any], target: int, render: Callable[[dict[str, Any]],
     svg = render(current)
     for _ in range(tries):
         drawn = svg_width(svg)
-        smaller = refit(current, drawn, target)
-        if smaller is None:
+        smaller, enough = refit(current, drawn, target), drawn - min((drawn - target) / 4, 2)
+        if smaller is None or legends.reach(current, svg, enough):  # (fits; or its legends alone are that wide)
             break
         smaller_svg = render(smaller)
-        if svg_width(smaller_svg) > drawn - min((drawn - target) / 4, 2):  # what overflows is not the plot: stop shrinking it
+        if svg_width(smaller_svg) > enough:  # what overflows is not the plot: stop shrinking it
             break
         current, svg = smaller, smaller_svg
-    stacked = stacked_legends(current, target) if svg_width(svg) > target * (1 + SLACK) else None
+    stacked = legends.stacked(current, target) if svg_width(svg) > target * (1 + SLACK) else None
     if stacked is not None:  # (a legend in one row was what overflowed: fit the chart again with it stacked)
         return fit(stacked, target, render, tries)
     return current, svg
-
-
-def stacked_legends(spec: Mapping[str, Any], width: int) -> dict[str, Any] | None:
-    """The spec with its legends one entry a line, each under the other, long names cut
-    only past the column's width; None if they already are. For a legend that made the
-    drawing wider than its column: the theme's legend is one row on top."""
-    out = copy.deepcopy(dict(spec))
-    stacked = {"direction": "vertical", "columns": 1, "labelLimit": width - 40}
-    legend = out.setdefault("config", {}).setdefault("legend", {})
-    changed = any(legend.get(k) != v for k, v in stacked.items())
-    legend.update(stacked)
-    _set_legend_layout(out, {"top": {"direction": "vertical", "anchor": "start"}, "bottom": {"direction": "vertical"}})
-    for node in compositions(out):
-        encoding = node.get("encoding")
-        definitions = [encoding.get(channel) for channel in LEGEND_CHANNELS] if isinstance(encoding, dict) else []
-        for definition in (d for d in definitions if isinstance(d, dict) and isinstance(d.get("legend"), dict)):
-            if any(k in definition["legend"] for k in ("direction", "columns", "labelLimit")):
-                definition["legend"] = {k: v for k, v in definition["legend"].items() if k not in ("direction", "columns", "labelLimit")}
-                changed = True
-    return out if changed else None
-
-
-def _set_legend_layout(spec: dict[str, Any], value: dict[str, Any]) -> None:
-    """How several legends are arranged: a Vega setting Vega-Lite has no place for (its
-    ``config.legend.layout`` takes only an expression), so it travels in the spec's
-    ``usermeta`` and is put into the compiled Vega by whatever draws it (``legend_layout``)."""
-    usermeta = spec.setdefault("usermeta", {})
-    usermeta["broadsheet"] = {**usermeta.get("broadsheet", {}), "legendLayout": value}
-
-
-def legend_layout(spec: Mapping[str, Any]) -> Any:
-    """The Vega legend layout a spec carries (``_set_legend_layout``), or None."""
-    usermeta = spec.get("usermeta")
-    own = usermeta.get("broadsheet") if isinstance(usermeta, dict) else None
-    return own.get("legendLayout") if isinstance(own, dict) else None
 
 
 def refit(spec: Mapping[str, Any], drawn: float, target: int) -> dict[str, Any] | None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import colors, drawings, layout, textcheck
+from . import colors, drawings, layout, legends, textcheck
 from .charts import ChartBlock, chart_location, compile_spec, first_line
 from .data import Package
 from .errors import SiteError
@@ -103,15 +104,27 @@ def render_svg(spec: Mapping[str, Any], chart_block: ChartBlock, variant: str = 
 
     chart_id, description = chart_block.id, chart_block.description
     try:
-        svg = vl_convert.vegalite_to_svg(dict(spec)) if layout.legend_layout(spec) is None else _with_legend_layout(spec)
+        svg = vl_convert.vegalite_to_svg(dict(spec)) if legends.layout_of(spec) is None else _with_legend_layout(spec)
     except Exception as exc:  # a spec Altair accepted but Vega cannot draw
         raise SiteError(*chart_location(chart_block), f"chart '{chart_id}' could not be rendered: {first_line(exc)}") from None
-    prefix = f"c-{chart_id}-{variant}"
-    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
-    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
+    svg = _own_ids(svg, f"c-{chart_id}-{variant}")
     svg = re.sub(r'\s(aria-[a-z]+|role)="[^"]*"', "", svg)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(description)}" focusable="false" ', 1)
+
+
+def _own_ids(svg: str, prefix: str) -> str:
+    """The drawing's ids under the chart's ``prefix`` (unique on the page) and numbered from
+    1 in the order they are defined. Vega numbers clip paths and gradients with counters that
+    run on from one drawing to the next in a process, so a chart's ids depended on what its
+    worker had drawn before, and a cold build's bytes on how the charts were shared out."""
+    names: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    for found in re.finditer(r'\bid="([^"]+)"', svg):
+        stem = found.group(1).rstrip("0123456789")
+        if found.group(1) not in names:
+            counts[stem] += 1
+            names[found.group(1)] = f"{prefix}{stem}{counts[stem]}" if stem != found.group(1) else prefix + stem
+    return re.sub(r'(\bid="|url\(#|href="#)([^")]+)', lambda m: m.group(1) + names.get(m.group(2), prefix + m.group(2)), svg)
 
 
 def _with_legend_layout(spec: Mapping[str, Any]) -> str:
@@ -119,7 +132,7 @@ def _with_legend_layout(spec: Mapping[str, Any]) -> str:
     import vl_convert
 
     vega = vl_convert.vegalite_to_vega(dict(spec))
-    vega.setdefault("config", {}).setdefault("legend", {})["layout"] = layout.legend_layout(spec)
+    vega.setdefault("config", {}).setdefault("legend", {})["layout"] = legends.layout_of(spec)
     return str(vl_convert.vega_to_svg(vega))
 
 

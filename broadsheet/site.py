@@ -18,7 +18,7 @@ from .assets import collect_assets
 from .blocks import ParsedBlock, parse_block
 from .boundvalues import BoundValues, drawn_texts, resolve_values
 from .cache import Cache
-from .cards import build_cards
+from .cards import build_cards, card_press
 from .chartcode import digest_sources
 from .charts import ChartBlock, ChartDef, discover_charts, read_chart_sources
 from .config import Config
@@ -93,8 +93,10 @@ def build_site(
     state = state if state is not None else BuildState()  # a one-off build keeps its own
     try:  # (whatever fails, the output is left as it was: a first build's staging folder too)
         site = load_site(config, state, defer_unused=True)
-        made = build_figures(site.charts, site.package, config, cache, state, progress)
-        cards = build_cards(config, site.values.plain_titles(site.pages), made.figures, cache)
+        titled = site.values.plain_titles(site.pages)
+        press = card_press(config, titled, cache)  # (a chart's social card is made while the others are drawn)
+        made = build_figures(site.charts, site.package, config, cache, state, progress, arrived=press.chart_drawn)
+        cards = build_cards(titled, made.figures, press)
         assets = collect_assets(config, cache, needs_runtime=bool(made.figures), fingerprint=fingerprint)
         templates = state.memo("templates", templates_key(config), lambda: template_graph(config))
         env = environment(config, templates, assets, state)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from xml.sax.saxutils import escape
 
+from . import compiled
 from .charts import ChartBlock
 from .config import CHART_MEMORY, CHART_TIMEOUT
 from .data import Package
@@ -38,9 +39,14 @@ WALL_TIMES = 4  # a chart may wait (not compute) up to this many times its time 
 START_TIMEOUT = 120.0  # a worker importing Altair, pandas and vl-convert on a busy machine
 
 
-RECYCLE_AFTER = 40  # charts a worker draws before a fresh one takes over
+# Charts a worker draws before a fresh one takes over. A fresh worker costs ~1.1 s of CPU
+# (imports, the renderer's warm-up) and draws its first ~25 charts a third slower while V8
+# compiles its code again; a warm one's memory stays level on ordinary charts (276 MB after
+# 25 charts of the benchmark, 282 MB after 200), so this only bounds what the memory check
+# below does not see.
+RECYCLE_AFTER = 250
 # A worker whose resident memory passes this share of the limit is replaced before its
-# next chart (a fresh one holds ~210 MB; most charts add a few MB that are never given
+# next chart (a fresh one holds ~180 MB; large charts add memory that is never given
 # back), so that memory piled up chart after chart is not what makes the limit kill a chart.
 RECYCLE_RESIDENT = 0.5
 
@@ -138,6 +144,7 @@ class ChartWorkers:
         self.idle: list[Connection] = []
         self.served: dict[Connection, int] = {}  # charts each worker has drawn
         self.cpu_at_start: dict[Connection, tuple[float, float | None]] = {}  # when its chart started, and its CPU seconds then
+        self.holds: dict[Connection, set[str]] = {}  # the compiled specs each worker keeps (``compiled.key``)
 
     def run(self, jobs: Sequence[ChartJob], done: Callable[[int, RenderedChart], None] | None = None) -> list[RenderedChart]:
         """Each job's ``RenderedChart``, or the first ``SiteError`` raised. ``done(index,
@@ -145,16 +152,13 @@ class ChartWorkers:
         from multiprocessing.connection import wait
 
         results: list[RenderedChart | None] = [None] * len(jobs)
-        todo = list(range(len(jobs)))[::-1]
+        todo = list(range(len(jobs)))  # in order, but see ``_pick``
         busy: dict[Connection, tuple[int, float]] = {}  # connection -> (job, deadline)
         retried: set[int] = set()  # jobs whose worker died once: run again in a fresh one
+        families = [compiled.key(job.chart, self.package, self.root, "wide", self.series_colors) for job in jobs]
         starting = {self._start(): time.monotonic() + START_TIMEOUT for _ in range(min(self.size, len(jobs)) - self._reuse())}
         while todo or busy:
-            while self.idle and todo:
-                conn, index = self.idle.pop(), todo.pop()
-                conn.send((jobs[index].chart, self._data_of(jobs[index].chart), str(self.root), self.series_colors))
-                busy[conn] = (index, time.monotonic() + self.timeout)
-                self.cpu_at_start[conn] = (time.monotonic(), _cpu_seconds(self.workers[conn].proc.pid))
+            self._dispatch(jobs, todo, busy, families)
             if not busy and not starting and todo:  # (every worker was recycled or died)
                 starting[self._start()] = time.monotonic() + START_TIMEOUT
             deadline = min([d for _, d in busy.values()] + list(starting.values()))
@@ -168,16 +172,36 @@ class ChartWorkers:
                     if index < 0 or index in retried or not died.served:  # (a fresh worker died of the chart itself)
                         raise died.error from None
                     retried.add(index)  # (memory a warm worker had piled up, perhaps: once more, in a fresh one)
-                    todo.append(index)
+                    todo.insert(0, index)
                     starting[self._start()] = time.monotonic() + START_TIMEOUT
                     continue
+                self._keep_or_recycle(conn, starting, served=index >= 0)
+                self._dispatch(jobs, todo, busy, families)  # (before ``done``, which may take a while: a social card)
                 if index >= 0 and value is not None:
                     results[index] = value
                     if done is not None:
                         done(index, value)
-                self._keep_or_recycle(conn, starting, served=index >= 0)
             self._check_deadlines(jobs, busy, starting)
         return [result for result in results if result is not None]  # (every job has one)
+
+    def _dispatch(self, jobs: Sequence[ChartJob], todo: list[int], busy: dict[Connection, tuple[int, float]], families: list[str]) -> None:
+        """Send a chart to each idle worker."""
+        while self.idle and todo:
+            conn = self.idle.pop()
+            index = todo.pop(self._pick(conn, todo, families))
+            self.holds.setdefault(conn, set()).add(families[index])
+            conn.send((jobs[index].chart, self._data_of(jobs[index].chart), str(self.root), self.series_colors))
+            busy[conn] = (index, time.monotonic() + self.timeout)
+            self.cpu_at_start[conn] = (time.monotonic(), _cpu_seconds(self.workers[conn].proc.pid))
+
+    def _pick(self, conn: Connection, todo: list[int], families: list[str]) -> int:
+        """Where in ``todo`` the worker's next chart is: the first whose spec it compiled
+        already (a scrolly step transforms its chart's spec: ``compiled``), else the first
+        that no other worker has begun (its steps will follow it there), else the first."""
+        mine = self.holds.get(conn, set())
+        others = {family for other, held in self.holds.items() if other != conn and other in self.workers for family in held}
+        kept = next((at for at, index in enumerate(todo) if families[index] in mine), None)
+        return kept if kept is not None else next((at for at, index in enumerate(todo) if families[index] not in others), 0)
 
     def _keep_or_recycle(self, conn: Connection, starting: dict[Connection, float], served: bool) -> None:
         """A worker that has drawn ``RECYCLE_AFTER`` charts, or whose memory is past its

@@ -54,3 +54,10 @@ def test_a_schema_error_found_after_the_function_names_the_line_that_made_the_ob
 def test_a_field_no_dataset_has_is_named_at_the_line_that_writes_it(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     err = error_of(tmp_path, '"yield_kt_centre:Q"', capfd)
     assert "error: charts/lines.py:10: chart 'lines': field 'yield_kt_centre' is not in dataset 'tests'" in err, err
+
+
+def test_an_invalid_object_made_in_the_function_names_the_line_that_made_it(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """Altair checks such an object as it is made (its debug mode) or with the whole chart: either
+    way the author reads the line and what is wrong."""
+    err = error_of(tmp_path, 'alt.Y("yield_kt_central:Q", scale=alt.Scale(type="logg"))', capfd)
+    assert "error: charts/lines.py:10: " in err and "'logg' is an invalid value for `type`" in err, err

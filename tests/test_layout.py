@@ -15,7 +15,8 @@ import pytest
 import vl_convert
 from conftest import REPO, make_site, run
 
-from broadsheet import layout
+from broadsheet import layout, legends, renderers
+from broadsheet.charts import ChartBlock
 
 ROWS = [{"country": f"A rather long country name {i}", "year": 2000 + i, "value": i * 3.5, "series": "GACC"} for i in range(8)]
 
@@ -259,3 +260,48 @@ def test_a_text_marks_constant_size_is_its_font_size_and_is_raised_too() -> None
     for variant, minimum in (("wide", layout.WIDE_MIN_TEXT), ("narrow", layout.NARROW_MIN_TEXT)):
         out = layout.laid_out(spec, variant)  # type: ignore[arg-type]
         assert out["layer"][0]["mark"]["size"] == minimum and out["layer"][1]["encoding"]["size"]["value"] == minimum
+
+
+def legend_row() -> dict[str, Any]:
+    """A narrow chart whose legends sit in one row below the plot, wider than a phone's column."""
+    rows = [{"x": i, "y": i * 2, "a": f"First series with a long name {i % 2}", "b": f"Second kind of thing {i % 3}"} for i in range(12)]
+    below = {"orient": "bottom", "direction": "horizontal"}
+    encoding = {
+        "x": {"field": "x", "type": "quantitative"},
+        "y": {"field": "y", "type": "quantitative"},
+        "color": {"field": "a", "type": "nominal", "legend": below},
+        "strokeDash": {"field": "b", "type": "nominal", "legend": below},
+    }
+    return layout.narrow({"data": {"values": rows}, "width": 300, "mark": "line", "encoding": encoding}, authored=True, overhang=50)
+
+
+def test_legends_wider_than_the_column_are_stacked_without_drawing_a_narrower_plot_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A narrower plot cannot move legends below it: the drawing it would take is skipped,
+    and the result is the one that drawing would have led to."""
+    block = ChartBlock("legends", "Legends", "", "Two legends.", "", (), "content/x.md", 1, None, {})
+    widths: list[float] = []
+
+    def counted(spec: dict[str, Any]) -> str:
+        svg = renderers.render_svg(spec, block)
+        widths.append(layout.svg_width(svg))
+        return svg
+
+    spec, svg = layout.fit(legend_row(), layout.NARROW_WIDTH, counted)
+    assert len(widths) == 2 and widths[0] > layout.NARROW_WIDTH * 2 and widths[1] <= layout.NARROW_WIDTH * (1 + layout.SLACK)
+    monkeypatch.setattr(legends, "reach", lambda *args: False)  # (shrinking the plot first, as before)
+    widths.clear()
+    assert layout.fit(legend_row(), layout.NARROW_WIDTH, counted) == (spec, svg) and len(widths) == 3
+
+
+def test_a_drawing_is_the_same_whatever_its_worker_drew_before() -> None:
+    """Vega numbers clip paths with a counter that runs on from one drawing to the next."""
+    block = ChartBlock("clipped", "Clipped", "", "Bars.", "", (), "content/x.md", 1, None, {})
+    clipped = {
+        "data": {"values": ROWS},
+        "mark": {"type": "bar", "clip": True},
+        "encoding": {"x": {"field": "year"}, "y": {"field": "value"}},
+    }
+    first = renderers.render_svg(clipped, block)
+    renderers.render_svg(clipped, block)
+    again = renderers.render_svg(clipped, block)
+    assert 'clip-path="url(#c-clipped-clip1)"' in first and '<clipPath id="c-clipped-clip1">' in first and first == again

@@ -12,6 +12,7 @@ import pytest
 from conftest import make_site, run
 
 from broadsheet import workers
+from broadsheet.data import Package
 
 PIDS = """\
 import os
@@ -134,3 +135,20 @@ def test_the_time_limit_counts_a_charts_own_work_not_a_busy_machines(tmp_path: P
     monkeypatch.setenv("BROADSHEET_CHART_TIMEOUT", "2")
     site = pid_site(tmp_path, "    time.sleep(3)", extra="import time\n")
     assert run(site, cache=tmp_path / "cache") == 0
+
+
+def test_a_worker_takes_the_steps_of_the_chart_it_compiled_and_another_worker_the_other_charts(tmp_path: Path) -> None:
+    """A scrolly step transforms its chart's compiled spec, kept in the worker that compiled it
+    (``compiled``): the steps go there while other charts are left, not to a second worker
+    that would run the chart function again."""
+    pool = workers.ChartWorkers(Package({}), tmp_path, 12)
+    one, two = object(), object()  # (two workers' connections: only the choice is tested here)
+    pool.workers = {one: None, two: None}
+    families = ["coal", "coal", "coal", "trade", "oil", "coal"]
+    pool.holds = {one: {"coal"}}  # (worker one is drawing the first step)
+    todo = [1, 2, 3, 4, 5]
+    assert pool._pick(two, todo, families) == 2  # (trade: coal is worker one's)
+    assert pool._pick(one, todo, families) == 0  # (the next step of coal)
+    pool.holds[two] = {"trade"}
+    assert pool._pick(two, [2, 4, 5], families) == 1  # (oil)
+    assert pool._pick(two, [2, 5], families) == 0  # (only coal is left: worker two compiles it too rather than wait)
