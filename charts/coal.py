@@ -410,9 +410,10 @@ def coal_cap_use(
 
 
 @chart("coal-annual", data=["china_nk_coal_annual", "china_nk_coal_monthly"])
-def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.DataFrame, layout: str = "wide") -> alt.LayerChart:
-    """Full years and part-years as bars, the UN's December 2016 figure beside its cap, the
-    2017 cap as a line, labelled at its top (on a phone, where the legend sits there, in the legend)."""
+def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.DataFrame) -> alt.LayerChart:
+    """Full years and part-years as bars, and the UN's December 2016 figure with its cap as a
+    tick on its own row. The 2017 cap is not drawn: it applied to 2017 only, and its dollar
+    limit, which bound first, has no tonnage to draw (the chart above draws both caps)."""
     flows = china_nk_coal_annual[china_nk_coal_annual["data_series"] != UN_CAP].copy()
     flows["full_year"] = flows["period_label"].str.fullmatch(r"\d{4}")
     flows["row"] = flows.apply(lambda r: r["period_label"] if r["full_year"] else f"{r['period_label']} (part of the year)", axis=1)
@@ -427,8 +428,10 @@ def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.Da
     )
     rows = pd.concat([flows, december], ignore_index=True).sort_values(["period_start", "row"])
     rows["million_tonnes"] = rows["coal_tonnes"] / 1e6
+    caps = _cap_rows(china_nk_coal_annual).reset_index(drop=True)
+    december_label = f"about 2 million t; cap {caps['tonnes_label'].iloc[0]}"
     rows["label"] = rows.apply(
-        lambda r: "about 2 million t" if r["kind"] == SERIES_LABELS[UN_1718] else f"{r['million_tonnes']:g} million t", axis=1
+        lambda r: december_label if r["kind"] == SERIES_LABELS[UN_1718] else f"{r['million_tonnes']:g} million t", axis=1
     )
     order = [
         "2015",
@@ -438,16 +441,10 @@ def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.Da
         "Jan-Jun 2017 (part of the year)",
     ]
     assert sorted(order) == sorted(rows["row"]), rows["row"].tolist()
-    caps = _cap_rows(china_nk_coal_annual).reset_index(drop=True)
     y = alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=300, labelFontSize=12))
     x = alt.X("million_tonnes:Q", title="Coal (million tonnes)", scale=alt.Scale(domain=[0, 25]))
     kinds = [SERIES_LABELS[GACC], SERIES_LABELS[UN_1718]]
-    color = alt.Color(
-        "kind:N",
-        title=None,
-        scale=alt.Scale(domain=kinds, range=[SERIES_COLORS[GACC], SERIES_COLORS[UN_1718]]),
-        legend=alt.Legend(orient="bottom", labelLimit=300),
-    )
+    color = alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds), legend=alt.Legend(orient="bottom", labelLimit=300))
     tooltip = [
         alt.Tooltip("period_label:N", title="Period"),
         alt.Tooltip("data_series:N", title="Series"),
@@ -460,30 +457,10 @@ def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.Da
     bars = base.mark_bar(height=20).encode(color=color)
     labels = base.mark_text(align="left", dx=6, fontSize=11, color="#1a1a1a").encode(text="label:N")
     cap_tooltip = [alt.Tooltip("period_label:N", title="Cap"), alt.Tooltip("value_as_reported:N", title="As reported")]
-    dec_cap = caps.iloc[[0]].assign(row=order[3], text="cap " + caps["tonnes_label"].iloc[0])
-    dec_tick = alt.Chart(dec_cap).encode(y=alt.Y("row:N", sort=order), x="million_tonnes:Q", tooltip=cap_tooltip)
-    year_cap = caps.iloc[[1]].assign(text=f"2017 cap: {caps['tonnes_label'].iloc[1]} or {caps['usd_label'].iloc[1]}, whichever lower")
-    year_rule = alt.Chart(year_cap).encode(x="million_tonnes:Q", tooltip=cap_tooltip)
-    cap_line = year_rule.mark_rule(color=CAP_COLOR, strokeDash=[5, 3], strokeWidth=1.5)
-    cap_label = year_rule.mark_text(align="left", dx=4, baseline="bottom", y=0, dy=-4, fontSize=10, color=CAP_COLOR).encode(text="text:N")
-    if layout == "narrow":
-        dash = alt.StrokeDash(
-            "text:N",
-            title=None,
-            scale=alt.Scale(range=[[5, 3]]),
-            legend=alt.Legend(symbolStrokeColor=CAP_COLOR, orient="bottom", labelExpr=WRAPPED),
-        )
-        cap_line, cap_label = year_rule.mark_rule(color=CAP_COLOR, strokeWidth=1.5).encode(strokeDash=dash), None
-    return alt.LayerChart(
-        layer=[
-            bars,
-            labels,
-            dec_tick.mark_tick(color=CAP_COLOR, thickness=3, size=30),
-            dec_tick.mark_text(align="left", dx=6, dy=-14, fontSize=10, color=CAP_COLOR).encode(text="text:N"),
-            cap_line,
-            *([cap_label] if cap_label is not None else []),
-        ]
-    ).properties(height=alt.Step(40))
+    dec_cap = caps.iloc[[0]].assign(row=order[3])
+    dec_tick = alt.Chart(dec_cap).mark_tick(color=CAP_COLOR, thickness=3, size=30)
+    ticks = dec_tick.encode(y=alt.Y("row:N", sort=order), x="million_tonnes:Q", tooltip=cap_tooltip)
+    return alt.LayerChart(layer=[bars, labels, ticks]).properties(height=alt.Step(40))
 
 
 # The events labelled on the home page's strip and ruled through the bars below it.
