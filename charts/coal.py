@@ -12,6 +12,8 @@ import altair as alt
 import pandas as pd
 from altair.typing import ChannelColor
 
+from actors import CHINA_CUSTOMS, CHINA_GOVERNMENT, NORTH_KOREA, UN_COUNCIL, color_of  # sibling module: the site's colours
+
 from broadsheet import chart
 
 GACC = "China customs (GACC) imports from North Korea"
@@ -19,17 +21,15 @@ UN_1718 = "UN 1718 Committee (member-state reports of DPRK coal exports)"
 KITA = "KITA compilation of Chinese customs data"
 UN_CAP = "UN cap (not a flow)"
 
-# Short labels for the long series names in the data.
+# Short labels for the long series names in the data: the names site.toml gives a colour.
 SERIES_LABELS = {
-    GACC: "China customs (GACC)",
+    GACC: CHINA_CUSTOMS,
     UN_1718: "UN 1718 Committee reports",
     KITA: "KITA compilation (value only)",
 }
-# One colour per source on every page: China customs blue, UN 1718 Committee vermilion
-# (3.9:1 on white, above the 3:1 WCAG asks of marks). Text in a series' colour uses a
-# darker shade where the mark colour is under 4.5:1.
-SERIES_COLORS = {GACC: "#0072B2", UN_1718: "#D55E00"}
-TEXT_COLORS = {GACC: "#0072B2", UN_1718: "#B34700"}
+# Text in a series' colour uses a darker shade where the mark colour is under 4.5:1 on white
+# (the UN 1718 vermilion); on the dark page every chart text is drawn in the page's ink.
+TEXT_COLORS = {GACC: color_of(CHINA_CUSTOMS), UN_1718: "#B34700"}
 CAP_COLOR = "#000000"
 MARKER_COLOR = "#555555"
 GAP_LABEL = "No customs figure found in the reports used (not a zero)"
@@ -187,7 +187,7 @@ def _tonnage_layers(rows: pd.DataFrame, gaps: pd.DataFrame, top: float, series: 
     color = alt.Color(
         "series:N",
         title="Reported by",
-        scale=alt.Scale(domain=[SERIES_LABELS[s] for s in series], range=[SERIES_COLORS[s] for s in series]),
+        scale=alt.Scale(domain=[SERIES_LABELS[s] for s in series]),
         legend=alt.Legend(orient="bottom"),
     )
     bars = (
@@ -230,7 +230,7 @@ def _cap_rows(annual: pd.DataFrame) -> pd.DataFrame:
 
 
 def _december_cap(annual: pd.DataFrame, narrow: bool = False) -> alt.LayerChart:
-    """The cap for 30 Nov-31 Dec 2016 as a short black rule over its own period, labelled
+    """The cap for 30 Nov-31 Dec 2016 as a short rule over its own period, labelled
     beside it; on a phone, where the December bars leave no room, named in the legend."""
     cap = _cap_rows(annual).iloc[[0]].copy()
     cap["rule_end"] = cap["period_end"] + DAY
@@ -244,7 +244,7 @@ def _december_cap(annual: pd.DataFrame, narrow: bool = False) -> alt.LayerChart:
         cap["legend"] = f"UN cap, Dec 2016: {cap['tonnes_label'].iloc[0]}"
         stroke = alt.Stroke("legend:N", title=None, scale=alt.Scale(range=[CAP_COLOR]), legend=alt.Legend(orient="bottom"))
         return alt.LayerChart(layer=[alt.Chart(cap).mark_rule(strokeWidth=2.5).encode(stroke=stroke, **position)])
-    cap["label"] = [["Black line: UN cap for 30 Nov-31 Dec 2016,", f"{cap['tonnes_label'].iloc[0]} (or {cap['usd_label'].iloc[0]})"]]
+    cap["label"] = [["Short line: UN cap for 30 Nov-31 Dec 2016,", f"{cap['tonnes_label'].iloc[0]} (or {cap['usd_label'].iloc[0]})"]]
     # Right of the December bars, above January's: the only clear space near the cap.
     cap["label_x"] = cap["period_end"] + 3 * DAY
     cap["label_y"] = 2.05
@@ -341,7 +341,7 @@ def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str
         alt.Tooltip("source_name:N", title="Source"),
     ]
     base = alt.Chart(un).encode(y=y)
-    bars = base.mark_bar(height=26, color=SERIES_COLORS[UN_1718], stroke="white", strokeWidth=1.5).encode(
+    bars = base.mark_bar(height=26, color=color_of(SERIES_LABELS[UN_1718]), stroke="white", strokeWidth=1.5).encode(
         x=x, x2=f"{measure}_end:Q", tooltip=tooltip
     )
     fmt = "'$' + format(datum.usd_million, ',.2~f') + ' m'" if unit == "usd" else "format(datum.coal_tonnes, ',') + ' t'"
@@ -480,6 +480,13 @@ LEAD_LABELS = {
     "2017-12-22": "2397",
 }
 LEAD_RULES = ("2016-03-02", "2016-09-09", "2016-11-30", "2017-02-18", "2017-08-05")
+# Who acted, in the site's colours (site.toml): the same as the China page's lanes and the timeline.
+LEAD_ACTORS = {
+    "nuclear_test": NORTH_KOREA,
+    "missile_launch": NORTH_KOREA,
+    "unsc_resolution": UN_COUNCIL,
+    "china_measure": CHINA_GOVERNMENT,
+}
 # On a phone: the labels that fit beside each other in a 340 px strip (the others' points stay).
 LEAD_LABELS_NARROW = {
     "2016-01-06": "4th",
@@ -506,6 +513,7 @@ def pressure_and_coal(china_nk_coal_monthly: pd.DataFrame, timeline: pd.DataFram
     }
     events = window[window["event_type"].isin(lanes)].copy()
     events["lane"] = events["event_type"].map(lanes)
+    events["acted"] = events["event_type"].map(LEAD_ACTORS)
     events["label"] = events["date"].dt.strftime("%Y-%m-%d").map(LEAD_LABELS_NARROW if layout == "narrow" else LEAD_LABELS).fillna("")
     events["ruled"] = events["date"].dt.strftime("%Y-%m-%d").isin(LEAD_RULES)
     x = alt.X("date:T", title=None, scale=alt.Scale(domain=[FIRST_MONTH.isoformat(), "2018-01-01"]), axis=None)
@@ -517,8 +525,10 @@ def pressure_and_coal(china_nk_coal_monthly: pd.DataFrame, timeline: pd.DataFram
     ]
     base = alt.Chart(events)
     rules = base.transform_filter("datum.ruled").mark_rule(strokeDash=[4, 3], color=MARKER_COLOR).encode(x=x)
-    points = base.mark_point(filled=True, size=70, opacity=1, color="#1a1a1a").encode(
-        x=x, y=y, shape=alt.Shape("lane:N", sort=list(lanes.values()), legend=None), tooltip=tooltip
+    actors = list(dict.fromkeys(LEAD_ACTORS.values()))
+    acted = alt.Color("acted:N", title=None, scale=alt.Scale(domain=actors), legend=alt.Legend(orient="top", symbolOpacity=1))
+    points = base.mark_point(filled=True, size=70, opacity=1).encode(
+        x=x, y=y, color=acted, shape=alt.Shape("lane:N", sort=list(lanes.values()), legend=None), tooltip=tooltip
     )
     labels = base.mark_text(align="left", dx=6, fontSize=10, color="#1a1a1a").encode(x=x, y=y, text="label:N", tooltip=tooltip)
     strip = alt.LayerChart(layer=[rules, points, labels]).properties(height=120)
