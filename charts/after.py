@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
-
 from actors import CHINA_CUSTOMS, ESTIMATES, UN_1718, color_of  # sibling module: the site's colours
 
 from broadsheet import chart

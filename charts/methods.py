@@ -7,7 +7,6 @@ import json
 
 import altair as alt
 import pandas as pd
-
 from actors import NORTH_KOREA  # sibling module: the site's colours
 
 from broadsheet import chart

@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 import altair as alt
 import pandas as pd
-
 from actors import UN_COUNCIL, color_of  # sibling module: the site's colours
 
 from broadsheet import chart

@@ -6,7 +6,6 @@ import json
 
 import altair as alt
 import pandas as pd
-
 from actors import NORTH_KOREA, UN_COUNCIL  # sibling module: the site's colours
 
 from broadsheet import chart
@@ -236,9 +235,11 @@ def resolution_lag(unsc_resolutions: pd.DataFrame) -> alt.LayerChart:
 
 
 OUTCOMES = {"success_count": "Succeeded", "failure_count": "Failed", "unknown_outcome_count": "Outcome unknown"}
+OUTCOME_NAMES = list(OUTCOMES.values())
 # Every bar is North Korea's, in its colour; the outcome is how full a segment is: solid for a
 # success, a light fill for a failure, an outline alone for an unknown outcome.
 OUTCOME_FILL = [1.0, 0.3, 0.0]
+OUTCOME_SCALE = alt.Scale(type="ordinal", domain=OUTCOME_NAMES, range=OUTCOME_FILL)
 # The bars that carry the direct labels: the first year with many successes, whose left side
 # is empty, and the year with the most failures.
 SUCCESS_LABEL_YEAR = 2014
@@ -305,7 +306,7 @@ def missile_outcomes(missile_tests_by_year_cns: pd.DataFrame, layout: str = "wid
             y=alt.Y("outcome_count:Q", title="Missiles tested per year", stack="zero"),
             color=alt.Color("acted:N", title=None, scale=alt.Scale(domain=[NORTH_KOREA]), legend=None),
             stroke=alt.Stroke("acted:N", title=None, scale=alt.Scale(domain=[NORTH_KOREA]), legend=None),
-            fillOpacity=alt.FillOpacity("outcome:O", scale=alt.Scale(type="ordinal", domain=list(OUTCOMES.values()), range=OUTCOME_FILL), legend=None),
+            fillOpacity=alt.FillOpacity("outcome:O", scale=OUTCOME_SCALE, legend=None),
             order=alt.Order("stack_order:Q"),
             tooltip=tooltip,
         )

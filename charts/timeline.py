@@ -7,7 +7,6 @@ import re
 
 import altair as alt
 import pandas as pd
-
 from actors import ALLIES, CHINA_CUSTOMS, CHINA_GOVERNMENT, NORTH_KOREA, RUSSIA, UN_COUNCIL  # sibling module: the site's colours
 
 from broadsheet import chart
@@ -29,6 +28,7 @@ LANE_ACTORS = {
     "us_sanction": ALLIES,
     "thaad": ALLIES,
 }
+ACTORS = list(dict.fromkeys(LANE_ACTORS.values()))
 # Through January 2018, so that China's notice implementing resolution 2397 is shown
 START, END = pd.Timestamp("2016-01-01"), pd.Timestamp("2018-02-01")
 
@@ -62,9 +62,7 @@ def china_response_timeline(timeline: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(events).encode(x=x, y=y, tooltip=tooltip)
     points = base.mark_point(filled=True, size=110, opacity=1).encode(
         shape=alt.Shape("lane:N", sort=lanes, legend=None),
-        color=alt.Color(
-            "acted:N", title=None, scale=alt.Scale(domain=list(dict.fromkeys(LANE_ACTORS.values()))), legend=alt.Legend(orient="top", columns=2)
-        ),
+        color=alt.Color("acted:N", title=None, scale=alt.Scale(domain=ACTORS), legend=alt.Legend(orient="top", columns=2)),
     )
     # Resolutions come weeks apart in 2017: their numbers stand on three levels in turn.
     numbers = list(events.loc[resolutions, "label"])
@@ -122,6 +120,8 @@ def _group(event_type: str, actor: str) -> str:
     if event_type == "summit":  # (the other party to a summit with North Korea)
         return CHINA_GOVERNMENT if "China" in actor else RUSSIA if "Russia" in actor else ALLIES
     raise ValueError(f"timeline event type {event_type!r} has no colour group")
+
+
 # Short labels, one per row of timeline.csv by date, written for the chart; the chart
 # refuses to build if a row has none, so a new row cannot silently go unlabelled.
 SHORT = {
@@ -172,6 +172,7 @@ SHORT = {
     "2021-01-18": "China: 2020 trade down 80.7%",
     "2022-03-24": "ICBM launch",
     "2022-05-26": "China and Russia veto US draft",
+    "2023-09-13": "Kim-Putin summit, Vostochny",
     "2024-03-28": "Russia vetoes Panel renewal",
     "2024-04-30": "UN Panel of Experts ends",
     "2024-06-19": "Russia-North Korea treaty",
@@ -228,9 +229,7 @@ def timeline_by_phase(timeline: pd.DataFrame, layout: str = "wide") -> alt.Facet
     dates = base.mark_text(align="left", fontSize=12, color="#555555").encode(x=alt.value(0), text="when:N")
     dots = base.mark_point(filled=True, size=70, opacity=1).encode(
         x=alt.value(92),
-        color=alt.Color(
-            "group:N", title=None, scale=alt.Scale(domain=GROUPS), legend=alt.Legend(orient="top", columns=3, labelLimit=240)
-        ),
+        color=alt.Color("group:N", title=None, scale=alt.Scale(domain=GROUPS), legend=alt.Legend(orient="top", columns=3, labelLimit=240)),
     )
     labels = base.mark_text(align="left", fontSize=12)
     if narrow:  # (the first line level with the date, the second under it)
