@@ -1,21 +1,22 @@
-"""After 2017: trade with China to 2025, oil above the UN cap, and missile launches.
+"""After 2017: oil above the UN cap and missile launches, and the band the trade charts
+share (the trade page charts China's trade to 2025; the after-2017 page links to it).
 
-Every value plotted is a row of ``china_nk_trade``, ``sanctions_monitoring_findings``
-or ``missile_launches_by_year_reported``. Series from different compilers or counters
-are never joined by a line: they measure different things (see the page's notes).
+Every value plotted is a row of ``sanctions_monitoring_findings`` or
+``missile_launches_by_year_reported``. Counts from different counters are never joined
+by a line: they measure different things (see the page's notes).
 """
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+from actors import CHINA_CUSTOMS, ESTIMATES, UN_1718, color_of  # sibling module: the site's colours
 
 from broadsheet import chart
 
-GACC = "China customs (GACC)"
-GACC_BLUE = "#0072B2"  # the China customs colour on every page of the site
-KOTRA_GREY = "#555555"
-MONITOR_RED = "#D55E00"
+GACC = CHINA_CUSTOMS
+GACC_BLUE = color_of(CHINA_CUSTOMS)  # the China customs colour on every page of the site
+KOTRA_GREY = "#555555"  # KOTRA's figures and the counts of launches: no actor's colour (light grey on the dark page)
 # North Korea closed its border on 31 January 2020; the annual figures for 2020, 2021
 # and 2022 are the years it shaped (freight trains resumed only in January 2022).
 CLOSURE_START, CLOSURE_END = 2019.5, 2022.5
@@ -23,110 +24,32 @@ CLOSURE_LABEL = "North Korea's own border closure, 2020-22"
 
 
 def closure_band(x: alt.X, y_field: str, top: float) -> alt.LayerChart:
-    """Grey band over the border-closure years, labelled at its top left.
+    """A shaded band over the border-closure years, labelled at its top left.
 
     ``x`` is the chart's own x encoding (a quantitative year), so the band shares its scale.
     """
     band = pd.DataFrame({x.shorthand.split(":")[0]: [CLOSURE_START], "end": [CLOSURE_END], y_field: [top], "label": [CLOSURE_LABEL]})
     base = alt.Chart(band)
-    rect = base.mark_rect(color="#e8e8e8").encode(x=x, x2="end:Q")
+    # (a translucent grey, so that the band is light on the light page and dark on the dark one)
+    rect = base.mark_rect(color="#888888", opacity=0.2).encode(x=x, x2="end:Q")
     text = base.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=12, color="#333333").encode(
         x=x, y=alt.Y(f"{y_field}:Q"), text="label:N"
     )
     return alt.LayerChart(layer=[rect, text])
 
 
-def _totals(trade: pd.DataFrame, first_year: int) -> pd.DataFrame:
-    """Total trade rows from ``first_year``, with a short compiler label for colour."""
-    rows = trade[trade["total_trade_usd_billion"].notna() & (trade["year"] >= first_year)].copy()
-    rows["compiler"] = rows["data_series"].where(rows["data_series"] == GACC, "KOTRA")
-    rows["year_f"] = rows["year"].astype("float64")
-    return rows
-
-
-@chart(
-    "trade-since-2013",
-    data=["china_nk_trade"],
-    table={
-        "columns": {
-            "year": "Year",
-            "data_series": "Compiled by",
-            "total_trade_usd_billion": "Total trade (US$ billion)",
-            "total_trade_change_pct_as_reported": "Change on a year before, as reported (%)",
-            "source_name": "Source",
-        },
-        "sort": ["year", "data_series"],
-    },
-)
-def trade_since_2013(china_nk_trade: pd.DataFrame) -> alt.LayerChart:
-    """China customs totals as a line (broken where a year is missing), KOTRA as grey dots."""
-    rows = _totals(china_nk_trade, 2013)
-    years = pd.DataFrame({"year": pd.array(range(2013, 2026), dtype="Int64")})
-    gacc = years.merge(rows[rows["compiler"] == GACC], on="year", how="left")
-    gacc["year_f"] = gacc["year"].astype("float64")
-    kotra = rows[rows["compiler"] == "KOTRA"]
-    x = alt.X(
-        "year_f:Q",
-        title=None,
-        scale=alt.Scale(domain=[2012.5, 2025.5], nice=False),
-        axis=alt.Axis(values=list(range(2013, 2026)), format="d", grid=False, labelAngle=0),
-    )
-    y = alt.Y("total_trade_usd_billion:Q", title="US$ billion", scale=alt.Scale(domain=[0, 7]))
-    tooltip = [
-        alt.Tooltip("year:O", title="Year"),
-        alt.Tooltip("data_series:N", title="Compiled by"),
-        alt.Tooltip("total_trade_usd_billion:Q", title="Total trade (US$ bn)", format=".3~f"),
-        alt.Tooltip("total_trade_change_pct_as_reported:Q", title="Change on year, as reported (%)"),
-        alt.Tooltip("source_name:N", title="Source"),
-    ]
-    line = alt.Chart(gacc).mark_line(color=GACC_BLUE, strokeWidth=2.5, invalid="break-paths-show-domains").encode(x=x, y=y)
-    gacc_points = alt.Chart(gacc).mark_point(filled=True, size=70, color=GACC_BLUE, opacity=1).encode(x=x, y=y, tooltip=tooltip)
-    kotra_points = (
-        alt.Chart(kotra).mark_point(filled=False, size=70, strokeWidth=2, color=KOTRA_GREY, opacity=1).encode(x=x, y=y, tooltip=tooltip)
-    )
-    labels = (
-        alt.Chart(gacc[gacc["year"].isin([2021, 2025])])
-        .mark_text(dy=-12, fontSize=12, fontWeight="bold", color=GACC_BLUE)
-        .encode(x=x, y=y, text=alt.Text("total_trade_usd_billion:Q", format="$.3~f"))
-    )
-    left = (
-        alt.Chart(gacc[gacc["year"] == 2017])
-        .mark_text(align="right", dx=-9, fontSize=12, fontWeight="bold", color=GACC_BLUE)
-        .encode(x=x, y=y, text=alt.Text("total_trade_usd_billion:Q", format="$.3~f"))
-    )
-    below = (
-        alt.Chart(gacc[gacc["year"] == 2018])
-        .mark_text(dy=16, fontSize=12, fontWeight="bold", color=GACC_BLUE)
-        .encode(x=x, y=y, text=alt.Text("total_trade_usd_billion:Q", format="$.3~f"))
-    )
-    names = pd.DataFrame(
-        {
-            "year_f": [2013.0, 2022.0],
-            "total_trade_usd_billion": [6.0, 1.75],
-            "name": ["KOTRA (South Korea), open dots", "China customs"],
-            "color": [KOTRA_GREY, GACC_BLUE],
-        }
-    )
-    name_text = (
-        alt.Chart(names).mark_text(align="left", dx=8, fontSize=12).encode(x=x, y=y, text="name:N", color=alt.Color("color:N", scale=None))
-    )
-    gap = pd.DataFrame({"year_f": [2016.0], "total_trade_usd_billion": [0.25], "name": ["2016: no total found"]})
-    gap_text = alt.Chart(gap).mark_text(fontSize=11, color="#555555").encode(x=x, y=y, text="name:N")
-    return alt.LayerChart(
-        layer=[closure_band(x, "total_trade_usd_billion", 7), line, gacc_points, kotra_points, labels, left, below, name_text, gap_text]
-    ).properties(height=320)
-
-
+CAP_MILLION_BARRELS = 0.5  # resolution 2397's yearly cap on refined petroleum (unsc_resolutions)
 OIL_ROWS = {
-    # finding_id: (short label, kind); kinds are coloured apart
-    "F10": ("2019 (period not visible): UN Panel, citing US data", "Monitors' estimate"),
-    "F11": ("Jan-May 2020: 43 states' submission", "Monitors' estimate"),
-    "F16": ("Jan-Sep 2020: UN Panel, as reported by NHK", "Monitors' estimate"),
-    "F12": ("Jan-May 2020: reported to the UN by China and Russia", "Officially reported"),
-    "F13": ("Jan-Aug 2020: reported to the UN by China and Russia", "Officially reported"),
-    "F23": ("Mar 2024 alone: Russia, per the White House", "Monitors' estimate"),
-    "F28": ("Mar-Oct 2024: Russia, per the MSMT", "Monitors' estimate"),
-    "F24": ("7 Mar-5 Nov 2024: Russia, per Open Source Centre", "Monitors' estimate"),
+    # finding_id: (short label, kind): an estimate by a monitor or a government, or what
+    # suppliers themselves reported to the UN 1718 Committee (the coal charts' UN 1718 colour)
+    "F10": ("2019 (period not visible): UN Panel, citing US data", ESTIMATES),
+    "F11": ("Jan-May 2020: 43 states' submission", ESTIMATES),
+    "F16": ("Jan-Sep 2020: UN Panel, as reported by NHK", ESTIMATES),
+    "F12": ("Jan-May 2020: reported to the UN by China and Russia", UN_1718),
+    "F13": ("Jan-Aug 2020: reported to the UN by China and Russia", UN_1718),
+    "F23": ("Mar 2024 alone: Russia, per the White House", ESTIMATES),
+    "F28": ("Mar-Oct 2024: Russia, per the MSMT", ESTIMATES),
+    "F24": ("7 Mar-5 Nov 2024: Russia, per Open Source Centre", ESTIMATES),
 }
 
 
@@ -156,8 +79,10 @@ def _two_lines(text: str, limit: int = 36) -> str:
 def oil_above_cap(sanctions_monitoring_findings: pd.DataFrame, layout: str = "wide") -> alt.LayerChart:
     """Each refined-petroleum finding as a bar, against the 500,000-barrel yearly cap of resolution 2397.
 
-    On a phone each row is its label (on up to two lines) at the top, its bar under it and
-    the value beside the bar; the cap is named in the legend."""
+    The cap is a tick across each bar, not a rule down the chart, which would run
+    through the findings' names; a value whose bar stops short of the cap is written past
+    it. On a phone each row is its label (on up to two lines) at the top, its bar under it
+    and the value beside the bar. The cap is named in the legend."""
     narrow = layout == "narrow"
     found = sanctions_monitoring_findings
     rows = found[found["finding_id"].isin(list(OIL_ROWS))].copy()
@@ -166,13 +91,16 @@ def oil_above_cap(sanctions_monitoring_findings: pd.DataFrame, layout: str = "wi
     rows["million_barrels"] = rows["quantity"].astype("float64") / 1e6
     qualifier = rows["qualifier"].fillna("")
     rows["value_text"] = (qualifier.where(qualifier == "", qualifier + " ") + rows["quantity"].map(lambda q: f"{q:,.0f}")).str.strip()
+    rows["value_x"] = rows["million_barrels"].clip(lower=CAP_MILLION_BARRELS)
+    rows["cap"] = CAP_MILLION_BARRELS
+    rows["cap_text"] = "UN cap: 500,000 barrels a year"
     order = list(OIL_ROWS)
     y = alt.Y("label:N", title=None, sort=[OIL_ROWS[f][0] for f in order], axis=None, scale=alt.Scale(paddingInner=0.55, paddingOuter=0.3))
     x = alt.X("million_barrels:Q", title="Million barrels", scale=alt.Scale(domain=[0, 4.5]), axis=alt.Axis(values=[0, 0.5, 1, 2, 3, 4]))
     color = alt.Color(
         "kind:N",
         title=None,
-        scale=alt.Scale(domain=["Monitors' estimate", "Officially reported"], range=[MONITOR_RED, KOTRA_GREY]),
+        scale=alt.Scale(domain=[ESTIMATES, UN_1718]),
         legend=alt.Legend(orient="top", labelFontSize=12),
     )
     tooltip = [
@@ -181,27 +109,25 @@ def oil_above_cap(sanctions_monitoring_findings: pd.DataFrame, layout: str = "wi
         alt.Tooltip("value_as_reported:N", title="As reported"),
         alt.Tooltip("source_name:N", title="Source"),
     ]
-    cap = pd.DataFrame({"million_barrels": [0.5], "text": ["UN cap: 500,000 barrels a year"]})
     if narrow:  # (whole millions on the axis: half a million between 0 and 1 leaves no room for 2)
         x = alt.X("million_barrels:Q", title="Million barrels", scale=alt.Scale(domain=[0, 4.5]), axis=alt.Axis(values=[0, 1, 2, 3, 4]))
-        return _oil_rows(rows.assign(label=rows["label"].map(_two_lines)), cap, x, color, tooltip, [OIL_ROWS[f][0] for f in order])
+        return _oil_rows(rows.assign(label=rows["label"].map(_two_lines)), x, color, tooltip, [OIL_ROWS[f][0] for f in order])
     base = alt.Chart(rows).encode(y=y)
     bars = base.mark_bar().encode(x=x, color=color, tooltip=tooltip)
-    values = base.mark_text(align="left", dx=4, fontSize=12, fontWeight="bold").encode(x=x, text="value_text:N")
+    values = base.mark_text(align="left", dx=6, fontSize=12, fontWeight="bold").encode(x=alt.X("value_x:Q"), text="value_text:N")
     # The finding's label sits above its bar, so the bars keep the full width on a phone.
-    names = base.mark_text(align="left", baseline="bottom", dy=-9, fontSize=12).encode(x=alt.datum(0), text="label:N")
-    rule = alt.Chart(cap).mark_rule(color="#000000", strokeDash=[4, 3], strokeWidth=1.5).encode(x="million_barrels:Q")
-    cap_text = (
-        alt.Chart(cap)
-        .mark_text(align="left", baseline="bottom", dx=4, dy=-2, fontSize=12)
-        .encode(x="million_barrels:Q", y=alt.value(0), text="text:N")
-    )
-    return alt.LayerChart(layer=[rule, bars, values, names, cap_text]).properties(height=alt.Step(44))
+    names = base.mark_text(align="left", baseline="bottom", dy=-11, fontSize=12).encode(x=alt.datum(0), text="label:N")
+    caps = base.mark_tick(color="#000000", thickness=2, size=22).encode(x="cap:Q", strokeDash=_cap_dash())
+    return alt.LayerChart(layer=[bars, caps, values, names]).properties(height=alt.Step(44))
 
 
-def _oil_rows(
-    rows: pd.DataFrame, cap: pd.DataFrame, x: alt.X, color: alt.Color, tooltip: list[alt.Tooltip], order: list[str]
-) -> alt.LayerChart:
+def _cap_dash() -> alt.StrokeDash:
+    """The cap's key: a short upright line named in the legend (no colour: caps are drawn in ink)."""
+    legend = alt.Legend(orient="top", symbolType="M-0.15,-1H0.15V1H-0.15Z", symbolFillColor="#000000", symbolStrokeWidth=0, symbolSize=150)
+    return alt.StrokeDash("cap_text:N", title=None, scale=alt.Scale(range=[[1, 0]]), legend=legend)
+
+
+def _oil_rows(rows: pd.DataFrame, x: alt.X, color: alt.Color, tooltip: list[alt.Tooltip], order: list[str]) -> alt.LayerChart:
     """The phone's rows: each finding takes two slots of a band scale, its label's lines in
     the first and its bar and value in the second."""
     slot = {label: 2 * i for i, label in enumerate(order)}
@@ -212,17 +138,16 @@ def _oil_rows(
     bars = base.mark_bar(height=12).encode(
         x=x, x2=alt.datum(0), y=alt.Y("bar_slot:O", scale=scale, axis=None), color=color, tooltip=tooltip
     )
-    values = base.mark_text(align="left", dx=4, fontSize=12, fontWeight="bold").encode(
-        x=x, y=alt.Y("bar_slot:O", scale=scale, axis=None), text="value_text:N"
+    values = base.mark_text(align="left", dx=6, fontSize=12, fontWeight="bold").encode(
+        x=alt.X("value_x:Q"), y=alt.Y("bar_slot:O", scale=scale, axis=None), text="value_text:N"
     )
     names = base.mark_text(align="left", baseline="top", dy=-13, fontSize=12, lineBreak="\n", lineHeight=14).encode(
         x=alt.datum(0), y=alt.Y("label_slot:O", scale=scale, axis=None), text="label:N"
     )
-    dash = alt.StrokeDash(
-        "text:N", title=None, scale=alt.Scale(range=[[4, 3]]), legend=alt.Legend(orient="top", symbolStrokeColor="#000000")
+    caps = base.mark_tick(color="#000000", thickness=2, size=18).encode(
+        x="cap:Q", y=alt.Y("bar_slot:O", scale=scale, axis=None), strokeDash=_cap_dash()
     )
-    rule = alt.Chart(cap).mark_rule(color="#000000", strokeWidth=1.5).encode(x="million_barrels:Q", strokeDash=dash)
-    return alt.LayerChart(layer=[rule, bars, values, names]).properties(height=alt.Step(30))
+    return alt.LayerChart(layer=[bars, caps, values, names]).properties(height=alt.Step(30))
 
 
 LINE_PX, PANEL_PX = 15, 170

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+from actors import CHINA_CUSTOMS, CHINA_GOVERNMENT, NORTH_KOREA, UN_COUNCIL, color_of  # sibling module: the site's colours
 from altair.typing import ChannelColor
 
 from broadsheet import chart
@@ -19,17 +20,15 @@ UN_1718 = "UN 1718 Committee (member-state reports of DPRK coal exports)"
 KITA = "KITA compilation of Chinese customs data"
 UN_CAP = "UN cap (not a flow)"
 
-# Short labels for the long series names in the data.
+# Short labels for the long series names in the data: the names site.toml gives a colour.
 SERIES_LABELS = {
-    GACC: "China customs (GACC)",
+    GACC: CHINA_CUSTOMS,
     UN_1718: "UN 1718 Committee reports",
     KITA: "KITA compilation (value only)",
 }
-# One colour per source on every page: China customs blue, UN 1718 Committee vermilion
-# (3.9:1 on white, above the 3:1 WCAG asks of marks). Text in a series' colour uses a
-# darker shade where the mark colour is under 4.5:1.
-SERIES_COLORS = {GACC: "#0072B2", UN_1718: "#D55E00"}
-TEXT_COLORS = {GACC: "#0072B2", UN_1718: "#B34700"}
+# Text in a series' colour uses a darker shade where the mark colour is under 4.5:1 on white
+# (the UN 1718 vermilion); on the dark page every chart text is drawn in the page's ink.
+TEXT_COLORS = {GACC: color_of(CHINA_CUSTOMS), UN_1718: "#B34700"}
 CAP_COLOR = "#000000"
 MARKER_COLOR = "#555555"
 GAP_LABEL = "No customs figure found in the reports used (not a zero)"
@@ -187,7 +186,7 @@ def _tonnage_layers(rows: pd.DataFrame, gaps: pd.DataFrame, top: float, series: 
     color = alt.Color(
         "series:N",
         title="Reported by",
-        scale=alt.Scale(domain=[SERIES_LABELS[s] for s in series], range=[SERIES_COLORS[s] for s in series]),
+        scale=alt.Scale(domain=[SERIES_LABELS[s] for s in series]),
         legend=alt.Legend(orient="bottom"),
     )
     bars = (
@@ -230,7 +229,7 @@ def _cap_rows(annual: pd.DataFrame) -> pd.DataFrame:
 
 
 def _december_cap(annual: pd.DataFrame, narrow: bool = False) -> alt.LayerChart:
-    """The cap for 30 Nov-31 Dec 2016 as a short black rule over its own period, labelled
+    """The cap for 30 Nov-31 Dec 2016 as a short rule over its own period, labelled
     beside it; on a phone, where the December bars leave no room, named in the legend."""
     cap = _cap_rows(annual).iloc[[0]].copy()
     cap["rule_end"] = cap["period_end"] + DAY
@@ -244,7 +243,7 @@ def _december_cap(annual: pd.DataFrame, narrow: bool = False) -> alt.LayerChart:
         cap["legend"] = f"UN cap, Dec 2016: {cap['tonnes_label'].iloc[0]}"
         stroke = alt.Stroke("legend:N", title=None, scale=alt.Scale(range=[CAP_COLOR]), legend=alt.Legend(orient="bottom"))
         return alt.LayerChart(layer=[alt.Chart(cap).mark_rule(strokeWidth=2.5).encode(stroke=stroke, **position)])
-    cap["label"] = [["Black line: UN cap for 30 Nov-31 Dec 2016,", f"{cap['tonnes_label'].iloc[0]} (or {cap['usd_label'].iloc[0]})"]]
+    cap["label"] = [["Short line: UN cap for 30 Nov-31 Dec 2016,", f"{cap['tonnes_label'].iloc[0]} (or {cap['usd_label'].iloc[0]})"]]
     # Right of the December bars, above January's: the only clear space near the cap.
     cap["label_x"] = cap["period_end"] + 3 * DAY
     cap["label_y"] = 2.05
@@ -359,7 +358,7 @@ def _cap_use_panel(un: pd.DataFrame, caps: pd.DataFrame, measure: str, unit: str
         alt.Tooltip("source_name:N", title="Source"),
     ]
     base = alt.Chart(un).encode(y=y)
-    bars = base.mark_bar(height=26, color=SERIES_COLORS[UN_1718], stroke="white", strokeWidth=1.5).encode(
+    bars = base.mark_bar(height=26, color=color_of(SERIES_LABELS[UN_1718]), stroke="white", strokeWidth=1.5).encode(
         x=x, x2=f"{measure}_end:Q", tooltip=tooltip
     )
     fmt = "'$' + format(datum.usd_million, ',.2~f') + ' m'" if unit == "usd" else "format(datum.coal_tonnes, ',') + ' t'"
@@ -460,9 +459,10 @@ def coal_cap_use(
         },
     },
 )
-def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.DataFrame, layout: str = "wide") -> alt.LayerChart:
-    """Full years and part-years as bars, the UN's December 2016 figure beside its cap, the
-    2017 cap as a line, labelled at its top (on a phone, where the legend sits there, in the legend)."""
+def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.DataFrame) -> alt.LayerChart:
+    """Full years and part-years as bars, and the UN's December 2016 figure with its cap as a
+    tick on its own row. The 2017 cap is not drawn: it applied to 2017 only, and its dollar
+    limit, which bound first, has no tonnage to draw (the chart above draws both caps)."""
     flows = china_nk_coal_annual[china_nk_coal_annual["data_series"] != UN_CAP].copy()
     flows["full_year"] = flows["period_label"].str.fullmatch(r"\d{4}")
     flows["row"] = flows.apply(lambda r: r["period_label"] if r["full_year"] else f"{r['period_label']} (part of the year)", axis=1)
@@ -477,8 +477,10 @@ def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.Da
     )
     rows = pd.concat([flows, december], ignore_index=True).sort_values(["period_start", "row"])
     rows["million_tonnes"] = rows["coal_tonnes"] / 1e6
+    caps = _cap_rows(china_nk_coal_annual).reset_index(drop=True)
+    december_label = f"about 2 million t; cap {caps['tonnes_label'].iloc[0]}"
     rows["label"] = rows.apply(
-        lambda r: "about 2 million t" if r["kind"] == SERIES_LABELS[UN_1718] else f"{r['million_tonnes']:g} million t", axis=1
+        lambda r: december_label if r["kind"] == SERIES_LABELS[UN_1718] else f"{r['million_tonnes']:g} million t", axis=1
     )
     order = [
         "2015",
@@ -488,16 +490,10 @@ def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.Da
         "Jan-Jun 2017 (part of the year)",
     ]
     assert sorted(order) == sorted(rows["row"]), rows["row"].tolist()
-    caps = _cap_rows(china_nk_coal_annual).reset_index(drop=True)
     y = alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=300, labelFontSize=12))
     x = alt.X("million_tonnes:Q", title="Coal (million tonnes)", scale=alt.Scale(domain=[0, 25]))
     kinds = [SERIES_LABELS[GACC], SERIES_LABELS[UN_1718]]
-    color = alt.Color(
-        "kind:N",
-        title=None,
-        scale=alt.Scale(domain=kinds, range=[SERIES_COLORS[GACC], SERIES_COLORS[UN_1718]]),
-        legend=alt.Legend(orient="bottom", labelLimit=300),
-    )
+    color = alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds), legend=alt.Legend(orient="bottom", labelLimit=300))
     tooltip = [
         alt.Tooltip("period_label:N", title="Period"),
         alt.Tooltip("data_series:N", title="Series"),
@@ -510,30 +506,10 @@ def coal_annual(china_nk_coal_annual: pd.DataFrame, china_nk_coal_monthly: pd.Da
     bars = base.mark_bar(height=20).encode(color=color)
     labels = base.mark_text(align="left", dx=6, fontSize=11, color="#1a1a1a").encode(text="label:N")
     cap_tooltip = [alt.Tooltip("period_label:N", title="Cap"), alt.Tooltip("value_as_reported:N", title="As reported")]
-    dec_cap = caps.iloc[[0]].assign(row=order[3], text="cap " + caps["tonnes_label"].iloc[0])
-    dec_tick = alt.Chart(dec_cap).encode(y=alt.Y("row:N", sort=order), x="million_tonnes:Q", tooltip=cap_tooltip)
-    year_cap = caps.iloc[[1]].assign(text=f"2017 cap: {caps['tonnes_label'].iloc[1]} or {caps['usd_label'].iloc[1]}, whichever lower")
-    year_rule = alt.Chart(year_cap).encode(x="million_tonnes:Q", tooltip=cap_tooltip)
-    cap_line = year_rule.mark_rule(color=CAP_COLOR, strokeDash=[5, 3], strokeWidth=1.5)
-    cap_label = year_rule.mark_text(align="left", dx=4, baseline="bottom", y=0, dy=-4, fontSize=10, color=CAP_COLOR).encode(text="text:N")
-    if layout == "narrow":
-        dash = alt.StrokeDash(
-            "text:N",
-            title=None,
-            scale=alt.Scale(range=[[5, 3]]),
-            legend=alt.Legend(symbolStrokeColor=CAP_COLOR, orient="bottom", labelExpr=WRAPPED),
-        )
-        cap_line, cap_label = year_rule.mark_rule(color=CAP_COLOR, strokeWidth=1.5).encode(strokeDash=dash), None
-    return alt.LayerChart(
-        layer=[
-            bars,
-            labels,
-            dec_tick.mark_tick(color=CAP_COLOR, thickness=3, size=30),
-            dec_tick.mark_text(align="left", dx=6, dy=-14, fontSize=10, color=CAP_COLOR).encode(text="text:N"),
-            cap_line,
-            *([cap_label] if cap_label is not None else []),
-        ]
-    ).properties(height=alt.Step(40))
+    dec_cap = caps.iloc[[0]].assign(row=order[3])
+    dec_tick = alt.Chart(dec_cap).mark_tick(color=CAP_COLOR, thickness=3, size=30)
+    ticks = dec_tick.encode(y=alt.Y("row:N", sort=order), x="million_tonnes:Q", tooltip=cap_tooltip)
+    return alt.LayerChart(layer=[bars, labels, ticks]).properties(height=alt.Step(40))
 
 
 # The events labelled on the home page's strip and ruled through the bars below it.
@@ -544,7 +520,6 @@ LEAD_LABELS = {
     "2016-09-09": "5th test",
     "2016-11-30": "2321",
     "2016-12-10": "halt",
-    "2017-06-02": "2356",
     "2017-02-18": "China suspends",
     "2017-08-05": "2371",
     "2017-08-14": "ban",
@@ -553,6 +528,17 @@ LEAD_LABELS = {
     "2017-12-22": "2397",
 }
 LEAD_RULES = ("2016-03-02", "2016-09-09", "2016-11-30", "2017-02-18", "2017-08-05")
+# Labels that stand above and right of their point, clear of its dashed line: the next
+# event of their lane is too close for the label to stand beside it (2375 and China's
+# September measure are five weeks after 2371 and China's full ban).
+LEAD_ABOVE = {"2017-08-05", "2017-08-14"}
+# Who acted, in the site's colours (site.toml): the same as the China page's lanes and the timeline.
+LEAD_ACTORS = {
+    "nuclear_test": NORTH_KOREA,
+    "missile_launch": NORTH_KOREA,
+    "unsc_resolution": UN_COUNCIL,
+    "china_measure": CHINA_GOVERNMENT,
+}
 # On a phone: the labels that fit beside each other in a 340 px strip (the others' points stay).
 LEAD_LABELS_NARROW = {
     "2016-01-06": "4th",
@@ -601,8 +587,10 @@ def pressure_and_coal(china_nk_coal_monthly: pd.DataFrame, timeline: pd.DataFram
     }
     events = window[window["event_type"].isin(lanes)].copy()
     events["lane"] = events["event_type"].map(lanes)
+    events["acted"] = events["event_type"].map(LEAD_ACTORS)
     events["label"] = events["date"].dt.strftime("%Y-%m-%d").map(LEAD_LABELS_NARROW if layout == "narrow" else LEAD_LABELS).fillna("")
     events["ruled"] = events["date"].dt.strftime("%Y-%m-%d").isin(LEAD_RULES)
+    events["place"] = events["date"].dt.strftime("%Y-%m-%d").map(lambda d: "above" if d in LEAD_ABOVE else "right")
     x = alt.X("date:T", title=None, scale=alt.Scale(domain=[FIRST_MONTH.isoformat(), "2018-01-01"]), axis=None)
     y = alt.Y("lane:N", title=None, sort=list(lanes.values()), axis=alt.Axis(labelLimit=200, labelFontSize=11, domain=False, ticks=False))
     tooltip = [
@@ -612,11 +600,19 @@ def pressure_and_coal(china_nk_coal_monthly: pd.DataFrame, timeline: pd.DataFram
     ]
     base = alt.Chart(events)
     rules = base.transform_filter("datum.ruled").mark_rule(strokeDash=[4, 3], color=MARKER_COLOR).encode(x=x)
-    points = base.mark_point(filled=True, size=70, opacity=1, color="#1a1a1a").encode(
-        x=x, y=y, shape=alt.Shape("lane:N", sort=list(lanes.values()), legend=None), tooltip=tooltip
+    actors = list(dict.fromkeys(LEAD_ACTORS.values()))
+    acted = alt.Color("acted:N", title=None, scale=alt.Scale(domain=actors), legend=alt.Legend(orient="top", symbolOpacity=1))
+    points = base.mark_point(filled=True, size=70, opacity=1).encode(
+        x=x, y=y, color=acted, shape=alt.Shape("lane:N", sort=list(lanes.values()), legend=None), tooltip=tooltip
     )
-    labels = base.mark_text(align="left", dx=6, fontSize=10, color="#1a1a1a").encode(x=x, y=y, text="label:N", tooltip=tooltip)
-    strip = alt.LayerChart(layer=[rules, points, labels]).properties(height=120)
+    marks = {"right": {"align": "left", "dx": 6}, "above": {"align": "left", "dx": 3, "baseline": "bottom", "dy": -6}}
+    labels = [
+        base.transform_filter(f"datum.place == '{side}'")
+        .mark_text(fontSize=10, color="#1a1a1a", **mark)  # type: ignore[arg-type]
+        .encode(x=x, y=y, text="label:N", tooltip=tooltip)
+        for side, mark in marks.items()
+    ]
+    strip = alt.LayerChart(layer=[rules, points, *labels]).properties(height=120)
     rows = _tonnage_rows(china_nk_coal_monthly, [GACC])
     ruled = events[events["ruled"]]
     bar_rules = alt.Chart(ruled).mark_rule(strokeDash=[4, 3], color=MARKER_COLOR).encode(x="date:T", tooltip=tooltip)

@@ -7,15 +7,19 @@ import json
 
 import altair as alt
 import pandas as pd
+from actors import NORTH_KOREA  # sibling module: the site's colours
 
 from broadsheet import chart
 
 CNS = "CNS: missiles tested (one per missile)"
 CSIS = "CSIS: missile incidents (one per incident)"
-# Colours that clear 3:1 on white; the palette's orange (#E69F00) does not.
-CNS_COLOUR = "#000000"
-CSIS_COLOUR = "#D55E00"
-KIND_COLOURS = {"missile_events": "#555555", "nuclear_events": "#D55E00", "other_events": "#CC79A7"}
+# The two counts are told apart by form (a solid line with dots, a dashed line with
+# squares) and named beside their lines: colours on this site stand for actors. Ink is
+# #1a1a1a, light on the dark page.
+INK = "#1a1a1a"
+CNS_COLOUR = INK
+# CSIS's kinds, all North Korea's, in its colour: how full a bar is tells the kind.
+KIND_FILL = {"missile_events": 0.5, "nuclear_events": 1.0, "other_events": 0.12}
 KIND_LABELS = {"missile_events": "Missile", "nuclear_events": "Nuclear", "other_events": "Other"}
 # The CNS point and the CSIS point the direct labels point at: the CNS peak in the database
 # mirror, and a year where the CSIS line lies above the CNS line, so the leader crosses nothing.
@@ -74,7 +78,8 @@ def provocations_vs_cns(missile_tests_by_year_cns: pd.DataFrame, nk_provocations
     x_scale = alt.Scale(domain=[first, last], nice=False)
     x = alt.X("year:Q", title=None, scale=x_scale, axis=alt.Axis(format="d", tickMinStep=1))
     y = alt.Y("count:Q", title="Count per year")
-    color = alt.Color("counted_by:N", scale=alt.Scale(domain=[CNS, CSIS], range=[CNS_COLOUR, CSIS_COLOUR]), legend=None)
+    dash = alt.StrokeDash("counted_by:N", scale=alt.Scale(domain=[CNS, CSIS], range=[[1, 0], [5, 3]]), legend=None)
+    form = alt.Shape("counted_by:N", scale=alt.Scale(domain=[CNS, CSIS], range=["circle", "square"]), legend=None)
     tooltip = [
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("missiles_tested_count:Q", title="CNS: missiles tested"),
@@ -84,11 +89,11 @@ def provocations_vs_cns(missile_tests_by_year_cns: pd.DataFrame, nk_provocations
         alt.Chart(both)
         .transform_fold(list(labels), as_=["count_field", "count"])
         .transform_calculate(counted_by=f"{names} : datum.count_field")
-        .encode(x=x, y=y, color=color, tooltip=tooltip)
+        .encode(x=x, y=y, tooltip=tooltip)
     )
     # No filter before the line: a missing CSIS year must break the line, not be bridged.
-    lines = base.mark_line(strokeWidth=2)
-    points = base.transform_filter("isValid(datum.count)").mark_point(filled=True, size=36, opacity=1)
+    lines = base.mark_line(strokeWidth=2, color=INK).encode(strokeDash=dash)
+    points = base.transform_filter("isValid(datum.count)").mark_point(filled=True, size=36, opacity=1, color=INK).encode(shape=form)
     later_tooltip = [alt.Tooltip("year:Q", title="Year", format="d"), alt.Tooltip("missiles_tested_count:Q", title="CNS total (TIME)")]
     later_point = (
         alt.Chart(later)
@@ -144,17 +149,21 @@ def csis_provocations(nk_provocations_by_year_csis: pd.DataFrame) -> alt.LayerCh
     ]
     names = " : ".join(f"datum.kind_field == '{f}' ? {json.dumps(label)}" for f, label in KIND_LABELS.items())
     order = " : ".join(f"datum.kind_field == '{f}' ? {i}" for i, f in enumerate(KIND_LABELS))
-    kind_scale = alt.Scale(domain=list(KIND_LABELS.values()), range=list(KIND_COLOURS.values()))
+    fill = alt.Scale(type="ordinal", domain=list(KIND_LABELS.values()), range=list(KIND_FILL.values()))
+    actor = alt.Scale(domain=[NORTH_KOREA])
     bars = (
         alt.Chart(frame)
         .transform_filter("!datum.absent")
         .transform_fold(list(KIND_LABELS), as_=["kind_field", "n"])
-        .transform_calculate(kind=f"{names} : datum.kind_field", stack_order=f"{order} : 9")
-        .mark_bar(size=7)
+        .transform_filter("datum.n > 0")  # (an empty segment's outline would draw a stray line)
+        .transform_calculate(kind=f"{names} : datum.kind_field", stack_order=f"{order} : 9", acted=f"'{NORTH_KOREA}'")
+        .mark_bar(size=7, strokeWidth=1)
         .encode(
             x=x,
             y=alt.Y("n:Q", title="Provocations recorded per year", stack="zero"),
-            color=alt.Color("kind:N", scale=kind_scale, legend=None),
+            color=alt.Color("acted:N", title=None, scale=actor, legend=None),
+            stroke=alt.Stroke("acted:N", title=None, scale=actor, legend=None),
+            fillOpacity=alt.FillOpacity("kind:O", scale=fill, legend=None),
             order=alt.Order("stack_order:Q"),
             tooltip=tooltip,
         )

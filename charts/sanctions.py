@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import altair as alt
 import pandas as pd
+from actors import UN_COUNCIL, color_of  # sibling module: the site's colours
 
 from broadsheet import chart
 
@@ -20,7 +21,19 @@ EXEMPT = "Ban with livelihood exemption"
 CAP = "Cap or freeze"
 OTHER = "Other restriction"
 LEVELS = [BAN, EXEMPT, CAP, OTHER]
-LEVEL_COLOURS = ["#D55E00", "#CC79A7", "#009E73", "#555555"]  # all at least 3:1 on white
+# Every measure is the Council's, in its colour; how strong it is shows in how full its
+# square is, not in another actor's colour: a full square for a ban, a square with a small
+# hole for a ban with an exemption, a wide frame for a cap, a thin frame for the rest.
+
+
+def _frame(width: float) -> str:
+    """A square of side 2 (the unit Vega scales a symbol from) with a square hole: the
+    hole is drawn the other way round, so the nonzero fill rule leaves it empty."""
+    inner = 1 - width
+    return f"M-1,-1H1V1H-1Z M{-inner:g},{-inner:g}V{inner:g}H{inner:g}V{-inner:g}Z"
+
+
+LEVEL_SHAPES = ["M-1,-1H1V1H-1Z", _frame(0.62), _frame(0.38), _frame(0.18)]
 ERA_NAMES = ("2006-2013: weapons and names", "2016-2017: the export economy")
 
 # (row label, resolution, level, phrase that must appear in that resolution's key_measures)
@@ -60,7 +73,8 @@ MEASURES: list[tuple[str, int, str, str]] = [
     # 2371 capped the total of work authorisations at its level; 2375 banned new ones outright
     ("Workers abroad", 2371, CAP, "freeze on new work authorizations"),
     ("Workers abroad", 2375, BAN, "no new work permits"),
-    ("Workers abroad", 2397, OTHER, "repatriation of DPRK workers within 24 months"),
+    # 2397 required every North Korean worker abroad to be sent home: a ban, not a lesser step
+    ("Workers abroad", 2397, BAN, "repatriation of DPRK workers within 24 months"),
     ("Textile exports", 2375, BAN, "textile export ban"),
     ("Condensate and natural gas liquids supply", 2375, BAN, "ban on condensate and natural gas liquid supplies"),
     ("Refined petroleum supply", 2375, CAP, "refined petroleum capped"),
@@ -104,13 +118,14 @@ def _cells(unsc_resolutions: pd.DataFrame) -> pd.DataFrame:
     },
 )
 def sanctions_grid(unsc_resolutions: pd.DataFrame) -> alt.FacetChart:
-    """A grid of resolutions (columns) by sector (rows), split into the two eras, coloured by strength."""
-    cells = _cells(unsc_resolutions)
+    """A grid of resolutions (columns) by sector (rows), split into the two eras; a square's
+    fill says how strong the measure is."""
+    cells = _cells(unsc_resolutions).assign(acted=UN_COUNCIL)
     sectors = list(dict.fromkeys(sector for sector, *_ in MEASURES))
-    level = alt.Scale(domain=LEVELS, range=LEVEL_COLOURS)
+    legend = alt.Legend(orient="bottom", columns=2, symbolFillColor=color_of(UN_COUNCIL), symbolStrokeWidth=0, symbolSize=150)
     grid: alt.FacetChart = (  # named with its type: mypy reads altair's resolve_scale as returning Any
         alt.Chart(cells)
-        .mark_point(filled=True, shape="square", size=150, opacity=1)
+        .mark_point(filled=True, size=150, opacity=1, strokeWidth=0)
         .encode(
             x=alt.X(
                 "column:O",
@@ -119,8 +134,8 @@ def sanctions_grid(unsc_resolutions: pd.DataFrame) -> alt.FacetChart:
                 axis=alt.Axis(orient="top", labelAngle=0, labelExpr="split(datum.label, ' ')", labelPadding=18),
             ),
             y=alt.Y("sector:N", title=None, sort=sectors, axis=alt.Axis(labelLimit=320)),
-            color=alt.Color("level:N", title="Measure", scale=level, legend=alt.Legend(orient="bottom", columns=2)),
-            shape=alt.Shape("level:N", title="Measure", scale=alt.Scale(domain=LEVELS), legend=alt.Legend(orient="bottom", columns=2)),
+            color=alt.Color("acted:N", title=None, scale=alt.Scale(domain=[UN_COUNCIL]), legend=None),
+            shape=alt.Shape("level:N", title="Measure", scale=alt.Scale(domain=LEVELS, range=LEVEL_SHAPES), legend=legend),
             tooltip=[
                 alt.Tooltip("resolution:N", title="Resolution"),
                 alt.Tooltip("adoption_date:T", title="Adopted", format="%-d %B %Y"),
@@ -152,6 +167,9 @@ PERMANENT = ["China", "Russia", "United States", "United Kingdom", "France"]
 ELECTED = "Ten elected members"
 IN_FAVOUR, AGAINST, ABSTAINED = "In favour", "Against (veto)", "Abstained"
 ERAS = ("Sanctions resolutions, 2006-2017", "Panel renewals and vetoed drafts, 2018-2024")
+# An abstention: a ring (an outer circle and, drawn the other way round, a hole), in the
+# unit square Vega scales a symbol from.
+RING = "M0,-1A1,1,0,1,1,0,1A1,1,0,1,1,0,-1ZM0,-0.55A0.55,0.55,0,1,0,0,0.55A0.55,0.55,0,1,0,0,-0.55Z"
 
 
 class Vote(NamedTuple):
@@ -216,8 +234,10 @@ def _positions(vote: Vote) -> list[tuple[str, str]]:
 def council_votes(unsc_resolutions: pd.DataFrame, unsc_votes: pd.DataFrame, layout: str = "wide") -> alt.FacetChart:
     """A members x votes matrix: unanimous from 2006 until the vetoes of 2022 and 2024.
 
-    On a phone a column is 20 px wide: every vote's heading stands upright on one line
-    (none is left out), and the cells carry no words: the legend names their colours."""
+    A vote is a form, not a colour (the site's colours are its actors): a small dot in
+    favour, a large cross for a veto, a ring for an abstention, in the page's ink, so that
+    every cell shows on the light and the dark page. On a phone a column is 20 px wide:
+    every vote's heading stands upright on one line (none is left out)."""
     narrow = layout == "narrow"
     rows = [
         {
@@ -227,7 +247,6 @@ def council_votes(unsc_resolutions: pd.DataFrame, unsc_votes: pd.DataFrame, layo
             "era": vote.era,
             "date": vote.date,
             "vote_as_reported": vote.as_reported,
-            "mark": {AGAINST: "Veto", ABSTAINED: "Abst."}.get(position, ""),
         }
         for vote in _votes(unsc_resolutions, unsc_votes)
         for member, position in _positions(vote)
@@ -248,15 +267,14 @@ def council_votes(unsc_resolutions: pd.DataFrame, unsc_votes: pd.DataFrame, layo
         alt.Tooltip("position:N", title="Position"),
         alt.Tooltip("vote_as_reported:N", title="Vote as reported"),
     ]
-    colour = alt.Color(
-        "position:N",
-        scale=alt.Scale(domain=[IN_FAVOUR, AGAINST, ABSTAINED], range=["#009E73", "#D55E00", "#FFFFFF"]),
-        legend=alt.Legend(title=None, orient="bottom"),
-    )
-    squares = alt.Chart().mark_rect(stroke="#555555", strokeWidth=1).encode(x=x, y=y, color=colour, tooltip=tooltip)
-    words = alt.Chart().mark_text(fontSize=10, fontWeight="bold").encode(x=x, y=y, text="mark:N", color=alt.value("#000000"))
+    positions = [IN_FAVOUR, AGAINST, ABSTAINED]
+    legend = alt.Legend(title=None, orient="bottom", symbolFillColor="#1a1a1a", symbolStrokeWidth=0)
+    form = alt.Shape("position:N", scale=alt.Scale(domain=positions, range=["circle", "cross", RING]), legend=legend)
+    size = alt.Size("position:N", scale=alt.Scale(domain=positions, range=[30, 220, 170]), legend=legend)
+    squares = alt.Chart().mark_rect(filled=False, stroke="#555555", strokeWidth=1).encode(x=x, y=y, tooltip=tooltip)
+    votes = alt.Chart().mark_point(filled=True, opacity=1, color="#1a1a1a").encode(x=x, y=y, shape=form, size=size, tooltip=tooltip)
     matrix: alt.FacetChart = (  # named with its type: mypy reads altair's resolve_scale as returning Any
-        alt.LayerChart(layer=[squares] if narrow else [squares, words], data=cells)
+        alt.LayerChart(layer=[squares, votes], data=cells)
         .properties(width=alt.Step(31), height=alt.Step(28))
         .facet(
             row=alt.Row(

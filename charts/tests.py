@@ -6,6 +6,7 @@ import json
 
 import altair as alt
 import pandas as pd
+from actors import NORTH_KOREA, UN_COUNCIL  # sibling module: the site's colours
 
 from broadsheet import chart
 
@@ -24,10 +25,9 @@ ESTIMATOR_LABELS = {
     "38 North (revised estimate)": "38 North (revised)",
 }
 
-# Colours: the sixth test, the chart's finding, in vermillion; the rest in dark grey.
-# Both clear 3:1 on white (WCAG 1.4.11), unlike the palette's yellow, sky blue and orange.
-HIGHLIGHT = "#D55E00"
-MUTED = "#555555"
+# The estimates are drawn in the page's ink (#1a1a1a, light on the dark page): colours on
+# this site stand for actors, so the sixth test, the chart's finding, is drawn heavier.
+INK = "#1a1a1a"
 # Yield of the Hiroshima bomb, about 15 kt: Malik, Los Alamos report LA-8819 (1985), as
 # cited in Physics Today (2003). Not a row in data/: the page cites it in a footnote.
 HIROSHIMA_KT = 15
@@ -119,12 +119,12 @@ def yield_estimates(nuclear_test_yield_estimates: pd.DataFrame, nuclear_tests: p
         alt.Tooltip("source_name:N", title="Source"),
     ]
     y = alt.Y("estimate_by:N", title=None, sort=alt.SortField("row_order"), axis=alt.Axis(labelLimit=220))
-    color = alt.Color("sixth:N", scale=alt.Scale(domain=[False, True], range=[MUTED, HIGHLIGHT]), legend=None)
-    base = alt.Chart().encode(y=y, color=color, tooltip=tooltip)
+    base = alt.Chart().encode(y=y, tooltip=tooltip)
     ranges = (
         base.transform_filter("isValid(datum.yield_kt_low) && isValid(datum.yield_kt_high)")
-        .mark_rule(strokeWidth=2.5)
+        .mark_rule(color=INK)
         .encode(
+            strokeWidth=alt.condition("datum.sixth", alt.value(4), alt.value(2)),
             x=alt.X("yield_kt_low:Q", scale=x_scale, axis=x_axis, title="Estimated yield, kilotonnes of TNT (log scale)"),
             x2="yield_kt_high:Q",
         )
@@ -132,22 +132,25 @@ def yield_estimates(nuclear_test_yield_estimates: pd.DataFrame, nuclear_tests: p
     ends = (
         base.transform_filter("datum.kind == 'range only, no central value'")
         .transform_fold(["yield_kt_low", "yield_kt_high"], as_=["end", "kt"])
-        .mark_tick(thickness=2, size=10)
+        .mark_tick(thickness=2, size=10, color=INK)
         .encode(x=alt.X("kt:Q", scale=x_scale))
     )
     centres = (
         base.transform_filter("isValid(datum.yield_kt_central)")
-        .mark_point(filled=True, size=55, opacity=1, shape="circle")
-        .encode(x=alt.X("yield_kt_central:Q", scale=x_scale))
+        .mark_point(filled=True, opacity=1, shape="circle", color=INK)
+        .encode(x=alt.X("yield_kt_central:Q", scale=x_scale), size=alt.condition("datum.sixth", alt.value(110), alt.value(55)))
     )
     lower = (
         base.transform_filter("datum.kind == 'lower bound only'")
-        .mark_point(filled=True, size=80, opacity=1, shape="triangle-right")
+        .mark_point(filled=True, size=80, opacity=1, shape="triangle-right", color=INK)
         .encode(x=alt.X("yield_kt_low:Q", scale=x_scale))
     )
-    values = base.mark_text(align="left", dx=7, fontSize=11).encode(
-        x=alt.X("label_x:Q", scale=x_scale), text="label:N", color=alt.value("#1a1a1a")
-    )
+    values = [
+        base.transform_filter(f"{'' if sixth else '!'}datum.sixth")
+        .mark_text(align="left", dx=7, fontSize=11, color=INK, fontWeight="bold" if sixth else "normal")
+        .encode(x=alt.X("label_x:Q", scale=x_scale), text="label:N")
+        for sixth in (False, True)
+    ]
     one_per_panel = alt.Chart().transform_aggregate(n="count()", groupby=["test_number"])
     hiroshima = one_per_panel.mark_rule(strokeDash=[4, 3], color="#767676").encode(x=alt.datum(HIROSHIMA_KT, scale=x_scale))
     hiroshima_label = (
@@ -155,7 +158,7 @@ def yield_estimates(nuclear_test_yield_estimates: pd.DataFrame, nuclear_tests: p
         .mark_text(align="left", baseline="top", dx=4, dy=1, fontSize=11, color="#555555")
         .encode(x=alt.datum(HIROSHIMA_KT, scale=x_scale), y=alt.value(0), text=alt.value("Hiroshima bomb, about 15 kt"))
     )
-    layered = alt.LayerChart(layer=[hiroshima, hiroshima_label, ranges, ends, centres, lower, values], data=df)
+    layered = alt.LayerChart(layer=[hiroshima, hiroshima_label, ranges, ends, centres, lower, *values], data=df)
     panels: alt.FacetChart = (  # named with its type: mypy reads altair's resolve_scale as returning Any
         layered.properties(width=460, height=alt.Step(17))
         .facet(
@@ -228,6 +231,7 @@ def resolution_lag(unsc_resolutions: pd.DataFrame) -> alt.LayerChart:
     df["days_from_last"] = df["days_from_last"].astype("Int64")
     df["label_x"] = df["days"].fillna(0)
     df["longest"] = df["days"] == df["days"].max()
+    df["acted"] = UN_COUNCIL
     order = list(df["resolution"])
     y = alt.Y("resolution:N", title="Resolution (adopted)", sort=order, axis=alt.Axis(labelLimit=200))
     tooltip = [
@@ -247,17 +251,26 @@ def resolution_lag(unsc_resolutions: pd.DataFrame) -> alt.LayerChart:
             scale=alt.Scale(domain=[0, 180]),
             axis=alt.Axis(values=list(range(0, 101, 20))),
         ),
-        color=alt.Color("longest:N", scale=alt.Scale(domain=[False, True], range=[MUTED, HIGHLIGHT]), legend=None),
+        color=alt.Color("acted:N", title=None, scale=alt.Scale(domain=[UN_COUNCIL]), legend=None),
     )
     second = (
         base.transform_filter("isValid(datum.days_from_last)").mark_tick(thickness=3, size=22, color="#000000").encode(x="days_from_last:Q")
     )
-    labels = base.mark_text(align="left", dx=5, fontSize=11).encode(x="label_x:Q", text="label:N")
-    return alt.LayerChart(layer=[bars, second, labels]).properties(height=alt.Step(26))
+    labels = [  # the longest wait, the chart's finding, in bold
+        base.transform_filter(f"{'' if longest else '!'}datum.longest")
+        .mark_text(align="left", dx=5, fontSize=11, fontWeight="bold" if longest else "normal")
+        .encode(x="label_x:Q", text="label:N")
+        for longest in (False, True)
+    ]
+    return alt.LayerChart(layer=[bars, second, *labels]).properties(height=alt.Step(26))
 
 
 OUTCOMES = {"success_count": "Succeeded", "failure_count": "Failed", "unknown_outcome_count": "Outcome unknown"}
-OUTCOME_COLOURS = ["#009E73", HIGHLIGHT, MUTED]
+OUTCOME_NAMES = list(OUTCOMES.values())
+# Every bar is North Korea's, in its colour; the outcome is how full a segment is: solid for a
+# success, a light fill for a failure, an outline alone for an unknown outcome.
+OUTCOME_FILL = [1.0, 0.3, 0.0]
+OUTCOME_SCALE = alt.Scale(type="ordinal", domain=OUTCOME_NAMES, range=OUTCOME_FILL)
 # The bars that carry the direct labels: the first year with many successes, whose left side
 # is empty, and the year with the most failures.
 SUCCESS_LABEL_YEAR = 2014
@@ -329,12 +342,15 @@ def missile_outcomes(missile_tests_by_year_cns: pd.DataFrame, layout: str = "wid
         alt.Chart(frame)
         .transform_filter("datum.split")
         .transform_fold(list(OUTCOMES), as_=["outcome_field", "outcome_count"])
-        .transform_calculate(outcome=f"{names} : datum.outcome_field", stack_order=f"{order} : 9")
-        .mark_bar(size=11)
+        .transform_filter("datum.outcome_count > 0")  # (an empty segment's outline would draw a stray line)
+        .transform_calculate(outcome=f"{names} : datum.outcome_field", stack_order=f"{order} : 9", acted=f"'{NORTH_KOREA}'")
+        .mark_bar(size=11, strokeWidth=1)
         .encode(
             x=x,
             y=alt.Y("outcome_count:Q", title="Missiles tested per year", stack="zero"),
-            color=alt.Color("outcome:N", scale=alt.Scale(domain=list(OUTCOMES.values()), range=OUTCOME_COLOURS), legend=None),
+            color=alt.Color("acted:N", title=None, scale=alt.Scale(domain=[NORTH_KOREA]), legend=None),
+            stroke=alt.Stroke("acted:N", title=None, scale=alt.Scale(domain=[NORTH_KOREA]), legend=None),
+            fillOpacity=alt.FillOpacity("outcome:O", scale=OUTCOME_SCALE, legend=None),
             order=alt.Order("stack_order:Q"),
             tooltip=tooltip,
         )
@@ -342,7 +358,7 @@ def missile_outcomes(missile_tests_by_year_cns: pd.DataFrame, layout: str = "wid
     unsplit = (
         alt.Chart(frame)
         .transform_filter("!datum.split")
-        .mark_bar(size=11, fill="white", stroke="#000000", strokeWidth=1.5)
+        .mark_bar(size=11, filled=False, stroke="#000000", strokeWidth=1.5)
         .encode(x=x, y="missiles_tested_count:Q", tooltip=tooltip)
     )
     unsplit_label = (

@@ -7,18 +7,28 @@ import re
 
 import altair as alt
 import pandas as pd
+from actors import ALLIES, CHINA_CUSTOMS, CHINA_GOVERNMENT, NORTH_KOREA, RUSSIA, UN_COUNCIL  # sibling module: the site's colours
 
 from broadsheet import chart
 
+# Lanes name what happened; the colour says who acted, as on the home page and the timeline.
 LANES = {
-    "nuclear_test": "North Korea: nuclear tests",
-    "missile_launch": "North Korea: selected launches",
-    "unsc_resolution": "UN Security Council",
-    "china_measure": "China",
-    "us_sanction": "United States: sanctions",
+    "nuclear_test": "Nuclear tests",
+    "missile_launch": "Launches (a selection)",
+    "unsc_resolution": "UN resolutions",
+    "china_measure": "China's measures",
+    "us_sanction": "US sanctions",
     "thaad": "THAAD decisions",
 }
-LANE_COLOURS = ["#000000", "#555555", "#009E73", "#D55E00", "#CC79A7", "#0072B2"]
+LANE_ACTORS = {
+    "nuclear_test": NORTH_KOREA,
+    "missile_launch": NORTH_KOREA,
+    "unsc_resolution": UN_COUNCIL,
+    "china_measure": CHINA_GOVERNMENT,
+    "us_sanction": ALLIES,
+    "thaad": ALLIES,
+}
+ACTORS = list(dict.fromkeys(LANE_ACTORS.values()))
 # Through January 2018, so that China's notice implementing resolution 2397 is shown
 START, END = pd.Timestamp("2016-01-01"), pd.Timestamp("2018-02-01")
 
@@ -35,12 +45,13 @@ def china_response_timeline(timeline: pd.DataFrame) -> alt.LayerChart:
     """Events of 2016 to January 2018 in lanes by actor; China's six measures numbered, resolutions named."""
     events = timeline[(timeline["date"] >= START) & (timeline["date"] < END) & timeline["event_type"].isin(LANES)].copy()
     events["lane"] = events["event_type"].map(LANES)
+    events["acted"] = events["event_type"].map(LANE_ACTORS)
     china = events["event_type"] == "china_measure"
     events["label"] = ""
     events.loc[china, "label"] = [str(i) for i in range(1, int(china.sum()) + 1)]
     resolutions = events["event_type"] == "unsc_resolution"
     events.loc[resolutions, "label"] = events.loc[resolutions, "event"].map(_resolution_number)
-    events = events[["date", "lane", "actor", "event", "source_name", "label"]]
+    events = events[["date", "lane", "acted", "actor", "event", "source_name", "label"]]
     lanes = list(LANES.values())
     x = alt.X(
         "date:T",
@@ -58,7 +69,7 @@ def china_response_timeline(timeline: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(events).encode(x=x, y=y, tooltip=tooltip)
     points = base.mark_point(filled=True, size=110, opacity=1).encode(
         shape=alt.Shape("lane:N", sort=lanes, legend=None),
-        color=alt.Color("lane:N", sort=lanes, scale=alt.Scale(domain=lanes, range=LANE_COLOURS), legend=None),
+        color=alt.Color("acted:N", title=None, scale=alt.Scale(domain=ACTORS), legend=alt.Legend(orient="top", columns=2)),
     )
     # Resolutions come weeks apart in 2017: their numbers stand on three levels in turn.
     numbers = list(events.loc[resolutions, "label"])
@@ -90,20 +101,34 @@ PHASES = [
     ("2018-2019: summits and a push to ease sanctions", "2018-02-01"),
     ("2020-2026: border closure, a split Council and Russia", "2020-01-01"),
 ]
+# Who acted, by kind of event; summits and the monitoring team by the actor in the row's
+# ``actor`` column other than North Korea (the MSMT is eleven states outside the UN).
 KINDS = {
-    "nuclear_test": ("North Korea", "#000000"),
-    "missile_launch": ("North Korea", "#000000"),
-    "unsc_resolution": ("UN Security Council", "#009E73"),
-    "unsc_vote": ("UN Security Council", "#009E73"),
-    "sanctions_monitoring": ("UN Security Council", "#009E73"),
-    "china_measure": ("China", "#D55E00"),
-    "trade_data": ("China customs data", "#0072B2"),
-    "us_sanction": ("Other states and summits", "#CC79A7"),
-    "thaad": ("Other states and summits", "#CC79A7"),
-    "summit": ("Other states and summits", "#CC79A7"),
-    "border_closure": ("North Korea", "#000000"),
-    "russia_dprk": ("Other states and summits", "#CC79A7"),
+    "nuclear_test": NORTH_KOREA,
+    "missile_launch": NORTH_KOREA,
+    "border_closure": NORTH_KOREA,
+    "unsc_resolution": UN_COUNCIL,
+    "unsc_vote": UN_COUNCIL,
+    "china_measure": CHINA_GOVERNMENT,
+    "trade_data": CHINA_CUSTOMS,
+    "us_sanction": ALLIES,
+    "thaad": ALLIES,
+    "russia_dprk": RUSSIA,
 }
+GROUPS = [NORTH_KOREA, UN_COUNCIL, CHINA_GOVERNMENT, CHINA_CUSTOMS, ALLIES, RUSSIA]
+
+
+def _group(event_type: str, actor: str) -> str:
+    """The colour group of one timeline row."""
+    if event_type in KINDS:
+        return KINDS[event_type]
+    if event_type == "sanctions_monitoring":
+        return UN_COUNCIL if actor.startswith("UN ") else ALLIES
+    if event_type == "summit":  # (the other party to a summit with North Korea)
+        return CHINA_GOVERNMENT if "China" in actor else RUSSIA if "Russia" in actor else ALLIES
+    raise ValueError(f"timeline event type {event_type!r} has no colour group")
+
+
 # Short labels, one per row of timeline.csv by date, written for the chart; the chart
 # refuses to build if a row has none, so a new row cannot silently go unlabelled.
 SHORT = {
@@ -154,6 +179,7 @@ SHORT = {
     "2021-01-18": "China: 2020 trade down 80.7%",
     "2022-03-24": "ICBM launch",
     "2022-05-26": "China and Russia veto US draft",
+    "2023-09-13": "Kim-Putin summit, Vostochny",
     "2024-03-28": "Russia vetoes Panel renewal",
     "2024-04-30": "UN Panel of Experts ends",
     "2024-06-19": "Russia-North Korea treaty",
@@ -179,7 +205,7 @@ def _phased(timeline: pd.DataFrame) -> pd.DataFrame:
     events["row"] = events.groupby("phase").cumcount()
     events["when"] = events["date"].dt.strftime("%-d %b %Y")
     events["label"] = keys.map(SHORT)
-    events["group"] = events["event_type"].map(lambda t: KINDS[t][0])
+    events["group"] = [_group(t, a) for t, a in zip(events["event_type"], events["actor"], strict=True)]
     return events[["date", "when", "label", "group", "phase", "row", "event", "actor", "source_name"]]
 
 
@@ -205,8 +231,6 @@ def timeline_by_phase(timeline: pd.DataFrame, layout: str = "wide") -> alt.Facet
     narrow = layout == "narrow"
     if narrow:
         events = events.assign(label=events["label"].map(_lines))
-    groups = list(dict.fromkeys(group for group, _ in KINDS.values()))
-    colours = [dict(KINDS.values())[g] for g in groups]
     y = alt.Y("row:O", title=None, axis=None)
     tooltip = [
         alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
@@ -218,9 +242,7 @@ def timeline_by_phase(timeline: pd.DataFrame, layout: str = "wide") -> alt.Facet
     dates = base.mark_text(align="left", fontSize=12, color="#555555").encode(x=alt.value(0), text="when:N")
     dots = base.mark_point(filled=True, size=70, opacity=1).encode(
         x=alt.value(92),
-        color=alt.Color(
-            "group:N", title=None, scale=alt.Scale(domain=groups, range=colours), legend=alt.Legend(orient="top", columns=3, labelLimit=240)
-        ),
+        color=alt.Color("group:N", title=None, scale=alt.Scale(domain=GROUPS), legend=alt.Legend(orient="top", columns=3, labelLimit=240)),
     )
     labels = base.mark_text(align="left", fontSize=12)
     if narrow:  # (the first line level with the date, the second under it)

@@ -1,7 +1,8 @@
 """Trade: North Korea-China goods trade as compiled by KOTRA, Statistics Korea and China customs.
 
 The compilations differ and are revised, so each compiler keeps its own colour and is
-never joined to another by a line. China customs (GACC) is #0072B2, as on every page.
+never joined to another by a line. China customs (GACC) and Statistics Korea have the
+colours site.toml gives them on every page; KOTRA is grey.
 """
 
 from __future__ import annotations
@@ -10,14 +11,14 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+from actors import STATISTICS_KOREA, color_of  # sibling module: the site's colours
 from after import GACC, GACC_BLUE, KOTRA_GREY, closure_band  # sibling module: the shared colours and band
 
 from broadsheet import chart
 
 FIRST_YEAR, LAST_YEAR = 2012, 2025
-STATS_KOREA_GREEN = "#009E73"
-STATS_KOREA_TEXT = "#007A5A"  # the same green, dark enough for text (5.3:1 on white)
-COMPILER_COLOURS = {GACC: GACC_BLUE, "KOTRA": KOTRA_GREY, "Statistics Korea": STATS_KOREA_GREEN}
+STATS_KOREA_TEXT = "#00676B"  # Statistics Korea's teal, dark enough for text (6.7:1 on white)
+COMPILER_COLOURS = {GACC: GACC_BLUE, "KOTRA": KOTRA_GREY, STATISTICS_KOREA: color_of(STATISTICS_KOREA)}
 # Where two compilers give a figure for the same year, KOTRA sits a little left of the
 # year and China customs a little right, so neither hides the other.
 NUDGE = {"KOTRA": -0.16, GACC: 0.16, "Statistics Korea": 0.0}
@@ -105,7 +106,7 @@ def trade_totals(china_nk_trade: pd.DataFrame, layout: str = "wide") -> alt.Laye
             x=x,
             y=y,
             color=_colour(),
-            fill=alt.condition("datum.compiler == 'KOTRA'", alt.value("white"), alt.value(GACC_BLUE)),
+            fill=alt.condition("datum.compiler == 'KOTRA'", alt.value("transparent"), alt.value(GACC_BLUE)),  # (open on either page)
             tooltip=tooltip,
         )
     )
@@ -131,7 +132,7 @@ def trade_totals(china_nk_trade: pd.DataFrame, layout: str = "wide") -> alt.Laye
     ]
     if narrow:  # (the compilers are named in the legend)
         notes = [_note(FIRST_YEAR - 0.5, 0.3, "no total found: 2012, 2016", field, align="left", fontSize=11, color=KOTRA_GREY)]
-        dots = dots.encode(color=_key("color", [GACC_BLUE, KOTRA_GREY]), fill=_key("fill", [GACC_BLUE, "white"]))
+        dots = dots.encode(color=_key("color", [GACC_BLUE, KOTRA_GREY]), fill=_key("fill", [GACC_BLUE, "transparent"]))
     return alt.LayerChart(layer=[closure_band(x, field, 7.5), line, dots, above, under, low, *notes]).properties(height=340)
 
 

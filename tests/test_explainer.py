@@ -7,6 +7,7 @@ import html
 import json
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -129,10 +130,10 @@ def test_a_corrected_figure_changes_every_page_title_and_alt_text_that_cites_it(
     after = readable(root / "public")
     assert not [name for name, text in after.items() if "$2.73 billion" in text]
     cited = {name for name, text in after.items() if "$2.74 billion" in text}
-    assert {"index.html", "trade/index.html", "after-2017/index.html", "embed/trade-since-2013/index.html"} <= cited
-    page = after["after-2017/index.html"]
+    assert {"index.html", "trade/index.html", "after-2017/index.html", "embed/trade-totals/index.html"} <= cited
+    page = after["trade/index.html"]
     assert re.search(r'<p class="chart-title"[^>]*>[^<]*recovered to <span class="bound"><data value="2740000000"', page)
-    assert re.search(r'aria-label="Line chart [^"]*\$2\.74 billion in 2025', page)
+    assert re.search(r'aria-label="Line and dot chart [^"]*\$2\.74 billion for 2025', page)
 
 
 def test_a_cited_row_removed_stops_the_build_at_the_line_that_cites_it(
@@ -146,3 +147,87 @@ def test_a_cited_row_removed_stops_the_build_at_the_line_that_cites_it(
     assert found, err
     assert "year=2025" in (root / found.group(1)).read_text().splitlines()[int(found.group(2)) - 1]
     assert "Traceback" not in err
+
+
+# --- The standards desk's rules (issue 26), where a rule can be checked mechanically -------
+
+CONTENT = REPO / "content"
+# A source label that names several outlets in a list: "Other reports (CGTN, South China
+# Morning Post, NK News, Aju Business Daily)" linked to one CGTN page. Each outlet gets its
+# own source, linking to what it names; a relay says "copy on <host>" instead.
+LISTED_OUTLETS = re.compile(r"\((?:[A-Z][^,()\d]*,\s*)+[A-Z][^,()\d]*\)|^Others?\b|\b(press releases|reports|summaries|pages)\b")
+
+
+def test_no_source_label_names_several_outlets() -> None:
+    package = yaml.safe_load((REPO / "data" / "datapackage.yaml").read_text())
+    grouped = [
+        f"{resource['name']}: {source['title']}"
+        for resource in package["resources"]
+        for source in resource.get("sources", [])
+        if LISTED_OUTLETS.search(source["title"])
+    ]
+    assert not grouped, grouped
+
+
+def test_a_relay_says_whose_copy_it_is() -> None:
+    """A source on a host that is not the outlet it names says so in plain view ("copy on ...")."""
+    package = yaml.safe_load((REPO / "data" / "datapackage.yaml").read_text())
+    relays = ("freemalaysiatoday", "charm-retirement", "posterguy", "exbulletin", "infosurhoy", "timesofmanitoba", "localnews8")
+    unsaid = [
+        source["title"]
+        for resource in package["resources"]
+        for source in resource.get("sources", [])
+        if any(host in source["path"] for host in relays) and "copy on" not in source["title"]
+    ]
+    assert not unsaid, unsaid
+
+
+def front_matter(page: str) -> dict[str, object]:
+    text = (CONTENT / page).read_text()
+    loaded: dict[str, object] = yaml.safe_load(text.split("---\n")[1])
+    return loaded
+
+
+def test_the_home_page_says_as_of_when_and_leads_with_its_chart(public: Path) -> None:
+    home = front_matter("index.md")
+    assert len(str(home["title"]).split()) <= 12, home["title"]  # the headline; its second clause is in the dek
+    html = pages(public)["index.html"]
+    dek = re.search(r'<p class="dek">(.*?)</p>', html, flags=re.S)
+    assert dek and "as of January 2026" in dek.group(1)
+    assert re.search(r'<h2 id="since-2018">[^<]*as of January 2026', html)
+    assert html.index('<figure class="chart" id="pressure-and-coal"') < html.index('class="key-figures"')  # the chart before the cards
+
+
+# Words for colours that change between the light and the dark page: a caption says what is
+# drawn ("the cap line"), not "the black line" (white on the dark page).
+INVERTING = re.compile(r"\bblack\b|\bwhite\b(?! House)", re.I)  # (the White House is not a colour)
+
+
+def test_no_caption_names_a_colour_the_dark_page_changes() -> None:
+    said = []
+    for page in sorted(CONTENT.glob("*.md")):
+        for block in re.findall(r"```(?:chart|scrolly)\n(.*?)```", page.read_text(), flags=re.S):
+            for key in ("subtitle", "notes", "description", "alt"):
+                lines = re.findall(rf"^\s*-?\s*{key}: (.*)$", block, re.M)
+                said += [f"{page.name}: {line.strip()[:80]}" for line in lines if INVERTING.search(line)]
+    assert not said, said
+
+
+def test_the_coal_scrolly_ends_on_the_whole_chart_instead_of_repeating_it(public: Path) -> None:
+    scrolly = yaml.safe_load(re.search(r"```scrolly\n(.*?)```", (CONTENT / "coal.md").read_text(), flags=re.S).group(1))  # type: ignore[union-attr]
+    assert set(scrolly["steps"][-1]) == {"text", "alt"}  # nothing faded, filtered, zoomed or added
+    coal = pages(public)["coal/index.html"]
+    assert '<figure class="chart" id="coal-monthly"' not in coal
+    after = pages(public)["after-2017/index.html"]
+    assert 'href="/trade/#trade-totals"' in after and 'id="trade-since-2013"' not in after  # one trade chart, linked
+
+
+def test_one_colour_per_actor_declared_once_and_documented(explainer: Explainer, capsys: pytest.CaptureFixture[str]) -> None:
+    """site.toml's colours are each one actor's or one record's on every page (check lists no
+    colour that stands for two named series), and the About page shows each of them."""
+    assert run(explainer.root, "check") == 0
+    assert "note: colour" not in capsys.readouterr().out
+    colors = tomllib.loads((REPO / "site.toml").read_text())["colors"]
+    about = pages(explainer.public)["about/index.html"]
+    shown = set(re.findall(r'<rect [^>]*fill="(#[0-9A-Fa-f]{6})"', about.split('id="how-to-read-the-colours"')[1].split("</table>")[0]))
+    assert shown == set(colors.values())

@@ -122,7 +122,7 @@ def test_every_chart_has_an_embed_page_and_an_embed_snippet(sub_path_site: tuple
         assert 'class="chart-source"' in embed and "download>Download the data" in embed
         assert "masthead" not in embed and "<nav" not in embed  # no site chrome
     coal = (public / "coal/index.html").read_text()
-    assert '<iframe src="https://example.org/nk-sanctions/embed/coal-monthly/"' in html.unescape(coal)  # (the textarea's text)
+    assert '<iframe src="https://example.org/nk-sanctions/embed/coal-annual/"' in html.unescape(coal)  # (the textarea's text)
 
 
 def test_check_passes_on_the_explainer(explainer: Explainer, capsys) -> None:
