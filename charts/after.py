@@ -96,7 +96,13 @@ def oil_above_cap(sanctions_monitoring_findings: pd.DataFrame, layout: str = "wi
     rows["cap_text"] = "UN cap: 500,000 barrels a year"
     order = list(OIL_ROWS)
     y = alt.Y("label:N", title=None, sort=[OIL_ROWS[f][0] for f in order], axis=None, scale=alt.Scale(paddingInner=0.55, paddingOuter=0.3))
-    x = alt.X("million_barrels:Q", title="Million barrels", scale=alt.Scale(domain=[0, 4.5]), axis=alt.Axis(values=[0, 0.5, 1, 2, 3, 4]))
+    x = alt.X(
+        "million_barrels:Q",
+        title="Million barrels",
+        stack=None,
+        scale=alt.Scale(domain=[0, 4.5]),
+        axis=alt.Axis(values=[0, 0.5, 1, 2, 3, 4]),
+    )
     color = alt.Color(
         "kind:N",
         title=None,
