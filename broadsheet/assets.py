@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import Cache, cache_key
-from .charts import renderer_version
+from .codeversions import renderer_version
 from .config import Config, read_theme_file
 from .errors import SiteError, known
 

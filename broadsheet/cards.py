@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from .cache import Cache, cache_key
-from .charts import renderer_version
+from .codeversions import renderer_version
 from .config import Config
 from .content import Page
 from .figures import Figure

@@ -14,7 +14,6 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -424,31 +423,5 @@ def chart_location(chart_block: ChartBlock) -> tuple[str, int]:
     return (where.src, where.line) if where else (chart_block.src, chart_block.line)
 
 
-@cache
-def renderer_version() -> str:
-    """Versions that change rendered output: part of every cache key, and of the names of
-    social cards (so a new renderer or theme gets new names, which browsers fetch again).
-    Once per process: the libraries loaded are the ones that render."""
-    from importlib.metadata import version
-
-    theme = _digest(json.dumps(THEME, sort_keys=True))[:12]
-    libraries = "; ".join(f"{name} {version(name)}" for name in ("vl-convert-python", "altair", "vegafusion"))
-    return f"{libraries}; tables {TABLES_LABEL}; theme {theme}"
-
-
-# The version string once held a digest of the table code, which made every social
-# card's name change with any edit to that code (cards do not depend on it). Frozen at
-# its last value, so published card names stay; the table code's own digest keys the
-# chart cache (``tables_code_digest``).
-TABLES_LABEL = "e71f9aec2a2e"
-
-
-def tables_code_digest() -> str:
-    """A hash of the code that evaluates a chart's plotted data: part of its cache key."""
-    engine = Path(__file__).parent
-    names = ("plotted.py", "markrows.py", "params.py", "fields.py", "readertables.py", "tablecolumns.py")
-    return _digest(b"".join((engine / name).read_bytes() for name in names))[:12]
-
-
-def _digest(data: str | bytes) -> str:
-    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+def _digest(data: str) -> str:
+    return hashlib.sha256(data.encode()).hexdigest()

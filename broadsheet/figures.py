@@ -21,7 +21,8 @@ from markupsafe import Markup
 
 from . import darkcolors, layout, textcheck
 from .cache import Cache, cache_key
-from .charts import ChartBlock, chart_location, renderer_version, tables_code_digest
+from .charts import ChartBlock, chart_location
+from .codeversions import renderer_version, tables_code_digest
 from .config import Config
 from .data import Dataset, Package
 from .errors import SiteWarning
