@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from . import legends, wrapping
+from . import facets, legends, wrapping
 from .legends import LEGEND_CHANNELS
 from .views import children, compositions, inner_views, is_view, layers
 
@@ -135,6 +135,7 @@ def code_digest() -> str:
     engine = Path(__file__).parent
     names = (
         "layout.py",
+        "facets.py",
         "views.py",
         "colors.py",
         "wrapping.py",
@@ -189,17 +190,12 @@ def _stack(node: dict[str, Any]) -> None:
     if isinstance(repeat, dict) and "column" in repeat and "row" not in repeat and isinstance(node.get("spec"), dict):
         repeat["row"] = repeat.pop("column")  # (a grid of rows and columns stays a grid: ``narrow_or_scroll``)
         node["spec"] = _repeated_as(node["spec"], "column", "row")
+    facets.as_wrapped(node)  # (a row of panels wraps onto as many rows as it needs: ``facets.wrap``)
     facet = node.get("facet")
-    if isinstance(facet, dict) and "column" in facet:
-        if "row" in facet:  # a grid: keep its rows, wrap the columns under them would mislead
-            pass
-        else:
-            facet["row"] = facet.pop("column")
-    if isinstance(facet, dict) and "row" in facet:
+    if isinstance(facet, dict) and "row" in facet:  # (a grid keeps its rows: wrapping its columns under them would mislead)
         _header_on_top(facet["row"])
     encoding = node.get("encoding")
-    if isinstance(encoding, dict) and "column" in encoding and "row" not in encoding:
-        encoding["row"] = encoding.pop("column")
+    if isinstance(encoding, dict) and "row" in encoding:
         _header_on_top(encoding["row"])
     for child in children(node):
         _stack(child)
@@ -241,11 +237,12 @@ def _size(node: dict[str, Any], plot: int) -> None:
     """Every view's plot ``plot`` px wide, unless its width is a step per category, and at
     most ``NARROW_HEIGHT`` px tall: a phone shows the chart and the text about it at once."""
     node.pop("autosize", None)
+    panels = facets.wrap(node, plot)  # (a facet's panels: as many a row as fit)
     for view in inner_views(node):
         if not _is_step(view.get("width")):
             for layer in layers(view):
                 layer.pop("width", None)
-            view["width"] = plot
+            view["width"] = panels.get(id(view), plot)
         for layer in layers(view):
             if isinstance(layer.get("height"), (int, float)) and layer["height"] > NARROW_HEIGHT:
                 layer["height"] = NARROW_HEIGHT
@@ -285,7 +282,7 @@ def refit(spec: Mapping[str, Any], drawn: float, target: int) -> dict[str, Any] 
         size = view.get("width")
         plot = size if isinstance(size, (int, float)) else _default_width(out) if size is None else None
         if plot is not None:
-            view["width"] = max(MIN_PLOT_WIDTH, round(plot - excess / across))
+            view["width"] = max(min(MIN_PLOT_WIDTH, plot // 2), round(plot - excess / across))  # (small panels stay small)
         elif isinstance(size, dict) and "step" in size:
             view["width"] = {**size, "step": max(4.0, round(size["step"] * target / drawn, 2))}
         changed = changed or view.get("width") != size
@@ -320,7 +317,8 @@ def _views_across(node: Mapping[str, Any]) -> int:
     facet = node.get("facet", {})
     if isinstance(facet, dict) and ("column" in facet or "field" in facet):
         return columns or 3
-    return 1
+    wrapped = node.get("encoding", {}).get("facet") if isinstance(node.get("encoding"), dict) else None
+    return int(wrapped.get("columns") or 1) if isinstance(wrapped, dict) else 1
 
 
 # ---------------------------------------------------------------- axes, legends, text

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import colors, drawings, layout, legends, textcheck
+from . import colors, drawings, facets, layout, legends, textcheck
 from .charts import ChartBlock, chart_location, compile_spec, first_line
 from .data import Package
 from .errors import SiteError
@@ -50,7 +50,8 @@ def render_chart(
     authored = bool(chart_block.definition and chart_block.definition.layouts)
     source = compile_spec(chart_block, package, root, frames, series_colors=series_colors, layout="narrow") if authored else spec
     narrow = layout.narrow(source, authored=authored, overhang=layout.overhang(wide, svg))
-    narrow, narrow_svg = layout.fit(narrow, layout.NARROW_WIDTH, partial(render_svg, chart_block=chart_block, variant="n-"))
+    render_narrow = partial(render_svg, chart_block=chart_block, variant="n-")
+    narrow, narrow_svg = facets.shorten(*layout.fit(narrow, layout.NARROW_WIDTH, render_narrow), render_narrow)
     warnings: list[str] = []
     lost = drawings.lost(svg, narrow_svg) if not authored else []  # (an author's own narrow chart may leave parts out)
     if layout.svg_width(narrow_svg) > layout.NARROW_READABLE:
@@ -59,6 +60,7 @@ def render_chart(
         narrow, narrow_svg = wide, ""
         what = "; ".join(lost)
         warnings.append(f"chart '{chart_block.id}': a phone layout would lose {what}: phones get the wide drawing, scrolled")
+    warnings += [tall] if (tall := facets.height_warning(chart_block.id, narrow_svg)) else []
     columns: dict[str, Column] = {}
     for name in chart_block.datasets:
         for f in package.datasets[name].fields:
