@@ -370,3 +370,22 @@ def test_a_drawing_is_the_same_whatever_its_worker_drew_before() -> None:
     renderers.render_svg(clipped, block)
     again = renderers.render_svg(clipped, block)
     assert 'clip-path="url(#c-clipped-clip1)"' in first and '<clipPath id="c-clipped-clip1">' in first and first == again
+
+
+def test_ordinal_x_labels_too_close_on_a_phone_are_thinned_rather_than_touching() -> None:
+    """23 years on an ordinal x axis (the gallery's GDP lines): turned labels 12.7 px apart
+    overlap as a browser draws them; every other one is left out instead."""
+    rows = [{"year": year, "gdp": 1 + (year - 2000) * 0.4, "country": country} for year in range(2000, 2023) for country in ("A", "B")]
+    spec = {
+        "data": {"values": rows},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "year", "type": "ordinal"},
+            "y": {"field": "gdp", "type": "quantitative"},
+            "color": {"field": "country", "type": "nominal"},
+        },
+    }
+    _, svg = layout.fit(layout.narrow(spec, overhang=48), layout.NARROW_WIDTH, render)  # (as the wide drawing measured: a 292 px plot)
+    shown = [box.text for box in textcheck.text_boxes(svg)[0] if box.text.isdigit() and len(box.text) == 4]
+    assert textcheck.check_text(svg) == []
+    assert shown[:3] == ["2000", "2002", "2004"] and shown[-1] == "2022"
