@@ -75,6 +75,7 @@ def wide(spec: Mapping[str, Any]) -> dict[str, Any]:
         _wrap_column_headers(node)
     wrapping.wrap_legend_labels(out, wrapping.LEGEND_LIMIT, WIDE_TEXT)  # (long series names on lines, not cut)
     wrapping.wrap_column_labels(out, WIDE_TEXT)
+    legends.name_missing(out)
     return out
 
 
@@ -119,6 +120,7 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     wrapping.wrap_column_labels(out, NARROW_TEXT)
     out["config"] = _merge(out.get("config", {}), _narrow_config(width))  # (what the chart itself sets wins)
     legends.set_layout(out, {"top": {"direction": "vertical", "anchor": "start"}})  # several legends: one under another
+    legends.name_missing(out)  # (after every label expression is set: it wraps them)
     raise_fonts(out, NARROW_MIN_TEXT)
     raise_text_marks(out, NARROW_MIN_TEXT)
     return out

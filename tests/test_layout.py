@@ -15,7 +15,7 @@ import pytest
 import vl_convert
 from conftest import REPO, make_site, run
 
-from broadsheet import facets, layout, legends, renderers, textcheck
+from broadsheet import facets, layout, legends, plotted, renderers, textcheck
 from broadsheet.charts import ChartBlock
 
 ROWS = [{"country": f"A rather long country name {i}", "year": 2000 + i, "value": i * 3.5, "series": "GACC"} for i in range(8)]
@@ -389,3 +389,24 @@ def test_ordinal_x_labels_too_close_on_a_phone_are_thinned_rather_than_touching(
     shown = [box.text for box in textcheck.text_boxes(svg)[0] if box.text.isdigit() and len(box.text) == 4]
     assert textcheck.check_text(svg) == []
     assert shown[:3] == ["2000", "2002", "2004"] and shown[-1] == "2022"
+
+
+def test_a_missing_category_reads_no_data_in_the_legend_and_the_table() -> None:
+    """Films without a rating (the gallery's scatter matrix) were listed in the legend as
+    "null"; the legend and "Show the data" both call them "No data"."""
+    rows = [{"budget": 10 * i, "gross": 30 * i, "rating": ["PG", None, "R"][i % 3]} for i in range(6)]
+    spec = {
+        "data": {"name": "films"},
+        "datasets": {"films": rows},
+        "mark": "point",
+        "encoding": {
+            "x": {"field": "budget", "type": "quantitative"},
+            "y": {"field": "gross", "type": "quantitative"},
+            "color": {"field": "rating", "type": "nominal"},
+        },
+    }
+    for variant in layout.LAYOUTS:
+        labels = [box.text for box in textcheck.text_boxes(render(layout.laid_out(spec, variant)))[0]]
+        assert "No data" in labels and "null" not in labels, variant
+    (table,) = plotted.plotted_tables(spec, "Films", {})
+    assert sorted({row[table.headings.index("Rating")] for row in table.rows}) == ["No data", "PG", "R"]
