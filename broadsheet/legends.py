@@ -106,9 +106,9 @@ def name_missing(spec: dict[str, Any]) -> None:
     expression already does (wrapping long names) it still does."""
     for node, rows in views_with_rows(spec, spec.get("datasets", {}), None, before_transforms=True):
         encoding = node.get("encoding")
-        for channel in LEGEND_CHANNELS if isinstance(encoding, dict) and rows else ():
-            definition = encoding.get(channel)
-            if not isinstance(definition, dict) or definition.get("type") not in ("nominal", "ordinal") or definition.get("legend", {}) is None:
+        definitions = [encoding[c] for c in LEGEND_CHANNELS if isinstance(encoding, dict) and isinstance(encoding.get(c), dict)]
+        for definition in definitions if rows else ():
+            if definition.get("type") not in ("nominal", "ordinal") or definition.get("legend", {}) is None:
                 continue
             field = unescape(definition.get("field"))
             if not any(isinstance(row, dict) and field in row and row[field] is None for row in rows or ()):
