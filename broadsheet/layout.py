@@ -146,7 +146,8 @@ def code_digest() -> str:
         "drawings.py",
         "geodata.py",
         "renderers.py",
-    )  # (drawings: the narrow layout's check; geodata: maps; renderers: each drawing's ids)
+        "missingtables.py",
+    )  # (drawings: the narrow layout's check; geodata: maps; renderers: each drawing's ids; why a table is missing)
     return hashlib.sha256(b"".join((engine / name).read_bytes() for name in names)).hexdigest()[:12]
 
 
