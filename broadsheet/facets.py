@@ -124,11 +124,14 @@ def svg_height(svg: str) -> float:
     return float(match.group(1)) if match else 0.0
 
 
-def height_warning(chart_id: str, narrow_svg: str) -> str:
+def height_warning(chart_id: str, spec: Mapping[str, Any], narrow_svg: str) -> str:
     """What the build says of a faceted chart whose panels, drawn as short as ``shorten``
-    draws them, still make a phone drawing taller than ``TALLEST`` px ("" if none)."""
+    draws them, still make a phone drawing taller than ``TALLEST`` px ("" if none). Panels
+    sized by a step (a row per category: a grid, a timeline) are as tall as what they
+    list, not as their number makes them: the chart's own length, not a facet's."""
     height = svg_height(narrow_svg)
-    rows = panel_rows(narrow_svg) if height > TALLEST else 0  # (no drawing: the phone gets the wide one)
+    stretched = height > TALLEST and _continuous_panels(dict(spec))
+    rows = panel_rows(narrow_svg) if stretched else 0  # (no drawing: the phone gets the wide one)
     if not rows:
         return ""
     return (
@@ -136,3 +139,9 @@ def height_warning(chart_id: str, narrow_svg: str) -> str:
         f"(over {TALLEST:,} px): facet by a field with fewer values, filter the panels it shows, "
         "or give the chart its own narrow layout (the `layout` argument)"
     )
+
+
+def _continuous_panels(spec: dict[str, Any]) -> bool:
+    """Whether some panel's height is a length (``shorten`` can change it), not a step."""
+    panels = (view for node in compositions(spec) if _panels(node) for view in inner_views(node.get("spec", node)))
+    return any(not any(isinstance(layer.get("height"), dict) for layer in layers(view)) for view in panels)

@@ -62,7 +62,7 @@ def render_chart(
         narrow, narrow_svg = wide, ""
         what = "; ".join(lost)
         warnings.append(f"chart '{chart_block.id}': a phone layout would lose {what}: phones get the wide drawing, scrolled")
-    warnings += [tall] if (tall := facets.height_warning(chart_block.id, narrow_svg)) else []
+    warnings += [tall] if (tall := facets.height_warning(chart_block.id, narrow, narrow_svg)) else []
     columns: dict[str, Column] = {}
     for name in chart_block.datasets:
         for f in package.datasets[name].fields:

@@ -163,7 +163,7 @@ def test_a_long_row_of_small_panels_wraps_to_a_readable_height() -> None:
     assert narrow["encoding"]["facet"]["columns"] > 4 and "column" not in narrow["encoding"]
     assert layout.svg_width(svg) <= layout.NARROW_WIDTH * (1 + layout.SLACK)
     assert facets.svg_height(svg) <= facets.TALLEST and facets.panel_rows(svg) < 5
-    assert facets.height_warning("ages", svg) == ""
+    assert facets.height_warning("ages", narrow, svg) == ""
 
 
 def test_panels_too_many_for_a_phone_are_drawn_shorter_and_then_said_to_be() -> None:
@@ -182,8 +182,10 @@ def test_panels_too_many_for_a_phone_are_drawn_shorter_and_then_said_to_be() -> 
     assert narrow["columns"] == 1 and facets.panel_rows(svg) == 24
     shorter, shorter_svg = facets.shorten(narrow, svg, render)
     assert shorter["spec"]["height"] == facets.SHORTEST and facets.svg_height(shorter_svg) < facets.svg_height(svg)
-    warning = facets.height_warning("many", shorter_svg)
+    warning = facets.height_warning("many", shorter, shorter_svg)
     assert warning.startswith("chart 'many' (narrow): its 24 rows of panels make a drawing ") and "fewer values" in warning
+    stepped = {**shorter, "spec": {**shorter["spec"], "height": {"step": 20}}}  # (as tall as its rows of categories: its own length)
+    assert facets.height_warning("many", stepped, shorter_svg) == ""
 
 
 @pytest.mark.parametrize("variant", layout.LAYOUTS)
