@@ -289,7 +289,8 @@ def refit(spec: Mapping[str, Any], drawn: float, target: int) -> dict[str, Any] 
         size = view.get("width")
         plot = size if isinstance(size, (int, float)) else _default_width(out) if size is None else None
         if plot is not None:
-            view["width"] = max(min(MIN_PLOT_WIDTH, plot // 2), round(plot - excess / across))  # (small panels stay small)
+            smallest = MIN_PLOT_WIDTH if plot >= MIN_PLOT_WIDTH else plot // 2  # (panels drawn smaller, as a row of 20 px bars)
+            view["width"] = max(smallest, round(plot - excess / across))
         elif isinstance(size, dict) and "step" in size:
             view["width"] = {**size, "step": max(4.0, round(size["step"] * target / drawn, 2))}
         changed = changed or view.get("width") != size
