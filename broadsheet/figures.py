@@ -49,6 +49,7 @@ class ChartEntry:
     warnings: tuple[str, ...] = ()
     hint: str = ""
     series: tuple[tuple[str, str], ...] = ()  # each named series and its colour
+    no_table: str = ""  # why it has no table, for a reader ("" when it has one)
 
     @classmethod
     def of(cls, made: RenderedChart) -> ChartEntry:
@@ -56,7 +57,7 @@ class ChartEntry:
         dark = darkcolors.dark_map(made.svg, made.narrow_svg)
         svg, narrow_svg = darkcolors.mark(made.svg, dark), darkcolors.mark(made.narrow_svg, dark)
         spec, narrow_spec = darkcolors.with_dark_map(made.spec, dark), darkcolors.with_dark_map(made.narrow_spec, dark)
-        return cls(spec, svg, made.tables, narrow_spec, narrow_svg, made.warnings, made.hint, made.series)
+        return cls(spec, svg, made.tables, narrow_spec, narrow_svg, made.warnings, made.hint, made.series, made.no_table)
 
     @classmethod
     def from_json(cls, value: Any) -> ChartEntry:
@@ -66,16 +67,32 @@ class ChartEntry:
             raise ValueError("not a chart entry")
         if not _all(value.get("warnings"), str) or not all(_all(pair, str) and len(pair) == 2 for pair in value.get("series", [0])):
             raise ValueError("not a chart entry")
+        if not isinstance(value.get("no_table", ""), str):
+            raise ValueError("not a chart entry")
         tables = tuple(_table_from_json(t) for t in value["tables"])
         series = tuple((name, color) for name, color in value["series"])
         return cls(
-            value["spec"], value["svg"], tables, value["narrow_spec"], value["narrow_svg"], tuple(value["warnings"]), value["hint"], series
+            value["spec"],
+            value["svg"],
+            tables,
+            value["narrow_spec"],
+            value["narrow_svg"],
+            tuple(value["warnings"]),
+            value["hint"],
+            series,
+            value.get("no_table", ""),
         )
 
     def to_json(self) -> dict[str, Any]:
         tables = [t.to_json() for t in self.tables]
         made = {"spec": self.spec, "svg": self.svg, "tables": tables, "narrow_spec": self.narrow_spec, "narrow_svg": self.narrow_svg}
-        return {**made, "warnings": list(self.warnings), "hint": self.hint, "series": [list(pair) for pair in self.series]}
+        kept = {
+            "warnings": list(self.warnings),
+            "hint": self.hint,
+            "series": [list(pair) for pair in self.series],
+            "no_table": self.no_table,
+        }
+        return {**made, **kept}
 
     def index(self) -> ChartIndexEntry:
         """Digests of both layouts (the spec files' names and the pages' render keys change
@@ -152,6 +169,11 @@ class Figure:
     def hint(self) -> str:
         """What a reader can do with the live chart ("" if nothing)."""
         return self.entry.hint
+
+    @property
+    def no_table(self) -> str:
+        """Why the chart has no table, for a reader (``missingtables``)."""
+        return self.entry.no_table or "The values this chart draws cannot be listed here."
 
     @property
     def tables(self) -> list[PlottedTable]:
@@ -262,9 +284,16 @@ def figure_context(figure: Figure, chart: ChartBlock, config: Config) -> dict[st
         "sources": unique_sources(figure.datasets),
         "source_lines": source_lines(figure.datasets, figure.chart.context),
         "tables": figure.tables,
+        "data_files": _data_files(figure.datasets),
         "embed_url": config.absolute_url(f"/embed/{figure.chart.id}/"),
         "embed_height": round(max(_svg_height(figure.svg), _svg_height(figure.narrow_svg))) + 280,
     }
+
+
+def _data_files(datasets: tuple[Dataset, ...]) -> str:
+    """The downloads under a figure, by format: "CSV file", "TopoJSON and TSV files"."""
+    kinds = list(dict.fromkeys(dataset.kind for dataset in datasets))
+    return f"{' and '.join(kinds)} file{'s' if len(datasets) > 1 else ''}"
 
 
 def _svg_height(svg: str) -> float:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from . import legends, wrapping
+from . import facets, legends, wrapping
 from .legends import LEGEND_CHANNELS
 from .views import children, compositions, inner_views, is_view, layers
 
@@ -36,6 +36,7 @@ NARROW_TEXT = 12  # px: axis, legend and header text of a narrow chart
 NARROW_MIN_TEXT = 11  # px: the smallest annotation of a narrow chart
 NARROW_HEIGHT = 200  # px: the tallest plot of a narrow chart (the theme's wide one is 320)
 NARROW_TICKS = 4  # ticks on a continuous x axis: about one per 80 px
+NARROW_LABEL_SEPARATION = 3  # px between the labels of categories on a narrow x axis, as Vega measures them
 NARROW_LABEL_LIMIT = 120  # px: longer labels of rows go onto more lines (``wrapping``); others are cut
 NARROW_TEXT_LIMIT = 0.4  # of the width: a longer annotation goes onto more lines rather than run off the chart
 LINE = 28  # characters: facet labels on top and legend entries start where the plot does, after the axis labels
@@ -74,6 +75,7 @@ def wide(spec: Mapping[str, Any]) -> dict[str, Any]:
         _wrap_column_headers(node)
     wrapping.wrap_legend_labels(out, wrapping.LEGEND_LIMIT, WIDE_TEXT)  # (long series names on lines, not cut)
     wrapping.wrap_column_labels(out, WIDE_TEXT)
+    legends.name_missing(out)
     return out
 
 
@@ -118,6 +120,7 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     wrapping.wrap_column_labels(out, NARROW_TEXT)
     out["config"] = _merge(out.get("config", {}), _narrow_config(width))  # (what the chart itself sets wins)
     legends.set_layout(out, {"top": {"direction": "vertical", "anchor": "start"}})  # several legends: one under another
+    legends.name_missing(out)  # (after every label expression is set: it wraps them)
     raise_fonts(out, NARROW_MIN_TEXT)
     raise_text_marks(out, NARROW_MIN_TEXT)
     return out
@@ -135,6 +138,7 @@ def code_digest() -> str:
     engine = Path(__file__).parent
     names = (
         "layout.py",
+        "facets.py",
         "views.py",
         "colors.py",
         "wrapping.py",
@@ -142,7 +146,8 @@ def code_digest() -> str:
         "drawings.py",
         "geodata.py",
         "renderers.py",
-    )  # (drawings: the narrow layout's check; geodata: maps; renderers: each drawing's ids)
+        "missingtables.py",
+    )  # (drawings: the narrow layout's check; geodata: maps; renderers: each drawing's ids; why a table is missing)
     return hashlib.sha256(b"".join((engine / name).read_bytes() for name in names)).hexdigest()[:12]
 
 
@@ -162,6 +167,9 @@ def _narrow_config(width: int) -> dict[str, Any]:
         # (tickCount: ignored by band scales, an encoding's own count wins; labelPadding: a first
         # label that reaches left of the plot clears the y axis's lowest label, 2 px lower)
         "axisX": {"tickCount": NARROW_TICKS, "labelPadding": 4},
+        # (Vega finds labels overlap by boxes 1 em tall; a browser draws them 1.12 em: turned
+        # years 12.7 px apart touched. 3 px more between boxes leaves every other one out)
+        "axisXDiscrete": {"labelSeparation": NARROW_LABEL_SEPARATION},
         "legend": {
             **fonts,
             "orient": "top",
@@ -189,17 +197,12 @@ def _stack(node: dict[str, Any]) -> None:
     if isinstance(repeat, dict) and "column" in repeat and "row" not in repeat and isinstance(node.get("spec"), dict):
         repeat["row"] = repeat.pop("column")  # (a grid of rows and columns stays a grid: ``narrow_or_scroll``)
         node["spec"] = _repeated_as(node["spec"], "column", "row")
+    facets.as_wrapped(node)  # (a row of panels wraps onto as many rows as it needs: ``facets.wrap``)
     facet = node.get("facet")
-    if isinstance(facet, dict) and "column" in facet:
-        if "row" in facet:  # a grid: keep its rows, wrap the columns under them would mislead
-            pass
-        else:
-            facet["row"] = facet.pop("column")
-    if isinstance(facet, dict) and "row" in facet:
+    if isinstance(facet, dict) and "row" in facet:  # (a grid keeps its rows: wrapping its columns under them would mislead)
         _header_on_top(facet["row"])
     encoding = node.get("encoding")
-    if isinstance(encoding, dict) and "column" in encoding and "row" not in encoding:
-        encoding["row"] = encoding.pop("column")
+    if isinstance(encoding, dict) and "row" in encoding:
         _header_on_top(encoding["row"])
     for child in children(node):
         _stack(child)
@@ -241,11 +244,12 @@ def _size(node: dict[str, Any], plot: int) -> None:
     """Every view's plot ``plot`` px wide, unless its width is a step per category, and at
     most ``NARROW_HEIGHT`` px tall: a phone shows the chart and the text about it at once."""
     node.pop("autosize", None)
+    panels = facets.wrap(node, plot)  # (a facet's panels: as many a row as fit)
     for view in inner_views(node):
         if not _is_step(view.get("width")):
             for layer in layers(view):
                 layer.pop("width", None)
-            view["width"] = plot
+            view["width"] = panels.get(id(view), plot)
         for layer in layers(view):
             if isinstance(layer.get("height"), (int, float)) and layer["height"] > NARROW_HEIGHT:
                 layer["height"] = NARROW_HEIGHT
@@ -285,7 +289,8 @@ def refit(spec: Mapping[str, Any], drawn: float, target: int) -> dict[str, Any] 
         size = view.get("width")
         plot = size if isinstance(size, (int, float)) else _default_width(out) if size is None else None
         if plot is not None:
-            view["width"] = max(MIN_PLOT_WIDTH, round(plot - excess / across))
+            smallest = MIN_PLOT_WIDTH if plot >= MIN_PLOT_WIDTH else plot // 2  # (panels drawn smaller, as a row of 20 px bars)
+            view["width"] = max(smallest, round(plot - excess / across))
         elif isinstance(size, dict) and "step" in size:
             view["width"] = {**size, "step": max(4.0, round(size["step"] * target / drawn, 2))}
         changed = changed or view.get("width") != size
@@ -320,7 +325,8 @@ def _views_across(node: Mapping[str, Any]) -> int:
     facet = node.get("facet", {})
     if isinstance(facet, dict) and ("column" in facet or "field" in facet):
         return columns or 3
-    return 1
+    wrapped = node.get("encoding", {}).get("facet") if isinstance(node.get("encoding"), dict) else None
+    return int(wrapped.get("columns") or 1) if isinstance(wrapped, dict) else 1
 
 
 # ---------------------------------------------------------------- axes, legends, text

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import drawings
-from .views import compositions
+from .fields import unescape
+from .views import compositions, views_with_rows
 
 COLOR_CHANNELS = ("color", "fill", "stroke")
 LEGEND_CHANNELS = (*COLOR_CHANNELS, "shape", "size", "opacity", "strokeDash")
@@ -19,6 +20,8 @@ LEGEND_CHANNELS = (*COLOR_CHANNELS, "shape", "size", "opacity", "strokeDash")
 # the plot's width when it is anchored at the start (Vega's default: vega-view-transforms'
 # legend layout); one on the right moves with the plot's right edge.
 FIXED_ORIENTS = frozenset({"top", "bottom", "left"})
+MISSING = "No data"  # what a legend entry and a table cell say of a category the data leaves empty
+_IS_MISSING = "datum.value == null"  # (Vega's legend label of a missing category is "null")
 PADDING = 5  # px: Vega-Lite's padding around a drawing when the spec sets none
 
 
@@ -95,3 +98,23 @@ def _right_padding(spec: Mapping[str, Any]) -> float:
     padding = spec.get("padding", spec.get("config", {}).get("padding", PADDING))
     value = padding.get("right", PADDING) if isinstance(padding, dict) else padding
     return float(value) if isinstance(value, (int, float)) else PADDING
+
+
+def name_missing(spec: dict[str, Any]) -> None:
+    """A legend of categories whose data leaves some empty says ``MISSING`` for them, as
+    the chart's table does (``plotted``), where Vega writes "null". Whatever the label
+    expression already does (wrapping long names) it still does."""
+    for node, rows in views_with_rows(spec, spec.get("datasets", {}), None, before_transforms=True):
+        encoding = node.get("encoding")
+        definitions = [encoding[c] for c in LEGEND_CHANNELS if isinstance(encoding, dict) and isinstance(encoding.get(c), dict)]
+        for definition in definitions if rows else ():
+            if definition.get("type") not in ("nominal", "ordinal") or definition.get("legend", {}) is None:
+                continue
+            field = unescape(definition.get("field"))
+            if not any(isinstance(row, dict) and field in row and row[field] is None for row in rows or ()):
+                continue
+            legend = definition.get("legend") or {}
+            label = str(legend.get("labelExpr", "datum.label"))
+            if _IS_MISSING not in label:
+                named = label.replace("datum.label", f"({_IS_MISSING} ? '{MISSING}' : datum.label)")
+                definition["legend"] = {**legend, "labelExpr": named}

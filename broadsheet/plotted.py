@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .fields import definitions, unescape
+from .legends import LEGEND_CHANNELS, MISSING
 from .markrows import View, mark_rows, name_views
 from .params import at_initial_state, filters_by_param
 from .readertables import Kinds, ReaderTable, date_format, list_table, reader_date
@@ -233,6 +234,7 @@ class _Plotted:
     time_unit: str
     rank: int
     form: str = ""  # how a time with no time unit reads in this column (``readertables.date_format``)
+    missing: str = ""  # what an empty cell says: a legend's categories say it as their legend does
 
 
 def _table(
@@ -284,7 +286,7 @@ def _plotted(name: str, names: list[str], view: View, columns: Mapping[str, Colu
         base = name.removesuffix(suffix)
         if name.endswith(suffix) and (base in names or base in encoded) and not name.startswith("bin_"):
             return None
-    for rank, (_channel, definition) in enumerate(definitions(view.encoding)):
+    for rank, (channel, definition) in enumerate(definitions(view.encoding)):
         match = _matches(name, definition)
         if match is not None:
             heading = _heading(definition, columns, match)
@@ -295,7 +297,8 @@ def _plotted(name: str, names: list[str], view: View, columns: Mapping[str, Colu
             kind = "time" if timed else _kind(name, rows)
             if kind == "number" and (definition.get("type") in ("ordinal", "nominal") or columns.get(name, NO_COLUMN).type == "year"):
                 kind = "label"  # a year or a category: 2016, not 2,016
-            return _Plotted(name, heading, kind, _time_unit(definition) or made_unit, rank)
+            missing = MISSING if channel in LEGEND_CHANNELS and definition.get("type") in ("nominal", "ordinal") else ""
+            return _Plotted(name, heading, kind, _time_unit(definition) or made_unit, rank, missing=missing)
     return _summary(name, view, columns) or _Plotted(name, _label(name, columns), _kind(name, rows), "", UNENCODED)
 
 
@@ -384,7 +387,7 @@ def _kind(name: str, rows: list[dict[str, Any]]) -> str:
 
 def _cell(value: Any, column: _Plotted) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
+        return column.missing
     if column.kind == "time":
         return _time(value, column.time_unit, column.form)
     if isinstance(value, list):  # a label on several lines

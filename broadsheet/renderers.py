@@ -18,10 +18,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import colors, drawings, layout, legends, textcheck
+from . import colors, drawings, facets, layout, legends, textcheck
 from .charts import ChartBlock, chart_location, compile_spec, first_line
 from .data import Package
 from .errors import SiteError
+from .missingtables import missing_table
 from .params import interactions
 from .plotted import Column, PlottedTable, ReaderTableError, plotted_tables, pretty
 
@@ -39,6 +40,7 @@ class RenderedChart:
     warnings: tuple[str, ...] = ()  # what the build prints at the chart, not stopping: "chart 'id' (narrow): 'a' overlaps 'b'"
     hint: str = ""  # what a reader can do with the live chart (``params.interactions``)
     series: tuple[tuple[str, str], ...] = ()  # each named series and its colour (``colors.series_scales``)
+    no_table: str = ""  # why the chart has no table, for a reader (``missingtables``); "" when it has one
 
 
 def render_chart(
@@ -50,7 +52,8 @@ def render_chart(
     authored = bool(chart_block.definition and chart_block.definition.layouts)
     source = compile_spec(chart_block, package, root, frames, series_colors=series_colors, layout="narrow") if authored else spec
     narrow = layout.narrow(source, authored=authored, overhang=layout.overhang(wide, svg))
-    narrow, narrow_svg = layout.fit(narrow, layout.NARROW_WIDTH, partial(render_svg, chart_block=chart_block, variant="n-"))
+    render_narrow = partial(render_svg, chart_block=chart_block, variant="n-")
+    narrow, narrow_svg = facets.shorten(*layout.fit(narrow, layout.NARROW_WIDTH, render_narrow), render_narrow)
     warnings: list[str] = []
     lost = drawings.lost(svg, narrow_svg) if not authored else []  # (an author's own narrow chart may leave parts out)
     if layout.svg_width(narrow_svg) > layout.NARROW_READABLE:
@@ -59,6 +62,7 @@ def render_chart(
         narrow, narrow_svg = wide, ""
         what = "; ".join(lost)
         warnings.append(f"chart '{chart_block.id}': a phone layout would lose {what}: phones get the wide drawing, scrolled")
+    warnings += [tall] if (tall := facets.height_warning(chart_block.id, narrow, narrow_svg)) else []
     columns: dict[str, Column] = {}
     for name in chart_block.datasets:
         for f in package.datasets[name].fields:
@@ -70,12 +74,16 @@ def render_chart(
     except Exception as exc:  # drawn, but not evaluated: no table (the figure says so) rather than a wrong one, and no stopped build
         tables = []
         warnings.append(f"chart '{chart_block.id}': its plotted data could not be listed: {first_line(exc)}")
+    missing = missing_table(spec) if chart_block.embeddable and not tables else None
+    if missing is not None and not any("could not be listed" in w for w in warnings):
+        warnings.append(f"chart '{chart_block.id}' has no \"Show the data\" table: {missing.author}")
     scales = colors.series_scales(spec)
     drawn = {"wide": svg, "narrow": narrow_svg} if narrow_svg else {"wide": svg}
     warnings += textcheck.chart_warnings(chart_block.id, drawn) + colors.color_warnings(chart_block.id, scales)
     series = tuple(dict.fromkeys((name, color) for scale in scales for name, color in zip(scale.names, scale.colors, strict=True)))
     hint = interactions(spec)
-    return RenderedChart(spec_json(wide), svg, tuple(tables), spec_json(narrow), narrow_svg, tuple(warnings), hint, series)
+    no_table = missing.reader if missing is not None else ""
+    return RenderedChart(spec_json(wide), svg, tuple(tables), spec_json(narrow), narrow_svg, tuple(warnings), hint, series, no_table)
 
 
 def spec_json(spec: Mapping[str, Any]) -> str:

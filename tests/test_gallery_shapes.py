@@ -171,3 +171,15 @@ def test_a_normalised_stack_is_headed_as_shares(gallery: Gallery) -> None:
     assert rows[0][0] == "Sum of amount (EUR), share of its stack"
     north = {row[2]: float(row[0]) for row in rows[1:] if row[1] == "North"}
     assert north == {"Tools": pytest.approx(42.5 / 167.75, abs=0.001), "Garden": pytest.approx(125.25 / 167.75, abs=0.001)}
+
+
+def test_a_chart_without_a_table_says_why_and_the_build_says_so_at_its_line(gallery: Gallery) -> None:
+    """A repeat and a map are neither a density nor a regression, and their data is not a CSV."""
+    matrix, squares = gallery.figure("matrix"), gallery.figure("squares-map")
+    assert "draws one view for each of several columns (units, amount)" in matrix and "in the CSV file below" in matrix
+    assert "A map&#39;s shapes cannot be listed as a table." in squares and "in the TopoJSON file below" in squares
+    assert "density" not in matrix + squares and "Download the data (TopoJSON)" in squares
+    assert re.search(
+        r"charts/shapes\.py:\d+: warning: chart 'matrix' has no \"Show the data\" table: the views of a repeat", gallery.warnings
+    )
+    assert "chart 'squares-map' has no \"Show the data\" table: a map's shapes" in gallery.warnings

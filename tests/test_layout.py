@@ -15,7 +15,7 @@ import pytest
 import vl_convert
 from conftest import REPO, make_site, run
 
-from broadsheet import layout, legends, renderers
+from broadsheet import facets, layout, legends, plotted, renderers, textcheck
 from broadsheet.charts import ChartBlock
 
 ROWS = [{"country": f"A rather long country name {i}", "year": 2000 + i, "value": i * 3.5, "series": "GACC"} for i in range(8)]
@@ -116,9 +116,76 @@ def test_narrow_stacks_views_side_by_side_and_wraps_facets() -> None:
 
     facets = {"data": {"values": ROWS}, "facet": {"column": {"field": "series"}}, "spec": {"mark": "point", "width": 500}}
     wrapped = layout.narrow(facets)
-    assert "column" not in wrapped["facet"] and wrapped["facet"]["row"]["header"]["labelOrient"] == "top"
+    assert wrapped["facet"] == {"field": "series"} and wrapped["columns"] == 1  # (a row of panels wraps: tests below)
     wrapped = layout.narrow({**facets, "facet": {"field": "series"}, "columns": 3})
     assert wrapped["columns"] == 1
+
+
+PANELS = [{"site": f"Site {i}", "variety": f"Variety {v}", "yield": 20 + (i * 7 + v * 3) % 30} for i in range(6) for v in range(4)]
+AGES = [{"age": age, "sex": sex, "people": 1000 * (age + len(sex) + 5)} for age in range(0, 95, 5) for sex in ("Male", "Female")]
+
+
+def test_a_wrapped_facet_gets_as_many_panels_a_row_as_fit_a_phone() -> None:
+    """Two panels of 200 px a row (the gallery's barley) cannot both fit 340 px: one a row,
+    and its x titles no longer run into each other."""
+    spec = {
+        "data": {"values": PANELS},
+        "mark": "point",
+        "encoding": {
+            "x": {"field": "yield", "type": "quantitative", "aggregate": "median", "title": "Median of yield (bushels per acre)"},
+            "y": {"field": "variety", "type": "ordinal"},
+            "facet": {"field": "site", "type": "ordinal", "columns": 2},
+        },
+        "width": 200,
+        "height": 100,
+    }
+    narrow, svg = layout.fit(layout.narrow(spec), layout.NARROW_WIDTH, render)
+    assert narrow["encoding"]["facet"]["columns"] == 1
+    assert textcheck.check_text(svg) == []
+
+
+def test_a_long_row_of_small_panels_wraps_to_a_readable_height() -> None:
+    """19 panels of 20 px in one row (the gallery's population by age): several a row,
+    rather than one under another, 4,686 px tall."""
+    spec = {
+        "data": {"values": AGES},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "sex", "type": "nominal", "axis": {"labels": False}},
+            "y": {"field": "people", "type": "quantitative"},
+            "color": {"field": "sex", "type": "nominal"},
+            "column": {"field": "age", "type": "ordinal"},
+        },
+        "width": 20,
+        "config": {"facet": {"spacing": 8}},
+    }
+    narrow, svg = layout.fit(layout.narrow(spec), layout.NARROW_WIDTH, render)
+    assert narrow["encoding"]["facet"]["columns"] > 4 and "column" not in narrow["encoding"]
+    assert layout.svg_width(svg) <= layout.NARROW_WIDTH * (1 + layout.SLACK)
+    assert facets.svg_height(svg) <= facets.TALLEST and facets.panel_rows(svg) < 5
+    assert facets.height_warning("ages", narrow, svg) == ""
+
+
+def test_panels_too_many_for_a_phone_are_drawn_shorter_and_then_said_to_be() -> None:
+    """Wide panels go one a row; 24 of them are shortened, down to ``facets.SHORTEST``,
+    and a chart still too tall gets a warning that says what to do."""
+    rows = [{"panel": f"P{i:02}", "x": x, "y": x * i} for i in range(24) for x in range(3)]
+    spec = {
+        "data": {"values": rows},
+        "mark": "line",
+        "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}},
+        "facet": {"field": "panel", "type": "nominal"},
+        "columns": 4,
+    }
+    spec = {"data": spec.pop("data"), "facet": spec.pop("facet"), "columns": 4, "spec": {**spec, "width": 300, "height": 180}}
+    narrow, svg = layout.fit(layout.narrow(spec), layout.NARROW_WIDTH, render)
+    assert narrow["columns"] == 1 and facets.panel_rows(svg) == 24
+    shorter, shorter_svg = facets.shorten(narrow, svg, render)
+    assert shorter["spec"]["height"] == facets.SHORTEST and facets.svg_height(shorter_svg) < facets.svg_height(svg)
+    warning = facets.height_warning("many", shorter, shorter_svg)
+    assert warning.startswith("chart 'many' (narrow): its 24 rows of panels make a drawing ") and "fewer values" in warning
+    stepped = {**shorter, "spec": {**shorter["spec"], "height": {"step": 20}}}  # (as tall as its rows of categories: its own length)
+    assert facets.height_warning("many", stepped, shorter_svg) == ""
 
 
 @pytest.mark.parametrize("variant", layout.LAYOUTS)
@@ -305,3 +372,43 @@ def test_a_drawing_is_the_same_whatever_its_worker_drew_before() -> None:
     renderers.render_svg(clipped, block)
     again = renderers.render_svg(clipped, block)
     assert 'clip-path="url(#c-clipped-clip1)"' in first and '<clipPath id="c-clipped-clip1">' in first and first == again
+
+
+def test_ordinal_x_labels_too_close_on_a_phone_are_thinned_rather_than_touching() -> None:
+    """23 years on an ordinal x axis (the gallery's GDP lines): turned labels 12.7 px apart
+    overlap as a browser draws them; every other one is left out instead."""
+    rows = [{"year": year, "gdp": 1 + (year - 2000) * 0.4, "country": country} for year in range(2000, 2023) for country in ("A", "B")]
+    spec = {
+        "data": {"values": rows},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "year", "type": "ordinal"},
+            "y": {"field": "gdp", "type": "quantitative"},
+            "color": {"field": "country", "type": "nominal"},
+        },
+    }
+    _, svg = layout.fit(layout.narrow(spec, overhang=48), layout.NARROW_WIDTH, render)  # (as the wide drawing measured: a 292 px plot)
+    shown = [box.text for box in textcheck.text_boxes(svg)[0] if box.text.isdigit() and len(box.text) == 4]
+    assert textcheck.check_text(svg) == []
+    assert shown[:3] == ["2000", "2002", "2004"] and shown[-1] == "2022"
+
+
+def test_a_missing_category_reads_no_data_in_the_legend_and_the_table() -> None:
+    """Films without a rating (the gallery's scatter matrix) were listed in the legend as
+    "null"; the legend and "Show the data" both call them "No data"."""
+    rows = [{"budget": 10 * i, "gross": 30 * i, "rating": ["PG", None, "R"][i % 3]} for i in range(6)]
+    spec = {
+        "data": {"name": "films"},
+        "datasets": {"films": rows},
+        "mark": "point",
+        "encoding": {
+            "x": {"field": "budget", "type": "quantitative"},
+            "y": {"field": "gross", "type": "quantitative"},
+            "color": {"field": "rating", "type": "nominal"},
+        },
+    }
+    for variant in layout.LAYOUTS:
+        labels = [box.text for box in textcheck.text_boxes(render(layout.laid_out(spec, variant)))[0]]
+        assert "No data" in labels and "null" not in labels, variant
+    (table,) = plotted.plotted_tables(spec, "Films", {})
+    assert sorted({row[table.headings.index("Rating")] for row in table.rows}) == ["No data", "PG", "R"]

@@ -227,3 +227,21 @@ def test_check_and_strict_fail_on_it(crowded: Path, shared_cache: Path, capsys: 
     assert "charts/crowded.py:8: chart 'crowded' (narrow): 'Jan $126.39 m' overlaps 'Feb $104.59 m'" in err.splitlines()
     assert run(crowded, "build", "--strict", cache=shared_cache) == 1
     assert not (crowded / "public").exists()
+
+
+def test_axis_titles_of_panels_side_by_side_that_run_into_each_other_are_found() -> None:
+    """Two panels of 80 px a row, each with its own 34-character x title under it."""
+    rows = [{"site": f"Site {i}", "yield": 20 + i * 3, "variety": f"V{v}"} for i in range(4) for v in range(3)]
+    title = "Median of yield (bushels per acre)"
+    spec = {
+        "data": {"values": rows},
+        "mark": "point",
+        "encoding": {
+            "x": {"field": "yield", "type": "quantitative", "title": title},
+            "y": {"field": "variety", "type": "ordinal"},
+            "facet": {"field": "site", "type": "nominal", "columns": 2},
+        },
+        "width": 80,
+        "config": {"axis": {"titleFontSize": 12, "labelFontSize": 12}},
+    }
+    assert f"'{title}' overlaps '{title}'" in check_text(vl_convert.vegalite_to_svg(spec))
