@@ -34,7 +34,7 @@ $(NPM_STAMP): package.json package-lock.json   ## axe-core for the accessibility
 	touch $(NPM_STAMP)
 
 test: lint types $(NPM_STAMP) chromium   ## ruff and mypy, then every test: unit, golden, errors, server, slow, browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist worksteal
 
 fast: $(STAMP)            ## the quick tests while you work: all but the slow end-to-end runs and the browser
 	$(PY) -m pytest -n auto --dist worksteal -m "not slow and not browser" --ignore=tests/test_browser_reader.py --ignore=tests/test_browser_reload.py
