@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .cache import CACHE_DIR, Cache
-from .config import load_config, relative_url_warning
+from .config import follow_link, load_config, relative_url_warning
 from .errors import SiteError
 from .output import Output, check_cache_folder, check_destination, clean_leftovers
 from .state import SavedState
@@ -75,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "new":
         return new(args.dir)
     if args.command == "data":
-        return pin(args.root.resolve(), args.name)
-    root = args.root.resolve()
+        return pin(follow_link(args.root, str(args.root)), args.name)
+    root = follow_link(args.root, str(args.root))
     cache = Cache(None if args.no_cache else _out(root, args.cache_dir or Path(CACHE_DIR)))
     if cache.folder is not None:
         check_cache_folder(cache.folder, root)

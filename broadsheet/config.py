@@ -65,7 +65,7 @@ class Config:
         """The site's own ``templates``/``static`` folder first, then the default theme's."""
         own, default = self.root / name, DEFAULT_THEME / name
         dirs = [own] if own.is_dir() else []
-        if default.is_dir() and default.resolve() != own.resolve():
+        if default.is_dir() and default.resolve() != follow_link(own, name):
             dirs.append(default)
         return tuple(dirs)
 
@@ -198,13 +198,24 @@ def read_site_file(root: Path, rel: str, where: str | None = None, line: int | N
     path = root / rel
     info = path.lstat()  # (FileNotFoundError for a missing file)
     if stat.S_ISLNK(info.st_mode):  # (only links are resolved: a stat per file is what a cold build can afford)
-        path = path.resolve()
+        path = follow_link(path, rel, where, line)
         info = path.stat()  # (FileNotFoundError for a dangling link)
         if not path.is_relative_to(root.resolve()):
             raise SiteError(where or rel, line, f"{rel} is a link to a file outside the site", "copy the file into the site instead")
     if not stat.S_ISREG(info.st_mode):
         raise SiteError(where or rel, line, f"{rel} is not a regular file (a pipe, device or folder)")
     return path.read_bytes()
+
+
+def follow_link(path: Path, name: str, where: str | None = None, line: int | None = None) -> Path:
+    """``path`` (``name`` to the user) with every link in it followed, as ``Path.resolve``
+    does, but with a loop of links (a link to itself, two links to each other) reported at
+    ``where:line`` (default: ``name``) rather than raised."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # (Python 3.11 raises RuntimeError for a loop; 3.13 OSError ELOOP)
+        message, hint = f"{name} is a loop of links: it leads back to itself", "replace the link with what it stands for"
+        raise SiteError(where or name, line, message, hint) from None
 
 
 @dataclass(frozen=True)

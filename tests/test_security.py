@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -163,6 +164,31 @@ def test_theme_and_chart_files_linked_from_outside_the_site_are_refused(
     (built / rel).unlink(missing_ok=True)
     (built / rel).symlink_to(outside)
     fails_with(built, shared_cache, f"{rel}: {rel} is a link to a file outside the site", capsys)
+
+
+LOOPS = {
+    # name: (links made, each to the next name, the last to the first; expected message)
+    "a page to itself": (["content/loop.md"], "content/loop.md:1: content/loop.md is a loop of links"),
+    "a CSV to itself": (["data/missiles.csv"], "data/datapackage.yaml:4: data/missiles.csv is a loop of links"),
+    "two images to each other": (["content/a.png", "content/b.png"], "content/a.png: content/a.png is a loop of links"),
+    "the data package": (["data/datapackage.yaml"], "data/datapackage.yaml:1: data/datapackage.yaml is a loop of links"),
+    "a chart module": (["charts/loop.py"], "charts/loop.py: charts/loop.py is a loop of links"),
+    "a template": (["templates/page.html"], "templates/page.html: templates/page.html is a loop of links"),
+    "the templates folder": (["templates"], "templates: templates is a loop of links"),
+    "site.toml": (["site.toml"], "site.toml:1: site.toml is a loop of links"),
+}
+
+
+@pytest.mark.parametrize("case", LOOPS, ids=list(LOOPS))
+def test_a_loop_of_links_is_an_error_at_the_link(case: str, built: Path, shared_cache: Path, capsys) -> None:
+    """A link to itself (``ln -s loop.md loop.md``), or links to each other, wherever the
+    build follows a site path: one line, never Python's 'Symlink loop'."""
+    links, expected = LOOPS[case]
+    for n, rel in enumerate(links):
+        path = built / rel
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+        path.symlink_to(Path(links[(n + 1) % len(links)]).name)
+    fails_with(built, shared_cache, expected, capsys)
 
 
 @pytest.mark.parametrize(
