@@ -43,8 +43,13 @@ URL_ATTRIBUTES = (
     "href|src|action|formaction|poster|data|xlink:href|background|cite|longdesc|codebase|classid|"
     "archive|usemap|icon|manifest|profile|ping|lowsrc|dynsrc|srcset|content"
 )
-_TAG = re.compile(r"""<[a-zA-Z](?:"[^"]*"|'[^']*'|[^'">])*>""")  # (a '>' inside a quoted value does not end it)
-_ATTRIBUTE = re.compile(rf"""(?<![\w:-])({URL_ATTRIBUTES})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+URL_NAMES = frozenset(URL_ATTRIBUTES.split("|"))
+# SVG animation (SMIL) sets an attribute over time: <set attributeName="href" to="...">
+# makes the link it sits in go to "to", as <animate values="a;b"> does to each value.
+ANIMATIONS = frozenset({"set", "animate", "animatecolor", "animatemotion", "animatetransform"})
+ANIMATED = ("to", "from", "by", "values")
+_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)(?:"[^"]*"|'[^']*'|[^'">])*>""")  # (a '>' inside a quoted value does not end it)
+_ATTRIBUTE = re.compile(r"""(?<![\w:-])([^\s"'<>/=]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _REFRESH = re.compile(r"^\s*\d*\s*[;,]?\s*url\s*=\s*(.*)$", re.IGNORECASE | re.DOTALL)  # <meta http-equiv=refresh content=...>
@@ -172,6 +177,20 @@ def addresses(name: str, value: str) -> list[str]:
     return [value]
 
 
+def tag_addresses(tag: str, attributes: list[tuple[str, str]]) -> list[tuple[int, str]]:
+    """The addresses a tag (``tag``, its ``attributes`` as written) holds, each with the
+    index of its attribute: address attributes' values, and those an SVG animation gives
+    an address attribute."""
+    found = [(i, a) for i, (name, value) in enumerate(attributes) if name.lower() in URL_NAMES for a in addresses(name.lower(), value)]
+    if tag.lower() in ANIMATIONS:
+        names = [name.lower() for name, _ in attributes]
+        animated = html.unescape(attributes[names.index("attributename")][1]).strip().lower() if "attributename" in names else ""
+        if animated.rpartition(":")[2] in URL_NAMES:  # (href, xlink:href...)
+            for i, name in enumerate(names):
+                found += [(i, part.strip()) for part in html.unescape(attributes[i][1]).split(";")] if name in ANIMATED else []
+    return found
+
+
 def _attributes(text: str, first_line: int) -> list[FileRef]:
     """Every address in the tags of ``text`` (HTML, or Markdown's raw HTML outside code
     spans), with its line."""
@@ -179,10 +198,10 @@ def _attributes(text: str, first_line: int) -> list[FileRef]:
         text = _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
     found = []
     for tag in _TAG.finditer(text) if "=" in text else ():
-        for match in _ATTRIBUTE.finditer(tag.group()):
-            name, value = match.group(1).lower(), next(v for v in match.groups()[1:] if v is not None)
-            line = first_line + text.count("\n", 0, tag.start() + match.start())
-            found += [FileRef(address, line, False) for address in addresses(name, value)]
+        matches = list(_ATTRIBUTE.finditer(text, tag.end(1), tag.end()))
+        attributes = [(m.group(1), next(v for v in m.groups()[1:] if v is not None)) for m in matches]
+        for i, address in tag_addresses(tag.group(1), attributes):
+            found.append(FileRef(address, first_line + text.count("\n", 0, matches[i].start()), False))
     return found
 
 

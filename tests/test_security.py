@@ -255,6 +255,11 @@ SCRIPT_LINKS = {
     "svg link": '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
     "srcset": '<img alt="x" srcset="/static/favicon.svg 1x, javascript:alert(1) 2x">',
     "refresh": '<meta http-equiv="refresh" content="0; url=javascript:alert(1)">',
+    "svg set": '<svg><a><set attributeName="href" to="javascript:alert(1)"/><text y="20">x</text></a></svg>',
+    "svg animate": '<svg><a><animate attributeName="href" values="javascript:alert(1)"/><text y="20">x</text></a></svg>',
+    "svg animate, second value": '<svg><a><animate attributeName="xlink:href" values="/coal/; JaVa&#x09;Script:alert(1)"/></a></svg>',
+    "svg animate from": '<svg><a><animate attributeName="&#104;ref" from="javascript:alert(1)" to="/"/></a></svg>',
+    "svg set, unquoted": "<svg><a><SET attributeName=HREF to=javascript:alert(1) /></a></svg>",
 }
 
 
@@ -318,8 +323,32 @@ def test_text_a_template_converts_with_the_markdown_filter_is_guarded_too(case: 
     assert "would run a script" in err, err
 
 
+SMIL = "<svg><a><set attributeName=href to=javascript:alert(1) /><text>x</text></a></svg>"
+
+
+@pytest.mark.parametrize("place", ["chart notes", "scrolly step text", "table notes"])
+def test_an_svg_animation_to_a_script_is_refused_in_notes_and_steps(place: str, built: Path, shared_cache: Path, capsys) -> None:
+    old, new = PLACES[place]
+    page = built / "content/notes/coal.md"
+    text = page.read_text().replace(old, new.replace("STEP", "LINK").replace("'LINK'", f'"{SMIL}"').replace("LINK", SMIL), 1)
+    page.write_text(text)
+    line = next(n for n, x in enumerate(text.split("\n"), 1) if "script:" in x)
+    fails_with(built, shared_cache, f"content/notes/coal.md:{line}: link 'javascript:alert(1)' would run a script", capsys)
+
+
+def test_an_svg_animation_that_sets_no_address_passes(built: Path, shared_cache: Path) -> None:
+    page = built / "content/notes/coal.md"
+    svg = '<svg><rect width="9" height="9"><animate attributeName="fill" values="red;blue" dur="2s"/></rect>'
+    svg += '<a href="/coal/"><set attributeName="href" to="/notes/coal/"/><text y="20">x</text></a></svg>'
+    page.write_text(page.read_text() + "\n\n" + svg + "\n")
+    assert run(built, cache=shared_cache) == 0
+
+
 def test_check_finds_a_script_link_a_template_writes(built: Path, shared_cache: Path, capsys) -> None:
     edit(built / "templates/page.html", "<h1>{{ page.title }}</h1>", '<h1><a href="java&#x09;script:alert(1)">{{ page.title }}</a></h1>')
     capsys.readouterr()
     assert run(built, "check", cache=shared_cache) == 1
     assert "link 'java\\tscript:alert(1)' would run a script" in capsys.readouterr().err
+    edit(built / "templates/page.html", "java&#x09;script:alert(1)", '/"><set attributeName="href" to="javascript:alert(2)')
+    assert run(built, "check", cache=shared_cache) == 1
+    assert "link 'javascript:alert(2)' would run a script" in capsys.readouterr().err
