@@ -94,6 +94,12 @@ CASES = {
         "x: yaer:O",
         "content/notes/coal.md:14: column 'yaer' is not in dataset 'missiles'",
     ),
+    "misspelt block name": (
+        "content/notes/coal.md",
+        "```datasets",
+        "```dataset",
+        "content/notes/coal.md:28: a fenced block named 'dataset' is not one Broadsheet knows: did you mean ```datasets?",
+    ),
     "unknown mark": ("content/notes/coal.md", "mark: bar", "mark: pie", "content/notes/coal.md:13: unknown mark 'pie'"),
     "chart block YAML": ("content/notes/coal.md", "mark: bar", "mark: [bar", "content/notes/coal.md:14: invalid YAML"),
     "table unknown column": (
