@@ -508,3 +508,58 @@ def test_a_site_whose_pages_use_no_data_reads_it_after_its_pages(built: Path, sh
     assert run(built, cache=shared_cache) == 0
     assert "2 datasets" in capsys.readouterr().out
     assert (built / "public/data/tests.csv").read_bytes() == (built / "data/tests.csv").read_bytes()
+
+
+def link(n: int) -> str:
+    return f"[source {n}](https://example.org/sources/{n})"
+
+
+LINK_PAGES = {
+    "list": "\n".join(f"- {link(n)}" for n in range(400)),
+    "paragraph": " ".join(link(n) for n in range(600)),
+    "table": "| Source | Row |\n|---|---|\n" + "\n".join(f"| {link(n)} | {n} |" for n in range(800)),
+    "references": " ".join(f"[s{n}][r{n}]" for n in range(1500)) + "\n\n" + "\n".join(f"[r{n}]: https://e.org/{n}" for n in range(1500)),
+}
+
+
+def test_long_lists_of_links_build(built: Path, shared_cache: Path, capsys) -> None:
+    """A source list of 400 links, a paragraph of 600, a table of 800 linked rows: Python-
+    Markdown converts each in a fraction of a second, and they were refused."""
+    for name, body in LINK_PAGES.items():
+        (built / f"content/links-{name}.md").write_text(f"---\ntitle: Links\ndescription: D\n---\n\n{body}\n")
+    assert run(built, cache=shared_cache) == 0, capsys.readouterr().err
+    assert (built / "public/links-table/index.html").read_text().count('href="https://example.org/sources/') == 800
+
+
+SLOW_BRACKETS = {
+    # the Markdown; the line of the run that costs the most (in the text below)
+    "a list item of '['": ("- a\n- " + "[" * 5_000 + "\n- b", 2),
+    "a table cell of '['": ("| a | b |\n|---|---|\n| x | y |\n| z | " + "[" * 5_000 + " |", 4),
+    "'[a ' in one paragraph": ("Text.\n\n" + "[a " * 3_000, 3),
+    "one paragraph over many lines": ("Text.\n\n" + "[ a\n" * 3_000, 3),
+    "links that never close their '('": ("[x](" * 5_000, 1),
+    "images likewise": ("![x](" * 5_000, 1),
+    "nested brackets": ("[" * 3_000 + "x" + "]" * 3_000, 1),
+    "'[' then a long run": ("[" * 1_000 + "x" * 10_000, 1),
+}
+
+
+@pytest.mark.parametrize("case", list(SLOW_BRACKETS))
+def test_brackets_that_keep_markdown_busy_are_refused_at_their_run(case: str) -> None:
+    """What is slow (seconds of stock Python-Markdown): a '[' or a link's '(' that its
+    inline run never closes scans the rest of the run. Counted per list item, table cell
+    and paragraph."""
+    from broadsheet.errors import SiteError
+    from broadsheet.prose import check_limits
+
+    text, line = SLOW_BRACKETS[case]
+    with pytest.raises(SiteError) as caught:
+        check_limits("content/t.md", text, 1)
+    assert (caught.value.line, caught.value.message[:55]) == (line, "too many '[' for Markdown to convert in reasonable time")
+
+
+def test_many_short_runs_of_brackets_are_quick_and_allowed() -> None:
+    from broadsheet.prose import check_limits
+
+    check_limits("content/t.md", "\n".join("- " + "[a " * 30 for _ in range(100)), 1)  # (0.05 s stock: 100 items)
+    check_limits("content/t.md", "[x]" * 5_000, 1)  # (closed at once)
