@@ -48,7 +48,7 @@ def parser() -> argparse.ArgumentParser:
             sub.set_defaults(strict=False)
         if name == "serve":
             sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-            sub.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+            sub.add_argument("--port", default="8000", help="port, 0 for any free one (default: 8000)")
     return main
 
 
@@ -81,13 +81,14 @@ def run(args: argparse.Namespace) -> int:
     if cache.folder is not None:
         check_cache_folder(cache.folder, root)
     if args.command == "serve":
-        from .server import serve
+        from .server import parse_port, serve
 
+        port = parse_port(args.port)  # (checked before anything is built)
         return serve(
             lambda: load_config(root, base_url=args.base_url, drafts=args.drafts),
             cache,
             host=args.host,
-            port=args.port,
+            port=port,
         )
     out = published_folder(_out(root, args.out)) if args.command == "build" else None
     if out is not None:
