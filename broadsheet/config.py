@@ -226,10 +226,12 @@ class Setting:
 
     name: str
     default: float
-    low: float  # excluded
+    low: float  # excluded (a whole number: the least allowed is low + 1)
     high: float  # included
     unit: str
     whole: bool = False  # a whole number (megabytes, processes)
+    default_text: str = ""  # the default in words, if its number means something else (0: as many as the cores)
+    why: str = ""  # why the bounds are what they are, if a user would ask
 
     def value(self) -> float:
         raw = os.environ.get(self.name, "").strip()
@@ -240,15 +242,30 @@ class Setting:
         except ValueError:
             number = math.nan
         if not (self.low < number <= self.high):  # (false for nan; inf is past any bound)
-            kind = "a whole number of" if self.whole else "a number of"
-            message = f"must be {kind} {self.unit} above {self.low:g} and at most {self.high:,g}, found {raw!r}"
-            raise SiteError(f"${self.name}", None, message, f"unset it for the default, {self.default:g} {self.unit}")
+            low, high = _written(self.low + 1 if self.whole else self.low), _written(self.high)
+            bounds = (
+                f"a whole number of {self.unit} from {low} to {high}"
+                if self.whole
+                else f"a number of {self.unit} above {low} and at most {high}"
+            )
+            default = f": {self.default_text}" if self.default_text else f", {_written(self.default)} {self.unit}"
+            hint = f"unset it for the default{default}" + (f"; {self.why}" if self.why else "")
+            raise SiteError(f"${self.name}", None, f"must be {bounds}, found {raw!r}", hint)
         return number
 
 
+def _written(number: float) -> str:
+    """A number as people write it: 1,048,576 and 0.5, not 1.04858e+06."""
+    return f"{int(number):,}" if number == int(number) else f"{number:,}"
+
+
+# The chart renderer (V8 and VegaFusion's threads) needs ~730 MB of data segment to start,
+# measured on the 2-core build machine: less and it dies before drawing anything.
+CHART_MEMORY_FLOOR = 768
 CHART_TIMEOUT = Setting("BROADSHEET_CHART_TIMEOUT", 30.0, 0, 86_400, "seconds")
-CHART_MEMORY = Setting("BROADSHEET_CHART_MEMORY", 3072, 0, 2**20, "megabytes", whole=True)
-WORKERS = Setting("BROADSHEET_WORKERS", 0, 0, 1024, "processes", whole=True)  # (0: as many as the cores)
+MEMORY_WHY = f"the chart renderer needs {CHART_MEMORY_FLOOR} to start"
+CHART_MEMORY = Setting("BROADSHEET_CHART_MEMORY", 3072, CHART_MEMORY_FLOOR - 1, 2**20, "megabytes", whole=True, why=MEMORY_WHY)
+WORKERS = Setting("BROADSHEET_WORKERS", 0, 0, 1024, "processes", whole=True, default_text="as many as the cores")
 
 
 def check_environment() -> None:

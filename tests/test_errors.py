@@ -399,6 +399,33 @@ def test_a_bad_environment_setting_is_an_error_not_a_traceback_or_a_guess(
     assert repr(value) in err
 
 
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        (
+            "BROADSHEET_WORKERS",
+            "abc",
+            "must be a whole number of processes from 1 to 1,024, found 'abc'\n  hint: unset it for the default: as many as the cores",
+        ),
+        ("BROADSHEET_CHART_MEMORY", "99999999999", "must be a whole number of megabytes from 768 to 1,048,576, found '99999999999'"),
+        (
+            "BROADSHEET_CHART_MEMORY",
+            "1",
+            "must be a whole number of megabytes from 768 to 1,048,576, found '1'\n"
+            "  hint: unset it for the default, 3,072 megabytes; the chart renderer needs 768 to start",
+        ),
+        ("BROADSHEET_CHART_TIMEOUT", "1e9", "must be a number of seconds above 0 and at most 86,400, found '1e9'"),
+    ],
+)
+def test_an_environment_setting_is_explained_as_people_write_numbers(
+    name: str, value: str, message: str, built: Path, shared_cache: Path, monkeypatch, capsys
+) -> None:
+    """'at most 1.04858e+06', 'unset it for the default, 0 processes' (0 meaning as many as
+    the cores), and =1 ended in 'the chart renderer could not start' without naming it."""
+    monkeypatch.setenv(name, value)
+    fails_with(built, shared_cache, f"${name}: {message}", capsys)
+
+
 TEMPLATE_LOOPS = {
     # the README's theme/base.html recipe, with the prefix forgotten
     "base extends itself": (
