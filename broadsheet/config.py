@@ -103,6 +103,9 @@ def load_config(root: Path, *, base_url: str | None = None, drafts: bool = False
         problem = control_problem(value) if isinstance(value, str) else None
         if problem:
             raise SiteError(CONFIG_FILE, _line_of(text, key), f"'{key}': {problem}")
+        if isinstance(value, str) and re.search(r"\{[=!]", value):  # (it would be published as written, braces and all)
+            message = f"'{key}': a bound value can't stand in site.toml"
+            raise SiteError(CONFIG_FILE, _line_of(text, key), message, "write the figure itself here, or bind it in a page's text")
         values[key] = _series_colors(value, text) if isinstance(value, dict) else value
     for key, (_, required, default) in _KEYS.items():
         if key not in values:

@@ -250,6 +250,18 @@ CASES = {
         '  - name: "missiles\\n"\n',
         "data/datapackage.yaml:3: resource name 'missiles\\n' must use lowercase letters",
     ),
+    "bound value in site.toml": (
+        "site.toml",
+        'description = "A small site',
+        'description = "{= missiles[year=2016].missiles as d } missiles; a small site',
+        "site.toml:2: 'description': a bound value can't stand in site.toml",
+    ),
+    "typed-by-hand marker in site.toml": (
+        "site.toml",
+        'title = "Test tests"',
+        'title = "Test {! 24 } tests"',
+        "site.toml:1: 'title': a bound value can't stand in site.toml",
+    ),
     "site title control character": (
         "site.toml",
         'title = "Test tests"',
