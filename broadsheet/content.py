@@ -20,7 +20,7 @@ from .bound import FRONT_MATTER as BOUND_FRONT_MATTER
 from .errors import CONTROL, SiteError, control_problem
 from .pagefiles import FileRef, is_local
 from .prose import FENCE, MAX_PAGE_BYTES, check_prose, closing_fence, markdown_html
-from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document, parse_mapping
+from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document, parse_mapping, written
 
 CONTENT_DIR = "content"
 BLOCK_KINDS = ("chart", "table", "datasets", "corrections", "scrolly")
@@ -180,7 +180,7 @@ def read_corrections(meta: YamlMap, items: list[YamlMap]) -> tuple[Correction, .
     listed = meta.values.get("corrections", ())
     for item in listed:
         if not isinstance(item, dict):
-            raise meta.error("corrections", f"each correction must be a mapping (date, text, source), found {item!r}")
+            raise meta.error("corrections", f"each correction must be a mapping (date, text, source), found {written(item)}")
     published, updated = meta.values.get("date"), meta.values.get("updated")
     if published and updated and updated < published:
         raise meta.error("updated", f"'updated' ({updated}) is before 'date' ({published})")

@@ -16,7 +16,7 @@ from typing import Any
 from .colors import PALETTE, color_problem
 from .data import Dataset, Field
 from .fields import did_you_mean, unescape
-from .yamlmap import FieldSpec, YamlMap
+from .yamlmap import FieldSpec, YamlMap, written
 
 MARKS = ("bar", "line", "point", "area", "rule", "text", "tick", "circle", "square")
 # Channels a field (or a constant) can be given to, in the order Altair takes them.
@@ -69,7 +69,7 @@ def check(spec: YamlMap, dataset: Dataset) -> None:
         raise spec.error("stack", f"stack must be one of {', '.join(STACKS)}, found {values['stack']!r}")
     for key, most in SIZES.items():
         if key in values and not 1 <= values[key] <= most:
-            raise spec.error(key, f"'{key}' must be a whole number from 1 to {most:,}, found {values[key]!r}")
+            raise spec.error(key, f"'{key}' must be a whole number from 1 to {most:,}, found {written(values[key])}")
     if "color" in values:
         _check_colors(spec, values["color"])
     if values["mark"] == "text" and "text" not in values:
@@ -79,7 +79,7 @@ def check(spec: YamlMap, dataset: Dataset) -> None:
 def _check_channel(spec: YamlMap, key: str, dataset: Dataset) -> None:
     value = spec.values[key]
     if not isinstance(value, (str, dict, list)) or (isinstance(value, list) and key != "tooltip"):
-        raise spec.error(key, f"'{key}' must be a column (year:O) or a mapping ({{field: year, type: ordinal}}), found {value!r}")
+        raise spec.error(key, f"'{key}' must be a column (year:O) or a mapping ({{field: year, type: ordinal}}), found {written(value)}")
     for field in fields_of(value):
         if field not in dataset.columns:
             raise spec.error(key, f"column '{field}' is not in dataset '{dataset.name}'", "known: " + ", ".join(dataset.columns))

@@ -152,7 +152,7 @@ CASES = {
         "data/datapackage.yaml",
         "          description: Calendar year",
         "          description: Calendar year\n          constraints: yes",
-        "data/datapackage.yaml:18: 'constraints' must be mapping, found True",
+        "data/datapackage.yaml:18: 'constraints' must be mapping, found true",
     ),
     "constraint not a boolean": (
         "data/datapackage.yaml",
@@ -164,7 +164,7 @@ CASES = {
         "data/datapackage.yaml",
         "      fields:\n        - name: test_number",
         "      fields: yes\n      primaryKey:\n        - name: test_number",
-        "data/datapackage.yaml:33: 'fields' must be list, found True",
+        "data/datapackage.yaml:33: 'fields' must be list, found true",
     ),
     "field not a mapping": (
         "data/datapackage.yaml",
