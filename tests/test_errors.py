@@ -262,6 +262,30 @@ CASES = {
         'title = "Test {! 24 } tests"',
         "site.toml:1: 'title': a bound value can't stand in site.toml",
     ),
+    "resource path out of the package": (
+        "data/datapackage.yaml",
+        "path: missiles.csv",
+        "path: ../../../outside.csv",
+        "data/datapackage.yaml:4: path '../../../outside.csv' must be a file inside data/",
+    ),
+    "resource path out of the package, of a kind not read": (
+        "data/datapackage.yaml",
+        "path: missiles.csv",
+        "path: ../../../etc/passwd",
+        "data/datapackage.yaml:4: path '../../../etc/passwd' must be a file inside data/",
+    ),
+    "resource path out of the package, compressed": (
+        "data/datapackage.yaml",
+        "path: missiles.csv",
+        "path: ../missiles.csv.gz",
+        "data/datapackage.yaml:4: path '../missiles.csv.gz' must be a file inside data/",
+    ),
+    "resource path out of the package, a map": (
+        "data/datapackage.yaml",
+        "path: missiles.csv",
+        "path: ../../world.topojson",
+        "data/datapackage.yaml:4: path '../../world.topojson' must be a file inside data/",
+    ),
     "site title control character": (
         "site.toml",
         'title = "Test tests"',
