@@ -44,6 +44,7 @@ class Match:
     binding: str  # "{= ... }" and any text typed after it (" billion", "%"), or "" if no key names the row
     exact: bool  # the binding writes the number as it stands
     rounded: bool = False  # ... from a cell that is not that number (0.5 million from 511,619)
+    scaled: Decimal = Decimal(0)  # the cell in the typed number's unit (its absolute value)
 
 
 @dataclass(frozen=True)
@@ -80,18 +81,33 @@ class Audit:
         return "\n".join(lines)
 
 
-def audit_site(config: Config, pages: Mapping[str, frozenset[str]], package: Package, bound: int) -> Audit:
-    """The audit of ``pages`` (content/...md, with the datasets each shows: their cells are
-    the likeliest sources of its figures) against ``package``."""
+@dataclass(frozen=True)
+class Cited:
+    """What a page already draws on: the likeliest sources of the figures it types by hand."""
+
+    datasets: frozenset[str]  # those its charts and tables show and its bound values read
+    rows: frozenset[tuple[str, int]] = frozenset()  # (dataset, row) its bound values read
+
+
+def audit_site(config: Config, pages: Mapping[str, Cited], package: Package, bound: int) -> Audit:
+    """The audit of ``pages`` (content/...md, with what each cites) against ``package``."""
     index = _index(package.datasets.values())
     findings = []
-    for src, shown in sorted(pages.items()):
+    for src, cited in sorted(pages.items()):
         text = decode(src, read_site_file(config.root, src))
         for typed in typed_numbers(src, text):
             if not _names_a_row(typed, index):
-                matches = sorted(_matches(typed, index), key=lambda m: (not m.exact, m.rounded, not m.binding, m.dataset not in shown))
+                matches = sorted(_matches(typed, index), key=lambda m: _rank(m, typed, cited))
                 findings.append(Finding(typed, tuple(matches[:5])))
     return Audit(tuple(findings), bound)
+
+
+def _rank(match: Match, typed: Typed, cited: Cited) -> tuple[bool, bool, bool, bool, bool, Decimal]:
+    """The cell a figure is likeliest from: one it equals before one it rounds; then, among
+    several (8 billion: 7.95 or 8.05 billion), the page's own datasets and rows, then the closest."""
+    off = abs(match.scaled - abs(typed.value))
+    cited_row = (match.dataset, match.row) in cited.rows
+    return (not match.exact, match.rounded, match.dataset not in cited.datasets, not cited_row, not match.binding, off)
 
 
 def _names_a_row(typed: Typed, index: _Index) -> bool:
@@ -193,19 +209,18 @@ def _matches(typed: Typed, index: _Index) -> list[Match]:
 def _match(typed: Typed, cell: _Cell, power: int, absolute: bool = False) -> Match:
     """The binding that writes ``typed`` from ``cell`` (scaled by 10**power, its absolute
     value if ``absolute``), if one does."""
-    dataset = cell.dataset
+    dataset, scaled = cell.dataset, abs(cell.value) * Decimal(1).scaleb(power)
     for factor, specifier, after in _forms(typed, power):
         written = format_number(specifier, float(abs(cell.value) if absolute else cell.value) * float(factor)) + after
         if _same(written, typed.text):
-            keys = _row_keys(dataset, cell.row, cell.field)
-            read = f"{dataset.name}[{keys}].{cell.field}"
+            keys, field = _row_keys(dataset, cell.row, cell.field), _quoted(cell.field)
+            read = f"{dataset.name}[{keys}].{field}"
             read = f"abs({read})" if absolute else read
-            scaled = f" * {_factor(factor)}" if factor != 1 else ""
+            times = f" * {_factor(factor)}" if factor != 1 else ""
             lead = "US" if typed.text.startswith("US$") else ""  # (d3's currency is "$")
-            binding = f"{lead}{{= {read}{scaled} as {specifier} }}{after}" if keys else ""
-            rounded = abs(cell.value) * Decimal(1).scaleb(power) != abs(typed.value)
-            return Match(dataset.name, cell.row, cell.field, cell.text, binding, True, rounded)
-    return Match(dataset.name, cell.row, cell.field, cell.text, "", False)
+            binding = f"{lead}{{= {read}{times} as {specifier} }}{after}" if keys and field else ""
+            return Match(dataset.name, cell.row, cell.field, cell.text, binding, True, scaled != abs(typed.value), scaled)
+    return Match(dataset.name, cell.row, cell.field, cell.text, "", False, scaled=scaled)
 
 
 def _forms(typed: Typed, power: int) -> Iterable[tuple[Decimal, str, str]]:
@@ -251,12 +266,24 @@ def _row_keys(dataset: Dataset, row: int, field: str) -> str:
     for columns in combos:
         values = tuple(dataset.rows[row][c] for c in columns)
         if None not in values and sum(1 for r in dataset.rows if tuple(r[c] for c in columns) == values) == 1:
-            return ", ".join(f"{dataset.fields[c].name}={_show(v)}" for c, v in zip(columns, values, strict=True) if v is not None)
+            keys = [
+                (_quoted(dataset.fields[c].name), _quoted(v, bare=r"[\w.:-]+"))
+                for c, v in zip(columns, values, strict=True)
+                if v is not None
+            ]
+            if all(name and value for name, value in keys):
+                return ", ".join(f"{name}={value}" for name, value in keys)
     return ""
 
 
-def _show(value: str) -> str:
-    return value if re.fullmatch(r"[\w.:-]+", value) else f'"{value}"'
+def _quoted(text: str, bare: str = r"[A-Za-z_][A-Za-z0-9_]*") -> str:
+    """``text`` as a bound value reads it: as it is if ``bare`` (a name, a plain value),
+    else in quotes (``"Country Name"``; ``'The "Big" One'``), or "" if no quote will do
+    (the parser has no escapes: a text holding both quotes can't be written)."""
+    if re.fullmatch(bare, text):
+        return text
+    quote = next((q for q in "\"'" if q not in text), "")
+    return f"{quote}{text}{quote}" if quote and text == " ".join(text.split()) else ""
 
 
 def print_audit(config: Config) -> int:
@@ -265,7 +292,11 @@ def print_audit(config: Config) -> int:
     from .state import BuildState
 
     site = load_site(config, BuildState())
-    shown = {p.src: frozenset(d.name for b in site.blocks[p.src] for d in b.datasets()) for p in site.pages}
-    audit = audit_site(config, shown, site.package, sum(len(p.bindings) for p in site.pages))
+    cited = {}
+    for page in site.pages:
+        cells = [cell for binding in page.bindings for cell in site.values.values[binding.source].cells]
+        shown = {d.name for block in site.blocks[page.src] for d in block.datasets()} | {cell.dataset for cell in cells}
+        cited[page.src] = Cited(frozenset(shown), frozenset((cell.dataset, cell.row) for cell in cells))
+    audit = audit_site(config, cited, site.package, sum(len(p.bindings) for p in site.pages))
     print(audit.report())
     return 0

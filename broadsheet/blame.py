@@ -24,7 +24,7 @@ def _in_charts(filename: str, charts: Path) -> str | None:
     path = Path(filename)
     try:
         return f"charts/{path.resolve().relative_to(charts.resolve()).as_posix()}"
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # (RuntimeError: a loop of links)
         return None
 
 

@@ -38,6 +38,9 @@ TYPOGRAPHY = str.maketrans(
 )
 OPERATORS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u00d7": "*", "\u00f7": "/"})
 FUNCTIONS = ("abs",)
+# A sentence's arithmetic is a change, a share or a ratio: a few operands, nested a few
+# deep. The limits keep the parser's and the evaluator's recursion far from Python's.
+MAX_OPERANDS, MAX_DEPTH = 100, 30
 
 
 @dataclass(frozen=True)
@@ -209,7 +212,8 @@ def parse_binding(src: str, line: int, inner: str) -> Binding:
         expression = parser.expression()
         specifier = parser.format()
     except _Syntax as exc:
-        raise SiteError(src, line, f"bound value: {exc}, in '{{= {text} }}'", f"a bound value is written {SYNTAX}") from None
+        shown = text if len(text) <= 120 else text[:117] + "..."
+        raise SiteError(src, line, f"bound value: {exc}, in '{{= {shown} }}'", f"a bound value is written {SYNTAX}") from None
     return Binding(text, expression, specifier, line)
 
 
@@ -228,6 +232,7 @@ class _Parser:
 
     def __init__(self, text: str):
         self.text, self.i = text, 0
+        self.depth = self.operands = 0
 
     def peek(self) -> str:
         while self.i < len(self.text) and self.text[self.i] == " ":
@@ -240,7 +245,8 @@ class _Parser:
         self.i += 1
 
     def rest(self) -> str:
-        return self.text[self.i :] or "the end"
+        rest = self.text[self.i :]
+        return (rest if len(rest) <= 60 else rest[:57] + "...") or "the end"
 
     def format(self) -> str:
         if self.peek() == "":
@@ -268,6 +274,16 @@ class _Parser:
         return left
 
     def factor(self) -> Expression:
+        """One operand, a sign, a call or parentheses, counted against the limits."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Syntax(f"nested more than {MAX_DEPTH} deep (parentheses, signs, abs)")
+        try:
+            return self.operand()
+        finally:
+            self.depth -= 1
+
+    def operand(self) -> Expression:
         char = self.peek()
         if char and char.translate(OPERATORS) in "+-":
             self.i += 1
@@ -278,6 +294,9 @@ class _Parser:
             inner = self.expression()
             self.expect(")", "')'")
             return inner
+        self.operands += 1
+        if self.operands > MAX_OPERANDS:
+            raise _Syntax(f"more than {MAX_OPERANDS} numbers and cells in one bound value")
         number = _NUMBER.match(self.text, self.i)
         if number and not _DATASET.match(self.text, self.i):
             self.i = number.end()

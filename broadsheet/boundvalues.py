@@ -34,6 +34,9 @@ FOLD = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"
 ESCAPED_TOKEN = re.compile(r"\\ue000((?:\\ue1[0-9a-f]{2})*)\\ue001")  # a token inside a repr()
 ROW_SOURCE = ("source_url", "source_name")  # a row's own source, when the dataset names one per row
 PRECISE = Context(prec=15)
+MAX_WIDTH = 50  # (a width pads a figure: the widest figure, 1e21 with commas and 20 decimals, is 48 characters)
+LARGEST, SMALLEST = Decimal("1e21"), Decimal("1e-21")
+SIZE_HINT = "a bound value is 0 or between 1e-21 and 1e21 in size, as is every number and cell it reads or reaches"
 FORMAT_HINT = "a format is a d3-format specifier, such as ,.0f  .1%  $.3s, or $.3w for $2.73 billion"
 
 
@@ -149,14 +152,27 @@ class _Reading:
                 raise self.error(message, "leave the format out to write the text as it is")
             return Resolved(value, value, tuple(self.cells), computed)
         try:
-            text = format_number(parse_format(binding.format), float(value))
+            spec = parse_format(binding.format)
         except FormatError as exc:
             raise self.error(f"bound value: {exc}", FORMAT_HINT) from None
+        except ValueError:  # (a width or precision of thousands of digits: Python reads ints of at most 4,300)
+            raise self.error(f"bound value: format '{binding.format[:20]}...' is not a d3-format specifier", FORMAT_HINT) from None
+        if spec.width is not None and spec.width > MAX_WIDTH:
+            raise self.error(f"bound value: format '{binding.format}' pads the figure past {MAX_WIDTH} characters", FORMAT_HINT)
+        text = format_number(spec, float(value))
         if binding.format == "c":
             raise self.error("bound value: format 'c' writes text, and this value is a number", FORMAT_HINT)
         return Resolved(text, _plain_decimal(value, computed), tuple(self.cells), computed)
 
     def evaluate(self, expression: Expression) -> Decimal | str:
+        """The expression's value; every number in it, read or reached, a figure's size."""
+        value = self.calculate(expression)
+        if isinstance(value, Decimal) and not _is_figure(value):
+            size = "small" if value.is_finite() and value.copy_abs() < SMALLEST else "large"
+            raise self.error(f"bound value: {_named(expression, value)} too {size} to be a figure", SIZE_HINT)
+        return value
+
+    def calculate(self, expression: Expression) -> Decimal | str:
         if isinstance(expression, Number):
             return expression.value
         if isinstance(expression, Ref):
@@ -243,7 +259,10 @@ def _typed(field: Field, cell: str | None) -> object:
             raise ValueError(cell)
         return int(cell)
     if field.type == "number":
-        return Decimal(cell)
+        number = Decimal(cell)
+        if not number.is_finite():  # (NaN, which compares as nothing, or sNaN, which raises)
+            raise ValueError(cell)
+        return number
     if field.type == "boolean":
         return {"true": True, "false": False}[cell.lower()] if cell.lower() in ("true", "false") else None
     if field.type == "date" and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", cell):
@@ -278,7 +297,7 @@ def _distance(field: Field, value: str, want: object) -> tuple[float, str]:
             return float(abs(Decimal(typed) - Decimal(want))), value
         if field.type == "date" and isinstance(want, str):
             return float(abs(dt.date.fromisoformat(value).toordinal() - dt.date.fromisoformat(want).toordinal())), value
-    except (InvalidOperation, ValueError):
+    except (ArithmeticError, ValueError):  # (decimal's Overflow and InvalidOperation among them)
         pass
     return 1 - difflib.SequenceMatcher(None, str(want), value).ratio(), value
 
@@ -309,6 +328,20 @@ def _row_source(dataset: Dataset, row: int) -> Source | None:
         return None
     name = dataset.rows[row][dataset.columns.index(ROW_SOURCE[1])] if ROW_SOURCE[1] in dataset.columns else None
     return Source(name or url, url)
+
+
+def _named(expression: Expression, value: Decimal) -> str:
+    if isinstance(expression, Number):
+        return f"the number {value:.3g} is"
+    if isinstance(expression, Ref):
+        return f"the cell {expression.dataset}[...].{expression.field} holds {value:.3g},"
+    return f"its arithmetic comes to {value:.3g},"
+
+
+def _is_figure(value: Decimal) -> bool:
+    """Finite, and zero or of a size JavaScript writes out in full (it writes 1e21 and
+    1e-7 in exponent form; d3 formats floats): what a sentence can state."""
+    return value.is_finite() and (value.is_zero() or SMALLEST <= value.copy_abs() < LARGEST)  # (copy_abs: exact, never overflows)
 
 
 def _plain_decimal(value: Decimal, computed: bool) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import blame, chartcode, colors, compiled, declarative
+from . import blame, chartcode, colors, compiled, declarative, fetches
 from .charttheme import THEME
 from .config import read_site_file
 from .content import Block
@@ -302,6 +302,8 @@ def compile_spec(
         where = chart_block.definition
         at = (where and blame.schema_error_line(exc, altair_chart)) or chart_location(chart_block)
         raise SiteError(*at, f"invalid chart: {first_line(exc)}") from None
+    module = root / chart_block.definition.src if chart_block.definition else None
+    fetches.check_fetches(spec, chart_block.id, *chart_location(chart_block), module)
     columns = frozenset(c for name in chart_block.datasets for c in package.datasets[name].columns)
     spec = escape_fields(spec, columns)
     if chart_block.definition:

@@ -22,14 +22,13 @@ from urllib.parse import unquote, urljoin, urlsplit
 from .cache import Cache
 from .config import Config
 from .output import Output, swap_in
-from .prose import URL_ATTRIBUTES, addresses, is_script_url, shown
+from .prose import is_script_url, shown, tag_addresses
 from .site import BuildResult, Site, build_site
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 OPTIONAL_END = {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "colgroup", "caption"}
 LINK_ATTRS = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src")}
 DATA_ATTRS = ("data-spec", "data-runtime")
-SCRIPT_ATTRS = frozenset(URL_ATTRIBUTES.split("|"))
 
 
 @dataclass(frozen=True)
@@ -66,9 +65,9 @@ class PageScan(HTMLParser):
             if tag == name and values.get(attr) and not (tag == "link" and values.get("rel") in ("canonical", "alternate")):
                 self.refs.append((line, values[attr]))
         self.refs.extend((line, values[a]) for a in DATA_ATTRS if values.get(a))
-        for name, value in values.items():  # (whatever wrote it: a page, a block, a template)
-            if name in SCRIPT_ATTRS and any(is_script_url(address, decoded=True) for address in addresses(name, value)):
-                self.problems.append((line, f"link '{shown(value)}' would run a script"))
+        for _, address in tag_addresses(tag, list(values.items())):  # (whatever wrote it: a page, a block, a template)
+            if is_script_url(address, decoded=True):
+                self.problems.append((line, f"link '{shown(address)}' would run a script"))
         self._alternatives(tag, values, line)
         if tag not in VOID:
             self.stack.append((tag, line))

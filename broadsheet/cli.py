@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .cache import CACHE_DIR, Cache
-from .config import load_config, relative_url_warning
+from .config import follow_link, load_config, relative_url_warning
 from .errors import SiteError
 from .output import Output, check_cache_folder, check_destination, clean_leftovers
 from .state import SavedState
@@ -48,7 +48,7 @@ def parser() -> argparse.ArgumentParser:
             sub.set_defaults(strict=False)
         if name == "serve":
             sub.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-            sub.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+            sub.add_argument("--port", default="8000", help="port, 0 for any free one (default: 8000)")
     return main
 
 
@@ -75,19 +75,20 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "new":
         return new(args.dir)
     if args.command == "data":
-        return pin(args.root.resolve(), args.name)
-    root = args.root.resolve()
+        return pin(follow_link(args.root, str(args.root)), args.name)
+    root = follow_link(args.root, str(args.root))
     cache = Cache(None if args.no_cache else _out(root, args.cache_dir or Path(CACHE_DIR)))
     if cache.folder is not None:
         check_cache_folder(cache.folder, root)
     if args.command == "serve":
-        from .server import serve
+        from .server import parse_port, serve
 
+        port = parse_port(args.port)  # (checked before anything is built)
         return serve(
             lambda: load_config(root, base_url=args.base_url, drafts=args.drafts),
             cache,
             host=args.host,
-            port=args.port,
+            port=port,
         )
     out = published_folder(_out(root, args.out)) if args.command == "build" else None
     if out is not None:

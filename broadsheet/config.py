@@ -65,7 +65,7 @@ class Config:
         """The site's own ``templates``/``static`` folder first, then the default theme's."""
         own, default = self.root / name, DEFAULT_THEME / name
         dirs = [own] if own.is_dir() else []
-        if default.is_dir() and default.resolve() != own.resolve():
+        if default.is_dir() and default.resolve() != follow_link(own, name):
             dirs.append(default)
         return tuple(dirs)
 
@@ -103,6 +103,9 @@ def load_config(root: Path, *, base_url: str | None = None, drafts: bool = False
         problem = control_problem(value) if isinstance(value, str) else None
         if problem:
             raise SiteError(CONFIG_FILE, _line_of(text, key), f"'{key}': {problem}")
+        if isinstance(value, str) and re.search(r"\{[=!]", value):  # (it would be published as written, braces and all)
+            message = f"'{key}': a bound value can't stand in site.toml"
+            raise SiteError(CONFIG_FILE, _line_of(text, key), message, "write the figure itself here, or bind it in a page's text")
         values[key] = _series_colors(value, text) if isinstance(value, dict) else value
     for key, (_, required, default) in _KEYS.items():
         if key not in values:
@@ -198,13 +201,24 @@ def read_site_file(root: Path, rel: str, where: str | None = None, line: int | N
     path = root / rel
     info = path.lstat()  # (FileNotFoundError for a missing file)
     if stat.S_ISLNK(info.st_mode):  # (only links are resolved: a stat per file is what a cold build can afford)
-        path = path.resolve()
+        path = follow_link(path, rel, where, line)
         info = path.stat()  # (FileNotFoundError for a dangling link)
         if not path.is_relative_to(root.resolve()):
             raise SiteError(where or rel, line, f"{rel} is a link to a file outside the site", "copy the file into the site instead")
     if not stat.S_ISREG(info.st_mode):
         raise SiteError(where or rel, line, f"{rel} is not a regular file (a pipe, device or folder)")
     return path.read_bytes()
+
+
+def follow_link(path: Path, name: str, where: str | None = None, line: int | None = None) -> Path:
+    """``path`` (``name`` to the user) with every link in it followed, as ``Path.resolve``
+    does, but with a loop of links (a link to itself, two links to each other) reported at
+    ``where:line`` (default: ``name``) rather than raised."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # (Python 3.11 raises RuntimeError for a loop; 3.13 OSError ELOOP)
+        message, hint = f"{name} is a loop of links: it leads back to itself", "replace the link with what it stands for"
+        raise SiteError(where or name, line, message, hint) from None
 
 
 @dataclass(frozen=True)
@@ -215,10 +229,12 @@ class Setting:
 
     name: str
     default: float
-    low: float  # excluded
+    low: float  # excluded (a whole number: the least allowed is low + 1)
     high: float  # included
     unit: str
     whole: bool = False  # a whole number (megabytes, processes)
+    default_text: str = ""  # the default in words, if its number means something else (0: as many as the cores)
+    why: str = ""  # why the bounds are what they are, if a user would ask
 
     def value(self) -> float:
         raw = os.environ.get(self.name, "").strip()
@@ -229,15 +245,30 @@ class Setting:
         except ValueError:
             number = math.nan
         if not (self.low < number <= self.high):  # (false for nan; inf is past any bound)
-            kind = "a whole number of" if self.whole else "a number of"
-            message = f"must be {kind} {self.unit} above {self.low:g} and at most {self.high:,g}, found {raw!r}"
-            raise SiteError(f"${self.name}", None, message, f"unset it for the default, {self.default:g} {self.unit}")
+            low, high = _written(self.low + 1 if self.whole else self.low), _written(self.high)
+            bounds = (
+                f"a whole number of {self.unit} from {low} to {high}"
+                if self.whole
+                else f"a number of {self.unit} above {low} and at most {high}"
+            )
+            default = f": {self.default_text}" if self.default_text else f", {_written(self.default)} {self.unit}"
+            hint = f"unset it for the default{default}" + (f"; {self.why}" if self.why else "")
+            raise SiteError(f"${self.name}", None, f"must be {bounds}, found {raw!r}", hint)
         return number
 
 
+def _written(number: float) -> str:
+    """A number as people write it: 1,048,576 and 0.5, not 1.04858e+06."""
+    return f"{int(number):,}" if number == int(number) else f"{number:,}"
+
+
+# The chart renderer (V8 and VegaFusion's threads) needs ~730 MB of data segment to start,
+# measured on the 2-core build machine: less and it dies before drawing anything.
+CHART_MEMORY_FLOOR = 768
 CHART_TIMEOUT = Setting("BROADSHEET_CHART_TIMEOUT", 30.0, 0, 86_400, "seconds")
-CHART_MEMORY = Setting("BROADSHEET_CHART_MEMORY", 3072, 0, 2**20, "megabytes", whole=True)
-WORKERS = Setting("BROADSHEET_WORKERS", 0, 0, 1024, "processes", whole=True)  # (0: as many as the cores)
+MEMORY_WHY = f"the chart renderer needs {CHART_MEMORY_FLOOR} to start"
+CHART_MEMORY = Setting("BROADSHEET_CHART_MEMORY", 3072, CHART_MEMORY_FLOOR - 1, 2**20, "megabytes", whole=True, why=MEMORY_WHY)
+WORKERS = Setting("BROADSHEET_WORKERS", 0, 0, 1024, "processes", whole=True, default_text="as many as the cores")
 
 
 def check_environment() -> None:

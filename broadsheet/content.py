@@ -20,7 +20,7 @@ from .bound import FRONT_MATTER as BOUND_FRONT_MATTER
 from .errors import CONTROL, SiteError, control_problem
 from .pagefiles import FileRef, is_local
 from .prose import FENCE, MAX_PAGE_BYTES, check_prose, closing_fence, markdown_html
-from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document, parse_mapping
+from .yamlmap import FieldSpec, YamlMap, check_fields, parse_document, parse_mapping, written
 
 CONTENT_DIR = "content"
 BLOCK_KINDS = ("chart", "table", "datasets", "corrections", "scrolly")
@@ -180,7 +180,7 @@ def read_corrections(meta: YamlMap, items: list[YamlMap]) -> tuple[Correction, .
     listed = meta.values.get("corrections", ())
     for item in listed:
         if not isinstance(item, dict):
-            raise meta.error("corrections", f"each correction must be a mapping (date, text, source), found {item!r}")
+            raise meta.error("corrections", f"each correction must be a mapping (date, text, source), found {written(item)}")
     published, updated = meta.values.get("date"), meta.values.get("updated")
     if published and updated and updated < published:
         raise meta.error("updated", f"'updated' ({updated}) is before 'date' ({published})")
@@ -268,6 +268,7 @@ def extract_blocks(src: str, body: str, first_line: int) -> tuple[str, tuple[Blo
         end = closing_fence(lines, i, match.group("fence"))
         kind = match.group("info").lower()
         if kind not in BLOCK_KINDS:
+            check_fence_name(src, first_line + i, match.group("info"))
             out.extend(lines[i : end + 1])
             i = end + 1
             continue
@@ -280,6 +281,38 @@ def extract_blocks(src: str, body: str, first_line: int) -> tuple[str, tuple[Blo
         blocks.append(Block(kind, spec))
         i = end + 1
     return "\n".join(out), tuple(blocks)
+
+
+def check_fence_name(src: str, line: int, info: str) -> None:
+    """A fence that nearly names a block (```charts, ```dataset, ```chrat, ```{chart}) is a
+    mistake, not code: published as a code block, the chart was dropped without a word."""
+    kind = near_block_kind(info)
+    if kind:
+        message = f"a fenced block named '{info}' is not one Broadsheet knows: did you mean ```{kind}?"
+        hint = f"write ```{kind}; a code block to show as code names its language (```yaml, ```python, ```text)"
+        raise SiteError(src, line, message, hint)
+
+
+def near_block_kind(info: str) -> str | None:
+    """The block kind ``info`` nearly names: another case, plural for singular (or the
+    reverse), one letter added, left out, changed or two swapped, punctuation around."""
+    word = re.sub(r"[^a-z]", "", info.lower())
+    for kind in BLOCK_KINDS:
+        forms = {kind, kind + "s", kind.removesuffix("s"), kind.removesuffix("y") + "ies"}
+        if word in forms or _one_edit(word, kind):
+            return kind
+    return None
+
+
+def _one_edit(word: str, kind: str) -> bool:
+    """Whether ``word`` is ``kind`` with one letter added, left out, changed, or two
+    neighbours swapped (the Damerau distance 1)."""
+    if len(word) == len(kind):
+        diff = [i for i, (a, b) in enumerate(zip(word, kind, strict=True)) if a != b]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == kind[diff[1]] and word[diff[1]] == kind[diff[0]]
+        return len(diff) == 1 or swapped
+    short, long = sorted((word, kind), key=len)
+    return len(long) - len(short) == 1 and any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def code_lines(text: str) -> frozenset[int]:

@@ -21,7 +21,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .bound import Binding, tokenize
-from .descriptor import COMPRESSED, Location, Notes, check_properties, find_descriptors, read_descriptor, resource_contents, resource_format
+from .descriptor import (
+    COMPRESSED,
+    Location,
+    Notes,
+    check_inside,
+    check_properties,
+    find_descriptors,
+    read_descriptor,
+    resource_contents,
+    resource_format,
+)
 from .errors import SiteError, known
 from .geodata import GeoData, geo_format, read_geo
 from .pins import check_pins
@@ -217,6 +227,7 @@ def load_dataset(root: Path, entry: YamlMap, shared: Shared, notes: Notes, verif
     name = values["name"]
     if not re.match(r"[a-z0-9][a-z0-9._-]*\Z", name, re.ASCII):  # (\Z: "$" let a final newline through)
         raise entry.error("name", f"resource name {name!r} must use lowercase letters, digits, '-', '_' and '.'")
+    check_inside(entry, location)  # (before anything else: a file out of the package is an error, read or not)
     geo = geo_format(values.get("format"), values.get("mediatype"), str(values.get("path", "")))
     if geo:
         return _geo_dataset(root, entry, shared, notes, geo, verify)

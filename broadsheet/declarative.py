@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .colors import PALETTE, color_problem
 from .data import Dataset, Field
 from .fields import did_you_mean, unescape
-from .yamlmap import FieldSpec, YamlMap
+from .yamlmap import FieldSpec, YamlMap, written
 
 MARKS = ("bar", "line", "point", "area", "rule", "text", "tick", "circle", "square")
 # Channels a field (or a constant) can be given to, in the order Altair takes them.
@@ -68,7 +69,9 @@ def check(spec: YamlMap, dataset: Dataset) -> None:
         raise spec.error("stack", f"stack must be one of {', '.join(STACKS)}, found {values['stack']!r}")
     for key, most in SIZES.items():
         if key in values and not 1 <= values[key] <= most:
-            raise spec.error(key, f"'{key}' must be a whole number from 1 to {most:,}, found {values[key]!r}")
+            raise spec.error(key, f"'{key}' must be a whole number from 1 to {most:,}, found {written(values[key])}")
+    if "color" in values:
+        _check_colors(spec, values["color"])
     if values["mark"] == "text" and "text" not in values:
         raise spec.error(None, "a text mark needs a 'text' channel: the column whose values it writes")
 
@@ -76,7 +79,7 @@ def check(spec: YamlMap, dataset: Dataset) -> None:
 def _check_channel(spec: YamlMap, key: str, dataset: Dataset) -> None:
     value = spec.values[key]
     if not isinstance(value, (str, dict, list)) or (isinstance(value, list) and key != "tooltip"):
-        raise spec.error(key, f"'{key}' must be a column (year:O) or a mapping ({{field: year, type: ordinal}}), found {value!r}")
+        raise spec.error(key, f"'{key}' must be a column (year:O) or a mapping ({{field: year, type: ordinal}}), found {written(value)}")
     for field in fields_of(value):
         if field not in dataset.columns:
             raise spec.error(key, f"column '{field}' is not in dataset '{dataset.name}'", "known: " + ", ".join(dataset.columns))
@@ -86,6 +89,33 @@ def _check_channel(spec: YamlMap, key: str, dataset: Dataset) -> None:
             raise spec.error(key, f"'{key}' has no option '{unknown[0]}'", did_you_mean(unknown[0], frozenset(CHANNEL_OPTIONS[key])))
         if "type" in mapping and mapping["type"] not in TYPES:
             raise spec.error(key, f"'{key}': type {mapping['type']!r} is not a Vega-Lite type", "known: " + ", ".join(TYPES))
+
+
+def _check_colors(spec: YamlMap, value: Any) -> None:
+    """The colours a block gives its marks itself (``color: "#ffff00"``, a mapping's
+    ``value``, a condition's, a scale's ``range``) get the check the site's colours get:
+    3:1 against the light and the dark page."""
+    for color in _constant_colors(value):
+        full = re.sub(r"^#(.)(.)(.)$", r"#\1\1\2\2\3\3", color) if isinstance(color, str) else color  # (#ff0 is #ffff00)
+        problem = color_problem(full)
+        if problem and "contrast" in problem:
+            hint = f"choose a colour that reads on the light and the dark page, such as the palette's: {', '.join(PALETTE)}"
+            raise spec.error("color", f"'color': {problem.replace(str(full), str(color), 1)}", hint)
+        if problem:
+            raise spec.error("color", f"'color': {problem}", "give a colour as #rrggbb (its contrast with the page is checked)")
+
+
+def _constant_colors(value: Any) -> list[Any]:
+    if isinstance(value, str):
+        return [value] if value.startswith("#") else []
+    if not isinstance(value, dict):
+        return []
+    conditions = value.get("condition")
+    items = [value, *(conditions if isinstance(conditions, list) else [conditions])]
+    found = [item["value"] for item in items if isinstance(item, dict) and "value" in item]
+    scale = value.get("scale")
+    ranges = scale.get("range") if isinstance(scale, dict) else None
+    return found + (list(ranges) if isinstance(ranges, list) else [])
 
 
 def _is_constant(key: str, value: Any) -> bool:

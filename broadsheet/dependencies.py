@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ def folder_digest(folder: Path, pattern: str) -> str:
     digest = hashlib.sha256()
     for path in sorted(folder.glob(pattern)) if folder.is_dir() else []:
         if path.is_symlink():  # (a link to the same bytes elsewhere is a change: it may now lead outside)
-            digest.update(b"link\0" + str(path.resolve()).encode() + b"\0")
+            digest.update(b"link\0" + os.path.realpath(path).encode() + b"\0")  # (realpath: a loop of links is no error here)
         if path.is_file():
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
         elif not path.is_dir():  # a pipe (never read: it would block) or a dangling link

@@ -199,6 +199,18 @@ def resource_format(entry: YamlMap) -> str | None:
 COMPRESSED = (".zip", ".gz", ".bz2", ".xz", ".zst")
 
 
+def check_inside(entry: YamlMap, location: Location) -> None:
+    """A resource's ``path`` (each, if a list) names a file inside its package's folder:
+    one rule, whether the file is read, skipped (compressed, not a table) or a map."""
+    path = entry.values.get("path")
+    for item in path if isinstance(path, list) else [path]:
+        if not isinstance(item, str) or "://" in item:
+            continue  # (said elsewhere: a path is needed; a URL is not read)
+        parts = PurePosixPath(item).parts
+        if item.startswith(("/", "\\")) or "\\" in item or ".." in parts or any(p.startswith(".") for p in parts):
+            raise entry.error("path", f"path '{item}' must be a file inside {location.folder}/ (a relative path without '..')")
+
+
 def resource_contents(root: Path, entry: YamlMap, location: Location) -> tuple[str, bytes]:
     """Where the table is and its bytes: the file at ``path`` (inside the package's folder),
     or the inline ``data`` (published as the JSON it is)."""
@@ -216,9 +228,7 @@ def resource_contents(root: Path, entry: YamlMap, location: Location) -> tuple[s
             f"resource '{name}': path {path!r} is a URL; Broadsheet reads files in the site",
             "download the file beside the descriptor",
         )
-    parts = PurePosixPath(path).parts
-    if path.startswith(("/", "\\")) or "\\" in path or ".." in parts or any(p.startswith(".") for p in parts):
-        raise entry.error("path", f"path '{path}' must be a file inside {location.folder}/ (a relative path without '..')")
+    check_inside(entry, location)
     src = f"{location.folder}/{path}"
     try:
         return src, read_site_file(root, src, entry.path, entry.line_of("path"))

@@ -37,6 +37,9 @@ NUMBER = re.compile(
     r"(?P<percent>\s?%|\s(?:percent|per cent)\b)?"
     r"(?:[ \u00a0](?P<scale>thousand|million|billion|trillion)\b|(?P<short>bn)\b)?"
 )
+_OLD_YEAR, _YEAR = r"1[0-8]\d{2}\b", r"(?:(?:1[0-9]|20)?\d{2})\b"  # (a span may end in two digits: 1850-99)
+_OLD_YEAR_WORDS = r"(?:[Ss]ince|[Ii]n|[Ff]rom|[Uu]ntil|[Tt]ill|[Bb]efore|[Aa]fter|[Bb]etween|[Cc]irca|[Aa]round|c\.)"
+_NOT_AMOUNT = r"(?![,.]\d|\s?%|\s(?:million|billion|thousand))"
 _NOT_QUANTITIES = [
     re.compile(rf"\b{LABELS}\s+(?:\d+(?:\s*(?:,|and|or|to|-|–)\s*)?)+"),  # resolution 2270, resolutions 2270 and 2321
     re.compile(rf"\b\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?\s+(?:{MONTHS})\b"),  # 19 February, 11-31 December
@@ -44,6 +47,9 @@ _NOT_QUANTITIES = [
     re.compile(r"\b\d+(?:st|nd|rd|th|s)\b"),  # 80th, 1990s
     re.compile(r"\b\d+(?=\s+[Cc]ommittee\b)"),  # the 1718 Committee
     re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b"),  # 09:30
+    # Years before 1900 (1000-1899) only where a word or a span says so: "1850 tonnes" is a quantity.
+    re.compile(rf"\b{_OLD_YEAR_WORDS}\s+{_OLD_YEAR}(?:\s*(?:[-–]|to|and|until)\s*{_YEAR})?{_NOT_AMOUNT}"),  # since 1850, from 1066 to 1850
+    re.compile(rf"(?<![\d,.$])\b{_OLD_YEAR}\s*[-–]\s*{_YEAR}{_NOT_AMOUNT}"),  # 1850-1900, 1850-99
     re.compile(r"(?<![\d,.$])\b(?:19|20)\d{2}(?:\s*[-–/]\s*(?:(?:19|20)?\d{2}))?\b(?![,.]\d|\s?%|\s(?:million|billion|thousand))"),  # years
 ]
 # Addresses and markup a reader does not read as text.

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from functools import cache
 from html import escape as html_escape
 from typing import Any
@@ -33,7 +34,11 @@ from .pagefiles import FileRef, find_refs, link_targets
 # 2-core build machine: 100 KB of plain text 0.3 s, of list items ~2.5 s; 1,000 '['
 # in 1,000 characters 0.2 s, in 11,000 characters 4.5 s; 4,000 unclosed '<x' 3.7 s).
 MAX_PAGE_BYTES = 100_000
-MAX_BRACKET_WORK = 4_000_000  # per text: '[' in a paragraph x the paragraph's length
+MAX_BRACKET_WORK = 4_000_000  # per text: characters the link patterns scan (``bracket_work``)
+# A line that starts an inline run of its own (a list item, a heading), a table's rule.
+_RUN_START = re.compile(r"[ \t>]*(?:[-*+]|\d{1,9}[.)]|#{1,6})(?:[ \t]|$)")
+_TABLE_RULE = re.compile(r"[ \t>]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_BRACKET = re.compile(r"\\.|[\[\]()]", re.S)
 MAX_OPEN_TAGS = 500  # per text: '<x' with no '>' before the next '<'
 _OPEN_TAG = re.compile(r"<[A-Za-z/!?][^<>]*(?=<|\Z)")
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]*)[^`]*$")
@@ -43,8 +48,13 @@ URL_ATTRIBUTES = (
     "href|src|action|formaction|poster|data|xlink:href|background|cite|longdesc|codebase|classid|"
     "archive|usemap|icon|manifest|profile|ping|lowsrc|dynsrc|srcset|content"
 )
-_TAG = re.compile(r"""<[a-zA-Z](?:"[^"]*"|'[^']*'|[^'">])*>""")  # (a '>' inside a quoted value does not end it)
-_ATTRIBUTE = re.compile(rf"""(?<![\w:-])({URL_ATTRIBUTES})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+URL_NAMES = frozenset(URL_ATTRIBUTES.split("|"))
+# SVG animation (SMIL) sets an attribute over time: <set attributeName="href" to="...">
+# makes the link it sits in go to "to", as <animate values="a;b"> does to each value.
+ANIMATIONS = frozenset({"set", "animate", "animatecolor", "animatemotion", "animatetransform"})
+ANIMATED = ("to", "from", "by", "values")
+_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)(?:"[^"]*"|'[^']*'|[^'">])*>""")  # (a '>' inside a quoted value does not end it)
+_ATTRIBUTE = re.compile(r"""(?<![\w:-])([^\s"'<>/=]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _REFRESH = re.compile(r"^\s*\d*\s*[;,]?\s*url\s*=\s*(.*)$", re.IGNORECASE | re.DOTALL)  # <meta http-equiv=refresh content=...>
@@ -112,28 +122,73 @@ def check_limits(src: str, text: str, first_line: int) -> str:
 
 
 def check_brackets(src: str, markdown: str, first_line: int) -> None:
-    """Many '[' in long paragraphs (each '[' is matched against the rest of its
-    paragraph) and many tags that are never closed: minutes of Python-Markdown."""
+    """Brackets that keep Python-Markdown busy for minutes (``bracket_work``), and many tags
+    that are never closed."""
     work, worst, worst_line = 0, 0, first_line
-    line = first_line
-    for paragraph in re.split(r"\n[ \t]*\n", markdown):
-        cost = paragraph.count("[") * len(paragraph)
+    for line, run in inline_runs(markdown, first_line):
+        cost = bracket_work(run)
         work += cost
-        if cost > worst:  # (at its first line that is not blank)
-            worst, worst_line = cost, line + paragraph[: len(paragraph) - len(paragraph.lstrip())].count("\n")
-        line += paragraph.count("\n") + 2
+        if cost > worst:
+            worst, worst_line = cost, line
     if work > MAX_BRACKET_WORK:
         raise SiteError(
             src,
             worst_line or None,
-            "too many '[' for Markdown to convert in reasonable time (this paragraph has the most)",
-            "write a literal bracket as \\[, or split long paragraphs and lists",
+            "too many '[' for Markdown to convert in reasonable time: they never close (this paragraph, item or cell has the most)",
+            "close each '[' with ']' and a link's '(' with ')', write a literal bracket as \\[, or split long paragraphs",
         )
     open_tags = _OPEN_TAG.findall(markdown)
     if len(open_tags) > MAX_OPEN_TAGS:
         where = first_line + markdown.count("\n", 0, markdown.find(open_tags[MAX_OPEN_TAGS]))
         message = f"more than {MAX_OPEN_TAGS} '<' that start a tag but never close it"
         raise SiteError(src, where or None, message, "write a literal '<' as &lt;")
+
+
+def inline_runs(markdown: str, first_line: int) -> Iterator[tuple[int, str]]:
+    """The runs of text Python-Markdown's inline patterns scan one at a time, each with the
+    line it starts at: a paragraph, a list item, a heading, a table cell."""
+    line = first_line
+    for block in re.split(r"\n[ \t]*\n", markdown):
+        lines = block.split("\n")
+        table = "|" in block and any(_TABLE_RULE.match(text) and "|" in text for text in lines)
+        start, current = line, list[str]()
+        for offset, text in enumerate(lines):
+            if table:
+                yield from ((line + offset, cell) for cell in re.split(r"(?<!\\)\|", text))
+            elif not current and not text.strip():
+                continue  # (a run is at its first line that is not blank)
+            elif not current or _RUN_START.match(text):
+                yield from [(start, "\n".join(current))] if current else []
+                start, current = line + offset, [text]
+            else:
+                current.append(text)
+        if current:
+            yield start, "\n".join(current)
+        line += block.count("\n") + 2
+
+
+def bracket_work(run: str) -> int:
+    """What Python-Markdown's link patterns cost on one inline run, in characters scanned:
+    each '[' scans to its ']' (nesting counted) or, never closed, to the run's end; so does
+    the '(' after a link's ']'. A closed link costs its length (2,000 in one paragraph
+    convert in 0.2 s); 2,800 '[' that never close, 4 million (1.2 s of stock Python-Markdown,
+    measured on the shared 2-core machine: noisy)."""
+    if "[" not in run:
+        return 0
+    stacks: dict[str, list[int]] = {"[": [], "(": []}
+    spans: dict[int, int] = {}  # where a '[' or '(' opens -> where it closes (or the run ends)
+    closing = []  # each ']' that closes a '['
+    for match in _BRACKET.finditer(run):
+        char, at = match.group(), match.start()
+        if char in "[(":
+            stacks[char].append(at)
+        elif char in "])" and stacks["[" if char == "]" else "("]:
+            spans[stacks["[" if char == "]" else "("].pop()] = at
+            closing += [at] if char == "]" else []
+    for stack in stacks.values():
+        spans.update(dict.fromkeys(stack, len(run)))
+    work = sum(end - at for at, end in spans.items() if run[at] == "[")
+    return work + sum(spans[at + 1] - at for at in closing if run.startswith("(", at + 1))
 
 
 def is_script_url(value: str, decoded: bool = False) -> bool:
@@ -172,6 +227,20 @@ def addresses(name: str, value: str) -> list[str]:
     return [value]
 
 
+def tag_addresses(tag: str, attributes: list[tuple[str, str]]) -> list[tuple[int, str]]:
+    """The addresses a tag (``tag``, its ``attributes`` as written) holds, each with the
+    index of its attribute: address attributes' values, and those an SVG animation gives
+    an address attribute."""
+    found = [(i, a) for i, (name, value) in enumerate(attributes) if name.lower() in URL_NAMES for a in addresses(name.lower(), value)]
+    if tag.lower() in ANIMATIONS:
+        names = [name.lower() for name, _ in attributes]
+        animated = html.unescape(attributes[names.index("attributename")][1]).strip().lower() if "attributename" in names else ""
+        if animated.rpartition(":")[2] in URL_NAMES:  # (href, xlink:href...)
+            for i, name in enumerate(names):
+                found += [(i, part.strip()) for part in html.unescape(attributes[i][1]).split(";")] if name in ANIMATED else []
+    return found
+
+
 def _attributes(text: str, first_line: int) -> list[FileRef]:
     """Every address in the tags of ``text`` (HTML, or Markdown's raw HTML outside code
     spans), with its line."""
@@ -179,10 +248,10 @@ def _attributes(text: str, first_line: int) -> list[FileRef]:
         text = _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
     found = []
     for tag in _TAG.finditer(text) if "=" in text else ():
-        for match in _ATTRIBUTE.finditer(tag.group()):
-            name, value = match.group(1).lower(), next(v for v in match.groups()[1:] if v is not None)
-            line = first_line + text.count("\n", 0, tag.start() + match.start())
-            found += [FileRef(address, line, False) for address in addresses(name, value)]
+        matches = list(_ATTRIBUTE.finditer(text, tag.end(1), tag.end()))
+        attributes = [(m.group(1), next(v for v in m.groups()[1:] if v is not None)) for m in matches]
+        for i, address in tag_addresses(tag.group(1), attributes):
+            found.append(FileRef(address, first_line + text.count("\n", 0, matches[i].start()), False))
     return found
 
 

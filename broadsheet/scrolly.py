@@ -29,7 +29,7 @@ from typing import Any
 from .errors import known
 from .fields import did_you_mean
 from .prose import check_prose
-from .yamlmap import FieldSpec, YamlMap, check_fields
+from .yamlmap import FieldSpec, YamlMap, check_fields, written
 
 Value = dt.date | int | float | str  # what a step compares with: a date, a number or text
 
@@ -130,7 +130,7 @@ def parse_scrolly(spec: YamlMap, chart_ids: Collection[str]) -> Scrolly:
 
 def _step(item: YamlMap, value: Any, chart: str) -> Step:
     if not isinstance(value, dict):
-        raise item.error(None, f"a scrolly step must be a mapping (text, alt, highlight, ...), found {value!r}")
+        raise item.error(None, f"a scrolly step must be a mapping (text, alt, highlight, ...), found {written(value)}")
     check_fields(item, STEP_KEYS, "a scrolly step")
     values = item.values
     state = StepState(
@@ -177,7 +177,7 @@ def _predicate(step: YamlMap, key: str) -> Predicate:
 def _value(doc: YamlMap, key: str, value: Any = None) -> Value:
     value = doc.values[key] if value is None else value
     if isinstance(value, (bool, dt.datetime)) or not isinstance(value, (dt.date, int, float, str)):
-        raise doc.error(key, f"'{key}' must be a date (YYYY-MM-DD), a number or text, found {value!r}")
+        raise doc.error(key, f"'{key}' must be a date (YYYY-MM-DD), a number or text, found {written(value)}")
     return value.strip() if isinstance(value, str) else value
 
 
@@ -188,9 +188,9 @@ def _pair(doc: YamlMap, key: str) -> tuple[Value, Value]:
         raise doc.error(key, f"'{key}' must be two values, low and high: [2016-03-01, 2016-12-31] or [0, 3]")
     low, high = (_value(doc, key, v) for v in raw)
     if _kind(low) != _kind(high):
-        raise doc.error(key, f"'{key}' must be two values of one kind (dates, numbers or text), found {raw!r}")
+        raise doc.error(key, f"'{key}' must be two values of one kind (dates, numbers or text), found {written(raw)}")
     if low > high:  # type: ignore[operator]  # (of one kind, so comparable)
-        raise doc.error(key, f"'{key}' must go from low to high, found {raw!r}")
+        raise doc.error(key, f"'{key}' must go from low to high, found {written(raw)}")
     return low, high
 
 
@@ -206,14 +206,14 @@ def _annotations(step: YamlMap) -> tuple[Annotation, ...]:
     found = []
     for doc, value in zip(docs, [raw] if isinstance(raw, dict) else raw, strict=True):
         if not isinstance(value, dict):
-            raise doc.error(None, f"an annotation must be a mapping (x, text), found {value!r}")
+            raise doc.error(None, f"an annotation must be a mapping (x, text), found {written(value)}")
         for key in ("x", "text"):
             if key not in doc.values:
                 raise doc.error(None, f"an annotation needs '{key}'", "write annotate: {x: 2017-02-19, text: China suspends imports}")
         check_fields(doc, ANNOTATION_KEYS, "an annotation")
         y = doc.values.get("y")
         if y is not None and (isinstance(y, bool) or not isinstance(y, (int, float))):
-            raise doc.error("y", f"an annotation's 'y' must be a number, found {y!r}")
+            raise doc.error("y", f"an annotation's 'y' must be a number, found {written(y)}")
         check_prose(doc.path, doc.values["text"], doc.line_of("text"))
         found.append(Annotation(_value(doc, "x"), doc.values["text"].strip(), y, doc.line_of("x")))
     return tuple(found)

@@ -11,12 +11,14 @@ screen with the error over it.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
 import json
 import mimetypes
 import os
 import re
+import socket
 import sys
 import threading
 import time
@@ -283,13 +285,14 @@ def rebuild(preview: Preview, changed: list[str], loop: Any) -> None:
 def serve(load_config: Callable[[], Config], cache: Cache, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Build, then serve until interrupted. Build errors are shown, never fatal."""
     from tornado import ioloop
+    from tornado.httpserver import HTTPServer
 
+    sockets = listening_sockets(host, port)  # (before the build: a port in use is told at once)
     preview = Preview(load_config, cache, log=lambda message: print(message, flush=True))
     preview.build()
-    app = make_app(preview)
-    app.listen(port, address=host)
-    shown = f"[{host}]" if ":" in host else host
-    print(f"Serving {preview.root} (built in memory) at http://{shown}:{port}{preview.base_path} (Ctrl+C to stop)", flush=True)
+    HTTPServer(make_app(preview)).add_sockets(sockets)
+    port = sockets[0].getsockname()[1]  # (the one chosen, for --port 0)
+    print(f"Serving {preview.root} (built in memory) at {_address(host, port)}{preview.base_path[1:]} (Ctrl+C to stop)", flush=True)
     loop = ioloop.IOLoop.current()
     ioloop.PeriodicCallback(lambda: watch(preview, loop), POLL_MS).start()
     try:
@@ -297,3 +300,41 @@ def serve(load_config: Callable[[], Config], cache: Cache, host: str = "127.0.0.
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
     return 0
+
+
+PORT_RULE = "must be a whole number from 1 to 65535 (or 0: any free port)"
+
+
+def parse_port(raw: str) -> int:
+    """``--port`` as a number a socket takes (99999 was taken modulo 65536, -1 refused by
+    the resolver in its own words)."""
+    try:
+        port = int(raw.strip())
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise SiteError("--port", None, f"{PORT_RULE}, found {raw!r}", "leave it out for 8000")
+    return port
+
+
+def listening_sockets(host: str, port: int) -> list[socket.socket]:
+    """The sockets the preview listens on, bound now: an address in use or not of this
+    machine is an error that names it."""
+    from tornado.netutil import bind_sockets
+
+    address = _address(host, port)
+    try:
+        return bind_sockets(port, address=host)
+    except OSError as error:  # (socket.gaierror too: a host that is not an address)
+        if error.errno == errno.EADDRINUSE:
+            hint = "stop what uses it, or pass another --port (0: any free port)"
+            raise SiteError("--port", None, f"{address} is in use (another preview?)", hint) from None
+        if error.errno == errno.EACCES:
+            hint = "ports under 1024 need an administrator: pass --port 8000"
+            raise SiteError("--port", None, f"{address}: permission denied", hint) from None
+        hint = "--host is an address of this machine: 127.0.0.1 (the default), ::1, or 0.0.0.0 for every one"
+        raise SiteError("--host", None, f"cannot listen on {address}: {error.strerror or error}", hint) from None
+
+
+def _address(host: str, port: int) -> str:
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}/"

@@ -71,9 +71,14 @@ class BuildResult:
 
     def summary(self) -> str:
         return (
-            f"Built {self.pages} pages ({len(self.rendered)} rendered), {self.charts} charts ({self.cached} from cache), "
-            f"{self.datasets} datasets in {self.seconds:.2f} s"
+            f"Built {counted(self.pages, 'page')} ({len(self.rendered)} rendered), {counted(self.charts, 'chart')} "
+            f"({self.cached} from cache), {counted(self.datasets, 'dataset')} in {self.seconds:.2f} s"
         )
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 page``, ``2 pages``, ``0 pages``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def build_site(

@@ -298,7 +298,8 @@ class ChartWorkers:
         if "out of memory" in words or "MemoryError" in words:
             how = f"out of memory, {how}"
         if job is None:
-            return SiteError("charts", None, f"the chart renderer could not start ({how})")
+            hint = f"each chart worker may use {chart_memory()} MB: raise $BROADSHEET_CHART_MEMORY" if "memory" in how else None
+            return SiteError("charts", None, f"the chart renderer could not start ({how})", hint)
         return SiteError(
             job.src,
             job.line,

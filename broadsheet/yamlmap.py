@@ -234,5 +234,19 @@ def check_types(doc: YamlMap, spec: FieldSpec, what: str) -> None:
 def _show(value: Any) -> str:
     if value is None:
         return "nothing"
-    text = repr(value)
+    text = written(value)
     return text if len(text) < 60 else text[:57] + "..."
+
+
+def written(value: Any) -> str:
+    """A YAML value as its author wrote it, near enough, for a message: 2017-01-01 and
+    [2017-12-31, 2016-12-01], not datetime.date(2017, 1, 1); text in quotes."""
+    if isinstance(value, dt.date):  # (and datetimes: 2017-02-19 10:30:00)
+        return str(value)
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    if isinstance(value, list):
+        return "[" + ", ".join(written(item) for item in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{key}: {written(item)}" for key, item in value.items()) + "}"
+    return repr(value)

@@ -4,6 +4,8 @@ left out as not a quantity."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 from conftest import run
@@ -87,3 +89,94 @@ def test_a_figure_in_another_unit_or_rounded_is_matched(site: Path, capsys) -> N
         "  bind it: {= tests[test_number=6].yield_kt_central as ,d }",
         "content/index.md:6: 110,000: near tests (row 6) yield_kt_central = 109400",
     ]
+
+
+WORLD = {
+    "name": "world",
+    "sources": [{"title": "World Bank", "path": "https://data.worldbank.org/"}],
+    "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "CC BY 4.0"}],
+    "resources": [
+        {
+            "name": name,
+            "path": f"{name}.csv",
+            "schema": {
+                "fields": [
+                    {"name": "Country Name", "type": "string"},
+                    {"name": "Year", "type": "year"},
+                    {"name": "Value", "type": "number"},
+                ]
+            },
+        }
+        for name in ("gdp", "population")
+    ]
+    + [
+        {
+            "name": "films",
+            "path": "films.csv",
+            "schema": {
+                "fields": [
+                    {"name": "Title", "type": "string"},
+                    {"name": "IMDB Rating", "type": "number"},
+                    {"name": "IMDB Votes", "type": "integer", "unit": "votes"},
+                ]
+            },
+        }
+    ],
+}
+WORLD_CSV = {
+    "gdp": "Country Name,Year,Value\nAlbania,2005,8052077248.1\nEurope & Central Asia,2022,25389267749915.9\nWorld,2022,100881000000000\n",
+    "population": "Country Name,Year,Value\nWorld,2021,7888000000\nWorld,2022,7951150000\n",
+    "films": 'Title,IMDB Rating,IMDB Votes\nDamnation Alley,4.7,1850\n"Arnold\'s Park",5.1,301\n"The ""Big"" One",6.3,99\n',
+}
+WORLD_PAGE = """---
+title: World
+description: D
+---
+
+In 2022 the world's population was {= world/population["Country Name"=World, Year=2022].Value as .3w }: 8 billion people
+produced 100.9 trillion, and Europe and Central Asia 25.4 trillion. Films rated 4.7, 5.1 and 6.3; 301 votes.
+Temperatures since 1850, from 1066 to 1850 and in 1850-1900; 1850 votes.
+"""
+
+
+def world_site(site: Path) -> Path:
+    folder = site / "data" / "world"
+    folder.mkdir()
+    (folder / "datapackage.json").write_text(json.dumps(WORLD))
+    for name, text in WORLD_CSV.items():
+        (folder / f"{name}.csv").write_text(text)
+    (site / "content/index.md").write_text(WORLD_PAGE)
+    return site
+
+
+def test_every_suggested_binding_parses_and_writes_the_number(site: Path, shared_cache: Path, capsys) -> None:
+    """Field and key names with spaces, text with quotes and datasets named FOLDER/NAME: a
+    suggestion pasted into the page must build and say what was typed."""
+    lines = audit(world_site(site), capsys)
+    suggested = [
+        (typed.split(": ")[1], line.removeprefix("  bind it: "))
+        for typed, line in zip(lines, lines[1:], strict=False)
+        if line.startswith("  bind it: ") and typed.startswith("content/index.md")
+    ]
+    assert {typed for typed, _ in suggested} == {"8 billion", "100.9 trillion", "25.4 trillion", "4.7", "5.1", "6.3", "301", "1850"}, lines
+    items = "".join(f"\n- {binding}|\n" for _, binding in suggested)
+    (site / "content/index.md").write_text(f"---\ntitle: World\ndescription: D\n---\n{items}")
+    assert run(site, cache=shared_cache) == 0, capsys.readouterr().err
+    html = (site / "public/index.html").read_text()
+    notes = re.sub(r'<span class="bound-note".*?</span>', "", html)  # (the reader's note: where the figure comes from)
+    written = [re.sub(r"<[^>]+>", "", text) for text in re.findall(r"<data value=[^>]*>(.*?)\|", notes)]
+    assert written == [typed for typed, _ in suggested]
+
+
+def test_a_figure_is_matched_first_to_what_its_page_cites(site: Path, capsys) -> None:
+    """ "8 billion people" beside a bound value of the world's population is that row, not an
+    unrelated cell that rounds the same (Albania's GDP in 2005)."""
+    lines = audit(world_site(site), capsys)
+    assert "content/index.md:6: 8 billion: equals world/population (row 2) Value = 7951150000, rounded" in lines, lines
+
+
+def test_years_before_1900_are_left_out(site: Path, capsys) -> None:
+    lines = audit(world_site(site), capsys)
+    assert [line for line in lines if "1850" in line or "1066" in line or "1900" in line] == [
+        "content/index.md:8: 1850: equals world/films (row 1) IMDB Votes = 1850"
+    ], lines

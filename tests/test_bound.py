@@ -121,6 +121,25 @@ ERRORS = {
     ),
     "arithmetic on a date": ("{= tests[test_number=6].date_utc - 1 }", "field 'date_utc' holds text, which arithmetic can't use", None),
     "division by zero": ("{= 1 / (tests[test_number=6].yield_kt_central - 109.4) }", "division by zero", None),
+    "a number past JavaScript's figures": (
+        "{= tests[test_number=6].yield_kt_central * 1e999999 as .2f }",
+        "the number 1e+999999 is too large to be a figure",
+        "between 1e-21 and 1e21",
+    ),
+    "a number past decimal's range": ("{= 1e9999999 * 2 }", "the number 1e+9999999 is too large to be a figure", None),
+    "arithmetic past a figure": (
+        "{= tests[test_number=6].yield_kt_central * 1e20 as ,.0f }",
+        "its arithmetic comes to 1.09e+22, too large to be a figure",
+        None,
+    ),
+    "a fraction too small": ("{= tests[test_number=6].yield_kt_central * 1e-999999 }", "the number 1e-999999 is too small", None),
+    "a format wider than a figure": (
+        "{= tests[test_number=6].yield_kt_central as 09999999,.2f }",
+        "format '09999999,.2f' pads the figure past 50 characters",
+        None,
+    ),
+    "parentheses hundreds deep": ("{= " + "(" * 200 + "1" + ")" * 200 + " }", "nested more than 30 deep", None),
+    "a sum of thousands": ("{= 1" + " + 1" * 3000 + " }", "more than 100 numbers and cells in one bound value", None),
     "syntax": ("{= tests[test_number=6] as .1f }", "expected '.field' after the row at 'as .1f'", "a bound value is written {= dataset["),
     "not closed": ("{= tests[test_number=6].yield_kt_central as .1f\n\nNext paragraph.", "'{=' is not closed with '}'", None),
 }

@@ -329,3 +329,17 @@ def test_a_social_cards_name_is_a_hash_of_its_bytes(site: Path, shared_cache: Pa
     assert cards
     for card in cards:
         assert card.name.split(".")[-2] == hashlib.sha256(card.read_bytes()).hexdigest()[:10], card.name
+
+
+def test_the_summary_says_one_of_a_kind_in_the_singular(tmp_path: Path, shared_cache: Path, capsys) -> None:
+    """'1 datasets', '1 charts': the starter site's summary read wrong."""
+    from broadsheet.cli import main
+
+    site = tmp_path / "one"
+    assert main(["new", str(site)]) == 0
+    (site / "content/methods.md").unlink()
+    index = site / "content/index.md"
+    index.write_text(index.read_text().replace("See [how the data were made](/methods/).", ""))
+    capsys.readouterr()
+    assert run(site, cache=shared_cache) == 0
+    assert re.match(r"Built 1 page \(1 rendered\), 1 chart \([01] from cache\), 1 dataset in [\d.]+ s", capsys.readouterr().out)

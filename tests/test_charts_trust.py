@@ -298,15 +298,17 @@ def test_preview_serves_the_last_good_site_while_a_slow_chart_builds(tmp_path: P
         assert not status["ok"] and "took longer than 20 s" in status["error"]
 
 
-def test_warm_build_reads_tables_from_the_cache(tmp_path: Path, shared_cache: Path, monkeypatch) -> None:
+def test_warm_build_reads_tables_from_the_cache(tmp_path: Path, shared_cache: Path, capsys) -> None:
     site = make_site(tmp_path)
     cache = shared_cache
     assert run(site, cache=cache) == 0
     before = (site / "public/index.html").read_text()
     figure = site / "templates/_figure.html"
     figure.write_text(figure.read_text().replace('<div class="chart-head">', '<div class="chart-head" data-x="1">'))
-    monkeypatch.setenv("BROADSHEET_CHART_MEMORY", "1")  # a chart worker could not even start
+    capsys.readouterr()
     assert run(site, cache=cache) == 0
+    printed = capsys.readouterr()
+    assert "rendering" not in printed.err and "2 charts (2 from cache)" in printed.out, printed  # (no chart worker started)
     after = (site / "public/index.html").read_text()
     assert 'data-x="1"' in after and tables(after, "yields") == tables(before, "yields")
 
@@ -456,3 +458,56 @@ def test_a_chart_whose_values_cannot_be_listed_says_so(tmp_path: Path, shared_ca
     figure = html[html.index('<figure class="chart" id="spread"') :]
     figure = figure[: figure.index("</figure>")]
     assert tables(html, "spread") == [] and 'class="chart-no-table"' in figure and "Download the data (CSV)" in figure
+
+
+OFFSITE = {
+    # the chart's return value; the message
+    "data from another site": (
+        'alt.Chart("https://vega.github.io/vega-datasets/data/cars.json").mark_point().encode(x="Horsepower:Q", y="Acceleration:Q")',
+        "chart 'away' loads its data from 'https://vega.github.io/vega-datasets/data/cars.json', not a path on this site",
+    ),
+    "a map from a host of its own": (
+        'alt.Chart(alt.topo_feature("//cdn.example.org/us-10m.json", "states")).mark_geoshape()',
+        "chart 'away' loads its data from '//cdn.example.org/us-10m.json'",
+    ),
+    "a lookup from another site": (
+        'alt.Chart(missiles).mark_bar().encode(x="year:O", y="missiles:Q")'
+        '.transform_lookup(lookup="year", from_=alt.LookupData(alt.UrlData("https://example.org/y.csv"), "year", ["n"]))',
+        "chart 'away' loads its data from 'https://example.org/y.csv'",
+    ),
+    "an image from the build machine": (
+        'alt.Chart(missiles).mark_image(url="file:///etc/passwd").encode(x="year:O", y="missiles:Q")',
+        "chart 'away' draws an image from 'file:///etc/passwd', not a path on this site",
+    ),
+    "a url channel's constant": (
+        'alt.Chart(missiles).mark_image().encode(x="year:O", y="missiles:Q", url=alt.value("https://example.org/a.png"))',
+        "chart 'away' draws an image from 'https://example.org/a.png'",
+    ),
+    "a url channel's field": (
+        'alt.Chart(missiles.assign(icon="https://example.org/a.png")).mark_image().encode(x="year:O", y="missiles:Q", url="icon:N")',
+        "chart 'away' draws an image from 'https://example.org/a.png', field 'icon' holds an address on another website",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(OFFSITE))
+def test_a_chart_that_would_fetch_from_another_site_stops_at_its_line(case: str, tmp_path: Path, shared_cache: Path, capfd) -> None:
+    """Readers' pages make no request to another website: a chart that loads its data or an
+    image from elsewhere (or the build machine's files) is an error, not an empty chart."""
+    chart, expected = OFFSITE[case]
+    code = 'import altair as alt\n\nfrom broadsheet import chart\n\n\n@chart("away", data=["missiles"])\ndef away(missiles):\n'
+    code += f"    return {chart}\n"
+    page = EXTRA_PAGE.split("```chart")[0] + "```chart\nid: away\ntitle: Away\ndescription: A chart.\n```\n"
+    err = fails(extra_site(tmp_path, code, page), shared_cache, capfd)
+    assert f"charts/extra.py:8: {expected}" in err and "hint: " in err, err
+
+
+def test_a_chart_may_show_images_on_the_site_and_a_column_named_url(tmp_path: Path, shared_cache: Path) -> None:
+    code = (
+        'import altair as alt\n\nfrom broadsheet import chart\n\n\n@chart("here", data=["missiles"])\ndef here(missiles):\n'
+        '    points = alt.Chart(missiles.assign(url="https://example.org/")).mark_point()\n'
+        '    points = points.encode(x="year:O", y="missiles:Q", tooltip=["url:N"])\n'
+        '    return points + points.mark_image(url="/static/favicon.svg", width=9, height=9)\n'
+    )
+    page = EXTRA_PAGE.split("```chart")[0] + "```chart\nid: here\ntitle: Here\ndescription: A chart.\n```\n"
+    assert run(extra_site(tmp_path, code, page), cache=shared_cache) == 0

@@ -94,6 +94,11 @@ def test_axis_titles_come_from_the_schema(tmp_path: Path, shared_cache: Path) ->
         ("height: 0\n", ":13: 'height' must be a whole number from 1 to 4,000, found 0"),
         ("width: 99999999\n", ":13: 'width' must be a whole number from 1 to 4,000"),
         ("max_rows: -1\n", ":13: 'max_rows' must be a whole number from 1 to 1,000,000, found -1"),
+        ('color: "#ffff00"\n', ":13: 'color': #ffff00 has a contrast of 1.1:1 on white; marks need 3:1"),
+        ('color: "#ff0"\n', ":13: 'color': #ff0 has a contrast of 1.1:1 on white"),
+        ('color: {value: "#222222"}\n', ":13: 'color': #222222 has a contrast of 1.2:1 on the dark background"),
+        ('color: {field: year, type: nominal, scale: {range: ["#0072B2", "#fafafa"]}}\n', ":13: 'color': #fafafa has a contrast"),
+        ("color: {value: yellow}\n", ":13: 'color': 'yellow' is not a colour written #rrggbb"),
     ],
 )
 def test_bad_declarative_options_name_their_line(extra: str, message: str, tmp_path: Path, shared_cache: Path, capsys) -> None:

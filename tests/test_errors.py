@@ -94,6 +94,12 @@ CASES = {
         "x: yaer:O",
         "content/notes/coal.md:14: column 'yaer' is not in dataset 'missiles'",
     ),
+    "misspelt block name": (
+        "content/notes/coal.md",
+        "```datasets",
+        "```dataset",
+        "content/notes/coal.md:28: a fenced block named 'dataset' is not one Broadsheet knows: did you mean ```datasets?",
+    ),
     "unknown mark": ("content/notes/coal.md", "mark: bar", "mark: pie", "content/notes/coal.md:13: unknown mark 'pie'"),
     "chart block YAML": ("content/notes/coal.md", "mark: bar", "mark: [bar", "content/notes/coal.md:14: invalid YAML"),
     "table unknown column": (
@@ -146,7 +152,7 @@ CASES = {
         "data/datapackage.yaml",
         "          description: Calendar year",
         "          description: Calendar year\n          constraints: yes",
-        "data/datapackage.yaml:18: 'constraints' must be mapping, found True",
+        "data/datapackage.yaml:18: 'constraints' must be mapping, found true",
     ),
     "constraint not a boolean": (
         "data/datapackage.yaml",
@@ -158,7 +164,7 @@ CASES = {
         "data/datapackage.yaml",
         "      fields:\n        - name: test_number",
         "      fields: yes\n      primaryKey:\n        - name: test_number",
-        "data/datapackage.yaml:33: 'fields' must be list, found True",
+        "data/datapackage.yaml:33: 'fields' must be list, found true",
     ),
     "field not a mapping": (
         "data/datapackage.yaml",
@@ -243,6 +249,42 @@ CASES = {
         "  - name: missiles\n",
         '  - name: "missiles\\n"\n',
         "data/datapackage.yaml:3: resource name 'missiles\\n' must use lowercase letters",
+    ),
+    "bound value in site.toml": (
+        "site.toml",
+        'description = "A small site',
+        'description = "{= missiles[year=2016].missiles as d } missiles; a small site',
+        "site.toml:2: 'description': a bound value can't stand in site.toml",
+    ),
+    "typed-by-hand marker in site.toml": (
+        "site.toml",
+        'title = "Test tests"',
+        'title = "Test {! 24 } tests"',
+        "site.toml:1: 'title': a bound value can't stand in site.toml",
+    ),
+    "resource path out of the package": (
+        "data/datapackage.yaml",
+        "path: missiles.csv",
+        "path: ../../../outside.csv",
+        "data/datapackage.yaml:4: path '../../../outside.csv' must be a file inside data/",
+    ),
+    "resource path out of the package, of a kind not read": (
+        "data/datapackage.yaml",
+        "path: missiles.csv",
+        "path: ../../../etc/passwd",
+        "data/datapackage.yaml:4: path '../../../etc/passwd' must be a file inside data/",
+    ),
+    "resource path out of the package, compressed": (
+        "data/datapackage.yaml",
+        "path: missiles.csv",
+        "path: ../missiles.csv.gz",
+        "data/datapackage.yaml:4: path '../missiles.csv.gz' must be a file inside data/",
+    ),
+    "resource path out of the package, a map": (
+        "data/datapackage.yaml",
+        "path: missiles.csv",
+        "path: ../../world.topojson",
+        "data/datapackage.yaml:4: path '../../world.topojson' must be a file inside data/",
     ),
     "site title control character": (
         "site.toml",
@@ -393,6 +435,33 @@ def test_a_bad_environment_setting_is_an_error_not_a_traceback_or_a_guess(
     assert repr(value) in err
 
 
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        (
+            "BROADSHEET_WORKERS",
+            "abc",
+            "must be a whole number of processes from 1 to 1,024, found 'abc'\n  hint: unset it for the default: as many as the cores",
+        ),
+        ("BROADSHEET_CHART_MEMORY", "99999999999", "must be a whole number of megabytes from 768 to 1,048,576, found '99999999999'"),
+        (
+            "BROADSHEET_CHART_MEMORY",
+            "1",
+            "must be a whole number of megabytes from 768 to 1,048,576, found '1'\n"
+            "  hint: unset it for the default, 3,072 megabytes; the chart renderer needs 768 to start",
+        ),
+        ("BROADSHEET_CHART_TIMEOUT", "1e9", "must be a number of seconds above 0 and at most 86,400, found '1e9'"),
+    ],
+)
+def test_an_environment_setting_is_explained_as_people_write_numbers(
+    name: str, value: str, message: str, built: Path, shared_cache: Path, monkeypatch, capsys
+) -> None:
+    """'at most 1.04858e+06', 'unset it for the default, 0 processes' (0 meaning as many as
+    the cores), and =1 ended in 'the chart renderer could not start' without naming it."""
+    monkeypatch.setenv(name, value)
+    fails_with(built, shared_cache, f"${name}: {message}", capsys)
+
+
 TEMPLATE_LOOPS = {
     # the README's theme/base.html recipe, with the prefix forgotten
     "base extends itself": (
@@ -502,3 +571,58 @@ def test_a_site_whose_pages_use_no_data_reads_it_after_its_pages(built: Path, sh
     assert run(built, cache=shared_cache) == 0
     assert "2 datasets" in capsys.readouterr().out
     assert (built / "public/data/tests.csv").read_bytes() == (built / "data/tests.csv").read_bytes()
+
+
+def link(n: int) -> str:
+    return f"[source {n}](https://example.org/sources/{n})"
+
+
+LINK_PAGES = {
+    "list": "\n".join(f"- {link(n)}" for n in range(400)),
+    "paragraph": " ".join(link(n) for n in range(600)),
+    "table": "| Source | Row |\n|---|---|\n" + "\n".join(f"| {link(n)} | {n} |" for n in range(800)),
+    "references": " ".join(f"[s{n}][r{n}]" for n in range(1500)) + "\n\n" + "\n".join(f"[r{n}]: https://e.org/{n}" for n in range(1500)),
+}
+
+
+def test_long_lists_of_links_build(built: Path, shared_cache: Path, capsys) -> None:
+    """A source list of 400 links, a paragraph of 600, a table of 800 linked rows: Python-
+    Markdown converts each in a fraction of a second, and they were refused."""
+    for name, body in LINK_PAGES.items():
+        (built / f"content/links-{name}.md").write_text(f"---\ntitle: Links\ndescription: D\n---\n\n{body}\n")
+    assert run(built, cache=shared_cache) == 0, capsys.readouterr().err
+    assert (built / "public/links-table/index.html").read_text().count('href="https://example.org/sources/') == 800
+
+
+SLOW_BRACKETS = {
+    # the Markdown; the line of the run that costs the most (in the text below)
+    "a list item of '['": ("- a\n- " + "[" * 5_000 + "\n- b", 2),
+    "a table cell of '['": ("| a | b |\n|---|---|\n| x | y |\n| z | " + "[" * 5_000 + " |", 4),
+    "'[a ' in one paragraph": ("Text.\n\n" + "[a " * 3_000, 3),
+    "one paragraph over many lines": ("Text.\n\n" + "[ a\n" * 3_000, 3),
+    "links that never close their '('": ("[x](" * 5_000, 1),
+    "images likewise": ("![x](" * 5_000, 1),
+    "nested brackets": ("[" * 3_000 + "x" + "]" * 3_000, 1),
+    "'[' then a long run": ("[" * 1_000 + "x" * 10_000, 1),
+}
+
+
+@pytest.mark.parametrize("case", list(SLOW_BRACKETS))
+def test_brackets_that_keep_markdown_busy_are_refused_at_their_run(case: str) -> None:
+    """What is slow (seconds of stock Python-Markdown): a '[' or a link's '(' that its
+    inline run never closes scans the rest of the run. Counted per list item, table cell
+    and paragraph."""
+    from broadsheet.errors import SiteError
+    from broadsheet.prose import check_limits
+
+    text, line = SLOW_BRACKETS[case]
+    with pytest.raises(SiteError) as caught:
+        check_limits("content/t.md", text, 1)
+    assert (caught.value.line, caught.value.message[:55]) == (line, "too many '[' for Markdown to convert in reasonable time")
+
+
+def test_many_short_runs_of_brackets_are_quick_and_allowed() -> None:
+    from broadsheet.prose import check_limits
+
+    check_limits("content/t.md", "\n".join("- " + "[a " * 30 for _ in range(100)), 1)  # (0.05 s stock: 100 items)
+    check_limits("content/t.md", "[x]" * 5_000, 1)  # (closed at once)

@@ -161,3 +161,19 @@ def test_the_wheel_installs_builds_and_checks_in_an_empty_environment(tmp_path: 
         assert done.returncode == 0, f"broadsheet {' '.join(args)}: {done.stderr}"
         assert "Traceback" not in done.stderr
     assert (tmp_path / "story" / "public" / "embed" / "yield-ranges" / "index.html").is_file()
+
+
+def test_the_readmes_install_commands_name_what_is_there() -> None:
+    """``pip install ./broadsheet`` from inside a clone named the engine's folder, which pip
+    refuses: each local path the README's install commands name, read from the repository's
+    folder (where the README says to run them), is a project or a requirements file."""
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("## Start your own site") :]
+    block = section[section.index("```sh") : section.index("```", section.index("```sh") + 5)]
+    assert "in the folder of this repository" in block, block
+    commands = re.findall(r"pip install ([^#\n]+)", block) + re.findall(r"`pip install ([^`]+)`", section[:2000])
+    paths = [arg for command in commands for arg in command.split() if arg.startswith((".", "/")) or arg.endswith(".txt")]
+    assert paths, commands
+    for path in paths:
+        target = REPO / path
+        assert (target / "pyproject.toml").is_file() or (target.is_file() and target.suffix == ".txt"), path

@@ -92,6 +92,18 @@ ERRORS = {
         "content/coal.md:18: an annotation needs 'text'",
     ),
     "zoom on z": (("zoom: {x:", "zoom: {z:"), "content/coal.md:19: unknown key 'z' in 'zoom'"),
+    "reversed zoom": (
+        ("zoom: {x: [2016-12-01, 2017-12-31]}", "zoom: {x: [2017-12-31, 2016-12-01]}"),
+        "content/coal.md:19: 'x' must go from low to high, found [2017-12-31, 2016-12-01]",
+    ),
+    "zoom of two kinds": (
+        ("zoom: {x: [2016-12-01, 2017-12-31]}", "zoom: {x: [2016-12-01, 3.5]}"),
+        "content/coal.md:19: 'x' must be two values of one kind (dates, numbers or text), found [2016-12-01, 3.5]",
+    ),
+    "a time for a date": (
+        ("{x: 2017-02-19, text: China suspends imports}", "{x: 2017-02-19 10:30:00, text: China suspends imports}"),
+        "content/coal.md:18: 'x' must be a date (YYYY-MM-DD), a number or text, found 2017-02-19 10:30:00",
+    ),
 }
 
 

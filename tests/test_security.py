@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -165,6 +166,31 @@ def test_theme_and_chart_files_linked_from_outside_the_site_are_refused(
     fails_with(built, shared_cache, f"{rel}: {rel} is a link to a file outside the site", capsys)
 
 
+LOOPS = {
+    # name: (links made, each to the next name, the last to the first; expected message)
+    "a page to itself": (["content/loop.md"], "content/loop.md:1: content/loop.md is a loop of links"),
+    "a CSV to itself": (["data/missiles.csv"], "data/datapackage.yaml:4: data/missiles.csv is a loop of links"),
+    "two images to each other": (["content/a.png", "content/b.png"], "content/a.png: content/a.png is a loop of links"),
+    "the data package": (["data/datapackage.yaml"], "data/datapackage.yaml:1: data/datapackage.yaml is a loop of links"),
+    "a chart module": (["charts/loop.py"], "charts/loop.py: charts/loop.py is a loop of links"),
+    "a template": (["templates/page.html"], "templates/page.html: templates/page.html is a loop of links"),
+    "the templates folder": (["templates"], "templates: templates is a loop of links"),
+    "site.toml": (["site.toml"], "site.toml:1: site.toml is a loop of links"),
+}
+
+
+@pytest.mark.parametrize("case", LOOPS, ids=list(LOOPS))
+def test_a_loop_of_links_is_an_error_at_the_link(case: str, built: Path, shared_cache: Path, capsys) -> None:
+    """A link to itself (``ln -s loop.md loop.md``), or links to each other, wherever the
+    build follows a site path: one line, never Python's 'Symlink loop'."""
+    links, expected = LOOPS[case]
+    for n, rel in enumerate(links):
+        path = built / rel
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+        path.symlink_to(Path(links[(n + 1) % len(links)]).name)
+    fails_with(built, shared_cache, expected, capsys)
+
+
 @pytest.mark.parametrize(
     "link", ["[click](javascript:alert(1))", "[click][x]\n\n[x]: JavaScript:alert(1)", '<a href="javascript:alert(1)">click</a>']
 )
@@ -229,6 +255,11 @@ SCRIPT_LINKS = {
     "svg link": '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
     "srcset": '<img alt="x" srcset="/static/favicon.svg 1x, javascript:alert(1) 2x">',
     "refresh": '<meta http-equiv="refresh" content="0; url=javascript:alert(1)">',
+    "svg set": '<svg><a><set attributeName="href" to="javascript:alert(1)"/><text y="20">x</text></a></svg>',
+    "svg animate": '<svg><a><animate attributeName="href" values="javascript:alert(1)"/><text y="20">x</text></a></svg>',
+    "svg animate, second value": '<svg><a><animate attributeName="xlink:href" values="/coal/; JaVa&#x09;Script:alert(1)"/></a></svg>',
+    "svg animate from": '<svg><a><animate attributeName="&#104;ref" from="javascript:alert(1)" to="/"/></a></svg>',
+    "svg set, unquoted": "<svg><a><SET attributeName=HREF to=javascript:alert(1) /></a></svg>",
 }
 
 
@@ -292,8 +323,32 @@ def test_text_a_template_converts_with_the_markdown_filter_is_guarded_too(case: 
     assert "would run a script" in err, err
 
 
+SMIL = "<svg><a><set attributeName=href to=javascript:alert(1) /><text>x</text></a></svg>"
+
+
+@pytest.mark.parametrize("place", ["chart notes", "scrolly step text", "table notes"])
+def test_an_svg_animation_to_a_script_is_refused_in_notes_and_steps(place: str, built: Path, shared_cache: Path, capsys) -> None:
+    old, new = PLACES[place]
+    page = built / "content/notes/coal.md"
+    text = page.read_text().replace(old, new.replace("STEP", "LINK").replace("'LINK'", f'"{SMIL}"').replace("LINK", SMIL), 1)
+    page.write_text(text)
+    line = next(n for n, x in enumerate(text.split("\n"), 1) if "script:" in x)
+    fails_with(built, shared_cache, f"content/notes/coal.md:{line}: link 'javascript:alert(1)' would run a script", capsys)
+
+
+def test_an_svg_animation_that_sets_no_address_passes(built: Path, shared_cache: Path) -> None:
+    page = built / "content/notes/coal.md"
+    svg = '<svg><rect width="9" height="9"><animate attributeName="fill" values="red;blue" dur="2s"/></rect>'
+    svg += '<a href="/coal/"><set attributeName="href" to="/notes/coal/"/><text y="20">x</text></a></svg>'
+    page.write_text(page.read_text() + "\n\n" + svg + "\n")
+    assert run(built, cache=shared_cache) == 0
+
+
 def test_check_finds_a_script_link_a_template_writes(built: Path, shared_cache: Path, capsys) -> None:
     edit(built / "templates/page.html", "<h1>{{ page.title }}</h1>", '<h1><a href="java&#x09;script:alert(1)">{{ page.title }}</a></h1>')
     capsys.readouterr()
     assert run(built, "check", cache=shared_cache) == 1
     assert "link 'java\\tscript:alert(1)' would run a script" in capsys.readouterr().err
+    edit(built / "templates/page.html", "java&#x09;script:alert(1)", '/"><set attributeName="href" to="javascript:alert(2)')
+    assert run(built, "check", cache=shared_cache) == 1
+    assert "link 'javascript:alert(2)' would run a script" in capsys.readouterr().err

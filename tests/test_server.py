@@ -346,3 +346,49 @@ def test_chart_text_warnings_are_shown_over_the_page_and_go_when_fixed(server: S
     status = server.after_edit("charts/crowded.py", '"x": [1, 1.05]', '"x": [1, 3]')
     assert status["ok"] and status["warnings"] == []
     assert 'id="broadsheet-warnings"' not in server.get("/crowded/")[1]
+
+
+def serve_command(root: Path, cache: Path, *options: str) -> list[str]:
+    return [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--cache-dir", str(cache), *options]
+
+
+@pytest.mark.parametrize(
+    ("port", "message"),
+    [
+        ("99999", "error: --port: must be a whole number from 1 to 65535 (or 0: any free port), found '99999'"),
+        ("65536", "error: --port: must be a whole number from 1 to 65535 (or 0: any free port), found '65536'"),
+        ("-1", "error: --port: must be a whole number from 1 to 65535 (or 0: any free port), found '-1'"),
+        ("eighty", "error: --port: must be a whole number from 1 to 65535 (or 0: any free port), found 'eighty'"),
+    ],
+)
+def test_a_port_that_cannot_be_is_refused_before_the_build(port: str, message: str, site: Path, shared_cache: Path) -> None:
+    """--port 99999 printed one address and listened on another; --port -1 gave
+    'Servname not supported for ai_socktype'."""
+    done = subprocess.run(serve_command(site, shared_cache, "--port", port), capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr.splitlines()[0]) == (1, message), done.stderr
+    assert "Traceback" not in done.stderr and "Serving" not in done.stdout and not (site / "public").exists()
+
+
+def test_a_port_in_use_is_named(site: Path, shared_cache: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(serve_command(site, shared_cache, "--port", str(port)), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"error: --port: http://127.0.0.1:{port}/ is in use (another preview?)"), done.stderr
+    assert "hint: " in done.stderr and "rendering" not in done.stderr  # (refused before the build)
+
+
+def test_port_0_serves_on_a_free_port_and_says_which(site: Path, shared_cache: Path) -> None:
+    command = serve_command(site, shared_cache, "--port", "0")
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert process.stdout is not None
+        line = next(line for line in process.stdout if line.startswith("Serving") or process.poll() is not None)
+        address = line.split(" at ")[1].split()[0]
+        port = int(address.removeprefix("http://127.0.0.1:").rstrip("/"))
+        assert port > 0 and Server(site, port, process).get("/")[0] == 200, line
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)  # (and its output closed)

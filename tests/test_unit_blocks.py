@@ -106,3 +106,38 @@ def test_a_corrections_block_logs_every_pages_corrections(package: Package) -> N
 )
 def test_mistakes_are_reported_at_their_line(package: Package, body: str, expected: str) -> None:
     assert error(package, body).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("info", "kind"),
+    [
+        ("charts", "chart"),
+        ("dataset", "datasets"),
+        ("tables", "table"),
+        ("correction", "corrections"),
+        ("scrollies", "scrolly"),
+        ("chrat", "chart"),  # two letters swapped
+        ("tabel", "table"),
+        ("chat", "chart"),  # one left out
+        ("datasetss", "datasets"),  # one too many
+        ("scrolli", "scrolly"),  # one wrong
+        ("CHARTS", "chart"),
+        ("{chart}", "chart"),  # another tool's way of naming a block
+        ("{.table}", "table"),
+        ("chart:", "chart"),
+    ],
+)
+def test_a_fence_that_nearly_names_a_block_is_an_error_at_its_line(info: str, kind: str) -> None:
+    """```charts published its YAML as a code block and check found nothing."""
+    with pytest.raises(SiteError) as caught:
+        page(f"Text.\n\n```{info}\ndata: missiles\n```\n")
+    error = caught.value
+    expected = f"content/t.md:8: a fenced block named '{info}' is not one Broadsheet knows: did you mean ```{kind}?"
+    assert f"{error.path}:{error.line}: {error.message}".startswith(expected)
+    assert error.hint
+
+
+@pytest.mark.parametrize("info", ["yaml", "python", "chartjs", "mermaid", "text", "", "sql", "json", "tablet-notes", "r"])
+def test_code_blocks_of_other_languages_stay_code(info: str) -> None:
+    body = f"```{info}\ndata: missiles\n```\n\n````markdown\n```charts\nid: shown\n```\n````\n"
+    assert page(body).blocks == ()
