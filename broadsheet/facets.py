@@ -37,10 +37,12 @@ def as_wrapped(node: dict[str, Any]) -> None:
         encoding["facet"] = encoding.pop("column")
 
 
-def wrap(spec: dict[str, Any], plot: int) -> dict[int, int]:
+def wrap(spec: dict[str, Any], plot: int, label_at: Callable[[int], str] | None = None) -> dict[int, int]:
     """Each wrapped facet in ``spec`` with as many panels a row as fit ``plot`` px (the
-    author's panel width, or one a row), sharing the row's width. Returns the width of each
-    panel's view (by ``id``), for the caller that sizes every view."""
+    author's panel width, or one a row), sharing the row's width; its header labels wrap
+    at the panel's width (``label_at(width)``: a label expression), not run into the next
+    panel. Returns the width of each panel's view (by ``id``), for the caller that sizes
+    every view."""
     widths: dict[int, int] = {}
     for node in compositions(spec):
         definition = _wrapped(node)
@@ -52,8 +54,13 @@ def wrap(spec: dict[str, Any], plot: int) -> dict[int, int]:
         gap = spacing(node, spec)
         across = max(1, math.floor((plot + gap) / (panel + gap))) if panel else 1
         definition["columns"] = across
+        width = math.floor((plot - gap * (across - 1)) / across)
         for view in views:
-            widths[id(view)] = math.floor((plot - gap * (across - 1)) / across)
+            widths[id(view)] = width
+        labels = node["facet"] if definition is node else definition
+        header = labels.get("header", {})
+        if label_at and isinstance(header, dict) and "labelExpr" not in header:  # (None: the author hid it)
+            labels["header"] = {**header, "labelExpr": label_at(width)}
     return widths
 
 

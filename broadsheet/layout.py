@@ -244,7 +244,7 @@ def _size(node: dict[str, Any], plot: int) -> None:
     """Every view's plot ``plot`` px wide, unless its width is a step per category, and at
     most ``NARROW_HEIGHT`` px tall: a phone shows the chart and the text about it at once."""
     node.pop("autosize", None)
-    panels = facets.wrap(node, plot)  # (a facet's panels: as many a row as fit)
+    panels = facets.wrap(node, plot, lambda width: wrap_label(max(8, int(width / CHARACTER))))  # (as many a row as fit)
     for view in inner_views(node):
         if not _is_step(view.get("width")):
             for layer in layers(view):

@@ -116,7 +116,7 @@ def test_narrow_stacks_views_side_by_side_and_wraps_facets() -> None:
 
     facets = {"data": {"values": ROWS}, "facet": {"column": {"field": "series"}}, "spec": {"mark": "point", "width": 500}}
     wrapped = layout.narrow(facets)
-    assert wrapped["facet"] == {"field": "series"} and wrapped["columns"] == 1  # (a row of panels wraps: tests below)
+    assert wrapped["facet"]["field"] == "series" and wrapped["columns"] == 1  # (a row of panels wraps: tests below)
     wrapped = layout.narrow({**facets, "facet": {"field": "series"}, "columns": 3})
     assert wrapped["columns"] == 1
 
@@ -412,3 +412,17 @@ def test_a_missing_category_reads_no_data_in_the_legend_and_the_table() -> None:
         assert "No data" in labels and "null" not in labels, variant
     (table,) = plotted.plotted_tables(spec, "Films", {})
     assert sorted({row[table.headings.index("Rating")] for row in table.rows}) == ["No data", "PG", "R"]
+
+
+def test_the_labels_over_panels_sharing_a_phone_row_wrap_at_the_panel_width() -> None:
+    """Two 120 px panels a row under labels of 40 to 60 characters: each label wraps at its
+    panel's width (it ran into the next panel, and the drawing fell back to the wide one)."""
+    names = ["Exports of machinery and transport equipment to the region", "Imports of mineral fuels and lubricants", "Other"]
+    rows = [{"region": name, "year": year, "value": 10 + i + year % 3} for i, name in enumerate(names) for year in (2020, 2021)]
+    spec = {"data": {"values": rows}, "mark": "bar", "width": 120, "height": 140}
+    spec["encoding"] = {"x": {"field": "year", "type": "ordinal"}, "y": {"field": "value", "type": "quantitative"}}
+    spec["encoding"]["column"] = {"field": "region", "type": "nominal", "title": None}
+    narrow = layout.narrow(spec)
+    facet = narrow["encoding"]["facet"]
+    assert facet["columns"] == 2 and narrow["width"] < 160
+    assert facet["header"]["labelExpr"] == layout.wrap_label(max(8, int(narrow["width"] / layout.CHARACTER)))
