@@ -17,6 +17,7 @@ import html
 import json
 import mimetypes
 import os
+import queue
 import re
 import socket
 import sys
@@ -266,7 +267,19 @@ def watch(preview: Preview, loop: Any) -> None:
     if not changed:
         return
     preview.building = True
-    threading.Thread(target=rebuild, args=(preview, changed, loop), daemon=True).start()
+    _rebuilds.put(lambda: rebuild(preview, changed, loop))
+
+
+# Rebuilds run one after another on one thread that lives as long as the server: a chart
+# worker is killed when the thread that started it ends (Linux's parent-death signal is
+# per thread, ``workers._die_with_parent``), so a thread per rebuild lost the warm worker
+# after every build, and each chart edit paid for a fresh one.
+_rebuilds: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+
+
+def _rebuild_forever() -> None:
+    while True:
+        _rebuilds.get()()
 
 
 def rebuild(preview: Preview, changed: list[str], loop: Any) -> None:
@@ -294,6 +307,7 @@ def serve(load_config: Callable[[], Config], cache: Cache, host: str = "127.0.0.
     port = sockets[0].getsockname()[1]  # (the one chosen, for --port 0)
     print(f"Serving {preview.root} (built in memory) at {_address(host, port)}{preview.base_path[1:]} (Ctrl+C to stop)", flush=True)
     loop = ioloop.IOLoop.current()
+    threading.Thread(target=_rebuild_forever, name="rebuild", daemon=True).start()
     ioloop.PeriodicCallback(lambda: watch(preview, loop), POLL_MS).start()
     try:
         ioloop.IOLoop.current().start()

@@ -392,3 +392,35 @@ def test_port_0_serves_on_a_free_port_and_says_which(site: Path, shared_cache: P
     finally:
         process.terminate()
         process.communicate(timeout=10)  # (and its output closed)
+
+
+def chart_workers(server: Server) -> set[int]:
+    """The server's chart worker processes (spawned children), by process id."""
+    tasks = Path(f"/proc/{server.process.pid}/task").iterdir()  # (a thread's children are listed under it)
+    children = []
+    for task in tasks:
+        try:
+            children += (task / "children").read_text().split()
+        except FileNotFoundError:  # (a thread that ended meanwhile)
+            continue
+    ids = set()
+    for child in children:
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except FileNotFoundError:  # (ended meanwhile)
+            continue
+        if b"multiprocessing.spawn" in command:
+            ids.add(int(child))
+    return ids
+
+
+def test_the_chart_worker_a_rebuild_starts_serves_the_next_rebuild(server: Server) -> None:
+    """A chart edit redraws in the warm worker the last edit started: a worker dies with the
+    thread that started it (Linux's parent-death signal is per thread), and a thread per
+    rebuild cost every chart edit a fresh worker (~1.5 s of the explainer's 2 s)."""
+    status = server.after_edit("charts/yields.py", 'title="Test date"', 'title="Date of the test"')
+    assert status["ok"], status
+    first = chart_workers(server)
+    status = server.after_edit("charts/yields.py", 'title="Date of the test"', 'title="Day of the test"')
+    assert status["ok"], status
+    assert first and chart_workers(server) == first
