@@ -425,7 +425,10 @@ def main() -> None:
     from broadsheet.data import load_package
 
     package = load_package(args.site)
-    warnings = [line.removeprefix("warning: ") for b in builds for line in b.output.splitlines() if line.startswith("warning: charts/")]
+    # (warnings read "charts/NAME.py:LINE: warning: message"; before 0.2.0, "warning: charts/NAME.py:LINE: message")
+    lines = [line.removeprefix("warning: ") for b in builds for line in b.output.splitlines()]
+    said = [re.sub(r"^(charts/[^:]+:\d+): warning: ", r"\1: ", line) for line in lines]
+    warnings = [line for line in said if line.startswith("charts/")]
     for example in examples:
         if example.error:
             continue
