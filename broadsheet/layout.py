@@ -121,6 +121,7 @@ def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = 
     out["config"] = _merge(out.get("config", {}), _narrow_config(width))  # (what the chart itself sets wins)
     legends.set_layout(out, {"top": {"direction": "vertical", "anchor": "start"}})  # several legends: one under another
     legends.name_missing(out)  # (after every label expression is set: it wraps them)
+    legends.pad_gradient_titles(out)
     raise_fonts(out, NARROW_MIN_TEXT)
     raise_text_marks(out, NARROW_MIN_TEXT)
     return out

@@ -118,3 +118,25 @@ def name_missing(spec: dict[str, Any]) -> None:
             if _IS_MISSING not in label:
                 named = label.replace("datum.label", f"({_IS_MISSING} ? '{MISSING}' : datum.label)")
                 definition["legend"] = {**legend, "labelExpr": named}
+
+
+# px between a colour gradient and its title on a phone: a label is centred on its value,
+# so one just inside the gradient's end reaches past it by half its 12 px height, into
+# Vega's 5 px (the narrow map's '0.3' over its title 'rate').
+GRADIENT_TITLE_PADDING = 8
+
+
+def pad_gradient_titles(spec: dict[str, Any]) -> None:
+    """Each colour gradient's title (a quantitative or temporal colour) set far enough
+    from the gradient that its end label cannot reach it, unless the chart sets its own."""
+    for node in compositions(spec):
+        encoding = node.get("encoding")
+        if not isinstance(encoding, dict):
+            continue
+        for channel in COLOR_CHANNELS:
+            definition = encoding.get(channel)
+            if not isinstance(definition, dict) or definition.get("type") not in ("quantitative", "temporal"):
+                continue
+            legend = definition.get("legend", {})
+            if legend is not None:
+                definition["legend"] = {"titlePadding": GRADIENT_TITLE_PADDING, **(legend or {})}

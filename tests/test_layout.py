@@ -3,6 +3,7 @@ renders that check a drawing fits its column (vl-convert, as the build uses it).
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -426,3 +427,19 @@ def test_the_labels_over_panels_sharing_a_phone_row_wrap_at_the_panel_width() ->
     facet = narrow["encoding"]["facet"]
     assert facet["columns"] == 2 and narrow["width"] < 160
     assert facet["header"]["labelExpr"] == layout.wrap_label(max(8, int(narrow["width"] / layout.CHARACTER)))
+
+
+def test_a_colour_gradient_keeps_its_end_label_clear_of_its_title_on_a_phone() -> None:
+    """A label just inside the gradient's end ('0.3' of rates up to 0.302) reached into the
+    title above it on the narrow drawing (a stranger's county map)."""
+    from broadsheet.charttheme import THEME
+    from broadsheet.textcheck import check_text
+
+    rows = [{"x": i % 10, "y": i // 10, "rate": round(0.302 * i / 59, 4)} for i in range(60)]
+    spec = {"data": {"values": rows}, "mark": "rect", "height": 120, "config": copy.deepcopy(THEME)}
+    spec["encoding"] = {
+        "x": {"field": "x", "type": "ordinal"},
+        "y": {"field": "y", "type": "ordinal"},
+        "color": {"field": "rate", "type": "quantitative"},
+    }
+    assert check_text(vl_convert.vegalite_to_svg(layout.narrow(spec))) == []
