@@ -58,6 +58,7 @@ def apply_state(spec: Mapping[str, Any], state: StepState, chart_id: str = "") -
         predicate = _resolve(state.filter, units, where)
         for unit, test in _tests("filter", predicate, units, where):
             unit.spec["transform"] = [*unit.spec.get("transform", []), {"filter": test}]
+        _legend_kept(units, predicate)
     if state.highlight:
         predicate = _resolve(state.highlight, units, where)
         for unit, test in _tests("highlight", predicate, units, where):
@@ -110,6 +111,28 @@ def _units(view: dict[str, Any], datasets: Mapping[str, Any], fields: frozenset[
     for key in ("layer", "vconcat", "hconcat", "concat"):
         for child in view.get(key, []):
             yield from _units(child, datasets, fields, here)
+
+
+def _legend_kept(units: list[_Unit], predicate: Predicate) -> None:
+    """A series a filter leaves out leaves the legend too (a step showing China's customs
+    alone listed the UN committee's reports): a colour scale that lists its domain keeps
+    what the filter keeps, and its range, entry for entry. Without a range of its own,
+    only a domain whose kept values come first is cut: the colours come in domain order."""
+    for unit in units:
+        encoding = unit.spec.get("encoding")
+        color = encoding.get("color") if isinstance(encoding, dict) else None
+        scale = color.get("scale") if isinstance(color, dict) and color.get("field") == predicate.field else None
+        domain = scale.get("domain") if isinstance(scale, dict) else None
+        if not isinstance(scale, dict) or not isinstance(domain, list):
+            continue
+        keep = [i for i, value in enumerate(domain) if _holds(predicate, value)]
+        colours = scale.get("range")
+        listed = isinstance(colours, list) and len(colours) == len(domain)
+        if not keep or len(keep) == len(domain) or not (listed or (colours is None and keep == list(range(len(keep))))):
+            continue
+        scale["domain"] = [domain[i] for i in keep]
+        if isinstance(colours, list) and listed:
+            scale["range"] = [colours[i] for i in keep]
 
 
 def _with_field(units: list[_Unit], field: str) -> list[_Unit]:

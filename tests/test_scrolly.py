@@ -223,6 +223,22 @@ def test_filter_keeps_matching_rows() -> None:
     assert narrowed.count("<path") < wide.count("<path")
 
 
+def test_a_series_filtered_out_leaves_the_legend() -> None:
+    """A step showing China's customs alone listed 'UN 1718 Committee reports' in its
+    legend (the chart names its series in the colour scale's domain)."""
+    spec = layered_spec()
+    colours = {"China customs (GACC)": "#0072b2", "UN 1718 Committee reports": "#d55e00"}
+    spec["layer"][1]["encoding"]["color"]["scale"] = {"domain": list(colours)[::-1], "range": list(colours.values())[::-1]}
+    filtered = apply_state(spec, state(filter=Predicate("series", one_of=("China customs (GACC)",), line=31)))
+    assert filtered["layer"][1]["encoding"]["color"]["scale"] == {"domain": ["China customs (GACC)"], "range": ["#0072b2"]}
+    svg = draw(filtered)
+    assert "China customs (GACC)" in svg and "UN 1718 Committee reports" not in svg
+    spec["layer"][1]["encoding"]["color"]["scale"].pop("range")  # (colours in domain order: cutting the first would shift them)
+    assert apply_state(spec, state(filter=Predicate("series", one_of=("China customs (GACC)",), line=31)))["layer"][1]["encoding"]["color"][
+        "scale"
+    ] == {"domain": list(colours)[::-1]}
+
+
 def test_filter_by_date_range_draws_fewer_bars() -> None:
     spec = apply_state(layered_spec(), state(filter=Predicate("month_start", range=(dt.date(2017, 1, 1), dt.date(2017, 12, 31)), line=31)))
     assert draw(spec).count("<path") < draw(layered_spec()).count("<path")
