@@ -23,6 +23,7 @@ import socket
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -279,7 +280,11 @@ _rebuilds: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
 
 def _rebuild_forever() -> None:
     while True:
-        _rebuilds.get()()
+        job = _rebuilds.get()
+        try:
+            job()
+        except Exception:  # (an engine bug in one rebuild is told as before, and the next still runs)
+            traceback.print_exc()
 
 
 def rebuild(preview: Preview, changed: list[str], loop: Any) -> None:

@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -424,3 +425,16 @@ def test_the_chart_worker_a_rebuild_starts_serves_the_next_rebuild(server: Serve
     status = server.after_edit("charts/yields.py", 'title="Date of the test"', 'title="Day of the test"')
     assert status["ok"], status
     assert first and chart_workers(server) == first
+
+
+def test_a_rebuild_that_fails_unexpectedly_does_not_stop_the_next(capfd) -> None:
+    """Rebuilds share one thread: an engine bug in one (told, with its traceback) must not
+    end the thread and with it every later rebuild."""
+    from broadsheet import server as preview_server
+
+    threading.Thread(target=preview_server._rebuild_forever, daemon=True).start()
+    ran = threading.Event()
+    preview_server._rebuilds.put(lambda: 1 / 0)
+    preview_server._rebuilds.put(ran.set)
+    assert ran.wait(10)
+    assert "ZeroDivisionError" in capfd.readouterr().err
