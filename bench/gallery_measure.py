@@ -241,7 +241,7 @@ def _strftime(moment: Any, form: str) -> str:
 
 def _key(cell: str) -> Any:
     cell = html.unescape(cell).replace("\u00a0", " ").strip()
-    if cell == "":
+    if cell in ("", "No data"):  # (a missing value, as our tables and legends write it: legends.MISSING)
         return None
     number = cell.replace(",", "").replace("∞", "inf")
     try:
