@@ -37,7 +37,7 @@ def as_wrapped(node: dict[str, Any]) -> None:
         encoding["facet"] = encoding.pop("column")
 
 
-def wrap(spec: dict[str, Any], plot: int, label_at: Callable[[int], str] | None = None) -> dict[int, int]:
+def wrap(spec: dict[str, Any], plot: int, label_at: Callable[[int], str]) -> dict[int, int]:
     """Each wrapped facet in ``spec`` with as many panels a row as fit ``plot`` px (the
     author's panel width, or one a row), sharing the row's width; its header labels wrap
     at the panel's width (``label_at(width)``: a label expression), not run into the next
@@ -59,7 +59,7 @@ def wrap(spec: dict[str, Any], plot: int, label_at: Callable[[int], str] | None 
             widths[id(view)] = width
         labels = node["facet"] if definition is node else definition
         header = labels.get("header", {})
-        if label_at and isinstance(header, dict) and "labelExpr" not in header:  # (None: the author hid it)
+        if isinstance(header, dict) and "labelExpr" not in header:  # (None: the author hid it)
             labels["header"] = {**header, "labelExpr": label_at(width)}
     return widths
 

@@ -60,6 +60,11 @@ FONT_KEYS = ("fontSize", "labelFontSize", "titleFontSize")
 SKIP = ("data", "datasets", "transform", "params", "selection")  # no layout inside these
 
 
+def panel_label(width: float) -> str:
+    """A label over a panel ``width`` px wide, wrapped at about that width."""
+    return wrap_label(max(8, int(width / CHARACTER)))
+
+
 # ---------------------------------------------------------------- the two layouts
 
 
@@ -90,7 +95,7 @@ def _wrap_column_headers(node: dict[str, Any]) -> None:
         return
     header = column.get("header") or {}
     if "labelExpr" not in header:
-        column["header"] = {**header, "labelExpr": wrap_label(max(8, int(panel / CHARACTER)))}
+        column["header"] = {**header, "labelExpr": panel_label(panel)}
 
 
 def narrow(spec: Mapping[str, Any], width: int = NARROW_WIDTH, authored: bool = False, overhang: float | None = None) -> dict[str, Any]:
@@ -245,7 +250,7 @@ def _size(node: dict[str, Any], plot: int) -> None:
     """Every view's plot ``plot`` px wide, unless its width is a step per category, and at
     most ``NARROW_HEIGHT`` px tall: a phone shows the chart and the text about it at once."""
     node.pop("autosize", None)
-    panels = facets.wrap(node, plot, lambda width: wrap_label(max(8, int(width / CHARACTER))))  # (as many a row as fit)
+    panels = facets.wrap(node, plot, panel_label)  # (a facet's panels: as many a row as fit)
     for view in inner_views(node):
         if not _is_step(view.get("width")):
             for layer in layers(view):

@@ -93,22 +93,33 @@ def origins(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
         yield {name: stack.enter_context(static_server(build(request.config, name).public)) for name in SITE_NAMES}
 
 
+# JavaScript: whether a chart's text is drawn (not empty, laid out, and no element between it
+# and ``top`` hidden), for the scripts below.
+SHOWN = """
+  const shown = (text, top) => {
+    if (!text.textContent.trim() || !text.getClientRects().length) return false;
+    for (let el = text; el && el !== top; el = el.parentElement) {
+      const style = getComputedStyle(el);
+      if (style.display === "none" || style.visibility === "hidden" || style.opacity === "0") return false;
+    }
+    return true;
+  };"""
+
+
 # The smallest text each chart shows, as drawn on screen. Text in a hidden layout (the
 # narrow drawing on a desktop) or behind the live chart does not count; empty text neither.
 # A scrolly section's steps count too: each step's own chart without JavaScript, and the
 # sticky copy of the active one with it (the steps' own charts are then visually hidden).
-SMALLEST_TEXT = """() => Array.from(document.querySelectorAll(
+SMALLEST_TEXT = (
+    """() => {"""
+    + SHOWN
+    + """
+  return Array.from(document.querySelectorAll(
     "figure.chart, .scrolly:not(.is-live) figure.scrolly-figure, .scrolly.is-live .scrolly-graphic:not([hidden])"
   )).map(figure => {
   let smallest = Infinity, what = "", count = 0;
   for (const text of figure.querySelectorAll(".chart-graphic svg text")) {
-    if (!text.textContent.trim() || !text.getClientRects().length) continue;
-    let hidden = false;
-    for (let el = text; el && el !== figure; el = el.parentElement) {
-      const style = getComputedStyle(el);
-      if (style.display === "none" || style.visibility === "hidden" || style.opacity === "0") { hidden = true; break; }
-    }
-    if (hidden) continue;
+    if (!shown(text, figure)) continue;
     const m = text.getScreenCTM();
     const px = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
     count += 1;
@@ -117,7 +128,9 @@ SMALLEST_TEXT = """() => Array.from(document.querySelectorAll(
   const graphic = figure.matches(".chart") ? figure.querySelector(".chart-graphic") : null;
   const id = figure.id || figure.closest("[id]").id;
   return {id, smallest, what, count, state: graphic ? graphic.getAttribute("data-enhanced") || "static" : "step"};
-})"""
+});
+}"""
+)
 
 
 def measured(browser: Any, url: str, width: int, javascript: bool, script: str, arg: Any = None) -> Any:
@@ -177,19 +190,17 @@ def test_a_live_chart_follows_its_container_across_40rem(browser: Any, origins: 
 # Every visible text item of each chart as Chromium lays it out: its getBBox, turned by its
 # transforms into screen coordinates. Text over other text (by more than half a pixel, the
 # turned boxes compared), text outside its SVG, and text ending in an ellipsis.
-TEXT_PROBLEMS = """(tolerance) => Array.from(document.querySelectorAll(
+TEXT_PROBLEMS = (
+    """(tolerance) => {"""
+    + SHOWN
+    + """
+  return Array.from(document.querySelectorAll(
     "figure.chart, .scrolly:not(.is-live) figure.scrolly-figure, .scrolly.is-live .scrolly-graphic:not([hidden])"
   )).flatMap(figure => Array.from(figure.querySelectorAll(".chart-graphic svg"))
     .filter(svg => !svg.parentElement.closest("svg")).map(svg => {
   const items = [];
   for (const text of svg.querySelectorAll("text")) {
-    if (!text.textContent.trim() || !text.getClientRects().length) continue;
-    let hidden = false;
-    for (let el = text; el && el !== figure; el = el.parentElement) {
-      const style = getComputedStyle(el);
-      if (style.display === "none" || style.visibility === "hidden" || style.opacity === "0") { hidden = true; break; }
-    }
-    if (hidden) continue;
+    if (!shown(text, figure)) continue;
     const b = text.getBBox(), m = text.getScreenCTM();
     const corners = [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]]
       .map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]);
@@ -215,7 +226,9 @@ TEXT_PROBLEMS = """(tolerance) => Array.from(document.querySelectorAll(
     for (const b of items.slice(i + 1)) if (depth(a.corners, b.corners) > tolerance) problems.push(`'${a.text}' overlaps '${b.text}'`);
   });
   return {id: figure.id || figure.closest("[id]").id, problems};
-}))"""
+}));
+}"""
+)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -426,7 +426,7 @@ def test_the_labels_over_panels_sharing_a_phone_row_wrap_at_the_panel_width() ->
     narrow = layout.narrow(spec)
     facet = narrow["encoding"]["facet"]
     assert facet["columns"] == 2 and narrow["width"] < 160
-    assert facet["header"]["labelExpr"] == layout.wrap_label(max(8, int(narrow["width"] / layout.CHARACTER)))
+    assert facet["header"]["labelExpr"] == layout.panel_label(narrow["width"])
 
 
 def test_a_colour_gradient_keeps_its_end_label_clear_of_its_title_on_a_phone() -> None:
